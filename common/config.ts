@@ -1,0 +1,216 @@
+// One typed configuration schema, loaded from (lowest to highest precedence):
+// defaults < JSON config file < environment variables < command-line flags.
+// An invalid value fails at start with a message naming the field.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.number().int().min(1).max(65535);
+const positiveMs = z.number().int().positive();
+
+export const configSchema = z
+  .object({
+    dataDir: z.string().min(1).default('./data'),
+    log: z
+      .object({
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      })
+      .strict()
+      .prefault({}),
+    api: z
+      .object({
+        host: z.string().min(1).default('127.0.0.1'),
+        port: port.default(8080),
+        publicUrl: z.url().optional(),
+        maxJsonBytes: z.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024),
+        maxUploadBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
+        requestTimeoutMs: positiveMs.default(60_000),
+        trustProxy: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+    temporal: z
+      .object({
+        address: z.string().min(1).optional(),
+        namespace: z.string().min(1).default('default'),
+        devServer: z
+          .object({
+            ip: z.string().min(1).default('127.0.0.1'),
+            port: port.default(7233),
+            uiPort: port.default(8233),
+            executable: z.string().min(1).optional(),
+            dbFileName: z.string().min(1).default('temporal.sqlite'),
+            startTimeoutMs: positiveMs.default(30_000),
+          })
+          .strict()
+          .prefault({}),
+        taskQueues: z
+          .object({
+            workflows: z.string().min(1).default('ceremony-workflows'),
+            verification: z.string().min(1).default('ceremony-verification'),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    store: z
+      .object({
+        kind: z.enum(['fs', 's3']).default('fs'),
+        fsRoot: z.string().min(1).optional(),
+        s3: z
+          .object({
+            endPoint: z.string().min(1).default('127.0.0.1'),
+            port: port.default(9000),
+            useSSL: z.boolean().default(false),
+            accessKey: z.string().min(1).optional(),
+            secretKey: z.string().min(1).optional(),
+            bucket: z.string().min(3).max(63).default('ceremony'),
+            region: z.string().min(1).default('us-east-1'),
+            requestTimeoutMs: positiveMs.default(30_000),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    shutdownTimeoutMs: positiveMs.max(120_000).default(10_000),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    if (cfg.store.kind === 's3' && (cfg.store.s3.accessKey === undefined || cfg.store.s3.secretKey === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['store', 's3', 'accessKey'], message: 'store.kind is s3: store.s3.accessKey and store.s3.secretKey are required' });
+    }
+  });
+
+export type Config = z.infer<typeof configSchema>;
+export type ConfigInput = z.input<typeof configSchema>;
+
+type Kind = 'string' | 'int' | 'bool';
+
+/** Environment variables and the config path each one sets. Also the source of docs/configuration.md. */
+export const environmentVariables: ReadonlyArray<{ name: string; path: string[]; kind: Kind }> = [
+  { name: 'CEREMONY_DATA_DIR', path: ['dataDir'], kind: 'string' },
+  { name: 'CEREMONY_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
+  { name: 'CEREMONY_API_HOST', path: ['api', 'host'], kind: 'string' },
+  { name: 'CEREMONY_API_PORT', path: ['api', 'port'], kind: 'int' },
+  { name: 'CEREMONY_PUBLIC_URL', path: ['api', 'publicUrl'], kind: 'string' },
+  { name: 'CEREMONY_MAX_UPLOAD_BYTES', path: ['api', 'maxUploadBytes'], kind: 'int' },
+  { name: 'CEREMONY_TRUST_PROXY', path: ['api', 'trustProxy'], kind: 'bool' },
+  { name: 'TEMPORAL_ADDRESS', path: ['temporal', 'address'], kind: 'string' },
+  { name: 'TEMPORAL_NAMESPACE', path: ['temporal', 'namespace'], kind: 'string' },
+  { name: 'CEREMONY_TEMPORAL_EXECUTABLE', path: ['temporal', 'devServer', 'executable'], kind: 'string' },
+  { name: 'CEREMONY_TEMPORAL_PORT', path: ['temporal', 'devServer', 'port'], kind: 'int' },
+  { name: 'CEREMONY_TEMPORAL_UI_PORT', path: ['temporal', 'devServer', 'uiPort'], kind: 'int' },
+  { name: 'CEREMONY_STORE', path: ['store', 'kind'], kind: 'string' },
+  { name: 'CEREMONY_STORE_FS_ROOT', path: ['store', 'fsRoot'], kind: 'string' },
+  { name: 'CEREMONY_S3_ENDPOINT', path: ['store', 's3', 'endPoint'], kind: 'string' },
+  { name: 'CEREMONY_S3_PORT', path: ['store', 's3', 'port'], kind: 'int' },
+  { name: 'CEREMONY_S3_USE_SSL', path: ['store', 's3', 'useSSL'], kind: 'bool' },
+  { name: 'CEREMONY_S3_ACCESS_KEY', path: ['store', 's3', 'accessKey'], kind: 'string' },
+  { name: 'CEREMONY_S3_SECRET_KEY', path: ['store', 's3', 'secretKey'], kind: 'string' },
+  { name: 'CEREMONY_S3_BUCKET', path: ['store', 's3', 'bucket'], kind: 'string' },
+  { name: 'CEREMONY_S3_REGION', path: ['store', 's3', 'region'], kind: 'string' },
+];
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Tree = Record<string, unknown>;
+
+function setPath(target: Tree, keys: string[], value: unknown): void {
+  let node = target;
+  keys.forEach((key, i) => {
+    if (i === keys.length - 1) {
+      node[key] = value;
+      return;
+    }
+    const next = node[key];
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) node[key] = {};
+    node = node[key] as Tree;
+  });
+}
+
+function deepMerge(base: Tree, over: Tree): Tree {
+  const out: Tree = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const prev = out[key];
+    const bothObjects =
+      typeof value === 'object' && value !== null && !Array.isArray(value) && typeof prev === 'object' && prev !== null && !Array.isArray(prev);
+    out[key] = bothObjects ? deepMerge(prev as Tree, value as Tree) : value;
+  }
+  return out;
+}
+
+function parseEnvValue(name: string, raw: string, kind: Kind): unknown {
+  if (kind === 'string') return raw;
+  if (kind === 'int') {
+    if (!/^-?\d+$/.test(raw.trim())) throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(raw)} is not an integer`);
+    return Number.parseInt(raw, 10);
+  }
+  const lowered = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes'].includes(lowered)) return true;
+  if (['0', 'false', 'no'].includes(lowered)) return false;
+  throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(raw)} is not a boolean`);
+}
+
+export function configFromEnvironment(env: NodeJS.ProcessEnv): Tree {
+  const out: Tree = {};
+  for (const variable of environmentVariables) {
+    const raw = env[variable.name];
+    if (raw === undefined || raw === '') continue;
+    setPath(out, variable.path, parseEnvValue(variable.name, raw, variable.kind));
+  }
+  return out;
+}
+
+function readConfigFile(file: string): Tree {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read config file ${file}: ${(err as Error).message}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new ConfigError(`config file ${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`config file ${file} must hold a JSON object`);
+  }
+  return parsed as Tree;
+}
+
+export interface LoadConfigOptions {
+  file?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Values from command-line flags, as a partial config tree. */
+  overrides?: Tree;
+}
+
+/** Loads and validates the configuration; throws ConfigError naming each bad field. */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const file = options.file ?? env['CEREMONY_CONFIG'];
+  let merged: Tree = file === undefined || file === '' ? {} : readConfigFile(file);
+  merged = deepMerge(merged, configFromEnvironment(env));
+  merged = deepMerge(merged, options.overrides ?? {});
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => {
+      const field = issue.path.length > 0 ? issue.path.join('.') : '(root)';
+      return `  ${field}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  const cfg = result.data;
+  return { ...cfg, dataDir: path.resolve(cfg.dataDir) };
+}
+
+/** Where the filesystem object store keeps its objects. */
+export function fsStoreRoot(cfg: Config): string {
+  return path.resolve(cfg.store.fsRoot ?? path.join(cfg.dataDir, 'objects'));
+}

@@ -1,0 +1,75 @@
+// Typed errors with stable codes. The API maps a code to an HTTP status in one place (httpStatusFor).
+
+export const errorCodes = {
+  // request shape
+  BAD_REQUEST: 400,
+  MALFORMED_JSON: 400,
+  VALIDATION_FAILED: 400,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  // identity
+  UNAUTHENTICATED: 401,
+  INVALID_TOKEN: 401,
+  TOKEN_EXPIRED: 401,
+  FORBIDDEN: 403,
+  BANNED: 403,
+  ALREADY_CONTRIBUTED: 409,
+  // ceremony flow
+  NOT_FOUND: 404,
+  NOT_YOUR_TURN: 409,
+  NOT_IN_QUEUE: 409,
+  ALREADY_IN_QUEUE: 409,
+  START_WINDOW_MISSED: 409,
+  DEADLINE_MISSED: 409,
+  NO_CONTRIBUTION_IN_PROGRESS: 409,
+  CONTRIBUTION_ALREADY_COMPLETED: 409,
+  PENALTY_ACTIVE: 409,
+  CEREMONY_CLOSED: 409,
+  INVALID_CONTRIBUTION: 422,
+  // limits and infrastructure
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+  TEMPORAL_UNAVAILABLE: 503,
+  STORE_UNAVAILABLE: 503,
+  NOT_READY: 503,
+  TIMEOUT: 504,
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(errorCodes, value);
+}
+
+export function httpStatusFor(code: ErrorCode): number {
+  return errorCodes[code];
+}
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** A failure the caller can act on: a stable code, a human message, optional structured details. */
+export class CeremonyError extends Error {
+  override readonly name = 'CeremonyError';
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get status(): number {
+    return httpStatusFor(this.code);
+  }
+
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}

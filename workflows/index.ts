@@ -1,0 +1,2 @@
+// Every workflow type the workflow worker registers.
+export { smokeWorkflow } from './smoke.js';
