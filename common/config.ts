@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { authConfigSchema } from '../identity/auth-config.js';
 
 const port = z.number().int().min(1).max(65535);
 const positiveMs = z.number().int().positive();
@@ -74,6 +75,7 @@ export const configSchema = z
       })
       .strict()
       .prefault({}),
+    auth: authConfigSchema.prefault({}),
     shutdownTimeoutMs: positiveMs.max(120_000).default(10_000),
   })
   .strict()
