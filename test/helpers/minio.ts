@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startChild, waitFor } from '../../common/child-process.js';
-import { toolPath } from '../../common/tools.js';
+import { requireTool } from '../../common/tools.js';
 import { freePort } from './ports.js';
 
 export interface RunningMinio {
@@ -21,7 +21,7 @@ export async function startMinio(): Promise<RunningMinio> {
   const consolePort = await freePort();
   const accessKey = `test${randomBytes(6).toString('hex')}`;
   const secretKey = randomBytes(18).toString('hex');
-  const child = startChild(toolPath('minio'), ['server', dir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'], {
+  const child = startChild(requireTool('minio'), ['server', dir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'], {
     env: { ...process.env, MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off' },
   });
   await waitFor('MinIO', async () => {
