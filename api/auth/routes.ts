@@ -1,0 +1,128 @@
+// Login and key routes:
+//   POST /login                  {provider:'dev', name} | {provider:'siwe', message, signature} → {token, participantId, expiresAt}
+//   GET  /auth/siwe/nonce        a stateless signed nonce and the domain/uri/chainId the SIWE message must carry
+//   GET  /auth/github/start      302 to GitHub's authorize page with a signed state (also set as a cookie)
+//   GET  /auth/github/callback   code + state → {token, participantId, expiresAt}, or 302 to auth.github.finishUrl#token=…
+//   GET  /auth/session           the caller's session (needs a token)
+//   GET  /.well-known/jwks.json  the public session keys
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { z } from 'zod';
+import type { Config } from '../../common/config.js';
+import { CeremonyError } from '../../common/errors.js';
+import { devIdentity } from '../../identity/providers/dev.js';
+import { checkGithubState, GITHUB_STATE_COOKIE, githubAuthorizeRedirect, githubLogin, githubSettings } from '../../identity/providers/github.js';
+import { issueSiweChallenge, siweSettings, verifySiweLogin } from '../../identity/providers/siwe-login.js';
+import type { FetchLike } from '../../identity/providers/upstream.js';
+import { mustSession } from './middleware.js';
+import { readJson } from './read-json.js';
+import type { Provider, SessionTokens } from './session.js';
+
+export interface AuthRouteDeps {
+  cfg: Config;
+  tokens: SessionTokens;
+  /** Clock in milliseconds; Date.now by default. */
+  now?: () => number;
+  /** fetch used for GitHub and the Ethereum JSON-RPC node; the global fetch by default. */
+  fetch?: FetchLike;
+}
+
+const loginBody = z.discriminatedUnion('provider', [
+  z.object({ provider: z.literal('dev'), name: z.string().max(64) }).strict(),
+  z.object({ provider: z.literal('siwe'), message: z.string().min(1).max(8192), signature: z.string().min(1).max(256) }).strict(),
+]);
+
+const callbackQuery = z.object({ code: z.string().min(1).max(512), state: z.string().min(1).max(512) });
+
+function parseLogin(body: unknown): z.infer<typeof loginBody> {
+  const parsed = loginBody.safeParse(body);
+  if (parsed.success) return parsed.data;
+  const provider = (body as { provider?: unknown } | null)?.provider;
+  if (provider === 'github') throw new CeremonyError('VALIDATION_FAILED', 'GitHub login starts at GET /auth/github/start');
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+  throw new CeremonyError('VALIDATION_FAILED', `invalid login request: ${issues.join('; ')}`, { issues });
+}
+
+function noStore(ctx: Context): void {
+  ctx.set('Cache-Control', 'no-store');
+}
+
+function stateCookie(value: string, maxAgeSeconds: number, redirectUri: string): string {
+  const url = new URL(redirectUri);
+  const secure = url.protocol === 'https:' ? '; Secure' : '';
+  return `${GITHUB_STATE_COOKIE}=${value}; Path=${url.pathname}; Max-Age=${maxAgeSeconds}; HttpOnly; SameSite=Lax${secure}`;
+}
+
+export function authRoutes(deps: AuthRouteDeps): Router {
+  const { cfg, tokens } = deps;
+  const now = deps.now ?? Date.now;
+  const secret = tokens.keys.hmacSecret;
+  const siwe = siweSettings(cfg);
+  const github = githubSettings(cfg);
+  const router = new Router();
+
+  async function answerLogin(ctx: Context, identity: string, provider: Provider): Promise<void> {
+    const { token, session } = await tokens.issue(identity, provider);
+    noStore(ctx);
+    ctx.body = { token, participantId: session.participantId, expiresAt: session.expiresAt };
+  }
+
+  router.post('/login', async (ctx) => {
+    const body = parseLogin(await readJson(ctx, cfg.api.maxJsonBytes));
+    if (body.provider === 'dev') {
+      await answerLogin(ctx, devIdentity(body.name, cfg.auth.dev.enabled), 'dev');
+      return;
+    }
+    const identity = await verifySiweLogin(
+      { message: body.message, signature: body.signature },
+      { secret, settings: siwe, now: now(), ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) },
+    );
+    await answerLogin(ctx, identity, 'siwe');
+  });
+
+  router.get('/auth/siwe/nonce', (ctx) => {
+    noStore(ctx);
+    ctx.body = issueSiweChallenge(secret, siwe, now());
+  });
+
+  router.get('/auth/github/start', (ctx) => {
+    if (github === undefined) throw new CeremonyError('FORBIDDEN', 'GitHub login is not enabled on this coordinator');
+    const { location, state } = githubAuthorizeRedirect(secret, github, now());
+    noStore(ctx);
+    ctx.set('Set-Cookie', stateCookie(state, Math.ceil(github.stateTtlMs / 1000), github.redirectUri));
+    ctx.redirect(location);
+  });
+
+  router.get('/auth/github/callback', async (ctx) => {
+    if (github === undefined) throw new CeremonyError('FORBIDDEN', 'GitHub login is not enabled on this coordinator');
+    const denied = ctx.query['error'];
+    if (typeof denied === 'string') {
+      throw new CeremonyError('LOGIN_REJECTED', `GitHub did not authorize the login (${denied.slice(0, 64)})`, { reason: 'OAUTH_DENIED' });
+    }
+    const query = callbackQuery.safeParse(ctx.query);
+    if (!query.success) throw new CeremonyError('VALIDATION_FAILED', 'the callback needs the code and state query parameters');
+    checkGithubState(secret, query.data.state, ctx.cookies.get(GITHUB_STATE_COOKIE), now());
+    const identity = await githubLogin(query.data.code, github, deps.fetch);
+    const { token, session } = await tokens.issue(identity, 'github');
+    noStore(ctx);
+    ctx.set('Set-Cookie', stateCookie('', 0, github.redirectUri));
+    if (github.finishUrl !== undefined) {
+      const fragment = new URLSearchParams({ token, participantId: session.participantId, expiresAt: String(session.expiresAt) });
+      ctx.redirect(`${github.finishUrl.split('#')[0] ?? github.finishUrl}#${fragment.toString()}`);
+      return;
+    }
+    ctx.body = { token, participantId: session.participantId, expiresAt: session.expiresAt };
+  });
+
+  router.get('/auth/session', (ctx) => {
+    noStore(ctx);
+    ctx.body = mustSession(ctx);
+  });
+
+  router.get('/.well-known/jwks.json', (ctx) => {
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.body = tokens.jwks();
+  });
+
+  return router;
+}
