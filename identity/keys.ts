@@ -1,7 +1,7 @@
 // The session signing key: from configuration (PEM or JWK, inline or a file), or generated once and
 // kept under <dataDir>/keys/ (mode 0600) so a restart keeps sessions valid. Also derives, from the same
 // key, the HMAC secret of the stateless login nonces and OAuth states, so replicas sharing the key agree.
-import { createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, hkdfSync, randomBytes, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { chmod, link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { calculateJwkThumbprint, type JWK } from 'jose';
@@ -65,7 +65,7 @@ async function persistedKeyPem(dataDir: string, alg: SessionAlgorithm): Promise<
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = `${file}.${process.pid}.${randomBytes(8).toString('hex')}.tmp`;
   await writeFile(tmp, generatePem(alg), { mode: 0o600, flag: 'wx' });
   try {
     await chmod(tmp, 0o600);
