@@ -77,8 +77,7 @@ export function parseRfc3339(text: string): number | null {
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   if (hour > 23 || minute > 59 || second > 60) return null;
-  let offsetMinutes = 0;
-  if (m[7] === undefined && m[8] === undefined && m[9] === undefined) return null;
+  let offsetMinutes = 0; // 'Z'
   if (m[9] !== undefined) {
     const oh = Number(m[10]);
     const om = Number(m[11]);
