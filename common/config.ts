@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { authConfigSchema } from '../identity/auth-config.js';
+import { ceremonyConfigSchema } from './ceremony-config.js';
 
 const port = z.number().int().min(1).max(65535);
 const positiveMs = z.number().int().positive();
@@ -76,6 +77,7 @@ export const configSchema = z
       .strict()
       .prefault({}),
     auth: authConfigSchema.prefault({}),
+    ceremony: ceremonyConfigSchema.prefault({}),
     shutdownTimeoutMs: positiveMs.max(120_000).default(10_000),
   })
   .strict()
@@ -93,6 +95,8 @@ type Kind = 'string' | 'int' | 'bool';
 /** Environment variables and the config path each one sets. Also the source of docs/configuration.md. */
 export const environmentVariables: ReadonlyArray<{ name: string; path: string[]; kind: Kind }> = [
   { name: 'CEREMONY_DATA_DIR', path: ['dataDir'], kind: 'string' },
+  { name: 'CEREMONY_ID', path: ['ceremony', 'id'], kind: 'string' },
+  { name: 'CEREMONY_MODE', path: ['ceremony', 'mode'], kind: 'string' },
   { name: 'CEREMONY_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
   { name: 'CEREMONY_API_HOST', path: ['api', 'host'], kind: 'string' },
   { name: 'CEREMONY_API_PORT', path: ['api', 'port'], kind: 'int' },

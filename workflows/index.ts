@@ -1,2 +1,3 @@
 // Every workflow type the workflow worker registers.
 export { smokeWorkflow } from './smoke.js';
+export { sequentialCeremonyWorkflow, participantWorkflow, turnWorkflow } from './sequential/index.js';

@@ -1,0 +1,227 @@
+// The ceremony actor (sequential mode): the FIFO queue, the pointer to the current transcript, the
+// statistics; it calls participants in join order and runs one turn (a child workflow) at a time.
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+  ParentClosePolicy,
+} from '@temporalio/workflow';
+import type { SequentialActivities } from './activities-api.js';
+import {
+  calledSignal,
+  cancelSignal,
+  joinUpdate,
+  leaveQueueSignal,
+  recordedOutcomesQuery,
+  snapshotQuery,
+  turnFinishedSignal,
+  type JoinResult,
+} from './messages.js';
+import { turnWorkflow } from './turn.js';
+import type { CeremonyStats, QueueSnapshot, SequentialSettings, TranscriptHead, TurnOutcome } from './types.js';
+
+interface QueueEntry {
+  participantId: string;
+  participantWorkflowId: string;
+  identity: string;
+}
+
+interface CurrentTurn extends QueueEntry {
+  turnId: string;
+  turnWorkflowId: string;
+  startedAt: number;
+}
+
+export interface CeremonyState {
+  head: TranscriptHead | null;
+  lastRecordKey: string | undefined;
+  queue: QueueEntry[];
+  turnCounter: number;
+  roundTrips: number[];
+  stats: CeremonyStats;
+  /** The most recent outcomes, newest last (bounded). */
+  outcomes: TurnOutcome[];
+}
+
+export interface CeremonyInput {
+  settings: SequentialSettings;
+  state?: CeremonyState;
+}
+
+const MAX_OUTCOMES_KEPT = 200;
+const MAX_QUEUE = 100_000;
+
+export function ceremonyWorkflowId(ceremonyId: string): string {
+  return `ceremony-${ceremonyId}`;
+}
+
+export function turnWorkflowIdFor(ceremonyId: string, turnId: string): string {
+  return `ceremony-${ceremonyId}-${turnId}`;
+}
+
+export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<void> {
+  const { settings } = input;
+  const activities = proxyActivities<SequentialActivities>({
+    taskQueue: settings.verificationTaskQueue,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+  const state: CeremonyState = input.state ?? {
+    head: null,
+    lastRecordKey: undefined,
+    queue: [],
+    turnCounter: 0,
+    roundTrips: [],
+    stats: { accepted: 0, rejected: 0, startMissed: 0, computeTimeouts: 0, aborted: 0, cancelled: 0, leftQueue: 0, removedForMissedCheckin: 0, turns: 0 },
+    outcomes: [],
+  };
+  let current: CurrentTurn | null = null;
+
+  const averageRoundTripMs = (): number =>
+    state.roundTrips.length === 0 ? settings.timing.initialRoundTripMs : Math.round(state.roundTrips.reduce((a, b) => a + b, 0) / state.roundTrips.length);
+
+  const positionOf = (participantId: string): number => state.queue.findIndex((e) => e.participantId === participantId);
+
+  setHandler(snapshotQuery, (): QueueSnapshot => ({
+    ceremonyId: settings.ceremonyId,
+    queue: state.queue.map((e) => e.participantId),
+    current: current === null ? null : { participantId: current.participantId, turnId: current.turnId, startedAt: current.startedAt },
+    head: state.head,
+    averageRoundTripMs: averageRoundTripMs(),
+    stats: state.stats,
+  }));
+  setHandler(recordedOutcomesQuery, () => state.outcomes);
+
+  setHandler(
+    joinUpdate,
+    async (req): Promise<JoinResult> => {
+      if (current?.participantId === req.participantId) {
+        return { position: 0, waitersAhead: 0, averageRoundTripMs: averageRoundTripMs(), turnId: current.turnId };
+      }
+      if (positionOf(req.participantId) < 0) state.queue.push({ participantId: req.participantId, participantWorkflowId: req.participantWorkflowId, identity: req.identity });
+      await condition(() => state.head !== null);
+      await advance();
+      if (current?.participantId === req.participantId) {
+        return { position: 0, waitersAhead: 0, averageRoundTripMs: averageRoundTripMs(), turnId: current.turnId };
+      }
+      const index = positionOf(req.participantId);
+      return { position: index + 1, waitersAhead: index + (current === null ? 0 : 1), averageRoundTripMs: averageRoundTripMs(), turnId: undefined };
+    },
+    {
+      validator: (req) => {
+        if (state.queue.length >= MAX_QUEUE && positionOf(req.participantId) < 0) {
+          throw ApplicationFailure.create({ type: 'CEREMONY_CLOSED', message: 'the queue is full; try again later', nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  setHandler(leaveQueueSignal, ({ participantId, reason }) => {
+    const index = positionOf(participantId);
+    if (index >= 0) {
+      state.queue.splice(index, 1);
+      if (reason === 'missed-checkin') state.stats.removedForMissedCheckin += 1;
+      else state.stats.leftQueue += 1;
+    }
+    if (current?.participantId === participantId && (reason === 'banned' || reason === 'dropped')) {
+      const turn = current;
+      getExternalWorkflowHandle(turn.turnWorkflowId).signal(cancelSignal, { reason }).catch(() => undefined);
+    }
+  });
+
+  let advancing = false;
+  async function advance(): Promise<void> {
+    if (advancing) {
+      await condition(() => !advancing);
+      return;
+    }
+    advancing = true;
+    try {
+      while (current === null && state.queue.length > 0 && state.head !== null) {
+        const next = state.queue.shift() as QueueEntry;
+        state.turnCounter += 1;
+        const turnId = `turn-${state.turnCounter}`;
+        const turnWorkflowId = turnWorkflowIdFor(settings.ceremonyId, turnId);
+        const turn: CurrentTurn = { ...next, turnId, turnWorkflowId, startedAt: Date.now() };
+        current = turn;
+        const handle = await startChild(turnWorkflow, {
+          workflowId: turnWorkflowId,
+          taskQueue: settings.workflowTaskQueue,
+          parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+          args: [{ settings, turnId, participantId: next.participantId, identity: next.identity, base: state.head, previousRecordKey: state.lastRecordKey }],
+        });
+        await getExternalWorkflowHandle(next.participantWorkflowId)
+          .signal(calledSignal, { turnId, turnWorkflowId, sequence: state.head.sequence + 1 })
+          .catch(() => undefined);
+        handle.result().then(
+          (outcome) => finish(turn, outcome),
+          (err: unknown) =>
+            finish(turn, { kind: 'cancelled', turnId, participantId: turn.participantId, finishedAt: Date.now(), failedCheck: { code: 'INTERNAL', message: String(err) } }),
+        );
+      }
+    } finally {
+      advancing = false;
+    }
+  }
+
+  function finish(turn: CurrentTurn, outcome: TurnOutcome): void {
+    state.stats.turns += 1;
+    if (outcome.recordKey !== undefined) state.lastRecordKey = outcome.recordKey;
+    switch (outcome.kind) {
+      case 'accepted':
+        state.stats.accepted += 1;
+        if (outcome.head !== undefined) state.head = outcome.head;
+        break;
+      case 'rejected':
+        state.stats.rejected += 1;
+        break;
+      case 'start-missed':
+        state.stats.startMissed += 1;
+        break;
+      case 'compute-timeout':
+        state.stats.computeTimeouts += 1;
+        break;
+      case 'aborted':
+        state.stats.aborted += 1;
+        break;
+      case 'cancelled':
+        state.stats.cancelled += 1;
+        break;
+    }
+    if (outcome.roundTripMs !== undefined) {
+      state.roundTrips.push(outcome.roundTripMs);
+      while (state.roundTrips.length > settings.timing.roundTripWindow) state.roundTrips.shift();
+    }
+    state.outcomes.push(outcome);
+    while (state.outcomes.length > MAX_OUTCOMES_KEPT) state.outcomes.shift();
+    getExternalWorkflowHandle(turn.participantWorkflowId)
+      .signal(turnFinishedSignal, {
+        turnId: turn.turnId,
+        kind: outcome.kind,
+        sequence: outcome.head?.sequence ?? (state.head?.sequence ?? 0) + 1,
+        receiptId: outcome.receiptId,
+        receiptKey: outcome.receiptKey,
+      })
+      .catch(() => undefined);
+    current = null;
+    // The queue advances at once.
+    void advance();
+  }
+
+  if (state.head === null) {
+    state.head = await activities.initialTranscript({ ceremonyId: settings.ceremonyId, sizes: settings.sizes });
+  }
+  await advance();
+
+  // Continue-as-new between turns once the history grows long.
+  await condition(() => workflowInfo().continueAsNewSuggested && current === null && !advancing);
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof sequentialCeremonyWorkflow>({ settings, state });
+}

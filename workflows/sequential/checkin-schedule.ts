@@ -1,0 +1,41 @@
+// The seed's check-in schedule, as pure functions (used inside workflow code: no I/O, no clock).
+//
+// - The first deadline is `firstCheckinLeadMs` (2 h) before the estimated start.
+// - After that, check-ins come every min(maxCheckinIntervalMs (1 h), half the expected wait).
+// - Once the expected wait is under `halvingBelowWaitMs` (1 h), each interval is half the previous
+//   one, down to `minCheckinIntervalMs` (5 s).
+// The deadline returned is when the next check-in is due; removal happens `checkinGraceMs` later.
+import type { SequentialTiming } from './types.js';
+
+export interface ScheduleInput {
+  now: number;
+  expectedWaitMs: number;
+  /** The interval handed out at the previous check-in; undefined at the first one. */
+  previousIntervalMs: number | undefined;
+}
+
+export interface ScheduleResult {
+  deadline: number;
+  intervalMs: number;
+}
+
+export function nextCheckin(timing: SequentialTiming, input: ScheduleInput): ScheduleResult {
+  const wait = Math.max(0, input.expectedWaitMs);
+  const floor = timing.minCheckinIntervalMs;
+  const regular = Math.max(floor, Math.min(timing.maxCheckinIntervalMs, Math.floor(wait / 2)));
+  if (input.previousIntervalMs === undefined) {
+    const lead = wait - timing.firstCheckinLeadMs;
+    if (lead > regular) return { deadline: input.now + lead, intervalMs: regular };
+    return { deadline: input.now + regular, intervalMs: regular };
+  }
+  if (wait < timing.halvingBelowWaitMs) {
+    const halved = Math.max(floor, Math.floor(Math.min(input.previousIntervalMs, regular * 2) / 2));
+    return { deadline: input.now + halved, intervalMs: halved };
+  }
+  return { deadline: input.now + regular, intervalMs: regular };
+}
+
+/** Average round trip (compute + verification) times the waiters ahead. */
+export function expectedWait(averageRoundTripMs: number, waitersAhead: number): number {
+  return Math.max(0, Math.round(averageRoundTripMs * waitersAhead));
+}

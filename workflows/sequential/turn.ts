@@ -1,0 +1,216 @@
+// One contributor's turn: the start window, the compute deadline, verification, and the outcome.
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { SequentialActivities } from './activities-api.js';
+import {
+  abortUpdate,
+  cancelSignal,
+  completeUpdate,
+  notifiedSignal,
+  startUpdate,
+  turnStateQuery,
+  type CompleteResult,
+} from './messages.js';
+import type { SequentialSettings, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
+
+export interface TurnInput {
+  settings: SequentialSettings;
+  turnId: string;
+  participantId: string;
+  identity: string;
+  base: TranscriptHead;
+  /** The newest record of the ceremony's hash chain, which this turn's record will commit to. */
+  previousRecordKey: string | undefined;
+}
+
+type TurnState = 'called' | 'computing' | 'verifying' | 'done';
+
+function reject(code: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: code, message, nonRetryable: true });
+}
+
+export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
+  const { settings, base, participantId } = input;
+  const timing = settings.timing;
+  const light = proxyActivities<SequentialActivities>({
+    taskQueue: settings.workflowTaskQueue,
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: 10, initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
+  });
+  const heavy = proxyActivities<SequentialActivities>({
+    taskQueue: settings.verificationTaskQueue,
+    startToCloseTimeout: timing.verificationTimeoutMs,
+    heartbeatTimeout: '30 seconds',
+    retry: { maximumAttempts: 5, initialInterval: '1 second', maximumInterval: '10 seconds', nonRetryableErrorTypes: ['INVALID_CONTRIBUTION'] },
+  });
+
+  let state = 'called' as TurnState;
+  // Handlers change `state` between awaits; read it through this so the compiler does not narrow it.
+  const now = (): TurnState => state;
+  let outcomeKind: TurnOutcomeKind | undefined;
+  let notifiedAt: number | undefined;
+  let startedAt: number | undefined;
+  let uploadKey: string | undefined;
+  // Filled once the outcome is known; the complete update waits on it.
+  const answer: { result?: CompleteResult } = {};
+  const sequence = base.sequence + 1;
+  const createdAt = Date.now();
+
+  const assertParticipant = (who: string): void => {
+    if (who !== participantId) throw reject('NOT_YOUR_TURN', 'it is not your turn');
+  };
+
+  setHandler(turnStateQuery, () => ({ state, participantId, sequence }));
+  setHandler(notifiedSignal, ({ at }) => {
+    notifiedAt ??= Math.min(at, Date.now());
+  });
+  setHandler(cancelSignal, () => {
+    if (state === 'called' || state === 'computing') {
+      outcomeKind = 'cancelled';
+      state = 'done';
+    }
+  });
+  setHandler(
+    startUpdate,
+    () => {
+      if (state === 'computing') {
+        // A retried start: hand out the same thing again.
+        return { turnId: input.turnId, sequence, powersKey: base.powersKey, transcriptSha256: base.transcriptSha256, computeDeadline: (startedAt ?? 0) + timing.computeDeadlineMs };
+      }
+      state = 'computing';
+      startedAt = Date.now();
+      return { turnId: input.turnId, sequence, powersKey: base.powersKey, transcriptSha256: base.transcriptSha256, computeDeadline: startedAt + timing.computeDeadlineMs };
+    },
+    {
+      validator: ({ participantId: who }) => {
+        assertParticipant(who);
+        if (state === 'called' || state === 'computing') return;
+        if (outcomeKind === 'start-missed') throw reject('START_WINDOW_MISSED', `contribution/start must come within ${timing.startWindowMs / 1000} s of the check-in that said ready`);
+        throw reject('NOT_YOUR_TURN', `this turn is over (${outcomeKind ?? state})`);
+      },
+    },
+  );
+  setHandler(
+    completeUpdate,
+    async ({ uploadKey: key }) => {
+      state = 'verifying';
+      uploadKey = key;
+      await condition(() => answer.result !== undefined);
+      return answer.result as CompleteResult;
+    },
+    {
+      validator: ({ participantId: who }) => {
+        assertParticipant(who);
+        if (state === 'computing') return;
+        if (state === 'called') throw reject('NO_CONTRIBUTION_IN_PROGRESS', 'call contribution/start first');
+        if (state === 'verifying' || outcomeKind === 'accepted' || outcomeKind === 'rejected') {
+          throw reject('CONTRIBUTION_ALREADY_COMPLETED', 'this contribution was already completed');
+        }
+        if (outcomeKind === 'compute-timeout') throw reject('DEADLINE_MISSED', `the compute deadline of ${timing.computeDeadlineMs / 1000} s has passed`);
+        throw reject('NO_CONTRIBUTION_IN_PROGRESS', `this turn is over (${outcomeKind ?? state})`);
+      },
+    },
+  );
+  setHandler(
+    abortUpdate,
+    () => {
+      outcomeKind = 'aborted';
+      state = 'done';
+      return { outcome: 'aborted' as const };
+    },
+    {
+      validator: ({ participantId: who }) => {
+        assertParticipant(who);
+        if (state !== 'called' && state !== 'computing') throw reject('NO_CONTRIBUTION_IN_PROGRESS', `nothing to abort (${outcomeKind ?? state})`);
+      },
+    },
+  );
+
+  // 1. The start window: counted from the check-in that told the participant `ready`; when that
+  //    check-in never comes, from the turn's creation plus one head-of-queue poll interval.
+  while (now() === 'called') {
+    const windowEnd = (notifiedAt ?? createdAt + timing.minCheckinIntervalMs) + timing.startWindowMs + timing.checkinGraceMs;
+    const remaining = windowEnd - Date.now();
+    if (remaining <= 0) break;
+    const seenNotice = notifiedAt;
+    await condition(() => state !== 'called' || notifiedAt !== seenNotice, remaining);
+  }
+  if (now() === 'called') {
+    outcomeKind = 'start-missed';
+    state = 'done';
+  }
+
+  // 2. The compute deadline.
+  if (now() === 'computing') {
+    const inTime = await condition(() => state !== 'computing', timing.computeDeadlineMs + timing.checkinGraceMs);
+    if (!inTime) {
+      outcomeKind = 'compute-timeout';
+      state = 'done';
+    }
+  }
+
+  // 3. Verification and, when valid, the new transcript and the receipt.
+  let outcome: TurnOutcome;
+  const finishedAt = (): number => Date.now();
+  if (now() === 'verifying' && uploadKey !== undefined) {
+    const verdict = await heavy.verifyAndApply({
+      ceremonyId: settings.ceremonyId,
+      base,
+      uploadKey,
+      participantId,
+      identity: input.identity,
+      turnId: input.turnId,
+    });
+    const roundTripMs = Date.now() - (startedAt ?? createdAt);
+    if (verdict.valid) {
+      const receipt = await light.issueReceipt({
+        ceremonyId: settings.ceremonyId,
+        participantId,
+        identity: input.identity,
+        turnId: input.turnId,
+        sequence: verdict.head.sequence,
+        transcriptSha256Before: base.transcriptSha256,
+        transcriptSha256After: verdict.head.transcriptSha256,
+        potPubkeys: verdict.potPubkeys,
+        acceptedAt: Date.now(),
+      });
+      outcome = { kind: 'accepted', turnId: input.turnId, participantId, head: verdict.head, ...receipt, startedAt, finishedAt: finishedAt(), roundTripMs };
+    } else {
+      outcome = { kind: 'rejected', turnId: input.turnId, participantId, failedCheck: { code: verdict.code, message: verdict.message }, startedAt, finishedAt: finishedAt(), roundTripMs };
+    }
+  } else {
+    outcome = { kind: outcomeKind ?? 'cancelled', turnId: input.turnId, participantId, startedAt, finishedAt: finishedAt() };
+  }
+
+  const { recordKey } = await light.writeRecord({
+    ceremonyId: settings.ceremonyId,
+    kind: outcome.kind,
+    participantId,
+    identity: input.identity,
+    turnId: input.turnId,
+    sequence: outcome.kind === 'accepted' ? sequence : undefined,
+    previousRecordKey: input.previousRecordKey,
+    transcriptSha256Before: base.transcriptSha256,
+    transcriptSha256After: outcome.head?.transcriptSha256,
+    uploadKey,
+    failedCheck: outcome.failedCheck,
+    receiptId: outcome.receiptId,
+    at: outcome.finishedAt,
+  });
+  outcome.recordKey = recordKey;
+  if (outcome.kind === 'rejected' && uploadKey !== undefined) {
+    // The invalid upload's content is not kept; its record (with the failed check) is.
+    await light.deleteObject({ key: uploadKey });
+  }
+
+  answer.result = {
+    outcome: outcome.kind,
+    sequence,
+    receiptId: outcome.receiptId,
+    receiptKey: outcome.receiptKey,
+    failedCheck: outcome.failedCheck,
+    head: outcome.head,
+  };
+  state = 'done';
+  await condition(allHandlersFinished);
+  return outcome;
+}

@@ -1,0 +1,111 @@
+// Types shared by the sequential-mode workflows, the activities and the API. Pure data only.
+
+export interface SequentialTiming {
+  firstCheckinLeadMs: number;
+  maxCheckinIntervalMs: number;
+  halvingBelowWaitMs: number;
+  minCheckinIntervalMs: number;
+  checkinGraceMs: number;
+  startWindowMs: number;
+  computeDeadlineMs: number;
+  initialRoundTripMs: number;
+  roundTripWindow: number;
+  rejoinPenaltyMs: number;
+  abortPenaltyMs: number;
+  verificationTimeoutMs: number;
+}
+
+export interface SubCeremonySize {
+  numG1Powers: number;
+  numG2Powers: number;
+}
+
+export interface SequentialSettings {
+  ceremonyId: string;
+  sizes: SubCeremonySize[];
+  contributionsPerIdentity: number;
+  timing: SequentialTiming;
+  verificationTaskQueue: string;
+  workflowTaskQueue: string;
+}
+
+/** The current verified state of the ceremony: where its transcript lives. */
+export interface TranscriptHead {
+  /** Number of contributions in the transcript. */
+  sequence: number;
+  /** Object key of the full BatchTranscript JSON. */
+  transcriptKey: string;
+  transcriptSha256: string;
+  /** Object key of the BatchContribution JSON holding the current powers (what `start` hands out). */
+  powersKey: string;
+}
+
+export type TurnOutcomeKind = 'accepted' | 'rejected' | 'start-missed' | 'compute-timeout' | 'aborted' | 'cancelled';
+
+export interface TurnOutcome {
+  kind: TurnOutcomeKind;
+  turnId: string;
+  participantId: string;
+  /** Set when accepted. */
+  head?: TranscriptHead;
+  receiptKey?: string;
+  receiptId?: string;
+  /** Set when rejected: the failed check's code and message. */
+  failedCheck?: { code: string; message: string };
+  /** Key of the record written for this outcome. */
+  recordKey?: string;
+  startedAt?: number;
+  finishedAt: number;
+  /** compute + verification, for the round-trip average (accepted and rejected turns). */
+  roundTripMs?: number;
+}
+
+export type ParticipantStatus = 'idle' | 'waiting' | 'queued' | 'ready' | 'contributing' | 'contributed' | 'banned';
+
+export interface ParticipantView {
+  participantId: string;
+  identity: string;
+  status: ParticipantStatus;
+  contributions: number;
+  strikes: number;
+  penaltyUntil: number | undefined;
+  removedReason: string | undefined;
+  turnId: string | undefined;
+  checkinDeadline: number | undefined;
+  checkinIntervalMs: number | undefined;
+  receipts: Array<{ sequence: number; receiptId: string; receiptKey: string }>;
+  lastOutcome: TurnOutcomeKind | undefined;
+}
+
+export interface CheckinResponse {
+  status: 'waiting' | 'queued' | 'ready';
+  position: number;
+  waitersAhead: number;
+  expectedWaitMs: number;
+  expectedStartAt: number;
+  averageRoundTripMs: number;
+  nextDeadline: number;
+  checkinIntervalMs: number;
+  turnId: string | undefined;
+}
+
+export interface QueueSnapshot {
+  ceremonyId: string;
+  queue: string[];
+  current: { participantId: string; turnId: string; startedAt: number } | null;
+  head: TranscriptHead | null;
+  averageRoundTripMs: number;
+  stats: CeremonyStats;
+}
+
+export interface CeremonyStats {
+  accepted: number;
+  rejected: number;
+  startMissed: number;
+  computeTimeouts: number;
+  aborted: number;
+  cancelled: number;
+  leftQueue: number;
+  removedForMissedCheckin: number;
+  turns: number;
+}
