@@ -6,6 +6,8 @@ import { SlidingWindowLimiter } from '../../api/auth/sliding-window.js';
 import { bearer, call, postJson, startTestApp, type JsonAnswer, type TestApp } from './helpers.js';
 
 const apps: TestApp[] = [];
+/** The limiters' clock in the default-limit tests: frozen, so a window boundary never falls mid-test. */
+const frozen = { now: () => Date.UTC(2030, 0, 1, 0, 30) };
 
 async function app(options: Parameters<typeof startTestApp>[0] = {}): Promise<TestApp> {
   const started = await startTestApp({ ...options, auth: { dev: { enabled: true }, ...options.auth } });
@@ -35,7 +37,7 @@ function expectLimited(res: JsonAnswer, kind: string, maxRetry: number): void {
 
 describe('defaults over HTTP', () => {
   it('the 51st login in an hour from one address gets 429 with Retry-After', async () => {
-    const a = await app();
+    const a = await app({ rateLimitOptions: frozen });
     const ok = await times(50, () => postJson(`${a.url}/login`, { provider: 'dev', name: 'alice' }));
     expect(ok.every((r) => r.status === 200)).toBe(true);
     const refused = await postJson(`${a.url}/login`, { provider: 'dev', name: 'alice' });
@@ -53,7 +55,7 @@ describe('defaults over HTTP', () => {
   });
 
   it('the 101st unauthenticated request in an hour gets 429; a bad token does not escape the count', async () => {
-    const a = await app();
+    const a = await app({ rateLimitOptions: frozen });
     const ok = await times(99, () => call(`${a.url}/public`));
     expect(ok.every((r) => r.status === 200)).toBe(true);
     expect((await call(`${a.url}/public`, { headers: bearer('forged.token.here') })).status).toBe(200);
@@ -62,7 +64,7 @@ describe('defaults over HTTP', () => {
   });
 
   it('the 51st authenticated request in a minute gets 429', async () => {
-    const a = await app();
+    const a = await app({ rateLimitOptions: frozen });
     const login = await postJson(`${a.url}/login`, { provider: 'dev', name: 'bob' });
     const auth = bearer(String(login.body['token']));
     const ok = await times(50, () => call(`${a.url}/whoami`, { headers: auth }));
