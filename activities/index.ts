@@ -1,7 +1,10 @@
 // Activity sets, grouped by the task queue whose worker runs them.
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
+import { loadReceiptKey } from '../evidence/receipt-key.js';
 import type { ObjectStore } from '../store/index.js';
+import { createEvidenceActivities } from './sequential/evidence-activities.js';
+import { createTranscriptActivities } from './sequential/transcript-activities.js';
 import { createSmokeActivities } from './smoke.js';
 
 export interface ActivityDeps {
@@ -10,12 +13,18 @@ export interface ActivityDeps {
   store: ObjectStore;
 }
 
-/** Heavy work (verification, aggregation, hashing of large objects): the verification task queue. */
+/** Heavy work (verification, aggregation, transcripts): the verification task queue. */
 export function verificationActivities(deps: ActivityDeps) {
-  return { ...createSmokeActivities(deps.store) };
+  return {
+    ...createSmokeActivities(deps.store),
+    ...createTranscriptActivities(deps.store, deps.cfg.api.maxUploadBytes),
+  };
 }
 
-/** Light work that sits beside the workflows (records, receipts, publication). */
-export function workflowQueueActivities(_deps: ActivityDeps) {
-  return {};
+/** Light work beside the workflows: receipts, records, clean-up. */
+export async function workflowQueueActivities(deps: ActivityDeps) {
+  const receiptKey = await loadReceiptKey(deps.cfg);
+  return {
+    ...createEvidenceActivities(deps.store, receiptKey),
+  };
 }

@@ -8,12 +8,22 @@ import type { ObjectStore } from '../store/index.js';
 import { errorMiddleware } from './errors-middleware.js';
 import { healthRoutes } from './health.js';
 import { requestContext } from './request-context.js';
+import { authenticate } from './auth/middleware.js';
+import { rateLimits } from './auth/rate-limit.js';
+import { authRoutes } from './auth/routes.js';
+import type { SessionTokens } from './auth/session.js';
+import type { JWK } from 'jose';
+import { SequentialGateway } from './sequential/gateway.js';
+import { sequentialRoutes } from './sequential/routes.js';
 
 export interface ApiDeps {
   cfg: Config;
   log: Logger;
   temporal: Client;
   store: ObjectStore;
+  tokens: SessionTokens;
+  /** Public keys that sign receipts (published at /ceremony/info). */
+  receiptKeys: JWK[];
 }
 
 export function createApp(deps: ApiDeps): Koa {
@@ -21,7 +31,16 @@ export function createApp(deps: ApiDeps): Koa {
   app.silent = true;
   app.use(requestContext(deps.log));
   app.use(errorMiddleware(deps.log));
+  app.use(authenticate(deps.tokens));
+  app.use(rateLimits(deps.cfg.auth.rateLimits));
+  const auth = authRoutes({ cfg: deps.cfg, tokens: deps.tokens });
+  app.use(auth.routes()).use(auth.allowedMethods());
   const health = healthRoutes(deps);
   app.use(health.routes()).use(health.allowedMethods());
+  if (deps.cfg.ceremony.mode === 'sequential') {
+    const gateway = new SequentialGateway(deps.temporal, deps.cfg);
+    const sequential = sequentialRoutes({ ...deps, gateway });
+    app.use(sequential.routes()).use(sequential.allowedMethods());
+  }
   return app;
 }

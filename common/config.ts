@@ -78,6 +78,13 @@ export const configSchema = z
       .prefault({}),
     auth: authConfigSchema.prefault({}),
     ceremony: ceremonyConfigSchema.prefault({}),
+    evidence: z
+      .object({
+        receiptKey: z.string().min(1).optional(),
+        receiptKeyFile: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
     shutdownTimeoutMs: positiveMs.max(120_000).default(10_000),
   })
   .strict()
@@ -97,6 +104,8 @@ export const environmentVariables: ReadonlyArray<{ name: string; path: string[];
   { name: 'CEREMONY_DATA_DIR', path: ['dataDir'], kind: 'string' },
   { name: 'CEREMONY_ID', path: ['ceremony', 'id'], kind: 'string' },
   { name: 'CEREMONY_MODE', path: ['ceremony', 'mode'], kind: 'string' },
+  { name: 'CEREMONY_RECEIPT_KEY', path: ['evidence', 'receiptKey'], kind: 'string' },
+  { name: 'CEREMONY_RECEIPT_KEY_FILE', path: ['evidence', 'receiptKeyFile'], kind: 'string' },
   { name: 'CEREMONY_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
   { name: 'CEREMONY_API_HOST', path: ['api', 'host'], kind: 'string' },
   { name: 'CEREMONY_API_PORT', path: ['api', 'port'], kind: 'int' },

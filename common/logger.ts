@@ -17,6 +17,8 @@ const redactPaths = [
   '*.accessKey',
   '*.privateKey',
   '*.clientSecret',
+  '*.signingKey',
+  '*.receiptKey',
 ];
 
 export function createLogger(level: LevelWithSilent, name = 'ceremony'): Logger {

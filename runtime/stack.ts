@@ -10,6 +10,9 @@ import { openStore, type ObjectStore } from '../store/index.js';
 import { connectClient, connectWorker } from './temporal.js';
 import { createWorker } from './workers.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
+import { createSessionTokens } from '../api/auth/session.js';
+import { SequentialGateway } from '../api/sequential/gateway.js';
+import { loadReceiptKey } from '../evidence/receipt-key.js';
 
 export interface RunningStack {
   apiUrl: string;
@@ -66,7 +69,9 @@ export async function startStack(cfg: Config, log: Logger): Promise<RunningStack
       }),
     );
 
-    const app = createApp({ cfg, log, temporal: client, store });
+    if (cfg.ceremony.mode === 'sequential') await new SequentialGateway(client, cfg).ensureCeremony();
+    const receiptKey = await loadReceiptKey(cfg);
+    const app = createApp({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] });
     const server: RunningServer = await listen(app, cfg.api.host, cfg.api.port, cfg.api.requestTimeoutMs);
     undo.push(() => server.close(Math.max(1_000, cfg.shutdownTimeoutMs - 6_000)));
 

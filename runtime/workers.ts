@@ -41,7 +41,7 @@ export async function createWorker(role: WorkerRole, deps: WorkerDeps): Promise<
       ...common,
       taskQueue: cfg.temporal.taskQueues.workflows,
       workflowBundle: await workflowBundle(),
-      activities: workflowQueueActivities(deps),
+      activities: await workflowQueueActivities(deps),
     });
   }
   return Worker.create({

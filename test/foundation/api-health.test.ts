@@ -10,6 +10,7 @@ import { loadConfig } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { FsObjectStore } from '../../store/fs-store.js';
 import { startTemporal } from '../helpers/temporal.js';
+import { createSessionTokens } from '../../api/auth/session.js';
 
 let env: TestWorkflowEnvironment;
 let dir: string;
@@ -20,7 +21,7 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'api-'));
   const cfg = loadConfig({ env: {}, overrides: { dataDir: dir } });
   const store = await new FsObjectStore(path.join(dir, 'objects')).init();
-  server = await listen(createApp({ cfg, log: createLogger('silent'), temporal: env.client, store }), '127.0.0.1', 0, 10_000);
+  server = await listen(createApp({ cfg, log: createLogger('silent'), temporal: env.client, store, tokens: await createSessionTokens(cfg), receiptKeys: [] }), '127.0.0.1', 0, 10_000);
 });
 
 afterAll(async () => {

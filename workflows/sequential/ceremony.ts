@@ -94,6 +94,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     queue: state.queue.map((e) => e.participantId),
     current: current === null ? null : { participantId: current.participantId, turnId: current.turnId, startedAt: current.startedAt },
     head: state.head,
+    lastRecordKey: state.lastRecordKey,
     averageRoundTripMs: averageRoundTripMs(),
     stats: state.stats,
   }));

@@ -94,6 +94,8 @@ export interface QueueSnapshot {
   queue: string[];
   current: { participantId: string; turnId: string; startedAt: number } | null;
   head: TranscriptHead | null;
+  /** Newest record of the hash chain of turn outcomes. */
+  lastRecordKey: string | undefined;
   averageRoundTripMs: number;
   stats: CeremonyStats;
 }

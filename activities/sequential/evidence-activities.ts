@@ -1,0 +1,39 @@
+// Evidence of the sequential mode: signed receipts and a record of every outcome. Turn outcomes form
+// a hash chain: each record names the previous record's key (its SHA-256) and the transcript hashes.
+import type { ObjectStore } from '../../store/index.js';
+import { signReceipt, type ReceiptPayload } from '../../evidence/receipt.js';
+import type { ReceiptKey } from '../../evidence/receipt-key.js';
+import type { ReceiptInput, RecordInput, SequentialActivities } from '../../workflows/sequential/activities-api.js';
+
+export const RECEIPT_PREFIX = 'receipts';
+export const RECORD_PREFIX = 'records';
+
+export function createEvidenceActivities(store: ObjectStore, receiptKey: ReceiptKey): Pick<SequentialActivities, 'issueReceipt' | 'writeRecord' | 'deleteObject'> {
+  return {
+    async issueReceipt(input: ReceiptInput) {
+      const payload: ReceiptPayload = {
+        version: 1,
+        ceremonyId: input.ceremonyId,
+        identity: input.identity,
+        sequence: input.sequence,
+        transcriptSha256Before: input.transcriptSha256Before,
+        transcriptSha256After: input.transcriptSha256After,
+        potPubkeys: input.potPubkeys,
+        acceptedAt: new Date(input.acceptedAt).toISOString(),
+      };
+      const receipt = await signReceipt(payload, receiptKey);
+      const stored = await store.put(RECEIPT_PREFIX, Buffer.from(JSON.stringify(receipt)), { contentType: 'application/json' });
+      return { receiptId: stored.sha256, receiptKey: stored.key };
+    },
+
+    async writeRecord(input: RecordInput) {
+      const record = { version: 1, ...input, at: new Date(input.at).toISOString() };
+      const stored = await store.put(RECORD_PREFIX, Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+      return { recordKey: stored.key };
+    },
+
+    async deleteObject({ key }: { key: string }) {
+      await store.delete(key);
+    },
+  };
+}

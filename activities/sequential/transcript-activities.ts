@@ -1,0 +1,95 @@
+// Transcript work of the sequential mode: the initial transcript, and verify-then-apply of an upload.
+import { ApplicationFailure } from '@temporalio/activity';
+import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
+import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
+import { serializeBatchContribution, serializeBatchTranscript } from '../../engine/format/serialize.js';
+import type { BatchContribution, BatchTranscript } from '../../engine/format/types.js';
+import { isValidParticipantId } from '../../engine/format/identity-patterns.js';
+import { pruneInvalidSignatures } from '../../engine/identity/prune.js';
+import { applyVerifiedContribution } from '../../engine/ops/apply-contribution.js';
+import { newTranscript } from '../../engine/ops/new-transcript.js';
+import { verifyContribution } from '../../engine/ops/verify-contribution.js';
+import type { ObjectStore } from '../../store/index.js';
+import type { SequentialActivities, VerifyAndApplyInput, VerifyAndApplyResult } from '../../workflows/sequential/activities-api.js';
+import type { SubCeremonySize, TranscriptHead } from '../../workflows/sequential/types.js';
+import { sharedEngine } from '../engine-instance.js';
+import { withHeartbeat } from '../heartbeat.js';
+
+export const TRANSCRIPT_PREFIX = 'transcripts';
+export const POWERS_PREFIX = 'powers';
+export const UPLOAD_PREFIX = 'uploads';
+
+/** Bounds on what is read back from the store into memory. */
+export const MAX_TRANSCRIPT_BYTES = 512 * 1024 * 1024;
+
+/** The identity as the transcript's schema allows it: eth| and git| identities, else ''. */
+export function transcriptParticipantId(identity: string): string {
+  const lowered = identity.startsWith('eth|') ? identity.toLowerCase() : identity;
+  return isValidParticipantId(lowered) ? lowered : '';
+}
+
+/** The current powers as a BatchContribution: what `contribution/start` hands to the contributor. */
+export function powersOf(transcript: BatchTranscript): BatchContribution {
+  return {
+    contributions: transcript.transcripts.map((sub) => ({
+      numG1Powers: sub.numG1Powers,
+      numG2Powers: sub.numG2Powers,
+      powersOfTau: sub.powersOfTau,
+      potPubkey: sub.witness.potPubkeys[sub.witness.potPubkeys.length - 1] as string,
+    })),
+  };
+}
+
+async function storeTranscript(store: ObjectStore, transcript: BatchTranscript, sequence: number): Promise<TranscriptHead> {
+  const stored = await store.put(TRANSCRIPT_PREFIX, Buffer.from(serializeBatchTranscript(transcript)), { contentType: 'application/json' });
+  const powers = await store.put(POWERS_PREFIX, Buffer.from(serializeBatchContribution(powersOf(transcript))), { contentType: 'application/json' });
+  return { sequence, transcriptKey: stored.key, transcriptSha256: stored.sha256, powersKey: powers.key };
+}
+
+export function createTranscriptActivities(store: ObjectStore, maxUploadBytes: number): Pick<SequentialActivities, 'initialTranscript' | 'verifyAndApply'> {
+  return {
+    async initialTranscript({ sizes }: { ceremonyId: string; sizes: SubCeremonySize[] }): Promise<TranscriptHead> {
+      return storeTranscript(store, newTranscript(sizes), 0);
+    },
+
+    async verifyAndApply(input: VerifyAndApplyInput): Promise<VerifyAndApplyResult> {
+      return withHeartbeat(async () => {
+        const transcriptText = Buffer.from(await store.getBytes(input.base.transcriptKey, MAX_TRANSCRIPT_BYTES)).toString('utf8');
+        const transcript = parseBatchTranscript(transcriptText);
+        let uploadText: string;
+        try {
+          uploadText = Buffer.from(await store.getBytes(input.uploadKey, maxUploadBytes)).toString('utf8');
+        } catch (err) {
+          throw ApplicationFailure.nonRetryable(`upload ${input.uploadKey} cannot be read: ${(err as Error).message}`, 'UPLOAD_MISSING');
+        }
+        const engine = await sharedEngine();
+        let next: BatchTranscript;
+        let potPubkeys: string[];
+        const pruned: string[] = [];
+        try {
+          const contribution = parseBatchContribution(uploadText);
+          const verified = await verifyContribution(engine, transcript, contribution);
+          potPubkeys = [...verified.potPubkeys];
+          const participantId = transcriptParticipantId(input.identity);
+          next = await applyVerifiedContribution(verified, {
+            participantId,
+            pruneSignatures: (c) => {
+              const result = pruneInvalidSignatures(
+                { contributions: c.contributions.map((s) => ({ ...s, potPubkey: s.potPubkey ?? '' })), ecdsaSignature: c.ecdsaSignature ?? '' },
+                participantId === '' ? input.identity : participantId,
+              );
+              for (const p of result.pruned) pruned.push(p.kind === 'bls' ? `bls[${p.index}]: ${p.reason}` : `ecdsa: ${p.reason}`);
+              return { blsSignatures: result.contributions.map((s) => s.blsSignature), ecdsaSignature: result.ecdsaSignature };
+            },
+          });
+        } catch (err) {
+          if (err instanceof EngineError) return { valid: false, code: err.code, message: err.message };
+          throw err;
+        }
+        const head = await storeTranscript(store, next, input.base.sequence + 1);
+        return { valid: true, head, potPubkeys, prunedSignatures: pruned };
+      });
+    },
+  };
+}

@@ -1,0 +1,209 @@
+// The sequential ceremony as the API sees it: each participant call becomes an update, signal or
+// query on the workflow that owns the state. Stateless apart from a short-lived snapshot cache.
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+import { CeremonyError } from '../../common/errors.js';
+import type { Config } from '../../common/config.js';
+import {
+  abortUpdate,
+  banSignal,
+  checkinUpdate,
+  completeUpdate,
+  enterUpdate,
+  joinUpdate,
+  leaveQueueSignal,
+  leaveUpdate,
+  participantQuery,
+  snapshotQuery,
+  startUpdate,
+  type CompleteResult,
+  type StartResult,
+} from '../../workflows/sequential/messages.js';
+import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
+import type { CheckinResponse, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
+import { viaTemporal } from '../temporal-errors.js';
+import { participantIdOf, participantWorkflowId, sequentialSettings } from './settings.js';
+
+const SNAPSHOT_MAX_AGE_MS = 250;
+
+export interface Caller {
+  identity: string;
+}
+
+export class SequentialGateway {
+  readonly settings: SequentialSettings;
+  private cached: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
+
+  constructor(
+    private readonly client: Client,
+    cfg: Config,
+  ) {
+    this.settings = sequentialSettings(cfg);
+  }
+
+  get ceremonyWorkflowId(): string {
+    return ceremonyWorkflowId(this.settings.ceremonyId);
+  }
+
+  private ceremony() {
+    return this.client.workflow.getHandle(this.ceremonyWorkflowId);
+  }
+
+  private participantHandle(identity: string) {
+    const participantId = participantIdOf(identity);
+    return { participantId, workflowId: participantWorkflowId(this.settings.ceremonyId, participantId) };
+  }
+
+  private notInQueue = (): CeremonyError => new CeremonyError('NOT_IN_QUEUE', 'you have not entered the lobby; call lobby/enter first');
+  private noCeremony = (): CeremonyError => new CeremonyError('NOT_READY', 'the ceremony is not running');
+
+  /** Starts the ceremony workflow unless it already runs. */
+  async ensureCeremony(): Promise<void> {
+    await viaTemporal(
+      () =>
+        this.client.workflow.start(sequentialCeremonyWorkflow, {
+          workflowId: this.ceremonyWorkflowId,
+          taskQueue: this.settings.workflowTaskQueue,
+          args: [{ settings: this.settings }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      this.noCeremony,
+    );
+  }
+
+  async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<QueueSnapshot> {
+    const now = Date.now();
+    if (this.cached !== undefined && now - this.cached.at <= maxAgeMs) return this.cached.snapshot;
+    const snapshot = viaTemporal(() => this.ceremony().query(snapshotQuery), this.noCeremony);
+    this.cached = { at: now, snapshot };
+    snapshot.catch(() => {
+      if (this.cached?.snapshot === snapshot) this.cached = undefined;
+    });
+    return snapshot;
+  }
+
+  async enter(caller: Caller): Promise<CheckinResponse & { participantId: string }> {
+    const { participantId, workflowId } = this.participantHandle(caller.identity);
+    await viaTemporal(
+      () =>
+        this.client.workflow.executeUpdateWithStart(enterUpdate, {
+          args: [{ identity: caller.identity, now: Date.now() }],
+          startWorkflowOperation: new WithStartWorkflowOperation(participantWorkflow, {
+            workflowId,
+            taskQueue: this.settings.workflowTaskQueue,
+            args: [{ settings: this.settings, participantId, ceremonyWorkflowId: this.ceremonyWorkflowId }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
+        }),
+      this.noCeremony,
+    );
+    const joined = await viaTemporal(
+      () => this.ceremony().executeUpdate(joinUpdate, { args: [{ participantId, participantWorkflowId: workflowId, identity: caller.identity }] }),
+      this.noCeremony,
+    );
+    this.cached = undefined;
+    const response = await viaTemporal(
+      () =>
+        this.client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, {
+          args: [{ position: joined.position, waitersAhead: joined.waitersAhead, averageRoundTripMs: joined.averageRoundTripMs, first: true }],
+        }),
+      this.notInQueue,
+    );
+    return { ...response, participantId };
+  }
+
+  async checkin(caller: Caller): Promise<CheckinResponse> {
+    const { participantId, workflowId } = this.participantHandle(caller.identity);
+    let snapshot = await this.snapshot();
+    let index = snapshot.queue.indexOf(participantId);
+    if (index < 0 && snapshot.current?.participantId !== participantId) {
+      snapshot = await this.snapshot(0);
+      index = snapshot.queue.indexOf(participantId);
+    }
+    const position = index < 0 ? snapshot.queue.length + 1 : index + 1;
+    const waitersAhead = (index < 0 ? snapshot.queue.length : index) + (snapshot.current === null ? 0 : 1);
+    return viaTemporal(
+      () =>
+        this.client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, {
+          args: [{ position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, first: false }],
+        }),
+      this.notInQueue,
+    );
+  }
+
+  async leave(caller: Caller): Promise<ParticipantView> {
+    const { workflowId } = this.participantHandle(caller.identity);
+    const view = await viaTemporal(() => this.client.workflow.getHandle(workflowId).executeUpdate(leaveUpdate), this.notInQueue);
+    this.cached = undefined;
+    return view;
+  }
+
+  async participant(identity: string): Promise<ParticipantView> {
+    const { workflowId } = this.participantHandle(identity);
+    return viaTemporal(() => this.client.workflow.getHandle(workflowId).query(participantQuery), this.notInQueue);
+  }
+
+  private async currentTurn(caller: Caller): Promise<{ participantId: string; turnWorkflowId: string }> {
+    const view = await this.participant(caller.identity);
+    if (view.turnId === undefined) {
+      throw new CeremonyError('NOT_YOUR_TURN', view.status === 'contributed' ? 'you have already contributed' : `it is not your turn (status ${view.status})`);
+    }
+    return { participantId: view.participantId, turnWorkflowId: turnWorkflowIdFor(this.settings.ceremonyId, view.turnId) };
+  }
+
+  async start(caller: Caller): Promise<StartResult> {
+    const turn = await this.currentTurn(caller);
+    return viaTemporal(
+      () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(startUpdate, { args: [{ participantId: turn.participantId }] }),
+      () => new CeremonyError('NOT_YOUR_TURN', 'your turn is over'),
+    );
+  }
+
+  /** The turn the caller may upload to now (checked before the upload is read). */
+  async turnForUpload(caller: Caller): Promise<{ participantId: string; turnWorkflowId: string }> {
+    return this.currentTurn(caller);
+  }
+
+  async complete(turn: { participantId: string; turnWorkflowId: string }, uploadKey: string): Promise<CompleteResult> {
+    const result = await viaTemporal(
+      () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(completeUpdate, { args: [{ participantId: turn.participantId, uploadKey }] }),
+      () => new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', 'your turn is over'),
+    );
+    this.cached = undefined;
+    return result;
+  }
+
+  async abort(caller: Caller): Promise<{ outcome: string }> {
+    const turn = await this.currentTurn(caller);
+    const result = await viaTemporal(
+      () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(abortUpdate, { args: [{ participantId: turn.participantId }] }),
+      () => new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', 'your turn is over'),
+    );
+    this.cached = undefined;
+    return result;
+  }
+
+  /** Admin: ban or unban an identity; a banned participant leaves the queue and loses a running turn. */
+  async setBanned(identity: string, banned: boolean, reason: string): Promise<void> {
+    const { participantId, workflowId } = this.participantHandle(identity);
+    await viaTemporal(
+      () =>
+        this.client.workflow.signalWithStart(participantWorkflow, {
+          workflowId,
+          taskQueue: this.settings.workflowTaskQueue,
+          args: [{ settings: this.settings, participantId, ceremonyWorkflowId: this.ceremonyWorkflowId }],
+          signal: banSignal,
+          signalArgs: [{ banned, reason }],
+        }),
+      this.noCeremony,
+    );
+    if (banned) await viaTemporal(() => this.ceremony().signal(leaveQueueSignal, { participantId, reason: 'banned' }), this.noCeremony);
+    this.cached = undefined;
+  }
+
+  /** Admin: drop a participant from the queue or from its running turn, without a ban. */
+  async drop(identity: string): Promise<void> {
+    const { participantId } = this.participantHandle(identity);
+    await viaTemporal(() => this.ceremony().signal(leaveQueueSignal, { participantId, reason: 'dropped' }), this.noCeremony);
+    this.cached = undefined;
+  }
+}

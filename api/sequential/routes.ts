@@ -1,0 +1,197 @@
+// The participant API of a sequential ceremony (seed 002), accepting both name variants
+// (lobby/* and queue/*), plus transcripts, receipts, ceremony information and admin actions.
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import type { JWK } from 'jose';
+import { z } from 'zod';
+import type { Config } from '../../common/config.js';
+import { CeremonyError } from '../../common/errors.js';
+import type { Logger } from '../../common/logger.js';
+import type { ObjectStore } from '../../store/index.js';
+import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
+import { readJson } from '../auth/read-json.js';
+import type { SequentialGateway } from './gateway.js';
+import { TranscriptHistory } from './transcript-history.js';
+import { receiveContribution } from './upload.js';
+
+export interface SequentialRouteDeps {
+  cfg: Config;
+  log: Logger;
+  store: ObjectStore;
+  gateway: SequentialGateway;
+  receiptKeys: JWK[];
+}
+
+const adminTarget = z.object({ identity: z.string().min(3).max(200), reason: z.string().max(500).default('') }).strict();
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+async function streamObject(ctx: Context, store: ObjectStore, key: string, sha256: string): Promise<void> {
+  const head = await store.head(key);
+  if (head === null) throw new CeremonyError('NOT_FOUND', `object ${key} is missing`);
+  ctx.set('ETag', `"${sha256}"`);
+  ctx.set('X-Content-SHA256', sha256);
+  ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+  if (ctx.get('if-none-match') === `"${sha256}"`) {
+    ctx.status = 304;
+    return;
+  }
+  ctx.type = 'application/json';
+  ctx.length = head.size;
+  ctx.body = await store.get(key);
+}
+
+export function sequentialRoutes(deps: SequentialRouteDeps): Router {
+  const { gateway, store, cfg } = deps;
+  const history = new TranscriptHistory(store);
+  const router = new Router();
+  const caller = (ctx: Context) => ({ identity: mustSession(ctx).identity });
+
+  router.get('/ceremony/info', (ctx) => {
+    ctx.body = {
+      ceremonyId: gateway.settings.ceremonyId,
+      mode: cfg.ceremony.mode,
+      sizes: gateway.settings.sizes,
+      contributionsPerIdentity: gateway.settings.contributionsPerIdentity,
+      timing: gateway.settings.timing,
+      receiptKeys: { keys: deps.receiptKeys },
+      sessionKeysUrl: '/.well-known/jwks.json',
+    };
+  });
+
+  router.get('/ceremony/status', async (ctx) => {
+    const s = await gateway.snapshot();
+    ctx.body = {
+      ceremonyId: s.ceremonyId,
+      mode: 'sequential',
+      queueLength: s.queue.length,
+      contributing: s.current === null ? null : { turnId: s.current.turnId, startedAt: iso(s.current.startedAt) },
+      sequence: s.head?.sequence ?? 0,
+      transcriptSha256: s.head?.transcriptSha256 ?? null,
+      averageRoundTripMs: s.averageRoundTripMs,
+      stats: s.stats,
+    };
+  });
+
+  const enter = async (ctx: Context): Promise<void> => {
+    const r = await gateway.enter(caller(ctx));
+    ctx.body = { ...r, expectedStartAt: iso(r.expectedStartAt), nextDeadline: iso(r.nextDeadline), nextDeadlineMs: r.nextDeadline };
+  };
+  const checkin = async (ctx: Context): Promise<void> => {
+    const r = await gateway.checkin(caller(ctx));
+    ctx.body = { ...r, expectedStartAt: iso(r.expectedStartAt), nextDeadline: iso(r.nextDeadline), nextDeadlineMs: r.nextDeadline };
+  };
+  router.post('/lobby/enter', requireSession(), enter);
+  router.post('/queue/join', requireSession(), enter);
+  router.post('/lobby/checkin', requireSession(), checkin);
+  router.post('/queue/checkin', requireSession(), checkin);
+  router.post('/queue/leave', requireSession(), async (ctx) => {
+    const view = await gateway.leave(caller(ctx));
+    ctx.body = { status: view.status };
+  });
+  router.get('/participant', requireSession(), async (ctx) => {
+    ctx.body = await gateway.participant(mustSession(ctx).identity);
+  });
+
+  router.post('/contribution/start', requireSession(), async (ctx) => {
+    const started = await gateway.start(caller(ctx));
+    ctx.set('X-Turn-Id', started.turnId);
+    ctx.set('X-Sequence', String(started.sequence));
+    ctx.set('X-Compute-Deadline', iso(started.computeDeadline));
+    ctx.set('X-Transcript-SHA256', started.transcriptSha256);
+    const head = await store.head(started.powersKey);
+    if (head === null) throw new CeremonyError('INTERNAL', 'the current powers are missing from the store');
+    ctx.type = 'application/json';
+    ctx.length = head.size;
+    ctx.body = await store.get(started.powersKey);
+  });
+
+  router.post('/contribution/complete', requireSession(), async (ctx) => {
+    const turn = await gateway.turnForUpload(caller(ctx));
+    const uploadKey = await receiveContribution(ctx, store, gateway.settings.sizes, cfg.api.maxUploadBytes);
+    const result = await gateway.complete(turn, uploadKey);
+    if (result.outcome === 'rejected') {
+      throw new CeremonyError('INVALID_CONTRIBUTION', `the contribution failed verification: ${result.failedCheck?.message ?? 'unknown check'}`, {
+        check: result.failedCheck?.code,
+        sequence: result.sequence,
+      });
+    }
+    if (result.outcome !== 'accepted' || result.receiptKey === undefined) {
+      throw new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', `the turn ended as ${result.outcome}`);
+    }
+    const receipt = JSON.parse(Buffer.from(await store.getBytes(result.receiptKey, 1 << 20)).toString('utf8')) as unknown;
+    ctx.body = { outcome: 'accepted', sequence: result.sequence, receiptId: result.receiptId, receipt, transcriptSha256: result.head?.transcriptSha256 };
+  });
+
+  router.post('/contribution/abort', requireSession(), async (ctx) => {
+    ctx.body = await gateway.abort(caller(ctx));
+  });
+
+  router.get('/transcript', async (ctx) => {
+    const s = await gateway.snapshot(0);
+    if (s.head === null) throw new CeremonyError('NOT_READY', 'the initial transcript is not ready yet');
+    ctx.set('X-Sequence', String(s.head.sequence));
+    ctx.set('Cache-Control', 'no-cache');
+    await streamObject(ctx, store, s.head.transcriptKey, s.head.transcriptSha256);
+    ctx.set('Cache-Control', 'no-cache');
+  });
+
+  router.get('/transcript/:sequence', async (ctx) => {
+    const raw = ctx.params['sequence'] ?? '';
+    if (!/^\d{1,12}$/.test(raw)) throw new CeremonyError('BAD_REQUEST', 'the sequence is a non-negative integer');
+    const s = await gateway.snapshot(0);
+    if (s.head === null) throw new CeremonyError('NOT_READY', 'the initial transcript is not ready yet');
+    const sequence = Number(raw);
+    const key = sequence === s.head.sequence ? s.head.transcriptKey : await history.keyOf(sequence, s.lastRecordKey, s.head.sequence);
+    ctx.set('X-Sequence', String(sequence));
+    await streamObject(ctx, store, key, key.slice(key.lastIndexOf('/') + 1));
+  });
+
+  router.get('/receipts/:id', async (ctx) => {
+    const id = ctx.params['id'] ?? '';
+    if (!/^[0-9a-f]{64}$/.test(id)) throw new CeremonyError('NOT_FOUND', 'a receipt id is 64 lowercase hex digits');
+    await streamObject(ctx, store, `receipts/${id}`, id);
+  });
+
+  // Admin: authenticated administrators only; every action is logged and recorded in the store.
+  const recordAdmin = async (ctx: Context, action: string, target: string, reason: string): Promise<void> => {
+    const admin = mustSession(ctx).identity;
+    deps.log.info({ admin, action, target, reason }, 'admin action');
+    await store.put('records', Buffer.from(JSON.stringify({ version: 1, kind: 'admin', action, admin, identity: target, reason, ceremonyId: gateway.settings.ceremonyId, at: new Date().toISOString() })), {
+      contentType: 'application/json',
+    });
+  };
+  const target = async (ctx: Context): Promise<z.infer<typeof adminTarget>> => {
+    const parsed = adminTarget.safeParse(await readJson(ctx, cfg.api.maxJsonBytes));
+    if (!parsed.success) throw new CeremonyError('VALIDATION_FAILED', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+    return parsed.data;
+  };
+  router.get('/admin/status', requireAdmin(), async (ctx) => {
+    const s = await gateway.snapshot(0);
+    ctx.body = { ...s };
+  });
+  router.get('/admin/participant/:identity', requireAdmin(), async (ctx) => {
+    ctx.body = await gateway.participant(decodeURIComponent(ctx.params['identity'] ?? ''));
+  });
+  router.post('/admin/ban', requireAdmin(), async (ctx) => {
+    const { identity, reason } = await target(ctx);
+    await gateway.setBanned(identity, true, reason);
+    await recordAdmin(ctx, 'ban', identity, reason);
+    ctx.body = { identity, banned: true };
+  });
+  router.post('/admin/unban', requireAdmin(), async (ctx) => {
+    const { identity, reason } = await target(ctx);
+    await gateway.setBanned(identity, false, reason);
+    await recordAdmin(ctx, 'unban', identity, reason);
+    ctx.body = { identity, banned: false };
+  });
+  router.post('/admin/drop', requireAdmin(), async (ctx) => {
+    const { identity, reason } = await target(ctx);
+    await gateway.drop(identity);
+    await recordAdmin(ctx, 'drop', identity, reason);
+    ctx.body = { identity, dropped: true };
+  });
+  return router;
+}

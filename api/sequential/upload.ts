@@ -1,0 +1,39 @@
+// contribution/complete's body: streamed into the store under a size bound, then checked (JSON,
+// schema, sizes) before any workflow sees it. A bad upload is deleted: nothing half-written stays.
+import type { Context } from 'koa';
+import { CeremonyError } from '../../common/errors.js';
+import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
+import type { ObjectStore } from '../../store/index.js';
+import type { SubCeremonySize } from '../../workflows/sequential/types.js';
+
+export const UPLOAD_PREFIX = 'uploads';
+
+export async function receiveContribution(ctx: Context, store: ObjectStore, sizes: SubCeremonySize[], maxBytes: number): Promise<string> {
+  if (!ctx.is('application/json')) {
+    throw new CeremonyError('UNSUPPORTED_MEDIA_TYPE', 'send the BatchContribution as application/json');
+  }
+  const declared = Number(ctx.get('content-length') || '0');
+  if (declared > maxBytes) throw new CeremonyError('PAYLOAD_TOO_LARGE', `the upload exceeds the limit of ${maxBytes} bytes`, { maxBytes });
+  const stored = await store.put(UPLOAD_PREFIX, ctx.req, { maxBytes, contentType: 'application/json' });
+  try {
+    const text = Buffer.from(await store.getBytes(stored.key, maxBytes)).toString('utf8');
+    const contribution = parseBatchContribution(text);
+    const got = contribution.contributions.map((c) => `${c.numG1Powers}:${c.numG2Powers}`).join(',');
+    const want = sizes.map((s) => `${s.numG1Powers}:${s.numG2Powers}`).join(',');
+    if (got !== want) {
+      throw new CeremonyError('WRONG_CONTRIBUTION_SIZE', `the contribution's sizes are ${got || '(none)'}; this ceremony's are ${want}`, { expected: want, got });
+    }
+    if (contribution.contributions.some((c) => c.potPubkey === undefined)) {
+      throw new CeremonyError('VALIDATION_FAILED', 'every sub-ceremony needs a potPubkey', { check: 'INVALID_SCHEMA' });
+    }
+    return stored.key;
+  } catch (err) {
+    await store.delete(stored.key);
+    if (err instanceof EngineError) {
+      const code = err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED';
+      throw new CeremonyError(code, err.message, { check: err.code });
+    }
+    throw err;
+  }
+}

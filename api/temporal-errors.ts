@@ -1,0 +1,37 @@
+// Turns failures that come back from Temporal into CeremonyErrors with stable codes.
+import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
+import { ServiceError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { CeremonyError, isErrorCode } from '../common/errors.js';
+
+function applicationFailureOf(err: unknown): ApplicationFailure | undefined {
+  let cursor: unknown = err;
+  for (let depth = 0; depth < 5 && cursor instanceof Error; depth += 1) {
+    if (cursor instanceof ApplicationFailure) return cursor;
+    cursor = (cursor as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+export function translateTemporalError(err: unknown, notFound: () => CeremonyError): CeremonyError {
+  if (err instanceof CeremonyError) return err;
+  const failure = applicationFailureOf(err);
+  if (failure !== undefined && isErrorCode(failure.type)) {
+    const detail = failure.details?.[0];
+    const details = typeof detail === 'object' && detail !== null ? (detail as Record<string, unknown>) : undefined;
+    return new CeremonyError(failure.type, failure.message, details);
+  }
+  if (err instanceof WorkflowNotFoundError) return notFound();
+  if (err instanceof WorkflowUpdateFailedError) return new CeremonyError('INTERNAL', 'the workflow refused the request');
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new CeremonyError('TIMEOUT', 'the ceremony did not answer in time; retry');
+  if (err instanceof ServiceError) return new CeremonyError('TEMPORAL_UNAVAILABLE', `Temporal: ${err.message}`);
+  return new CeremonyError('INTERNAL', 'internal error', undefined, { cause: err });
+}
+
+/** Runs a Temporal call, translating whatever it throws. */
+export async function viaTemporal<T>(call: () => Promise<T>, notFound: () => CeremonyError): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    throw translateTemporalError(err, notFound);
+  }
+}

@@ -1,0 +1,80 @@
+// Receipts: the evidence a contributor keeps. A receipt is a JWS (EdDSA) over a JSON payload naming
+// the identity, the sequence number, the transcript hashes before and after, and the pubkeys.
+import type { KeyObject } from 'node:crypto';
+import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
+
+export const RECEIPT_TYPE = 'ceremony-receipt+jws';
+
+export interface ReceiptPayload {
+  version: 1;
+  ceremonyId: string;
+  identity: string;
+  sequence: number;
+  transcriptSha256Before: string;
+  transcriptSha256After: string;
+  potPubkeys: string[];
+  acceptedAt: string;
+}
+
+export interface SignedReceipt {
+  /** The compact JWS; its payload is the canonical JSON of `payload`. */
+  jws: string;
+  payload: ReceiptPayload;
+}
+
+export async function signReceipt(payload: ReceiptPayload, key: { kid: string; privateKey: KeyObject }): Promise<SignedReceipt> {
+  const bytes = new TextEncoder().encode(JSON.stringify(payload));
+  const jws = await new CompactSign(bytes).setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: RECEIPT_TYPE }).sign(key.privateKey);
+  return { jws, payload };
+}
+
+export type ReceiptCheck = { valid: true; payload: ReceiptPayload } | { valid: false; code: string; message: string };
+
+function isPayload(value: unknown): value is ReceiptPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return (
+    p['version'] === 1 &&
+    typeof p['ceremonyId'] === 'string' &&
+    typeof p['identity'] === 'string' &&
+    typeof p['sequence'] === 'number' &&
+    typeof p['transcriptSha256Before'] === 'string' &&
+    typeof p['transcriptSha256After'] === 'string' &&
+    Array.isArray(p['potPubkeys']) &&
+    typeof p['acceptedAt'] === 'string'
+  );
+}
+
+/** Checks a receipt against the coordinator's published public key(s). */
+export async function verifyReceipt(receipt: unknown, keys: JWK[]): Promise<ReceiptCheck> {
+  if (typeof receipt !== 'object' || receipt === null || typeof (receipt as { jws?: unknown }).jws !== 'string') {
+    return { valid: false, code: 'MALFORMED_RECEIPT', message: 'a receipt is a JSON object with a "jws" string' };
+  }
+  const { jws } = receipt as { jws: string; payload?: unknown };
+  const parts = jws.split('.');
+  if (parts.length !== 3) return { valid: false, code: 'MALFORMED_RECEIPT', message: 'the jws is not a compact JWS' };
+  let header: { kid?: unknown; alg?: unknown; typ?: unknown };
+  try {
+    header = JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString('utf8')) as typeof header;
+  } catch {
+    return { valid: false, code: 'MALFORMED_RECEIPT', message: 'the JWS header is not JSON' };
+  }
+  if (header.alg !== 'EdDSA' || header.typ !== RECEIPT_TYPE) {
+    return { valid: false, code: 'BAD_SIGNATURE', message: `unexpected JWS header (alg ${String(header.alg)}, typ ${String(header.typ)})` };
+  }
+  const key = keys.find((k) => k.kid === header.kid);
+  if (key === undefined) return { valid: false, code: 'UNKNOWN_KEY', message: `no published key with kid ${String(header.kid)}` };
+  let payload: unknown;
+  try {
+    const verified = await compactVerify(jws, await importJWK(key, 'EdDSA'), { algorithms: ['EdDSA'] });
+    payload = JSON.parse(new TextDecoder().decode(verified.payload));
+  } catch (err) {
+    return { valid: false, code: 'BAD_SIGNATURE', message: `the signature does not verify: ${(err as Error).message}` };
+  }
+  if (!isPayload(payload)) return { valid: false, code: 'MALFORMED_RECEIPT', message: 'the signed payload is not a receipt' };
+  const shown = (receipt as { payload?: unknown }).payload;
+  if (shown !== undefined && JSON.stringify(shown) !== JSON.stringify(payload)) {
+    return { valid: false, code: 'PAYLOAD_MISMATCH', message: 'the receipt\'s readable payload differs from what was signed' };
+  }
+  return { valid: true, payload };
+}
