@@ -16,6 +16,9 @@ const commands: Record<string, CommandEntry> = {
   contribute: { summary: 'contribute to a transcript or contribution file', load: () => import('./commands/contribute.js') },
   'verify-contribution': { summary: 'verify a contribution against a transcript', load: () => import('./commands/verify-contribution.js') },
   apply: { summary: 'append a verified contribution to a transcript', load: () => import('./commands/apply.js') },
+  contributor: { summary: 'the reference contributor: log in, queue, contribute, verify the receipt', load: () => import('./commands/contributor.js') },
+  'verify-receipt': { summary: 'verify a receipt offline against the published key', load: () => import('./commands/verify-receipt.js') },
+  admin: { summary: 'status, ban, unban, drop (admin API)', load: () => import('./commands/admin.js') },
   'verify-transcript': { summary: 'verify a whole transcript', load: () => import('./commands/verify-transcript.js') },
 };
 

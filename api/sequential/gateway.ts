@@ -145,6 +145,12 @@ export class SequentialGateway {
   private async currentTurn(caller: Caller): Promise<{ participantId: string; turnWorkflowId: string }> {
     const view = await this.participant(caller.identity);
     if (view.turnId === undefined) {
+      if (view.status === 'idle' && view.lastOutcome === 'compute-timeout') {
+        throw new CeremonyError('DEADLINE_MISSED', `the compute deadline of ${this.settings.timing.computeDeadlineMs / 1000} s passed; your slot went to the next participant`);
+      }
+      if (view.status === 'idle' && view.lastOutcome === 'start-missed') {
+        throw new CeremonyError('START_WINDOW_MISSED', `contribution/start did not come within ${this.settings.timing.startWindowMs / 1000} s; your slot went to the next participant`);
+      }
       throw new CeremonyError('NOT_YOUR_TURN', view.status === 'contributed' ? 'you have already contributed' : `it is not your turn (status ${view.status})`);
     }
     return { participantId: view.participantId, turnWorkflowId: turnWorkflowIdFor(this.settings.ceremonyId, view.turnId) };

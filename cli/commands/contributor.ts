@@ -1,0 +1,88 @@
+// `ceremony contributor --url URL [--name NAME | --eth-key-file FILE] [--entropy TEXT]`:
+// the reference contributor of a sequential ceremony. Progress on stderr, the result as JSON on stdout.
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { createEngine } from '../../engine/context.js';
+import { ApiError } from '../../client/http.js';
+import { runContributor, type ContributorEvent } from '../../client/contributor.js';
+
+function describe(event: ContributorEvent): string {
+  switch (event.kind) {
+    case 'logged-in':
+      return `logged in as ${event.participantId}`;
+    case 'entered':
+    case 'checked-in': {
+      const a = event.answer;
+      const verb = event.kind === 'entered' ? 'entered the lobby' : 'checked in';
+      return a.status === 'ready'
+        ? `${verb}: it is our turn`
+        : `${verb}: ${a.status}, position ${a.position}, expected start ${a.expectedStartAt}, next check-in by ${a.nextDeadline}`;
+    }
+    case 'rate-limited':
+      return `rate limited; retrying in ${event.retryAfterSeconds} s`;
+    case 'started':
+      return `started contribution ${event.sequence}; deadline ${event.computeDeadline}`;
+    case 'contributed':
+      return `computed the contribution in ${(event.ms / 1000).toFixed(1)} s; uploading`;
+    case 'accepted':
+      return `accepted as contribution ${event.answer.sequence}; receipt ${event.answer.receiptId} ${event.receiptValid ? 'verifies' : 'DOES NOT VERIFY'}`;
+  }
+}
+
+export async function run(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        url: { type: 'string' },
+        name: { type: 'string' },
+        'eth-key-file': { type: 'string' },
+        entropy: { type: 'string' },
+        replacement: { type: 'boolean' },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (values.url === undefined) {
+    process.stderr.write('usage: ceremony contributor --url URL [--name NAME | --eth-key-file FILE] [--entropy TEXT]\n');
+    return 2;
+  }
+  let ethereumKey = process.env['CEREMONY_ETH_KEY'];
+  if (values['eth-key-file'] !== undefined) {
+    try {
+      ethereumKey = (await readFile(values['eth-key-file'], 'utf8')).trim();
+    } catch (err) {
+      process.stderr.write(`ceremony contributor: cannot read ${values['eth-key-file']}: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+  if (ethereumKey !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(ethereumKey)) {
+    process.stderr.write('ceremony contributor: the Ethereum key must be 32 bytes of hex\n');
+    return 2;
+  }
+  const engine = await createEngine();
+  try {
+    const result = await runContributor({
+      url: values.url,
+      engine,
+      name: values.name,
+      ethereumKey,
+      entropy: values.entropy,
+      onEvent: (event) => process.stderr.write(`[contributor] ${describe(event)}\n`),
+    });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return result.receiptValid ? 0 : 1;
+  } catch (err) {
+    if (err instanceof ApiError) {
+      process.stdout.write(`${JSON.stringify({ accepted: false, code: err.code, message: err.message, details: err.details })}\n`);
+      return 1;
+    }
+    process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
+    return 2;
+  } finally {
+    await engine.close();
+  }
+}

@@ -1,0 +1,59 @@
+// A small JSON-over-HTTP helper with a deadline per request and typed failures.
+
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: Record<string, unknown> | undefined,
+    readonly retryAfterSeconds: number | undefined,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+export interface RequestOptions {
+  method?: 'GET' | 'POST';
+  token?: string;
+  json?: unknown;
+  body?: string;
+  timeoutMs?: number;
+}
+
+export async function request(baseUrl: string, path: string, options: RequestOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = {};
+  if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(options.json);
+  } else if (options.body !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = options.body;
+  }
+  const res = await fetch(new URL(path, baseUrl), {
+    method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    body,
+    signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
+  });
+  if (res.ok) return res;
+  let code = `HTTP_${res.status}`;
+  let message = res.statusText;
+  let details: Record<string, unknown> | undefined;
+  try {
+    const parsed = (await res.json()) as { code?: string; message?: string; details?: Record<string, unknown> };
+    code = parsed.code ?? code;
+    message = parsed.message ?? message;
+    details = parsed.details;
+  } catch {
+    // not JSON: keep the status
+  }
+  const retryAfter = res.headers.get('retry-after');
+  throw new ApiError(res.status, code, message, details, retryAfter === null ? undefined : Number(retryAfter));
+}
+
+export async function requestJson<T>(baseUrl: string, path: string, options: RequestOptions = {}): Promise<T> {
+  return (await (await request(baseUrl, path, options)).json()) as T;
+}

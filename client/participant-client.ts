@@ -1,0 +1,103 @@
+// A client of the sequential participant API: what the reference contributor and the tests use.
+import { request, requestJson } from './http.js';
+
+export interface CheckinAnswer {
+  status: 'waiting' | 'queued' | 'ready';
+  position: number;
+  waitersAhead: number;
+  expectedWaitMs: number;
+  expectedStartAt: string;
+  averageRoundTripMs: number;
+  nextDeadline: string;
+  nextDeadlineMs: number;
+  checkinIntervalMs: number;
+  turnId?: string;
+}
+
+export interface StartAnswer {
+  /** The current powers, a BatchContribution JSON text. */
+  powers: string;
+  turnId: string;
+  sequence: number;
+  computeDeadline: string;
+  transcriptSha256: string;
+}
+
+export interface CompleteAnswer {
+  outcome: 'accepted';
+  sequence: number;
+  receiptId: string;
+  receipt: { jws: string; payload: Record<string, unknown> };
+  transcriptSha256: string;
+}
+
+export class ParticipantClient {
+  token: string | undefined;
+
+  constructor(readonly baseUrl: string) {}
+
+  private auth(): string {
+    if (this.token === undefined) throw new Error('log in first');
+    return this.token;
+  }
+
+  async loginDev(name: string): Promise<string> {
+    const r = await requestJson<{ token: string; participantId: string }>(this.baseUrl, '/login', { json: { provider: 'dev', name } });
+    this.token = r.token;
+    return r.participantId;
+  }
+
+  async loginSiwe(message: string, signature: string): Promise<string> {
+    const r = await requestJson<{ token: string; participantId: string }>(this.baseUrl, '/login', { json: { provider: 'siwe', message, signature } });
+    this.token = r.token;
+    return r.participantId;
+  }
+
+  enter(): Promise<CheckinAnswer> {
+    return requestJson(this.baseUrl, '/lobby/enter', { method: 'POST', token: this.auth() });
+  }
+
+  checkin(): Promise<CheckinAnswer> {
+    return requestJson(this.baseUrl, '/lobby/checkin', { method: 'POST', token: this.auth() });
+  }
+
+  leave(): Promise<{ status: string }> {
+    return requestJson(this.baseUrl, '/queue/leave', { method: 'POST', token: this.auth() });
+  }
+
+  async start(): Promise<StartAnswer> {
+    const res = await request(this.baseUrl, '/contribution/start', { method: 'POST', token: this.auth() });
+    return {
+      powers: await res.text(),
+      turnId: res.headers.get('x-turn-id') ?? '',
+      sequence: Number(res.headers.get('x-sequence')),
+      computeDeadline: res.headers.get('x-compute-deadline') ?? '',
+      transcriptSha256: res.headers.get('x-transcript-sha256') ?? '',
+    };
+  }
+
+  complete(contributionJson: string): Promise<CompleteAnswer> {
+    return requestJson(this.baseUrl, '/contribution/complete', { method: 'POST', token: this.auth(), body: contributionJson, timeoutMs: 300_000 });
+  }
+
+  abort(): Promise<{ outcome: string }> {
+    return requestJson(this.baseUrl, '/contribution/abort', { method: 'POST', token: this.auth() });
+  }
+
+  status(): Promise<Record<string, unknown>> {
+    return requestJson(this.baseUrl, '/ceremony/status');
+  }
+
+  info(): Promise<{ ceremonyId: string; sizes: Array<{ numG1Powers: number; numG2Powers: number }>; receiptKeys: { keys: Array<Record<string, unknown>> } }> {
+    return requestJson(this.baseUrl, '/ceremony/info');
+  }
+
+  async transcript(sequence?: number): Promise<string> {
+    const res = await request(this.baseUrl, sequence === undefined ? '/transcript' : `/transcript/${sequence}`);
+    return res.text();
+  }
+
+  async receipt(id: string): Promise<unknown> {
+    return requestJson(this.baseUrl, `/receipts/${id}`);
+  }
+}

@@ -1,0 +1,77 @@
+// The whole sequential stack in one test process: a real Temporal dev server, both production
+// workers, the production API on 127.0.0.1, and a filesystem store in a temp directory.
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../../api/app.js';
+import { createSessionTokens } from '../../api/auth/session.js';
+import { SequentialGateway } from '../../api/sequential/gateway.js';
+import { listen, type RunningServer } from '../../api/server.js';
+import { loadConfig, type Config } from '../../common/config.js';
+import { createLogger } from '../../common/logger.js';
+import { loadReceiptKey } from '../../evidence/receipt-key.js';
+import { FsObjectStore } from '../../store/fs-store.js';
+import type { ObjectStore } from '../../store/index.js';
+import { createWorker } from '../../runtime/workers.js';
+import { closeSharedEngine } from '../../activities/engine-instance.js';
+import { startTemporal } from './temporal.js';
+
+export interface TestStack {
+  url: string;
+  cfg: Config;
+  env: TestWorkflowEnvironment;
+  store: ObjectStore;
+  gateway: SequentialGateway;
+  stop(): Promise<void>;
+}
+
+export async function startTestStack(overrides: Record<string, unknown>): Promise<TestStack> {
+  const env = await startTemporal();
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'stack-'));
+  const base = { dataDir: dir, log: { level: 'silent' }, auth: { dev: { enabled: true } } };
+  const cfg = loadConfig({ env: {}, overrides: deepMerge(base, overrides) });
+  const log = createLogger(process.env['TEST_LOG_LEVEL'] === undefined ? 'silent' : (process.env['TEST_LOG_LEVEL'] as 'info'));
+  const store = await new FsObjectStore(path.join(dir, 'objects')).init();
+  const deps = { cfg, log, store, connection: env.nativeConnection };
+  const workers: Worker[] = [await createWorker('workflows', deps), await createWorker('verification', deps)];
+  const running = workers.map((w) => w.run());
+  const gateway = new SequentialGateway(env.client, cfg);
+  await gateway.ensureCeremony();
+  const receiptKey = await loadReceiptKey(cfg);
+  const server: RunningServer = await listen(
+    createApp({ cfg, log, temporal: env.client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] }),
+    '127.0.0.1',
+    0,
+    60_000,
+  );
+  return {
+    url: server.url,
+    cfg,
+    env,
+    store,
+    gateway,
+    async stop() {
+      await server.close(1_000);
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.allSettled(running);
+      await closeSharedEngine();
+      await env.teardown();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+type Tree = Record<string, unknown>;
+function deepMerge(a: Tree, b: Tree): Tree {
+  const out: Tree = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] =
+      typeof v === 'object' && v !== null && !Array.isArray(v) && typeof prev === 'object' && prev !== null && !Array.isArray(prev)
+        ? deepMerge(prev as Tree, v as Tree)
+        : v;
+  }
+  return out;
+}
