@@ -23,7 +23,7 @@ let engine: Engine;
 
 const timing = {
   minCheckinIntervalMs: 1_000,
-  checkinGraceMs: 1_000,
+  checkinGraceMs: 3_000,
   startWindowMs: 4_000,
   computeDeadlineMs: 4_000,
   initialRoundTripMs: 2_000,
