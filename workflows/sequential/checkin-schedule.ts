@@ -1,9 +1,13 @@
 // The seed's check-in schedule, as pure functions (used inside workflow code: no I/O, no clock).
 //
-// - The first deadline is `firstCheckinLeadMs` (2 h) before the estimated start.
+// - The first deadline is `firstCheckinLeadMs` (2 h) before the estimated start, whenever that moment
+//   is still ahead (but never sooner than `minCheckinIntervalMs`); when the start is nearer, the
+//   rules below apply from the first check-in on.
 // - After that, check-ins come every min(maxCheckinIntervalMs (1 h), half the expected wait).
 // - Once the expected wait is under `halvingBelowWaitMs` (1 h), each interval is half the previous
 //   one, down to `minCheckinIntervalMs` (5 s).
+// - The head of the queue (next in line, while the participant ahead computes) polls at
+//   `minCheckinIntervalMs` (the seed's 5 s), so it hears at once that its turn has come.
 // The deadline returned is when the next check-in is due; removal happens `checkinGraceMs` later.
 import type { SequentialTiming } from './types.js';
 
@@ -12,6 +16,8 @@ export interface ScheduleInput {
   expectedWaitMs: number;
   /** The interval handed out at the previous check-in; undefined at the first one. */
   previousIntervalMs: number | undefined;
+  /** True for the participant next in line (position 1). */
+  atHead?: boolean;
 }
 
 export interface ScheduleResult {
@@ -22,10 +28,11 @@ export interface ScheduleResult {
 export function nextCheckin(timing: SequentialTiming, input: ScheduleInput): ScheduleResult {
   const wait = Math.max(0, input.expectedWaitMs);
   const floor = timing.minCheckinIntervalMs;
+  if (input.atHead === true) return { deadline: input.now + floor, intervalMs: floor };
   const regular = Math.max(floor, Math.min(timing.maxCheckinIntervalMs, Math.floor(wait / 2)));
   if (input.previousIntervalMs === undefined) {
     const lead = wait - timing.firstCheckinLeadMs;
-    if (lead > regular) return { deadline: input.now + lead, intervalMs: regular };
+    if (lead > 0) return { deadline: input.now + Math.max(floor, lead), intervalMs: regular };
     return { deadline: input.now + regular, intervalMs: regular };
   }
   if (wait < timing.halvingBelowWaitMs) {

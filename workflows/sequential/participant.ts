@@ -125,10 +125,12 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
         };
       }
       const wait = expectedWait(req.averageRoundTripMs, req.waitersAhead);
-      const next =
-        req.waitersAhead === 0
-          ? { deadline: now + timing.minCheckinIntervalMs, intervalMs: timing.minCheckinIntervalMs }
-          : nextCheckin(timing, { now, expectedWaitMs: wait, previousIntervalMs: req.first ? undefined : view.checkinIntervalMs });
+      const next = nextCheckin(timing, {
+        now,
+        expectedWaitMs: wait,
+        previousIntervalMs: req.first ? undefined : view.checkinIntervalMs,
+        atHead: req.position <= 1 || req.waitersAhead === 0,
+      });
       view.checkinDeadline = next.deadline;
       view.checkinIntervalMs = next.intervalMs;
       const lobbyStatus = wait < timing.halvingBelowWaitMs ? 'queued' : 'waiting';
