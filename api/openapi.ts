@@ -1,0 +1,802 @@
+// The OpenAPI 3.1 description of the whole HTTP API (health, login and keys, the sequential
+// participant API in both name variants, transcripts, receipts, admin), built in code so that the
+// error codes and their statuses come from common/errors.ts and the rate-limit exemptions from the
+// configuration's defaults. docs/openapi.json is this document as generated
+// (`npx tsx scripts/gen-openapi.ts > docs/openapi.json`); a test compares the two and checks every
+// registered route against the document.
+import Router from '@koa/router';
+import { errorCodes, httpStatusFor, type ErrorCode } from '../common/errors.js';
+import { rateLimitConfigSchema } from '../identity/auth-config.js';
+
+type Schema = Record<string, unknown>;
+type Method = 'get' | 'post';
+type Access = 'public' | 'session' | 'admin';
+
+const OPENAPI_PATH = '/openapi.json';
+const API_VERSION = '0.1.0';
+
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const headerRef = (name: string): Schema => ({ $ref: `#/components/headers/${name}` });
+const int = (description: string, extra: Schema = {}): Schema => ({ type: 'integer', description, ...extra });
+const str = (description: string, extra: Schema = {}): Schema => ({ type: 'string', description, ...extra });
+const epochMs = (description: string): Schema => int(`${description} (milliseconds since the epoch)`, { minimum: 0 });
+const isoTime = (description: string): Schema => str(description, { format: 'date-time' });
+const obj = (properties: Record<string, Schema>, required: string[], extra: Schema = {}): Schema => ({
+  type: 'object',
+  properties,
+  required,
+  ...extra,
+});
+const array = (items: Schema, extra: Schema = {}): Schema => ({ type: 'array', items, ...extra });
+const nullable = (schema: Schema): Schema => ({ oneOf: [schema, { type: 'null' }] });
+const json = (schema: Schema): Schema => ({ 'application/json': { schema } });
+
+const G1 = '^0x[0-9a-f]{96}$';
+const G2 = '^0x[0-9a-f]{192}$';
+const SHA256 = '^[0-9a-f]{64}$';
+
+const turnOutcomes = ['accepted', 'rejected', 'start-missed', 'compute-timeout', 'aborted', 'cancelled'];
+const participantStatuses = ['idle', 'waiting', 'queued', 'ready', 'contributing', 'contributed', 'banned'];
+
+function schemas(): Record<string, Schema> {
+  const codes = Object.keys(errorCodes) as ErrorCode[];
+  const timingFields: Record<string, string> = {
+    firstCheckinLeadMs: 'first check-in deadline: this long before the estimated start',
+    maxCheckinIntervalMs: 'longest interval between check-ins',
+    halvingBelowWaitMs: 'below this expected wait, each check-in interval halves',
+    minCheckinIntervalMs: 'shortest interval between check-ins (also the head-of-queue poll interval)',
+    checkinGraceMs: 'allowance after a check-in deadline before removal',
+    startWindowMs: 'time to call contribution/start after the check-in that said ready',
+    computeDeadlineMs: 'time from contribution/start to a completed upload',
+    initialRoundTripMs: 'round trip assumed before any turn has been measured',
+    roundTripWindow: 'how many recent turns the average round trip is taken over',
+    rejoinPenaltyMs: 'wait before rejoining after a timeout or an invalid contribution',
+    abortPenaltyMs: 'wait before rejoining after a voluntary abort or leave',
+    verificationTimeoutMs: 'longest a verification may take before it is retried',
+  };
+  const statsFields = ['accepted', 'rejected', 'startMissed', 'computeTimeouts', 'aborted', 'cancelled', 'leftQueue', 'removedForMissedCheckin', 'turns'];
+  const transcriptHead = obj(
+    {
+      sequence: int('number of contributions in the transcript', { minimum: 0 }),
+      transcriptKey: str('object key of the full BatchTranscript'),
+      transcriptSha256: str('SHA-256 of the transcript file', { pattern: SHA256 }),
+      powersKey: str('object key of the current powers (what contribution/start hands out)'),
+    },
+    ['sequence', 'transcriptKey', 'transcriptSha256', 'powersKey'],
+  );
+  const powersOfTau = obj(
+    {
+      g1Powers: array(str('compressed G1 point', { pattern: G1 })),
+      g2Powers: array(str('compressed G2 point', { pattern: G2 })),
+    },
+    ['g1Powers', 'g2Powers'],
+  );
+  const checkinFields: Record<string, Schema> = {
+    status: str('waiting: far from the head; queued: expected start within the halving threshold; ready: your turn, call contribution/start', {
+      enum: ['waiting', 'queued', 'ready'],
+    }),
+    position: int('1-based place in the queue; 0 when it is your turn', { minimum: 0 }),
+    waitersAhead: int('participants ahead, counting the one contributing', { minimum: 0 }),
+    expectedWaitMs: int('average round trip times the waiters ahead', { minimum: 0 }),
+    expectedStartAt: isoTime('estimated start'),
+    averageRoundTripMs: int('average compute + verification time of recent turns', { minimum: 0 }),
+    nextDeadline: isoTime('check in again before this instant (removal comes checkinGraceMs later)'),
+    nextDeadlineMs: epochMs('nextDeadline'),
+    checkinIntervalMs: int('the interval this deadline was computed with', { minimum: 0 }),
+    turnId: str('the turn, when status is ready'),
+  };
+  const checkinRequired = ['status', 'position', 'waitersAhead', 'expectedWaitMs', 'expectedStartAt', 'averageRoundTripMs', 'nextDeadline', 'nextDeadlineMs', 'checkinIntervalMs'];
+
+  return {
+    ErrorCode: {
+      type: 'string',
+      enum: codes,
+      description: `Stable error codes and their HTTP statuses: ${codes.map((c) => `${c} ${httpStatusFor(c)}`).join(', ')}.`,
+      'x-http-status': Object.fromEntries(codes.map((c) => [c, httpStatusFor(c)])),
+    },
+    Error: obj(
+      {
+        code: ref('ErrorCode'),
+        message: str('human-readable explanation'),
+        details: { type: 'object', additionalProperties: true, description: 'structured details (for example retryAfterSeconds, check, checks)' },
+      },
+      ['code', 'message'],
+      { additionalProperties: false },
+    ),
+    DevLogin: obj(
+      {
+        provider: { const: 'dev' },
+        name: str('1-40 lowercase letters, digits, ".", "_" or "-"; the identity is dev|<name>', { maxLength: 64 }),
+      },
+      ['provider', 'name'],
+      { additionalProperties: false, description: 'development login; only when auth.dev.enabled' },
+    ),
+    SiweLogin: obj(
+      {
+        provider: { const: 'siwe' },
+        message: str('EIP-4361 message carrying the nonce from GET /auth/siwe/nonce', { minLength: 1, maxLength: 8192 }),
+        signature: str('personal_sign signature of the message', { minLength: 1, maxLength: 256 }),
+      },
+      ['provider', 'message', 'signature'],
+      { additionalProperties: false, description: 'Sign-In with Ethereum' },
+    ),
+    LoginRequest: { oneOf: [ref('DevLogin'), ref('SiweLogin')], discriminator: { propertyName: 'provider', mapping: { dev: '#/components/schemas/DevLogin', siwe: '#/components/schemas/SiweLogin' } } },
+    LoginResponse: obj(
+      {
+        token: str('session token (JWT); send as Authorization: Bearer <token>'),
+        participantId: str('the identity, e.g. eth|0x…, git|<id>|@<handle>, dev|<name>'),
+        expiresAt: epochMs('token expiry'),
+      },
+      ['token', 'participantId', 'expiresAt'],
+    ),
+    SiweChallenge: obj(
+      {
+        nonce: str('stateless signed nonce to put in the SIWE message'),
+        domain: str('domain the message must name'),
+        uri: str('URI the message must carry', { format: 'uri' }),
+        chainId: int('chain id the message must carry', { minimum: 0 }),
+        version: { const: '1' },
+        expirationTime: isoTime('the nonce expires at this instant'),
+        expiresAt: epochMs('expirationTime'),
+      },
+      ['nonce', 'domain', 'uri', 'chainId', 'version', 'expirationTime', 'expiresAt'],
+    ),
+    Session: obj(
+      {
+        participantId: str('equal to the identity'),
+        identity: str('identity string'),
+        provider: str('login provider', { enum: ['dev', 'siwe', 'github'] }),
+        sessionId: str('id of this session'),
+        admin: { type: 'boolean' },
+        expiresAt: epochMs('token expiry'),
+      },
+      ['participantId', 'identity', 'provider', 'sessionId', 'admin', 'expiresAt'],
+    ),
+    Jwk: { type: 'object', required: ['kty'], properties: { kty: { type: 'string' }, kid: { type: 'string' }, alg: { type: 'string' }, use: { type: 'string' } }, additionalProperties: true },
+    Jwks: obj({ keys: array(ref('Jwk')) }, ['keys']),
+    Health: obj({ status: { const: 'ok' } }, ['status']),
+    Readiness: obj(
+      { status: { const: 'ready' }, checks: { type: 'object', additionalProperties: { type: 'string' }, description: 'per dependency (temporal, store): ok or the failure' } },
+      ['status', 'checks'],
+    ),
+    SubCeremonySize: obj({ numG1Powers: int('G1 powers', { minimum: 2 }), numG2Powers: int('G2 powers', { minimum: 2 }) }, ['numG1Powers', 'numG2Powers']),
+    SequentialTiming: obj(
+      Object.fromEntries(Object.entries(timingFields).map(([k, d]) => [k, int(d, { minimum: 0 })])),
+      Object.keys(timingFields),
+    ),
+    CeremonyInfo: obj(
+      {
+        ceremonyId: str('ceremony id'),
+        mode: str('ceremony mode', { enum: ['sequential', 'rounds'] }),
+        sizes: array(ref('SubCeremonySize')),
+        contributionsPerIdentity: int('contributions allowed per identity', { minimum: 1 }),
+        timing: ref('SequentialTiming'),
+        receiptKeys: ref('Jwks'),
+        sessionKeysUrl: str('where the session token keys are published'),
+      },
+      ['ceremonyId', 'mode', 'sizes', 'contributionsPerIdentity', 'timing', 'receiptKeys', 'sessionKeysUrl'],
+    ),
+    CeremonyStats: obj(
+      Object.fromEntries(statsFields.map((k) => [k, int(k, { minimum: 0 })])),
+      statsFields,
+    ),
+    CeremonyStatus: obj(
+      {
+        ceremonyId: str('ceremony id'),
+        mode: { const: 'sequential' },
+        queueLength: int('participants waiting', { minimum: 0 }),
+        contributing: nullable(obj({ turnId: str('turn id'), startedAt: isoTime('when the turn was created') }, ['turnId', 'startedAt'])),
+        sequence: int('contributions in the current transcript', { minimum: 0 }),
+        transcriptSha256: nullable(str('SHA-256 of the current transcript', { pattern: SHA256 })),
+        averageRoundTripMs: int('average compute + verification time of recent turns', { minimum: 0 }),
+        stats: ref('CeremonyStats'),
+      },
+      ['ceremonyId', 'mode', 'queueLength', 'contributing', 'sequence', 'transcriptSha256', 'averageRoundTripMs', 'stats'],
+    ),
+    CheckinAnswer: obj(checkinFields, checkinRequired),
+    EnterAnswer: obj({ ...checkinFields, participantId: str('participant id (a hash of the identity)') }, [...checkinRequired, 'participantId']),
+    LeaveAnswer: obj({ status: str('participant status after leaving', { enum: participantStatuses }) }, ['status']),
+    ParticipantView: obj(
+      {
+        participantId: str('participant id'),
+        identity: str('identity string'),
+        status: str('participant status', { enum: participantStatuses }),
+        contributions: int('accepted contributions', { minimum: 0 }),
+        strikes: int('lost slots (missed check-ins, missed start windows, timeouts, invalid contributions)', { minimum: 0 }),
+        penaltyUntil: epochMs('may not rejoin before'),
+        removedReason: str('why the participant left the queue'),
+        turnId: str('current turn'),
+        checkinDeadline: epochMs('current check-in deadline'),
+        checkinIntervalMs: int('current check-in interval', { minimum: 0 }),
+        receipts: array(obj({ sequence: int('sequence', { minimum: 1 }), receiptId: str('receipt id', { pattern: SHA256 }), receiptKey: str('object key') }, ['sequence', 'receiptId', 'receiptKey'])),
+        lastOutcome: str('outcome of the last turn', { enum: turnOutcomes }),
+      },
+      ['participantId', 'identity', 'status', 'contributions', 'strikes', 'receipts'],
+    ),
+    SubContribution: obj(
+      {
+        numG1Powers: int('G1 powers', { minimum: 2 }),
+        numG2Powers: int('G2 powers', { minimum: 2 }),
+        powersOfTau: powersOfTau,
+        potPubkey: str('[x]_2 of the contributor secret (required in an upload, absent in handed-out powers)', { pattern: G2 }),
+        blsSignature: str('BLS signature of the identity (G1) or empty', { pattern: `${G1}|^$` }),
+      },
+      ['numG1Powers', 'numG2Powers', 'powersOfTau'],
+    ),
+    BatchContribution: obj(
+      { contributions: array(ref('SubContribution'), { minItems: 1 }), ecdsaSignature: str('EIP-712 signature over the pubkeys, or empty') },
+      ['contributions'],
+      { description: 'The KZG ceremony BatchContribution JSON: handed out by contribution/start, uploaded to contribution/complete' },
+    ),
+    SubTranscript: obj(
+      {
+        numG1Powers: int('G1 powers', { minimum: 2 }),
+        numG2Powers: int('G2 powers', { minimum: 2 }),
+        powersOfTau: powersOfTau,
+        witness: obj(
+          {
+            runningProducts: array(str('G1 point', { pattern: G1 })),
+            potPubkeys: array(str('G2 point', { pattern: G2 })),
+            blsSignatures: array(str('G1 point or empty', { pattern: `${G1}|^$` })),
+          },
+          ['runningProducts', 'potPubkeys', 'blsSignatures'],
+        ),
+      },
+      ['numG1Powers', 'numG2Powers', 'powersOfTau', 'witness'],
+    ),
+    BatchTranscript: obj(
+      {
+        transcripts: array(ref('SubTranscript'), { minItems: 1 }),
+        participantIds: array(str('identity per contribution, empty for the initial entry')),
+        participantEcdsaSignatures: array(str('EIP-712 ECDSA signature per contribution, or empty')),
+      },
+      ['transcripts', 'participantIds', 'participantEcdsaSignatures'],
+      { description: 'The KZG ceremony BatchTranscript JSON' },
+    ),
+    ReceiptPayload: obj(
+      {
+        version: { const: 1 },
+        ceremonyId: str('ceremony id'),
+        identity: str('identity string'),
+        sequence: int('sequence number of the contribution', { minimum: 1 }),
+        transcriptSha256Before: str('transcript hash before', { pattern: SHA256 }),
+        transcriptSha256After: str('transcript hash after', { pattern: SHA256 }),
+        potPubkeys: array(str('G2 point', { pattern: G2 })),
+        acceptedAt: isoTime('when the contribution was accepted'),
+      },
+      ['version', 'ceremonyId', 'identity', 'sequence', 'transcriptSha256Before', 'transcriptSha256After', 'potPubkeys', 'acceptedAt'],
+    ),
+    Receipt: obj(
+      { jws: str('compact JWS (EdDSA, typ ceremony-receipt+jws) over the payload; keys at /ceremony/info'), payload: ref('ReceiptPayload') },
+      ['jws', 'payload'],
+    ),
+    CompleteAnswer: obj(
+      {
+        outcome: { const: 'accepted' },
+        sequence: int('sequence number of the contribution', { minimum: 1 }),
+        receiptId: str('receipt id (GET /receipts/{id})', { pattern: SHA256 }),
+        receipt: ref('Receipt'),
+        transcriptSha256: str('hash of the new transcript', { pattern: SHA256 }),
+      },
+      ['outcome', 'sequence', 'receiptId', 'receipt', 'transcriptSha256'],
+    ),
+    AbortAnswer: obj({ outcome: str('turn outcome', { enum: turnOutcomes }) }, ['outcome']),
+    QueueSnapshot: obj(
+      {
+        ceremonyId: str('ceremony id'),
+        queue: array(str('participant id'), { description: 'participant ids in queue order' }),
+        current: nullable(obj({ participantId: str('participant id'), turnId: str('turn id'), startedAt: epochMs('turn created') }, ['participantId', 'turnId', 'startedAt'])),
+        head: nullable(transcriptHead),
+        lastRecordKey: str('newest record of the hash chain of turn outcomes'),
+        averageRoundTripMs: int('average compute + verification time of recent turns', { minimum: 0 }),
+        stats: ref('CeremonyStats'),
+      },
+      ['ceremonyId', 'queue', 'current', 'head', 'averageRoundTripMs', 'stats'],
+    ),
+    AdminTarget: obj(
+      { identity: str('identity string', { minLength: 3, maxLength: 200 }), reason: str('why (recorded)', { maxLength: 500, default: '' }) },
+      ['identity'],
+      { additionalProperties: false },
+    ),
+    BanAnswer: obj({ identity: str('identity string'), banned: { type: 'boolean' } }, ['identity', 'banned']),
+    DropAnswer: obj({ identity: str('identity string'), dropped: { const: true } }, ['identity', 'dropped']),
+  };
+}
+
+// ---- operations ----
+
+interface Operation {
+  method: Method;
+  /** Koa-style path (`/receipts/:id`). */
+  path: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: string;
+  access: Access;
+  parameters?: Schema[];
+  requestBody?: Schema;
+  /** Success responses by status. */
+  responses: Record<string, Schema>;
+  /** Error codes specific to this operation (the common ones are added from the flags below). */
+  errors: ErrorCode[];
+  /** Calls Temporal: the ceremony may not run, Temporal may be unreachable or slow. */
+  temporal?: boolean;
+  /** Reads or writes the object store. */
+  store?: boolean;
+  /** Reads a JSON request body. */
+  jsonBody?: boolean;
+}
+
+const bodyErrors: ErrorCode[] = ['UNSUPPORTED_MEDIA_TYPE', 'PAYLOAD_TOO_LARGE', 'MALFORMED_JSON', 'VALIDATION_FAILED'];
+const temporalErrors: ErrorCode[] = ['NOT_READY', 'TEMPORAL_UNAVAILABLE', 'TIMEOUT'];
+const sessionErrors: ErrorCode[] = ['UNAUTHENTICATED', 'INVALID_TOKEN', 'TOKEN_EXPIRED'];
+
+const withRequestId = (response: Schema, headers: Record<string, Schema> = {}): Schema => ({
+  ...response,
+  headers: { 'X-Request-Id': headerRef('RequestId'), ...headers },
+});
+
+const ok = (description: string, schema: Schema, headers: Record<string, Schema> = {}): Schema => withRequestId({ description, content: json(schema) }, headers);
+
+const pathParam = (name: string, description: string, schema: Schema): Schema => ({ name, in: 'path', required: true, description, schema });
+
+function operations(): Operation[] {
+  const checkinErrors: ErrorCode[] = ['NOT_IN_QUEUE', 'DEADLINE_MISSED', 'BANNED'];
+  const enterDescription = (alias: string): string =>
+    `Joins the FIFO queue (idempotent while queued) and answers like a check-in. Same handler as ${alias}. ` +
+    'When nobody contributes and the queue is empty the answer is already ready.';
+  const checkinDescription = (alias: string): string =>
+    `Keeps the caller in the queue: call again before nextDeadline (the seed's schedule; every minCheckinIntervalMs near the head). ` +
+    `The answer says ready when it is the caller's turn; contribution/start must follow within startWindowMs. Same handler as ${alias}.`;
+  const turnErrors: ErrorCode[] = ['NOT_YOUR_TURN', 'NOT_IN_QUEUE', 'START_WINDOW_MISSED', 'DEADLINE_MISSED'];
+  const transcriptHeaders = {
+    'X-Sequence': headerRef('Sequence'),
+    ETag: headerRef('ETag'),
+    'X-Content-SHA256': headerRef('ContentSha256'),
+    'Cache-Control': { schema: { type: 'string' } },
+  };
+  const notModified = withRequestId({ description: 'If-None-Match matched the ETag' });
+  return [
+    // health
+    { method: 'get', path: '/healthz', operationId: 'healthz', summary: 'Liveness: the process is alive', tag: 'health', access: 'public', responses: { '200': ok('alive', ref('Health')) }, errors: [] },
+    {
+      method: 'get',
+      path: '/readyz',
+      operationId: 'readyz',
+      summary: 'Readiness: Temporal and the object store answer',
+      description: 'NOT_READY (503) with details.checks naming the failing dependency otherwise.',
+      tag: 'health',
+      access: 'public',
+      responses: { '200': ok('ready', ref('Readiness')) },
+      errors: ['NOT_READY'],
+    },
+    {
+      method: 'get',
+      path: OPENAPI_PATH,
+      operationId: 'openapi',
+      summary: 'This OpenAPI document',
+      tag: 'health',
+      access: 'public',
+      responses: { '200': ok('the OpenAPI 3.1 document', { type: 'object' }) },
+      errors: [],
+    },
+    // auth
+    {
+      method: 'post',
+      path: '/login',
+      operationId: 'login',
+      summary: 'Log in with the dev provider or Sign-In with Ethereum',
+      description: 'Counts against the login rate limit. GitHub login starts at GET /auth/github/start instead.',
+      tag: 'auth',
+      access: 'public',
+      requestBody: { required: true, content: json(ref('LoginRequest')) },
+      responses: { '200': ok('a session token', ref('LoginResponse')) },
+      errors: ['FORBIDDEN', 'LOGIN_REJECTED', 'UPSTREAM_UNAVAILABLE'],
+      jsonBody: true,
+    },
+    {
+      method: 'get',
+      path: '/auth/siwe/nonce',
+      operationId: 'siweNonce',
+      summary: 'A signed nonce and the domain, URI and chain id a SIWE message must carry',
+      tag: 'auth',
+      access: 'public',
+      responses: { '200': ok('the SIWE challenge', ref('SiweChallenge')) },
+      errors: [],
+    },
+    {
+      method: 'get',
+      path: '/auth/github/start',
+      operationId: 'githubStart',
+      summary: "Redirects to GitHub's authorize page with a signed state (also set as a cookie)",
+      tag: 'auth',
+      access: 'public',
+      responses: {
+        '302': withRequestId({ description: 'to GitHub' }, { Location: { schema: { type: 'string', format: 'uri' } }, 'Set-Cookie': { schema: { type: 'string' } } }),
+      },
+      errors: ['FORBIDDEN'],
+    },
+    {
+      method: 'get',
+      path: '/auth/github/callback',
+      operationId: 'githubCallback',
+      summary: 'GitHub OAuth callback: code + state to a session token',
+      description: 'Answers JSON, or redirects to auth.github.finishUrl#token=…&participantId=…&expiresAt=… when that is set. Counts against the login rate limit.',
+      tag: 'auth',
+      access: 'public',
+      parameters: [
+        { name: 'code', in: 'query', required: false, schema: { type: 'string', maxLength: 512 } },
+        { name: 'state', in: 'query', required: false, schema: { type: 'string', maxLength: 512 } },
+        { name: 'error', in: 'query', required: false, description: 'set by GitHub when the user denied the login', schema: { type: 'string' } },
+      ],
+      responses: {
+        '200': ok('a session token', ref('LoginResponse')),
+        '302': withRequestId({ description: 'to auth.github.finishUrl with the token in the fragment' }, { Location: { schema: { type: 'string', format: 'uri' } } }),
+      },
+      errors: ['FORBIDDEN', 'LOGIN_REJECTED', 'VALIDATION_FAILED', 'UPSTREAM_UNAVAILABLE'],
+    },
+    { method: 'get', path: '/auth/session', operationId: 'session', summary: "The caller's session", tag: 'auth', access: 'session', responses: { '200': ok('the session', ref('Session')) }, errors: [] },
+    {
+      method: 'get',
+      path: '/.well-known/jwks.json',
+      operationId: 'sessionKeys',
+      summary: 'The public keys that verify session tokens',
+      tag: 'auth',
+      access: 'public',
+      responses: { '200': ok('a JWK set', ref('Jwks')) },
+      errors: [],
+    },
+    // ceremony
+    {
+      method: 'get',
+      path: '/ceremony/info',
+      operationId: 'ceremonyInfo',
+      summary: 'Ceremony id, sizes, timing and the receipt keys',
+      tag: 'ceremony',
+      access: 'public',
+      responses: { '200': ok('ceremony information', ref('CeremonyInfo')) },
+      errors: [],
+    },
+    {
+      method: 'get',
+      path: '/ceremony/status',
+      operationId: 'ceremonyStatus',
+      summary: 'Queue length, current turn, sequence and statistics',
+      tag: 'ceremony',
+      access: 'public',
+      responses: { '200': ok('ceremony status (at most 250 ms old)', ref('CeremonyStatus')) },
+      errors: [],
+      temporal: true,
+    },
+    ...(
+      [
+        ['/lobby/enter', 'lobbyEnter', '/queue/join'],
+        ['/queue/join', 'queueJoin', '/lobby/enter'],
+      ] as const
+    ).map(
+      ([path, operationId, alias]): Operation => ({
+        method: 'post',
+        path,
+        operationId,
+        summary: 'Enter the lobby (join the queue)',
+        description: enterDescription(alias),
+        tag: 'lobby',
+        access: 'session',
+        responses: { '200': ok('the first check-in answer', ref('EnterAnswer')) },
+        errors: ['BANNED', 'ALREADY_CONTRIBUTED', 'PENALTY_ACTIVE', 'CEREMONY_CLOSED', 'NOT_IN_QUEUE'],
+        temporal: true,
+      }),
+    ),
+    ...(
+      [
+        ['/lobby/checkin', 'lobbyCheckin', '/queue/checkin'],
+        ['/queue/checkin', 'queueCheckin', '/lobby/checkin'],
+      ] as const
+    ).map(
+      ([path, operationId, alias]): Operation => ({
+        method: 'post',
+        path,
+        operationId,
+        summary: 'Check in',
+        description: checkinDescription(alias),
+        tag: 'lobby',
+        access: 'session',
+        responses: { '200': ok('position, expected start and the next deadline', ref('CheckinAnswer')) },
+        errors: checkinErrors,
+        temporal: true,
+      }),
+    ),
+    {
+      method: 'post',
+      path: '/queue/leave',
+      operationId: 'queueLeave',
+      summary: 'Leave the queue',
+      tag: 'lobby',
+      access: 'session',
+      responses: { '200': ok('the status after leaving', ref('LeaveAnswer')) },
+      errors: ['NOT_IN_QUEUE'],
+      temporal: true,
+    },
+    {
+      method: 'get',
+      path: '/participant',
+      operationId: 'participant',
+      summary: "The caller's participant record: status, strikes, penalties, receipts",
+      tag: 'lobby',
+      access: 'session',
+      responses: { '200': ok('the participant', ref('ParticipantView')) },
+      errors: ['NOT_IN_QUEUE'],
+      temporal: true,
+    },
+    {
+      method: 'post',
+      path: '/contribution/start',
+      operationId: 'contributionStart',
+      summary: 'Start the turn: returns the current powers to contribute to',
+      description: 'Only after a check-in answered ready, within startWindowMs. Retrying during the turn hands out the same powers. The compute deadline is in X-Compute-Deadline.',
+      tag: 'contribution',
+      access: 'session',
+      responses: {
+        '200': ok('the current powers (a BatchContribution without potPubkeys)', ref('BatchContribution'), {
+          'X-Turn-Id': { schema: { type: 'string' } },
+          'X-Sequence': headerRef('Sequence'),
+          'X-Compute-Deadline': { description: 'upload before this instant', schema: { type: 'string', format: 'date-time' } },
+          'X-Transcript-SHA256': { description: 'hash of the transcript these powers come from', schema: { type: 'string', pattern: SHA256 } },
+        }),
+      },
+      errors: turnErrors,
+      temporal: true,
+      store: true,
+    },
+    {
+      method: 'post',
+      path: '/contribution/complete',
+      operationId: 'contributionComplete',
+      summary: 'Upload the contribution; answers after verification with a signed receipt',
+      description:
+        'The body is streamed to the store under api.maxUploadBytes, checked for shape and sizes, then verified. ' +
+        'INVALID_CONTRIBUTION (422) names the failed check in details.check; the slot is lost.',
+      tag: 'contribution',
+      access: 'session',
+      requestBody: { required: true, content: json(ref('BatchContribution')) },
+      responses: { '200': ok('accepted', ref('CompleteAnswer')) },
+      errors: [...turnErrors, 'WRONG_CONTRIBUTION_SIZE', 'INVALID_CONTRIBUTION', 'NO_CONTRIBUTION_IN_PROGRESS', 'CONTRIBUTION_ALREADY_COMPLETED'],
+      temporal: true,
+      store: true,
+      jsonBody: true,
+    },
+    {
+      method: 'post',
+      path: '/contribution/abort',
+      operationId: 'contributionAbort',
+      summary: 'Give up the turn',
+      tag: 'contribution',
+      access: 'session',
+      responses: { '200': ok('the turn outcome', ref('AbortAnswer')) },
+      errors: [...turnErrors, 'NO_CONTRIBUTION_IN_PROGRESS'],
+      temporal: true,
+    },
+    // transcripts and receipts
+    {
+      method: 'get',
+      path: '/transcript',
+      operationId: 'transcript',
+      summary: 'The current transcript',
+      tag: 'transcript',
+      access: 'public',
+      responses: { '200': ok('the BatchTranscript', ref('BatchTranscript'), transcriptHeaders), '304': notModified },
+      errors: [],
+      temporal: true,
+      store: true,
+    },
+    {
+      method: 'get',
+      path: '/transcript/:sequence',
+      operationId: 'transcriptAt',
+      summary: 'The transcript after a given number of contributions (0: the initial one)',
+      tag: 'transcript',
+      access: 'public',
+      parameters: [pathParam('sequence', 'number of contributions', { type: 'string', pattern: '^\\d{1,12}$' })],
+      responses: { '200': ok('the BatchTranscript (immutable)', ref('BatchTranscript'), transcriptHeaders), '304': notModified },
+      errors: ['BAD_REQUEST', 'NOT_FOUND'],
+      temporal: true,
+      store: true,
+    },
+    {
+      method: 'get',
+      path: '/receipts/:id',
+      operationId: 'receipt',
+      summary: 'A receipt by id',
+      tag: 'transcript',
+      access: 'public',
+      parameters: [pathParam('id', 'receipt id', { type: 'string', pattern: SHA256 })],
+      responses: {
+        '200': ok('the signed receipt (immutable)', ref('Receipt'), { ETag: headerRef('ETag'), 'X-Content-SHA256': headerRef('ContentSha256') }),
+        '304': notModified,
+      },
+      errors: ['NOT_FOUND'],
+      store: true,
+    },
+    // admin
+    {
+      method: 'get',
+      path: '/admin/status',
+      operationId: 'adminStatus',
+      summary: 'The full queue snapshot',
+      tag: 'admin',
+      access: 'admin',
+      responses: { '200': ok('the snapshot', ref('QueueSnapshot')) },
+      errors: [],
+      temporal: true,
+    },
+    {
+      method: 'get',
+      path: '/admin/participant/:identity',
+      operationId: 'adminParticipant',
+      summary: "A participant's record by identity",
+      tag: 'admin',
+      access: 'admin',
+      parameters: [pathParam('identity', 'identity string, URL-encoded', { type: 'string' })],
+      responses: { '200': ok('the participant', ref('ParticipantView')) },
+      errors: ['NOT_IN_QUEUE'],
+      temporal: true,
+    },
+    ...(
+      [
+        ['/admin/ban', 'adminBan', 'Ban an identity: it leaves the queue and loses a running turn', 'BanAnswer'],
+        ['/admin/unban', 'adminUnban', 'Lift a ban', 'BanAnswer'],
+        ['/admin/drop', 'adminDrop', 'Drop a participant from the queue or its running turn, without a ban', 'DropAnswer'],
+      ] as const
+    ).map(
+      ([path, operationId, summary, answer]): Operation => ({
+        method: 'post',
+        path,
+        operationId,
+        summary,
+        description: 'Logged, and recorded in the store.',
+        tag: 'admin',
+        access: 'admin',
+        requestBody: { required: true, content: json(ref('AdminTarget')) },
+        responses: { '200': ok('done', ref(answer)) },
+        errors: [],
+        temporal: true,
+        store: true,
+        jsonBody: true,
+      }),
+    ),
+  ];
+}
+
+/** Koa's `/receipts/:id` as OpenAPI's `/receipts/{id}`. */
+export function openApiPath(koaPath: string): string {
+  return koaPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+}
+
+/** Error responses by status; each distinct set of codes is a shared component (named by its codes). */
+function errorResponses(codes: ErrorCode[], shared: Map<string, Schema>): Record<string, Schema> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of new Set(codes)) {
+    const status = httpStatusFor(code);
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  const out: Record<string, Schema> = {};
+  for (const status of [...byStatus.keys()].sort((a, b) => a - b)) {
+    const list = (byStatus.get(status) ?? []).sort();
+    const headers: Record<string, Schema> = list.includes('RATE_LIMITED') ? { 'Retry-After': headerRef('RetryAfter') } : {};
+    const name = list.join('.');
+    shared.set(
+      name,
+      withRequestId(
+        {
+          description: list.join(', '),
+          content: json({ allOf: [ref('Error'), { type: 'object', properties: { code: { enum: list } } }] }),
+        },
+        headers,
+      ),
+    );
+    out[String(status)] = { $ref: `#/components/responses/${name}` };
+  }
+  return out;
+}
+
+function operationObject(op: Operation, exempt: ReadonlySet<string>, shared: Map<string, Schema>): Schema {
+  const limited = !exempt.has(op.path);
+  const codes: ErrorCode[] = [...op.errors, 'INTERNAL'];
+  if (limited) codes.push('RATE_LIMITED');
+  if (op.access !== 'public') codes.push(...sessionErrors);
+  if (op.access === 'admin') codes.push('FORBIDDEN');
+  if (op.temporal === true) codes.push(...temporalErrors);
+  if (op.store === true) codes.push('STORE_UNAVAILABLE');
+  if (op.jsonBody === true) codes.push(...bodyErrors);
+  const rateHeaders = limited ? { 'RateLimit-Policy': headerRef('RateLimitPolicy'), 'RateLimit-Remaining': headerRef('RateLimitRemaining') } : {};
+  const success = Object.fromEntries(
+    Object.entries(op.responses).map(([status, response]) => [status, { ...response, headers: { ...(response['headers'] as Schema | undefined), ...rateHeaders } }]),
+  );
+  const description = [
+    op.description,
+    op.access === 'admin' ? 'Administrators only (identities listed in auth.admins).' : undefined,
+    limited ? undefined : 'Not rate limited.',
+  ]
+    .filter((s): s is string => s !== undefined)
+    .join(' ');
+  return {
+    operationId: op.operationId,
+    summary: op.summary,
+    ...(description === '' ? {} : { description }),
+    tags: [op.tag],
+    security: op.access === 'public' ? [] : [{ bearer: [] }],
+    ...(op.parameters === undefined ? {} : { parameters: op.parameters }),
+    ...(op.requestBody === undefined ? {} : { requestBody: op.requestBody }),
+    responses: { ...success, ...errorResponses(codes, shared) },
+  };
+}
+
+/** The OpenAPI 3.1 document of the whole HTTP API. */
+export function openApiDocument(): object {
+  const exempt = new Set(rateLimitConfigSchema.parse({}).exemptPaths);
+  const paths: Record<string, Record<string, Schema>> = {};
+  const shared = new Map<string, Schema>();
+  for (const op of operations()) {
+    const key = openApiPath(op.path);
+    const item = (paths[key] ??= {});
+    if (item[op.method] !== undefined) throw new Error(`duplicate operation ${op.method} ${key}`);
+    item[op.method] = operationObject(op, exempt, shared);
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Ceremony coordinator API',
+      version: API_VERSION,
+      description:
+        'Trusted-setup ceremony coordinator. The sequential participant API follows the Ethereum KZG ceremony (both name variants, lobby/* and queue/*, are served). ' +
+        'Every error is JSON {code, message, details?} with a stable code (components.schemas.ErrorCode lists each code and its HTTP status); an unknown route is NOT_FOUND (404). ' +
+        'Rate limits apply per client address and replica: login attempts, requests without a valid session, and requests with one (RATE_LIMITED, 429, with Retry-After). ' +
+        'The sequential routes are served when ceremony.mode is sequential.',
+      license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    },
+    tags: [
+      { name: 'health', description: 'Probes and this document' },
+      { name: 'auth', description: 'Login and session keys' },
+      { name: 'ceremony', description: 'Ceremony information and status' },
+      { name: 'lobby', description: 'Lobby and queue (lobby/* and queue/* are the same calls)' },
+      { name: 'contribution', description: 'A turn: start, complete, abort' },
+      { name: 'transcript', description: 'Transcripts and receipts' },
+      { name: 'admin', description: 'Administrators' },
+    ],
+    paths,
+    components: {
+      securitySchemes: {
+        bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The token from POST /login or the GitHub callback; keys at /.well-known/jwks.json' },
+      },
+      responses: Object.fromEntries([...shared.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+      headers: {
+        RequestId: { description: 'request id (echoes a well-formed X-Request-Id)', schema: { type: 'string' } },
+        RetryAfter: { description: 'seconds to wait before retrying', schema: { type: 'integer', minimum: 0 } },
+        RateLimitPolicy: { description: '<limit>;w=<window seconds> of the limit this request counted against', schema: { type: 'string' } },
+        RateLimitRemaining: { description: 'requests left in the window', schema: { type: 'integer', minimum: 0 } },
+        Sequence: { description: 'number of contributions in the transcript', schema: { type: 'integer', minimum: 0 } },
+        ETag: { description: 'quoted SHA-256 of the content', schema: { type: 'string' } },
+        ContentSha256: { description: 'SHA-256 of the content', schema: { type: 'string', pattern: SHA256 } },
+      },
+      schemas: schemas(),
+    },
+  };
+}
+
+/** The document as docs/openapi.json holds it. */
+export function openApiJson(): string {
+  return `${JSON.stringify(openApiDocument(), null, 2)}\n`;
+}
+
+/** Serves GET /openapi.json. */
+export function openApiRoutes(): Router {
+  const router = new Router();
+  const body = openApiJson();
+  router.get(OPENAPI_PATH, (ctx) => {
+    ctx.set('Cache-Control', 'public, max-age=300');
+    ctx.type = 'application/json';
+    ctx.body = body;
+  });
+  return router;
+}
