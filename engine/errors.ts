@@ -26,6 +26,21 @@ export const ERROR_CODES = [
   'INVALID_IDENTITY_SIGNATURE',
   // Contribute inputs
   'INVALID_SECRET',
+  // Chunked format (engine/chunked): checks of one chunk contribution
+  'CHUNK_LAYOUT_MISMATCH',
+  'POINT_AT_INFINITY',
+  'PUBKEY_MISMATCH',
+  'TAU_G1_G2_MISMATCH',
+  'LADDER_MISMATCH',
+  'START_CHAIN_MISMATCH',
+  'CHUNK_START_MISMATCH',
+  // Chunked format: aggregation
+  'CHUNK_MISSING',
+  'CHUNK_DUPLICATE',
+  'SEAM_MISMATCH',
+  'CHUNK_TAU_MISMATCH',
+  // Beacon finalisation (engine/beacon)
+  'BEACON_MISMATCH',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
