@@ -65,4 +65,31 @@ export const startUpdate = defineUpdate<StartResult, [{ participantId: string }]
 export const completeUpdate = defineUpdate<CompleteResult, [CompleteRequest]>('complete');
 export const abortUpdate = defineUpdate<{ outcome: TurnOutcomeKind }, [{ participantId: string }]>('abort');
 export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
-export const turnStateQuery = defineQuery<{ state: string; participantId: string; sequence: number }>('turnState');
+export type TurnState = 'called' | 'computing' | 'verifying' | 'done';
+export interface TurnStateView {
+  state: TurnState;
+  participantId: string;
+  sequence: number;
+  /** Set once the turn has ended (state done). */
+  outcome: TurnOutcomeKind | undefined;
+}
+export const turnStateQuery = defineQuery<TurnStateView>('turnState');
+
+/**
+ * Why `complete` is refused in this state of the turn, or undefined when it may proceed. Used by the
+ * turn's update validator and by the API before it reads an upload (so a refused upload is never stored).
+ */
+export type CompleteRefusalCode = 'NO_CONTRIBUTION_IN_PROGRESS' | 'CONTRIBUTION_ALREADY_COMPLETED' | 'DEADLINE_MISSED';
+export function completeRefusal(
+  state: TurnState,
+  outcome: TurnOutcomeKind | undefined,
+  computeDeadlineMs: number,
+): { code: CompleteRefusalCode; message: string } | undefined {
+  if (state === 'computing') return undefined;
+  if (state === 'called') return { code: 'NO_CONTRIBUTION_IN_PROGRESS', message: 'call contribution/start first' };
+  if (state === 'verifying' || outcome === 'accepted' || outcome === 'rejected') {
+    return { code: 'CONTRIBUTION_ALREADY_COMPLETED', message: 'this contribution was already completed' };
+  }
+  if (outcome === 'compute-timeout') return { code: 'DEADLINE_MISSED', message: `the compute deadline of ${computeDeadlineMs / 1000} s has passed` };
+  return { code: 'NO_CONTRIBUTION_IN_PROGRESS', message: `this turn is over (${outcome ?? state})` };
+}

@@ -4,11 +4,13 @@ import type { SequentialActivities } from './activities-api.js';
 import {
   abortUpdate,
   cancelSignal,
+  completeRefusal,
   completeUpdate,
   notifiedSignal,
   startUpdate,
   turnStateQuery,
   type CompleteResult,
+  type TurnState,
 } from './messages.js';
 import type { SequentialSettings, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
 
@@ -21,8 +23,6 @@ export interface TurnInput {
   /** The newest record of the ceremony's hash chain, which this turn's record will commit to. */
   previousRecordKey: string | undefined;
 }
-
-type TurnState = 'called' | 'computing' | 'verifying' | 'done';
 
 function reject(code: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: code, message, nonRetryable: true });
@@ -59,7 +59,7 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
     if (who !== participantId) throw reject('NOT_YOUR_TURN', 'it is not your turn');
   };
 
-  setHandler(turnStateQuery, () => ({ state, participantId, sequence }));
+  setHandler(turnStateQuery, () => ({ state, participantId, sequence, outcome: outcomeKind }));
   setHandler(notifiedSignal, ({ at }) => {
     notifiedAt ??= Math.min(at, Date.now());
   });
@@ -100,13 +100,8 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
     {
       validator: ({ participantId: who }) => {
         assertParticipant(who);
-        if (state === 'computing') return;
-        if (state === 'called') throw reject('NO_CONTRIBUTION_IN_PROGRESS', 'call contribution/start first');
-        if (state === 'verifying' || outcomeKind === 'accepted' || outcomeKind === 'rejected') {
-          throw reject('CONTRIBUTION_ALREADY_COMPLETED', 'this contribution was already completed');
-        }
-        if (outcomeKind === 'compute-timeout') throw reject('DEADLINE_MISSED', `the compute deadline of ${timing.computeDeadlineMs / 1000} s has passed`);
-        throw reject('NO_CONTRIBUTION_IN_PROGRESS', `this turn is over (${outcomeKind ?? state})`);
+        const refusal = completeRefusal(state, outcomeKind, timing.computeDeadlineMs);
+        if (refusal !== undefined) throw reject(refusal.code, refusal.message);
       },
     },
   );
@@ -197,6 +192,9 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
     at: outcome.finishedAt,
   });
   outcome.recordKey = recordKey;
+  // From here on the validators and the state query see how the turn ended (a second complete after an
+  // accepted one is CONTRIBUTION_ALREADY_COMPLETED, not "turn over").
+  outcomeKind = outcome.kind;
   if (outcome.kind === 'rejected' && uploadKey !== undefined) {
     // The invalid upload's content is not kept; its record (with the failed check) is.
     await light.deleteObject({ key: uploadKey });

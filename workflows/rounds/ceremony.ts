@@ -1,0 +1,229 @@
+// The ceremony actor of rounds mode: the round queue (REQ-19), bans (REQ-26), initial challenges
+// (REQ-27), one round at a time as a child workflow (REQ-28), restarts (REQ-38, REQ-39), backups
+// after every round (REQ-17), status (REQ-36).
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  executeChild,
+  getExternalWorkflowHandle,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { RoundsActivities } from './activities-api.js';
+import type { RoundHistoryEntry, RoundsCeremonyStatus } from './ceremony-types.js';
+import {
+  adminRestartSignal,
+  banMemberSignal,
+  ceremonyStatusQuery,
+  joinRoundQueueUpdate,
+  leaveRoundQueueUpdate,
+  roundDropSignal,
+  roundRestartSignal,
+} from './messages.js';
+import { roundWorkflow } from './round.js';
+import type { Member, RoundsSettings } from './types.js';
+
+export interface RoundsCeremonyState {
+  queue: Array<Member & { joinedAt: number }>;
+  banned: string[];
+  contributed: string[];
+  completedRounds: number;
+  attempt: number;
+  baseStateKeys: string[];
+  history: RoundHistoryEntry[];
+  restarts: Array<{ round: number; attempt: number; reason: string; at: number }>;
+  lastBackupKey: string | undefined;
+}
+
+export interface RoundsCeremonyInput {
+  settings: RoundsSettings;
+  state?: RoundsCeremonyState;
+}
+
+const MAX_QUEUE = 100_000;
+const HISTORY_KEPT = 100;
+
+export function roundsCeremonyWorkflowId(ceremonyId: string): string {
+  return `ceremony-${ceremonyId}`;
+}
+
+export function roundWorkflowId(ceremonyId: string, round: number, attempt: number): string {
+  return `ceremony-${ceremonyId}-round-${round}-attempt-${attempt}`;
+}
+
+function refuse(type: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type, message, nonRetryable: true });
+}
+
+export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promise<void> {
+  const { settings } = input;
+  const activities = proxyActivities<RoundsActivities>({
+    taskQueue: settings.verificationTaskQueue,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { maximumAttempts: 20, initialInterval: '1 second', maximumInterval: '30 seconds' },
+  });
+  const light = proxyActivities<RoundsActivities>({
+    taskQueue: settings.workflowTaskQueue,
+    startToCloseTimeout: '1 minute',
+    retry: { maximumAttempts: 20, initialInterval: '500 milliseconds', maximumInterval: '10 seconds' },
+  });
+  const state: RoundsCeremonyState = input.state ?? {
+    queue: [],
+    banned: [],
+    contributed: [],
+    completedRounds: 0,
+    attempt: 0,
+    baseStateKeys: [],
+    history: [],
+    restarts: [],
+    lastBackupKey: undefined,
+  };
+  let current: { round: number; attempt: number; workflowId: string; contributors: Member[] } | null = null;
+
+  setHandler(ceremonyStatusQuery, (): RoundsCeremonyStatus => ({
+    ceremonyId: settings.ceremonyId,
+    phase:
+      state.baseStateKeys.length === 0
+        ? 'initialising'
+        : settings.maxRounds > 0 && state.completedRounds >= settings.maxRounds
+          ? 'finished'
+          : current === null
+            ? 'waiting-for-contributors'
+            : 'round-running',
+    queue: state.queue.map(({ id, identity }) => ({ id, identity })),
+    banned: state.banned,
+    completedRounds: state.completedRounds,
+    current,
+    baseStateKeys: state.baseStateKeys,
+    history: state.history,
+    restarts: state.restarts,
+    lastBackupKey: state.lastBackupKey,
+  }));
+
+  setHandler(
+    joinRoundQueueUpdate,
+    ({ member }) => {
+      const at = state.queue.findIndex((m) => m.id === member.id);
+      if (at < 0) state.queue.push({ ...member, joinedAt: Date.now() });
+      return { position: (at < 0 ? state.queue.length : at + 1), round: state.completedRounds + 1 };
+    },
+    {
+      validator: ({ member }) => {
+        if (state.banned.includes(member.id)) throw refuse('BANNED', 'this identity is banned from the ceremony');
+        if (state.contributed.includes(member.id)) throw refuse('ALREADY_CONTRIBUTED', 'this identity has already contributed to a round');
+        if (current?.contributors.some((m) => m.id === member.id)) throw refuse('ALREADY_IN_QUEUE', 'you are in the running round; ask for your tasks');
+        if (state.queue.length >= MAX_QUEUE) throw refuse('CEREMONY_CLOSED', 'the round queue is full');
+      },
+    },
+  );
+
+  setHandler(leaveRoundQueueUpdate, ({ memberId }) => {
+    const before = state.queue.length;
+    state.queue = state.queue.filter((m) => m.id !== memberId);
+    return { left: state.queue.length < before };
+  });
+
+  setHandler(banMemberSignal, ({ memberId, banned }) => {
+    if (banned) {
+      if (!state.banned.includes(memberId)) state.banned.push(memberId);
+      state.queue = state.queue.filter((m) => m.id !== memberId);
+      if (current !== null) getExternalWorkflowHandle(current.workflowId).signal(roundDropSignal, { memberId, reason: 'banned' }).catch(() => undefined);
+    } else {
+      state.banned = state.banned.filter((id) => id !== memberId);
+    }
+  });
+
+  setHandler(adminRestartSignal, ({ reason }) => {
+    if (current !== null) getExternalWorkflowHandle(current.workflowId).signal(roundRestartSignal, { reason }).catch(() => undefined);
+  });
+
+  // REQ-27: the initial challenges.
+  if (state.baseStateKeys.length === 0) {
+    state.baseStateKeys = await activities.initialChunks({
+      ceremonyId: settings.ceremonyId,
+      numG1Powers: settings.numG1Powers,
+      numG2Powers: settings.numG2Powers,
+      chunkCount: settings.chunkCount,
+    });
+  }
+
+  let carryOver: Member[] = [];
+  for (;;) {
+    if (settings.maxRounds > 0 && state.completedRounds >= settings.maxRounds) {
+      await condition(() => false);
+    }
+    // REQ-19: a round starts when it is full, or when the oldest waiter has waited roundFillWaitMs.
+    // A restarted round carrying contributors over starts at once, filled from the queue.
+    for (;;) {
+      if (carryOver.length > 0 || state.queue.length >= settings.contributorsPerRound) break;
+      const oldest = state.queue[0];
+      if (oldest === undefined) {
+        await condition(() => state.queue.length > 0 || workflowInfo().continueAsNewSuggested);
+        if (state.queue.length === 0) {
+          await condition(allHandlersFinished);
+          await continueAsNew<typeof roundsCeremonyWorkflow>({ settings, state });
+        }
+        continue;
+      }
+      const remaining = settings.roundFillWaitMs - (Date.now() - oldest.joinedAt);
+      if (remaining <= 0) break;
+      const before = state.queue.length;
+      await condition(() => state.queue.length !== before, remaining);
+    }
+    const taken = state.queue.splice(0, Math.max(0, settings.contributorsPerRound - carryOver.length)).map(({ id, identity }) => ({ id, identity }));
+    const contributors = [...carryOver, ...taken];
+    carryOver = [];
+    if (contributors.length === 0) continue;
+    const round = state.completedRounds + 1;
+    const workflowId = roundWorkflowId(settings.ceremonyId, round, state.attempt);
+    current = { round, attempt: state.attempt, workflowId, contributors };
+    const result = await executeChild(roundWorkflow, {
+      workflowId,
+      taskQueue: settings.workflowTaskQueue,
+      args: [{ settings, round, attempt: state.attempt, contributors, baseStateKeys: state.baseStateKeys, previousAggregatedKey: state.history[state.history.length - 1]?.aggregatedKey }],
+    });
+    current = null;
+    if (result.kind === 'restart') {
+      // REQ-38/39: carry over as the round decided; the rest of the round comes from the queue.
+      state.restarts.push({ round, attempt: state.attempt, reason: result.reason ?? 'restart', at: Date.now() });
+      state.attempt += 1;
+      const keep = (result.carryOver ?? []).filter((m) => !state.banned.includes(m.id));
+      if (result.takeFromQueue === true) {
+        state.queue.unshift(...keep.map((m) => ({ ...m, joinedAt: Date.now() })));
+      } else {
+        carryOver = keep;
+      }
+      continue;
+    }
+    state.baseStateKeys = result.finalStateKeys ?? state.baseStateKeys;
+    state.completedRounds = round;
+    state.attempt = 0;
+    for (const m of result.contributors) if (!state.contributed.includes(m.id)) state.contributed.push(m.id);
+    const entry: RoundHistoryEntry = {
+      round,
+      attempts: (state.restarts.filter((r) => r.round === round).length ?? 0) + 1,
+      aggregatedKey: result.aggregatedKey ?? '',
+      aggregatedSha256: result.aggregatedSha256 ?? '',
+      finalStateKeys: state.baseStateKeys,
+      contributors: result.contributors,
+      receipts: result.receipts ?? [],
+      drops: result.drops,
+      backupKey: undefined,
+      completedAt: Date.now(),
+    };
+    state.history.push(entry);
+    while (state.history.length > HISTORY_KEPT) state.history.shift();
+    // REQ-17: a backup of the ceremony state after every round.
+    const { backupKey } = await light.backupCeremony({ ceremonyId: settings.ceremonyId, state });
+    entry.backupKey = backupKey;
+    state.lastBackupKey = backupKey;
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      await continueAsNew<typeof roundsCeremonyWorkflow>({ settings, state });
+    }
+  }
+}

@@ -1,0 +1,2 @@
+export { roundsCeremonyWorkflow, roundsCeremonyWorkflowId, roundWorkflowId } from './ceremony.js';
+export { roundWorkflow } from './round.js';

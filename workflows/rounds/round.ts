@@ -1,0 +1,334 @@
+// One round of a rounds-mode ceremony (seed 000): contributors x chunks with optimistic pipelining,
+// verification (the coordinator's own activities or external verifiers), drops with removal of
+// dependent work, replacement contributors, automatic and admin restarts, aggregation, receipts.
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import type { RoundsActivities, VerifyChunkResult } from './activities-api.js';
+import {
+  heartbeatSignal,
+  instructionsQuery,
+  roundDropSignal,
+  roundRestartSignal,
+  roundStatusQuery,
+  submitChunkUpdate,
+  submitVerificationUpdate,
+  takeTaskUpdate,
+  takeVerificationUpdate,
+} from './messages.js';
+import {
+  assignReplacement,
+  createRoundState,
+  dropSlotMember,
+  dropVerifier,
+  expectedPubkey,
+  expireLeases,
+  findContribution,
+  findStragglers,
+  heartbeat,
+  isComplete,
+  markFailed,
+  markVerified,
+  noteReplacement,
+  RoundRuleError,
+  slotOfMember,
+  submitContribution,
+  takeTask,
+  takeVerification,
+  verifiedCount,
+} from './round-state.js';
+import type { DropEntry, Member, RoundResult, RoundStatus, RoundsSettings } from './types.js';
+
+export interface RoundInput {
+  settings: RoundsSettings;
+  round: number;
+  attempt: number;
+  contributors: Member[];
+  baseStateKeys: string[];
+  previousAggregatedKey: string | undefined;
+}
+
+type Ending = { kind: 'restart'; reason: string; carryOver: Member[]; takeFromQueue: boolean };
+
+function fail(err: unknown): never {
+  if (err instanceof RoundRuleError) throw ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true });
+  throw err;
+}
+
+export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
+  const { settings } = input;
+  const light = proxyActivities<RoundsActivities>({
+    taskQueue: settings.workflowTaskQueue,
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumAttempts: 10, initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
+  });
+  const heavy = proxyActivities<RoundsActivities>({
+    taskQueue: settings.verificationTaskQueue,
+    startToCloseTimeout: '10 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { maximumAttempts: 5, initialInterval: '1 second', maximumInterval: '10 seconds' },
+  });
+  const state = createRoundState(input.round, input.attempt, input.contributors, input.baseStateKeys, Date.now());
+  let phase: RoundStatus['phase'] = 'contributing';
+  let ending: Ending | undefined;
+  let changes = 0;
+  const pendingWork: Array<Promise<unknown>> = [];
+  const record = (kind: string, detail: Record<string, unknown>): void => {
+    pendingWork.push(light.writeRoundRecord({ ceremonyId: settings.ceremonyId, kind, round: input.round, attempt: input.attempt, detail }).catch(() => undefined));
+  };
+
+  const startRestart = (reason: string, takeFromQueueIfEmpty: boolean): void => {
+    if (ending !== undefined) return;
+    const carryOver = state.slots.filter((s) => s.status === 'active' && !s.isReplacement).map((s) => s.member);
+    ending = { kind: 'restart', reason, carryOver, takeFromQueue: takeFromQueueIfEmpty || carryOver.length === 0 };
+  };
+
+  // REQ-25 + REQ-24 + REQ-39: drop, remove dependent work, replace or restart.
+  const dropContributor = (slotIndex: number, reason: DropEntry['reason']): void => {
+    const drop = dropSlotMember(state, slotIndex, reason, Date.now());
+    const removed = drop.removedContributions;
+    record('drop', { ...drop });
+    for (const id of removed) record('removed-contribution', { contributionId: id, because: drop.memberId, reason });
+    const replacement = assignReplacement(state, slotIndex, Date.now(), settings.heartbeatTimeoutMs);
+    if (replacement !== undefined) {
+      record('replacement', { slot: slotIndex, replaced: drop.memberId, by: replacement.id });
+    } else {
+      const remaining = state.slots.filter((s) => s.status === 'active' && !s.isReplacement);
+      startRestart(
+        remaining.length === 0 ? `contributor ${drop.identity} dropped (${reason}); no contributors remain` : `contributor ${drop.identity} dropped (${reason}); no replacement contributor available`,
+        remaining.length === 0,
+      );
+    }
+    changes += 1;
+  };
+
+  const applyVerdict = (contributionId: string, verifierId: string, result: VerifyChunkResult): boolean => {
+    const found = findContribution(state, contributionId);
+    if (found === undefined) return false;
+    if (result.valid) {
+      const ok = markVerified(state, contributionId, verifierId, result.verificationKey, result.pubkey);
+      changes += 1;
+      return ok;
+    }
+    const failed = markFailed(state, contributionId);
+    if (failed === undefined) return false;
+    // REQ-32: the invalid contribution is deleted (its record is kept); the task goes back to its contributor.
+    record('verification-failed', { contributionId, chunk: found.chunk.index, contributor: failed.entry.contributorId, code: result.code, message: result.message, verificationKey: result.verificationKey });
+    pendingWork.push(light.deleteObjects({ keys: [failed.entry.uploadKey] }).catch(() => undefined));
+    if (failed.failures >= settings.maxVerificationFailures) dropContributor(failed.entry.slot, 'verification-failures');
+    changes += 1;
+    return true;
+  };
+
+  const verifyWithCoordinator = (contributionId: string): void => {
+    const found = findContribution(state, contributionId);
+    if (found === undefined) return;
+    const job = heavy
+      .verifyChunk({
+        ceremonyId: settings.ceremonyId,
+        round: input.round,
+        contributionId,
+        chunk: found.chunk.index,
+        baseStateKey: found.entry.baseStateKey,
+        uploadKey: found.entry.uploadKey,
+        expectedPubkey: expectedPubkey(state, found.entry.slot),
+      })
+      .then((result) => {
+        applyVerdict(contributionId, 'coordinator', result);
+      });
+    pendingWork.push(job);
+  };
+
+  setHandler(takeTaskUpdate, ({ member, replacement }) => {
+    const now = Date.now();
+    if (replacement && slotOfMember(state, member.id) === undefined) {
+      noteReplacement(state, member, now);
+      return { action: 'wait' as const, retryAfterMs: 1_000, reason: 'standing by as a replacement contributor' };
+    }
+    if (ending !== undefined || phase !== 'contributing') return { action: 'wait' as const, retryAfterMs: 1_000, reason: `the round is ${ending === undefined ? phase : 'restarting'}` };
+    const answer = takeTask(state, member.id, now);
+    changes += 1;
+    return answer;
+  });
+
+  setHandler(
+    submitChunkUpdate,
+    ({ memberId, chunk, uploadKey, baseStateKey }) => {
+      let entry;
+      try {
+        entry = submitContribution(state, memberId, chunk, uploadKey, baseStateKey, Date.now());
+      } catch (err) {
+        fail(err);
+      }
+      record('contribution', { contributionId: entry.id, chunk, contributor: memberId, uploadKey, baseStateKey });
+      if (settings.verification === 'coordinator') verifyWithCoordinator(entry.id);
+      changes += 1;
+      return { contributionId: entry.id, status: 'verifying' as const };
+    },
+    {
+      validator: (_submission: { memberId: string; chunk: number; uploadKey: string; baseStateKey: string }) => {
+        if (ending !== undefined || phase !== 'contributing') throw ApplicationFailure.create({ type: 'ROUND_RESTARTING', message: 'the round is restarting; ask for your next task', nonRetryable: true });
+      },
+    },
+  );
+
+  setHandler(takeVerificationUpdate, ({ member }) => {
+    if (ending !== undefined || phase !== 'contributing') return { action: 'wait' as const, retryAfterMs: 1_000 };
+    const task = takeVerification(state, member, Date.now());
+    changes += 1;
+    return task;
+  });
+
+  setHandler(
+    submitVerificationUpdate,
+    ({ verifierId, contributionId, valid, code, message, verificationKey, pubkey }) => {
+      const result: VerifyChunkResult = valid
+        ? { valid: true, pubkey: pubkey ?? '', verificationKey }
+        : { valid: false, code: code ?? 'INVALID_CONTRIBUTION', message: message ?? 'rejected by the verifier', verificationKey };
+      return { accepted: applyVerdict(contributionId, verifierId, result) };
+    },
+    {
+      validator: ({ verifierId, contributionId, valid, pubkey }) => {
+        const lease = state.leases.find((l) => l.contributionId === contributionId);
+        if (lease === undefined || lease.verifierId !== verifierId) {
+          throw ApplicationFailure.create({ type: 'NOT_YOUR_TURN', message: 'this verification is not leased to you (it may have expired)', nonRetryable: true });
+        }
+        if (valid && (pubkey === undefined || pubkey === '')) throw ApplicationFailure.create({ type: 'VALIDATION_FAILED', message: 'a valid verdict names the contribution pubkey', nonRetryable: true });
+      },
+    },
+  );
+
+  setHandler(heartbeatSignal, ({ memberId }) => {
+    heartbeat(state, memberId, Date.now());
+  });
+  setHandler(roundDropSignal, ({ memberId, reason }) => {
+    const slot = slotOfMember(state, memberId);
+    if (slot !== undefined) dropContributor(slot.slot, reason);
+    else if (state.verifiers.some((v) => v.id === memberId)) {
+      const drop = dropVerifier(state, memberId, reason, Date.now());
+      if (drop !== undefined) record('drop', { ...drop });
+    }
+  });
+  setHandler(roundRestartSignal, ({ reason }) => {
+    // REQ-38: the admin restart keeps every standard contributor and resets their tasks.
+    startRestart(`admin: ${reason}`, false);
+    changes += 1;
+  });
+
+  setHandler(roundStatusQuery, (): RoundStatus => {
+    const total = state.slots.length * state.chunkCount;
+    const verified = state.chunks.reduce((n, c) => n + c.contributions.filter((x) => x.status === 'verified').length, 0);
+    return {
+      round: input.round,
+      attempt: input.attempt,
+      phase: ending !== undefined ? 'restarting' : phase,
+      slots: state.slots.map((s) => ({
+        slot: s.slot,
+        memberId: s.member.id,
+        identity: s.member.identity,
+        status: s.status,
+        isReplacement: s.isReplacement,
+        done: verifiedCount(state, s.slot),
+        total: state.chunkCount,
+        failures: s.failures,
+      })),
+      chunks: state.chunks.map((c) => ({
+        index: c.index,
+        verified: c.contributions.filter((x) => x.status === 'verified').length,
+        verifying: c.contributions.filter((x) => x.status === 'verifying').length,
+        lockedBySlot: c.lock?.slot,
+      })),
+      verifiers: state.verifiers,
+      pendingVerifications: state.chunks.reduce((n, c) => n + c.contributions.filter((x) => x.status === 'verifying').length, 0),
+      drops: state.drops,
+      replacementsAvailable: state.replacements.filter((r) => r.assignedSlot === undefined && Date.now() - r.lastSeen <= settings.heartbeatTimeoutMs).length,
+      progress: { verifiedContributions: verified, totalContributions: total },
+    };
+  });
+
+  setHandler(instructionsQuery, (memberId) => {
+    const slot = slotOfMember(state, memberId);
+    if (slot === undefined) {
+      const dropped = state.drops.some((d) => d.memberId === memberId);
+      return { round: input.round, tasks: [], status: dropped ? 'dropped' : state.replacements.some((r) => r.member.id === memberId) ? 'standby' : 'not-in-round' };
+    }
+    const tasks = slot.chunkOrder.map((chunk) => {
+      const c = state.chunks[chunk];
+      const mine = c?.contributions.find((x) => x.slot === slot.slot);
+      const taskState: 'pending' | 'verifying' | 'verified' | 'in-progress' = mine !== undefined ? mine.status : c?.lock?.slot === slot.slot ? 'in-progress' : 'pending';
+      return { chunk, state: taskState };
+    });
+    return { round: input.round, tasks, status: phase };
+  });
+
+  // The sweep: stragglers (REQ-20, REQ-35), expired verification leases, no verifiers left (REQ-39).
+  while (ending === undefined && !isComplete(state)) {
+    const seen = changes;
+    await condition(() => changes !== seen || ending !== undefined || isComplete(state), settings.sweepIntervalMs);
+    const now = Date.now();
+    for (const straggler of findStragglers(state, now, settings.heartbeatTimeoutMs, settings.slowTaskTimeoutMs)) {
+      if (ending !== undefined) break;
+      dropContributor(straggler.slot, straggler.reason);
+    }
+    if (settings.verification === 'external') {
+      for (const verifier of expireLeases(state, now, settings.verificationLeaseMs, settings.maxVerifierFailures)) {
+        const drop = dropVerifier(state, verifier.id, 'verifier-failures', now);
+        if (drop !== undefined) record('drop', { ...drop });
+      }
+      for (const verifier of state.verifiers) {
+        if (verifier.status === 'active' && now - verifier.lastSeen > settings.heartbeatTimeoutMs) {
+          const drop = dropVerifier(state, verifier.id, 'unresponsive', now);
+          if (drop !== undefined) record('drop', { ...drop });
+        }
+      }
+      const everHad = state.verifiers.length > 0;
+      if (everHad && state.verifiers.every((v) => v.status === 'dropped')) startRestart('every verifier was dropped', true);
+    }
+  }
+
+  const contributors = state.slots.map((s) => s.member);
+  if (ending !== undefined) {
+    phase = 'restarting';
+    // The cancelled round's resources are cleaned up (records stay); tasks reset in the next attempt.
+    const uploads = state.chunks.flatMap((c) => c.contributions.map((x) => x.uploadKey));
+    await light.deleteObjects({ keys: uploads });
+    record('restart', { reason: ending.reason, carryOver: ending.carryOver.map((m) => m.id), takeFromQueue: ending.takeFromQueue });
+    await Promise.allSettled(pendingWork);
+    await condition(allHandlersFinished);
+    return { kind: 'restart', round: input.round, attempt: input.attempt, reason: ending.reason, carryOver: ending.carryOver, takeFromQueue: ending.takeFromQueue, contributors, drops: state.drops };
+  }
+
+  // REQ-37: aggregate, checking every seam; REQ-2: a receipt per contributor.
+  phase = 'aggregating';
+  const finalKeys = state.chunks.map((c) => c.contributions[c.contributions.length - 1]?.uploadKey ?? c.baseStateKey);
+  const aggregated = await heavy.aggregateRound({
+    ceremonyId: settings.ceremonyId,
+    round: input.round,
+    finalKeys,
+    contributors: state.slots.map((s) => ({ memberId: s.member.id, identity: s.member.identity, pubkeys: state.chunks.map((c) => c.contributions.find((x) => x.slot === s.slot)?.pubkey ?? '') })),
+    previousAggregatedKey: input.previousAggregatedKey,
+  });
+  const receipts: Array<{ memberId: string; identity: string; receiptId: string }> = [];
+  for (const slot of state.slots) {
+    const contributions = state.chunks.map((c) => {
+      const mine = c.contributions.find((x) => x.slot === slot.slot);
+      return { chunk: c.index, uploadKey: mine?.uploadKey ?? '', pubkey: mine?.pubkey };
+    });
+    const { receiptId } = await light.issueRoundReceipt({ ceremonyId: settings.ceremonyId, round: input.round, memberId: slot.member.id, identity: slot.member.identity, contributions, aggregatedSha256: aggregated.aggregatedSha256 });
+    receipts.push({ memberId: slot.member.id, identity: slot.member.identity, receiptId });
+  }
+  phase = 'complete';
+  // REQ-29: the round is complete; participants polling their instructions now see it.
+  record('round-complete', { aggregatedKey: aggregated.aggregatedKey, receipts });
+  await Promise.allSettled(pendingWork);
+  await condition(allHandlersFinished);
+  return {
+    kind: 'complete',
+    round: input.round,
+    attempt: input.attempt,
+    finalStateKeys: aggregated.finalStateKeys,
+    aggregatedKey: aggregated.aggregatedKey,
+    aggregatedSha256: aggregated.aggregatedSha256,
+    receipts,
+    contributors,
+    drops: state.drops,
+  };
+}
