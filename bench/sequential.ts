@@ -1,0 +1,675 @@
+// Sequential-ceremony benchmark on the embedded stack (runtime/stack.ts: a Temporal dev server on a
+// SQLite file, both production workers and the API in this process; temp data dir, free ports,
+// loopback only). The simulated participants run in a forked child process so their HTTP and JSON
+// work does not share the API's event loop. Prints figures; not a test.
+//
+//   npx tsx bench/sequential.ts [--turns 30] [--participants 1000] [--concurrency 20] [--window-s 30]
+//                               [--checkin-min-ms 2000] [--checkin-max-ms 4000] [--poll-ms 100]
+//
+// 1. Coordinator overhead per turn: from the moment contribution/complete answers `accepted` for
+//    participant k to the moment contribution/start succeeds for participant k+1, who waits at the
+//    head. Measured twice: (a) k+1 polls check-in every --poll-ms (what a client does); (b) k+1
+//    checks in back to back from the moment k is accepted, which measures the server-side part
+//    (accepted → first check-in that says ready → start) to within one check-in round trip.
+//    Verification happens before `accepted` and is not included. Target p99 <= 500 ms.
+// 2. Check-in latency with --participants in the lobby while someone computes: all log in and
+//    enter (--concurrency at a time), then each checks in at a random interval in
+//    [--checkin-min-ms, --checkin-max-ms] (near the head the seed's deadline is 5 s); every
+//    /lobby/checkin sent during --window-s seconds is timed. Target p99 <= 100 ms (the seed allows 1 s).
+//    Meanwhile this process probes the parts of a check-in: HTTP alone (/healthz), the snapshot
+//    query, the check-in update sent straight to Temporal, and its own event-loop delay.
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Client } from '@temporalio/client';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ApiError } from '../client/http.js';
+import { ParticipantClient, type CheckinAnswer } from '../client/participant-client.js';
+import { loadConfig, type Config } from '../common/config.js';
+import { createLogger } from '../common/logger.js';
+import { createEngine } from '../engine/context.js';
+import { parseBatchContribution } from '../engine/format/parse-contribution.js';
+import { serializeBatchContribution } from '../engine/format/serialize.js';
+import { contribute } from '../engine/ops/contribute.js';
+import { SequentialGateway } from '../api/sequential/gateway.js';
+import { participantIdOf, participantWorkflowId } from '../api/sequential/settings.js';
+import { startStack } from '../runtime/stack.js';
+import { startTestStack } from '../test/helpers/stack.js';
+import { checkinUpdate } from '../workflows/sequential/messages.js';
+
+const { values: args } = parseArgs({
+  options: {
+    turns: { type: 'string', default: '30' },
+    participants: { type: 'string', default: '1000' },
+    concurrency: { type: 'string', default: '20' },
+    'window-s': { type: 'string', default: '30' },
+    'checkin-min-ms': { type: 'string', default: '2000' },
+    'checkin-max-ms': { type: 'string', default: '4000' },
+    'poll-ms': { type: 'string', default: '100' },
+    'log-level': { type: 'string', default: 'silent' },
+    stack: { type: 'string', default: 'embedded' },
+    'load-generator': { type: 'boolean', default: false },
+  },
+});
+
+interface Options {
+  turns: number;
+  participants: number;
+  concurrency: number;
+  windowMs: number;
+  checkinMinMs: number;
+  checkinMaxMs: number;
+  pollMs: number;
+}
+
+const options: Options = {
+  turns: bounded(args.turns, 1, 500, 'turns'),
+  participants: bounded(args.participants, 1, 5000, 'participants'),
+  concurrency: bounded(args.concurrency, 1, 200, 'concurrency'),
+  windowMs: bounded(args['window-s'], 1, 600, 'window-s') * 1000,
+  checkinMinMs: bounded(args['checkin-min-ms'], 50, 60_000, 'checkin-min-ms'),
+  checkinMaxMs: bounded(args['checkin-max-ms'], 50, 60_000, 'checkin-max-ms'),
+  pollMs: bounded(args['poll-ms'], 10, 5_000, 'poll-ms'),
+};
+if (options.checkinMaxMs < options.checkinMinMs) throw new Error('--checkin-max-ms must be >= --checkin-min-ms');
+if (args.stack !== 'embedded' && args.stack !== 'test') throw new Error('--stack is embedded or test');
+
+/** The whole run gives up after this long. */
+const OVERALL_TIMEOUT_MS = 30 * 60_000;
+
+function bounded(raw: string | undefined, min: number, max: number, name: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}]`);
+  return n;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+// ---- statistics ----
+
+interface Summary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+function summarize(samples: number[]): Summary {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number): number => (sorted.length === 0 ? NaN : (sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] as number));
+  const mean = sorted.length === 0 ? NaN : sorted.reduce((a, b) => a + b, 0) / sorted.length;
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted.length === 0 ? NaN : (sorted[sorted.length - 1] as number), mean };
+}
+
+const ms = (v: number): string => (Number.isNaN(v) ? '-' : `${v.toFixed(1)} ms`);
+
+function row(label: string, s: Summary): string {
+  return `  ${label.padEnd(46)} n=${String(s.count).padStart(6)}  p50 ${ms(s.p50).padStart(10)}  p95 ${ms(s.p95).padStart(10)}  p99 ${ms(s.p99).padStart(10)}  max ${ms(s.max).padStart(10)}`;
+}
+
+// ---- messages between the two processes ----
+
+interface TurnSample {
+  /** accepted (client) → start succeeded */
+  totalMs: number;
+  /** accepted → the first check-in answer that said ready */
+  readyMs: number;
+  /** the start call */
+  startMs: number;
+  /** check-ins sent after accepted until ready (tight mode) */
+  polls: number;
+  /** complete call (upload + verification), for context */
+  completeMs: number;
+}
+
+interface LoadResult {
+  kind: 'result';
+  polled: TurnSample[];
+  tight: TurnSample[];
+  loginMs: number[];
+  enterMs: number[];
+  enterWallMs: number;
+  checkinMs: number[];
+  checkinErrors: Record<string, number>;
+  windowMs: number;
+  removedBeforeWindow: number;
+  clientMaxRssKb: number;
+}
+
+type ChildMessage = LoadResult | { kind: 'window'; open: boolean } | { kind: 'progress'; text: string } | { kind: 'failed'; error: string };
+
+// ---- the load generator (child process) ----
+
+async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
+  const send = (m: ChildMessage): void => {
+    process.send?.(m);
+  };
+  const engine = await createEngine({ threads: 0 });
+  try {
+    const polled: TurnSample[] = [];
+    const tight: TurnSample[] = [];
+    let serial = 0;
+    const login = async (prefix: string): Promise<ParticipantClient> => {
+      const c = new ParticipantClient(url);
+      serial += 1;
+      await c.loginDev(`${prefix}-${serial}`);
+      return c;
+    };
+
+    // Phase 1: a chain of turns. `current` has started; `next` waits at the head.
+    let current = await login('turn');
+    let answer = await current.enter();
+    while (answer.status !== 'ready') {
+      await sleep(opts.pollMs);
+      answer = await current.checkin();
+    }
+    let powers = (await current.start()).powers;
+    for (const mode of ['polled', 'tight'] as const) {
+      const out = mode === 'polled' ? polled : tight;
+      for (let k = 0; k < opts.turns; k += 1) {
+        const next = await login('turn');
+        await next.enter();
+        // While `current` computes, `next` keeps its head-of-queue deadline (polled mode: at pollMs).
+        let ready: { at: number; polls: number } | undefined;
+        let stopKeepAlive = false;
+        const keepAlive = (async () => {
+          while (!stopKeepAlive && ready === undefined) {
+            const sent = performance.now();
+            const a = await next.checkin();
+            if (a.status === 'ready' && mode === 'polled') {
+              ready = { at: performance.now(), polls: 0 };
+              return;
+            }
+            // Polled mode: a fixed rate. Tight mode: every 2 s until told to stop (checked every 50 ms).
+            const until = sent + (mode === 'polled' ? opts.pollMs : 2_000);
+            while (!stopKeepAlive && performance.now() < until) await sleep(Math.min(50, until - performance.now()));
+          }
+        })();
+        const contribution = serializeBatchContribution(await contribute(engine, parseBatchContribution(powers)));
+        const completeSent = performance.now();
+        const done = await current.complete(contribution);
+        const accepted = performance.now();
+        if (done.outcome !== 'accepted') throw new Error(`turn ${k}: ${String(done.outcome)}`);
+        if (mode === 'tight') {
+          stopKeepAlive = true;
+          await keepAlive;
+          let polls = 0;
+          for (;;) {
+            polls += 1;
+            const a: CheckinAnswer = await next.checkin();
+            if (a.status === 'ready') {
+              ready = { at: performance.now(), polls };
+              break;
+            }
+          }
+        } else {
+          await keepAlive;
+        }
+        if (ready === undefined) throw new Error('no ready answer');
+        const startSent = performance.now();
+        powers = (await next.start()).powers;
+        const startedAt = performance.now();
+        out.push({
+          totalMs: startedAt - accepted,
+          readyMs: Math.max(0, ready.at - accepted),
+          startMs: startedAt - startSent,
+          polls: ready.polls,
+          completeMs: accepted - completeSent,
+        });
+        current = next;
+      }
+      send({ kind: 'progress', text: `turns (${mode}): ${out.length} done` });
+    }
+    // `current` now holds a started turn and keeps it (computeDeadlineMs is long) while the lobby fills.
+
+    // Phase 2: the lobby.
+    const clients: ParticipantClient[] = [];
+    const loginMs: number[] = [];
+    const enterMs: number[] = [];
+    const checkinMs: number[] = [];
+    const checkinErrors: Record<string, number> = {};
+    let windowOpen = false;
+    let windowStart = 0;
+    let windowEnd = Number.POSITIVE_INFINITY;
+    let stop = false;
+    let removedBeforeWindow = 0;
+    const loops: Array<Promise<void>> = [];
+    const checkinLoop = async (c: ParticipantClient): Promise<void> => {
+      while (!stop) {
+        await sleep(opts.checkinMinMs + Math.random() * (opts.checkinMaxMs - opts.checkinMinMs));
+        if (stop) return;
+        const sent = performance.now();
+        const inWindow = sent >= windowStart && sent < windowEnd && windowOpen;
+        try {
+          await c.checkin();
+          if (inWindow) checkinMs.push(performance.now() - sent);
+        } catch (err) {
+          const code = err instanceof ApiError ? err.code : (err as Error).name;
+          if (inWindow) checkinErrors[code] = (checkinErrors[code] ?? 0) + 1;
+          else if (code === 'DEADLINE_MISSED' || code === 'NOT_IN_QUEUE') removedBeforeWindow += 1;
+          if (code === 'DEADLINE_MISSED' || code === 'NOT_IN_QUEUE') return;
+        }
+      }
+    };
+    const enterWallStart = performance.now();
+    let nextIndex = 0;
+    const enterWorker = async (): Promise<void> => {
+      while (nextIndex < opts.participants) {
+        const i = nextIndex;
+        nextIndex += 1;
+        const c = new ParticipantClient(url);
+        let t = performance.now();
+        await c.loginDev(`lobby-${String(i).padStart(5, '0')}`);
+        loginMs.push(performance.now() - t);
+        t = performance.now();
+        await c.enter();
+        enterMs.push(performance.now() - t);
+        clients.push(c);
+        loops.push(checkinLoop(c));
+      }
+    };
+    await Promise.all(Array.from({ length: opts.concurrency }, () => enterWorker()));
+    const enterWallMs = performance.now() - enterWallStart;
+    send({ kind: 'progress', text: `lobby: ${clients.length} entered in ${(enterWallMs / 1000).toFixed(1)} s` });
+    // Let the schedule settle for one full interval, then time a window.
+    await sleep(opts.checkinMaxMs);
+    windowStart = performance.now();
+    windowEnd = windowStart + opts.windowMs;
+    windowOpen = true;
+    send({ kind: 'window', open: true });
+    await sleep(opts.windowMs);
+    send({ kind: 'window', open: false });
+    stop = true;
+    await Promise.all(loops);
+    await current.abort().catch(() => undefined);
+    return {
+      kind: 'result',
+      polled,
+      tight,
+      loginMs,
+      enterMs,
+      enterWallMs,
+      checkinMs,
+      checkinErrors,
+      windowMs: opts.windowMs,
+      removedBeforeWindow,
+      clientMaxRssKb: process.resourceUsage().maxRSS,
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+// ---- the stack and the probes (main process) ----
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Direct children of this process named `temporal` (the dev server). */
+async function temporalPid(): Promise<number | undefined> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && comm.startsWith('temporal')) return Number(entry);
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}
+
+async function procStatus(pid: number, field: string): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return match === null ? NaN : Number(match[1]);
+}
+
+/** CPU seconds (user + system) a process has used. */
+async function cpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+interface Probes {
+  healthz: number[];
+  session: number[];
+  snapshot: number[];
+  update: number[];
+  eventLoopP99Ms: number;
+  eventLoopMaxMs: number;
+  apiCpuPct: number;
+  temporalCpuPct: number;
+  clientCpuPct: number;
+  /** Load average at the end of the window (includes this benchmark). */
+  loadDuring: number[];
+}
+
+async function runProbes(apiUrl: string, token: string, gateway: SequentialGateway, client: Client, probeWorkflowId: string, child: ChildProcess, isOpen: () => boolean): Promise<Probes> {
+  const tpid = await temporalPid();
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const cpu0 = { api: process.cpuUsage(), temporal: tpid === undefined ? NaN : await cpuSeconds(tpid), client: child.pid === undefined ? NaN : await cpuSeconds(child.pid) };
+  const wall0 = performance.now();
+  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
+  while (isOpen()) {
+    let t = performance.now();
+    await fetch(`${apiUrl}/healthz`).then((r) => r.arrayBuffer());
+    out.healthz.push(performance.now() - t);
+    t = performance.now();
+    await fetch(`${apiUrl}/auth/session`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.arrayBuffer());
+    out.session.push(performance.now() - t);
+    t = performance.now();
+    await gateway.snapshot(0);
+    out.snapshot.push(performance.now() - t);
+    t = performance.now();
+    await probeUpdate(client, probeWorkflowId);
+    out.update.push(performance.now() - t);
+    await sleep(200);
+  }
+  const wall = (performance.now() - wall0) / 1000;
+  out.loadDuring = os.loadavg();
+  const apiCpu = process.cpuUsage(cpu0.api);
+  out.apiCpuPct = ((apiCpu.user + apiCpu.system) / 1e6 / wall) * 100;
+  if (tpid !== undefined) out.temporalCpuPct = (((await cpuSeconds(tpid)) - cpu0.temporal) / wall) * 100;
+  if (child.pid !== undefined) out.clientCpuPct = (((await cpuSeconds(child.pid)) - cpu0.client) / wall) * 100;
+  loop.disable();
+  out.eventLoopP99Ms = loop.percentile(99) / 1e6;
+  out.eventLoopMaxMs = loop.max / 1e6;
+  return out;
+}
+
+async function probeUpdate(client: Client, workflowId: string): Promise<void> {
+  await client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, { args: [{ position: 1000, waitersAhead: 1000, averageRoundTripMs: 1000, first: false }] });
+}
+
+interface BenchStack {
+  apiUrl: string;
+  client: Client;
+  cfg: Config;
+  stop(): Promise<void>;
+}
+
+/** Settings both stacks share: small sizes, generous rate limits, a compute deadline that outlasts the lobby phase. */
+const overrides = {
+  auth: {
+    dev: { enabled: true },
+    // Every simulated participant comes from 127.0.0.1: generous limits, still enforced (their cost is measured).
+    rateLimits: {
+      login: { limit: 1_000_000, windowSeconds: 60 },
+      unauthenticated: { limit: 1_000_000, windowSeconds: 60 },
+      authenticated: { limit: 10_000_000, windowSeconds: 60 },
+    },
+  },
+  ceremony: {
+    id: 'bench',
+    sizes: [{ numG1Powers: 16, numG2Powers: 4 }],
+    // The participant who holds the turn during the lobby phase must not time out.
+    sequential: { computeDeadlineMs: 30 * 60_000 },
+  },
+};
+
+/**
+ * embedded: runtime/stack.ts, what `ceremony start` runs (the dev server persists to a SQLite file).
+ * test: test/helpers/stack.ts (the dev server keeps its SQLite database in memory).
+ */
+async function startBenchStack(kind: 'embedded' | 'test'): Promise<BenchStack> {
+  if (kind === 'test') {
+    const t = await startTestStack(overrides);
+    return { apiUrl: t.url, client: t.env.client, cfg: t.cfg, stop: () => t.stop() };
+  }
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-sequential-'));
+  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
+  const cfg = loadConfig({
+    env: {},
+    overrides: {
+      ...overrides,
+      dataDir: dir,
+      log: { level: args['log-level'] },
+      api: { host: '127.0.0.1', port: apiPort },
+      temporal: { devServer: { ip: '127.0.0.1', port: temporalPort, uiPort } },
+    },
+  });
+  try {
+    const stack = await startStack(cfg, createLogger(cfg.log.level));
+    return {
+      apiUrl: stack.apiUrl,
+      client: stack.client,
+      cfg,
+      async stop() {
+        await stack.stop();
+        await rm(dir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+// ---- the hand-off chain, read back from the workflow histories ----
+
+type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
+type HistoryEvent = NonNullable<History['events']>[number];
+
+function eventMs(e: HistoryEvent): number {
+  const t = e.eventTime;
+  return t === null || t === undefined ? NaN : Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
+}
+
+interface Handoff {
+  /** turn k: the complete update's result recorded → the turn workflow closed */
+  turnClose: number;
+  /** turn k closed → the ceremony has the child's completion in its history */
+  childCompletedSeen: number;
+  /** → the ceremony's workflow task started the next turn (StartChildWorkflowExecutionInitiated) */
+  startChildCommand: number;
+  /** → the server started the next turn workflow (ChildWorkflowExecutionStarted) */
+  childStarted: number;
+  /** → the ceremony's next workflow task signalled the participant (SignalExternalWorkflowExecutionInitiated) */
+  signalCommand: number;
+  /** → the participant workflow received `called` (from then on its check-in says ready) */
+  participantSignaled: number;
+  /** the complete update's result recorded → the participant received `called` */
+  total: number;
+}
+
+/** Where the time goes between `accepted` for turn k and `ready` for turn k+1, from event times. */
+async function handoffProfile(client: Client, ceremonyWorkflowId: string): Promise<Handoff[]> {
+  const events = (await client.workflow.getHandle(ceremonyWorkflowId).fetchHistory()).events ?? [];
+  const startInitiated = new Map<string, number>();
+  const started = new Map<string, number>();
+  const completedSeen = new Map<string, number>();
+  const order: string[] = [];
+  const calledAfter: Array<{ at: number; participantWorkflowId: string }> = [];
+  for (const e of events) {
+    const sci = e.startChildWorkflowExecutionInitiatedEventAttributes;
+    if (sci?.workflowId) {
+      startInitiated.set(sci.workflowId, eventMs(e));
+      order.push(sci.workflowId);
+    }
+    const cs = e.childWorkflowExecutionStartedEventAttributes?.workflowExecution?.workflowId;
+    if (cs) started.set(cs, eventMs(e));
+    const cc = e.childWorkflowExecutionCompletedEventAttributes?.workflowExecution?.workflowId;
+    if (cc) completedSeen.set(cc, eventMs(e));
+    const sig = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
+    if (sig?.signalName === 'called' && sig.workflowExecution?.workflowId) calledAfter.push({ at: eventMs(e), participantWorkflowId: sig.workflowExecution.workflowId });
+  }
+  const out: Handoff[] = [];
+  for (let i = 1; i < order.length; i += 1) {
+    const prev = order[i - 1] as string;
+    const next = order[i] as string;
+    const called = calledAfter[i];
+    if (called === undefined || !completedSeen.has(prev)) continue;
+    const turnEvents = (await client.workflow.getHandle(prev).fetchHistory()).events ?? [];
+    const updateDone = turnEvents.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes != null).map(eventMs).pop();
+    const closed = turnEvents.filter((e) => e.workflowExecutionCompletedEventAttributes != null).map(eventMs).pop();
+    if (updateDone === undefined || closed === undefined) continue; // not a completed contribution
+    const participantEvents = (await client.workflow.getHandle(called.participantWorkflowId).fetchHistory()).events ?? [];
+    const signaled = participantEvents.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'called').map(eventMs).pop();
+    if (signaled === undefined) continue;
+    const t = [updateDone, closed, completedSeen.get(prev) as number, startInitiated.get(next) as number, started.get(next) as number, called.at, signaled];
+    out.push({
+      turnClose: (t[1] as number) - (t[0] as number),
+      childCompletedSeen: (t[2] as number) - (t[1] as number),
+      startChildCommand: (t[3] as number) - (t[2] as number),
+      childStarted: (t[4] as number) - (t[3] as number),
+      signalCommand: (t[5] as number) - (t[4] as number),
+      participantSignaled: (t[6] as number) - (t[5] as number),
+      total: (t[6] as number) - (t[0] as number),
+    });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date();
+  const loadBefore = os.loadavg();
+  const stackStart = performance.now();
+  const stack = await startBenchStack(args.stack === 'test' ? 'test' : 'embedded');
+  const cfg = stack.cfg;
+  const stackMs = performance.now() - stackStart;
+  const guard = setTimeout(() => {
+    console.error(`bench: gave up after ${OVERALL_TIMEOUT_MS / 60_000} min`);
+    process.exit(2);
+  }, OVERALL_TIMEOUT_MS);
+  guard.unref();
+  let child: ChildProcess | undefined;
+  try {
+    const gateway = new SequentialGateway(stack.client, cfg);
+    // A participant of its own for the probes: it enters the lobby through the API like the others.
+    const probe = new ParticipantClient(stack.apiUrl);
+    await probe.loginDev('probe');
+    const probeWorkflowId = participantWorkflowId(cfg.ceremony.id, participantIdOf('dev|probe'));
+
+    const self = fileURLToPath(import.meta.url);
+    const passthrough = process.argv.slice(2);
+    const spawned = fork(self, [...passthrough, '--load-generator'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    child = spawned;
+    let result: LoadResult | undefined;
+    let probes: Promise<Probes> | undefined;
+    let windowOpen = false;
+    const exited = new Promise<void>((resolve, reject) => {
+      spawned.on('message', (raw) => {
+        const m = raw as ChildMessage;
+        if (m.kind === 'progress') console.error(`bench: ${m.text}`);
+        else if (m.kind === 'failed') reject(new Error(`load generator: ${m.error}`));
+        else if (m.kind === 'result') result = m;
+        else if (m.kind === 'window') {
+          windowOpen = m.open;
+          if (m.open) {
+            probes = probe.enter().then(() => runProbes(stack.apiUrl, probe.token ?? '', gateway, stack.client, probeWorkflowId, spawned, () => windowOpen));
+          }
+        }
+      });
+      spawned.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load generator exited with ${String(code)}`))));
+    });
+    spawned.send({ url: stack.apiUrl, options });
+    await exited;
+    if (result === undefined) throw new Error('the load generator sent no result');
+    const probed = probes === undefined ? undefined : await probes;
+    const handoffs = await handoffProfile(stack.client, gateway.ceremonyWorkflowId);
+    const tpid = await temporalPid();
+    const temporalPeakKb = tpid === undefined ? NaN : await procStatus(tpid, 'VmHWM');
+    report(result, probed, handoffs, {
+      startedAt,
+      loadBefore,
+      loadAfter: os.loadavg(),
+      stackMs,
+      apiPeakKb: process.resourceUsage().maxRSS,
+      temporalPeakKb,
+    });
+  } finally {
+    if (child !== undefined && child.exitCode === null) child.kill('SIGTERM');
+    await stack.stop();
+    clearTimeout(guard);
+  }
+}
+
+function report(
+  r: LoadResult,
+  p: Probes | undefined,
+  handoffs: Handoff[],
+  env: { startedAt: Date; loadBefore: number[]; loadAfter: number[]; stackMs: number; apiPeakKb: number; temporalPeakKb: number },
+): void {
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+  const lines: string[] = [];
+  lines.push(`sequential benchmark, ${env.startedAt.toISOString()}`);
+  lines.push(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; load average before ${load(env.loadBefore)}, after ${load(env.loadAfter)}`);
+  lines.push(`  command: npx tsx bench/sequential.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
+  lines.push(`  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts (Temporal dev server, in-memory SQLite)' : 'runtime/stack.ts (Temporal dev server, SQLite file)'}, started in ${(env.stackMs / 1000).toFixed(1)} s; ceremony sizes 16:4`);
+  lines.push('');
+  lines.push(`1. coordinator overhead per turn (accepted for k → contribution/start succeeded for k+1), ${options.turns} turns each`);
+  const polled = r.polled;
+  lines.push(row(`(a) k+1 polls every ${options.pollMs} ms: total`, summarize(polled.map((s) => s.totalMs))));
+  lines.push(row('    accepted → ready answer', summarize(polled.map((s) => s.readyMs))));
+  lines.push(row('    contribution/start call', summarize(polled.map((s) => s.startMs))));
+  lines.push(row('(b) server side (back-to-back check-ins): total', summarize(r.tight.map((s) => s.totalMs))));
+  lines.push(row('    accepted → ready answer', summarize(r.tight.map((s) => s.readyMs))));
+  lines.push(row('    contribution/start call', summarize(r.tight.map((s) => s.startMs))));
+  lines.push(row('    check-ins until ready (count)', summarize(r.tight.map((s) => s.polls))).replace(/ ms/g, '   '));
+  lines.push(row('(context) contribution/complete incl. verification', summarize([...polled, ...r.tight].map((s) => s.completeMs))));
+  lines.push('  the hand-off inside Temporal, from workflow history event times (all hand-offs):');
+  const stages: Array<[keyof Handoff, string]> = [
+    ['total', 'update result recorded → participant has `called`'],
+    ['turnClose', '  turn k: update result → turn workflow closed'],
+    ['childCompletedSeen', '  → ceremony history has the child completion'],
+    ['startChildCommand', '  → ceremony task: StartChildWorkflow command'],
+    ['childStarted', '  → turn k+1 workflow started'],
+    ['signalCommand', '  → ceremony task: signal `called` command'],
+    ['participantSignaled', '  → participant workflow has `called`'],
+  ];
+  for (const [key, label] of stages) lines.push(row(`  ${label}`, summarize(handoffs.map((h) => h[key]))));
+  lines.push('');
+  lines.push(`2. lobby with ${options.participants} participants (one more holds the turn)`);
+  lines.push(row('login', summarize(r.loginMs)));
+  lines.push(row(`lobby/enter (${options.concurrency} at a time)`, summarize(r.enterMs)));
+  lines.push(`  all entered in ${(r.enterWallMs / 1000).toFixed(1)} s; removed for a missed check-in before the window: ${r.removedBeforeWindow}`);
+  const errors = Object.entries(r.checkinErrors);
+  const count = r.checkinMs.length + errors.reduce((a, [, n]) => a + n, 0);
+  lines.push(row(`lobby/checkin, every ${options.checkinMinMs}-${options.checkinMaxMs} ms, ${r.windowMs / 1000} s`, summarize(r.checkinMs)));
+  lines.push(`  rate ${(count / (r.windowMs / 1000)).toFixed(1)} check-ins/s; errors: ${errors.length === 0 ? 'none' : errors.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  if (p !== undefined) {
+    lines.push('  where the time goes (probes from the API process during the window, one every ~200 ms):');
+    lines.push(row('  GET /healthz (HTTP + middleware, no Temporal)', summarize(p.healthz)));
+    lines.push(row('  GET /auth/session (+ token check, rate limiter)', summarize(p.session)));
+    lines.push(row('  snapshot query (ceremony workflow)', summarize(p.snapshot)));
+    lines.push(row('  check-in update straight to Temporal', summarize(p.update)));
+    lines.push(`    API process event-loop delay p99 ${ms(p.eventLoopP99Ms)}, max ${ms(p.eventLoopMaxMs)}`);
+    lines.push(`    load average at the end of the window (this benchmark included): ${load(p.loadDuring)}`);
+    lines.push(`    CPU (100% = one core): API + workers ${p.apiCpuPct.toFixed(0)}%, Temporal dev server ${p.temporalCpuPct.toFixed(0)}%, load generator ${p.clientCpuPct.toFixed(0)}%`);
+  }
+  lines.push('');
+  lines.push(`peak RSS: API + workers process ${(env.apiPeakKb / 1024).toFixed(0)} MiB, Temporal dev server ${(env.temporalPeakKb / 1024).toFixed(0)} MiB, load generator ${(r.clientMaxRssKb / 1024).toFixed(0)} MiB`);
+  console.log(lines.join('\n'));
+}
+
+if (args['load-generator']) {
+  process.once('message', (raw) => {
+    const { url, options: opts } = raw as { url: string; options: Options };
+    loadGenerator(url, opts).then(
+      (result) => process.send?.(result, () => process.exit(0)),
+      (err: unknown) => process.send?.({ kind: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () => process.exit(1)),
+    );
+  });
+} else {
+  await main();
+}
