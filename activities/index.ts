@@ -6,6 +6,7 @@ import type { ObjectStore } from '../store/index.js';
 import { createEvidenceActivities } from './sequential/evidence-activities.js';
 import { createTranscriptActivities } from './sequential/transcript-activities.js';
 import { createSmokeActivities } from './smoke.js';
+import { createRoundsActivities } from './rounds/rounds-activities.js';
 
 export interface ActivityDeps {
   cfg: Config;
@@ -14,10 +15,12 @@ export interface ActivityDeps {
 }
 
 /** Heavy work (verification, aggregation, transcripts): the verification task queue. */
-export function verificationActivities(deps: ActivityDeps) {
+export async function verificationActivities(deps: ActivityDeps) {
+  const receiptKey = await loadReceiptKey(deps.cfg);
   return {
     ...createSmokeActivities(deps.store),
     ...createTranscriptActivities(deps.store, deps.cfg.api.maxUploadBytes),
+    ...createRoundsActivities(deps.store, receiptKey),
   };
 }
 
@@ -25,6 +28,7 @@ export function verificationActivities(deps: ActivityDeps) {
 export async function workflowQueueActivities(deps: ActivityDeps) {
   const receiptKey = await loadReceiptKey(deps.cfg);
   return {
+    ...createRoundsActivities(deps.store, receiptKey),
     ...createEvidenceActivities(deps.store, receiptKey),
   };
 }

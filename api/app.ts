@@ -15,6 +15,8 @@ import type { SessionTokens } from './auth/session.js';
 import type { JWK } from 'jose';
 import { SequentialGateway } from './sequential/gateway.js';
 import { sequentialRoutes } from './sequential/routes.js';
+import { RoundsGateway } from './rounds/gateway.js';
+import { roundsRoutes } from './rounds/routes.js';
 
 export interface ApiDeps {
   cfg: Config;
@@ -41,6 +43,9 @@ export function createApp(deps: ApiDeps): Koa {
     const gateway = new SequentialGateway(deps.temporal, deps.cfg);
     const sequential = sequentialRoutes({ ...deps, gateway });
     app.use(sequential.routes()).use(sequential.allowedMethods());
+  } else {
+    const rounds = roundsRoutes({ ...deps, gateway: new RoundsGateway(deps.temporal, deps.cfg) });
+    app.use(rounds.routes()).use(rounds.allowedMethods());
   }
   return app;
 }

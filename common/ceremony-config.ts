@@ -48,6 +48,28 @@ export const sequentialTimingSchema = z
   })
   .strict();
 
+export const roundsConfigSchema = z
+  .object({
+    numG1Powers: z.number().int().min(2).max(1 << 20).default(4096),
+    numG2Powers: z.number().int().min(2).max(1 << 16).default(65),
+    chunkCount: z.number().int().min(1).max(4096).default(8),
+    /** REQ-3: contributors per round (the seed's "up to 5"; any number of at least 1 works). */
+    contributorsPerRound: z.number().int().min(1).max(1000).default(5),
+    roundFillWaitMs: ms.default(60_000),
+    verification: z.enum(['coordinator', 'external']).default('coordinator'),
+    verifierIdentities: z.array(z.string().min(3)).max(1000).default([]),
+    replacementIdentities: z.array(z.string().min(3)).max(1000).default([]),
+    heartbeatTimeoutMs: positiveMs.default(60_000),
+    slowTaskTimeoutMs: positiveMs.default(600_000),
+    maxVerificationFailures: z.number().int().min(1).max(100).default(3),
+    verificationLeaseMs: positiveMs.default(120_000),
+    maxVerifierFailures: z.number().int().min(1).max(100).default(3),
+    sweepIntervalMs: positiveMs.default(5_000),
+    maxRounds: z.number().int().min(0).default(0),
+  })
+  .strict()
+  .refine((r) => r.numG2Powers <= r.numG1Powers, { message: 'numG2Powers must not exceed numG1Powers' });
+
 export const ceremonyConfigSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes').default('main'),
@@ -55,9 +77,11 @@ export const ceremonyConfigSchema = z
     sizes: z.array(subCeremonySizeSchema).min(1).max(16).default(specSizes),
     contributionsPerIdentity: z.number().int().min(1).max(1000).default(1),
     sequential: sequentialTimingSchema.prefault({}),
+    rounds: roundsConfigSchema.prefault({}),
   })
   .strict();
 
 export type CeremonyConfig = z.infer<typeof ceremonyConfigSchema>;
 export type SequentialTiming = z.infer<typeof sequentialTimingSchema>;
 export type SubCeremonySize = z.infer<typeof subCeremonySizeSchema>;
+export type RoundsConfig = z.infer<typeof roundsConfigSchema>;

@@ -11,7 +11,7 @@ import { connectClient, connectWorker } from './temporal.js';
 import { createWorker } from './workers.js';
 import { installTemporalRuntime } from './temporal-runtime.js';
 import { createSessionTokens } from '../api/auth/session.js';
-import { SequentialGateway } from '../api/sequential/gateway.js';
+import { ensureCeremony } from '../api/ensure-ceremony.js';
 import { loadReceiptKey } from '../evidence/receipt-key.js';
 
 export interface RunningStack {
@@ -69,7 +69,7 @@ export async function startStack(cfg: Config, log: Logger): Promise<RunningStack
       }),
     );
 
-    if (cfg.ceremony.mode === 'sequential') await new SequentialGateway(client, cfg).ensureCeremony();
+    await ensureCeremony(client, cfg);
     const receiptKey = await loadReceiptKey(cfg);
     const app = createApp({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] });
     const server: RunningServer = await listen(app, cfg.api.host, cfg.api.port, cfg.api.requestTimeoutMs);

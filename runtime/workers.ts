@@ -47,7 +47,7 @@ export async function createWorker(role: WorkerRole, deps: WorkerDeps): Promise<
   return Worker.create({
     ...common,
     taskQueue: cfg.temporal.taskQueues.verification,
-    activities: verificationActivities(deps),
+    activities: await verificationActivities(deps),
     maxConcurrentActivityTaskExecutions: 4,
   });
 }

@@ -9,7 +9,7 @@ import { CeremonyError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ObjectStore } from '../../store/index.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
-import { readJson } from '../auth/read-json.js';
+import { readBody, recordAdminAction } from '../admin-record.js';
 import type { SequentialGateway } from './gateway.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { receiveContribution } from './upload.js';
@@ -156,18 +156,9 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
   });
 
   // Admin: authenticated administrators only; every action is logged and recorded in the store.
-  const recordAdmin = async (ctx: Context, action: string, target: string, reason: string): Promise<void> => {
-    const admin = mustSession(ctx).identity;
-    deps.log.info({ admin, action, target, reason }, 'admin action');
-    await store.put('records', Buffer.from(JSON.stringify({ version: 1, kind: 'admin', action, admin, identity: target, reason, ceremonyId: gateway.settings.ceremonyId, at: new Date().toISOString() })), {
-      contentType: 'application/json',
-    });
-  };
-  const target = async (ctx: Context): Promise<z.infer<typeof adminTarget>> => {
-    const parsed = adminTarget.safeParse(await readJson(ctx, cfg.api.maxJsonBytes));
-    if (!parsed.success) throw new CeremonyError('VALIDATION_FAILED', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
-    return parsed.data;
-  };
+  const recordAdmin = (ctx: Context, action: string, who: string, reason: string): Promise<void> =>
+    recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId }, action, who, reason);
+  const target = (ctx: Context): Promise<z.infer<typeof adminTarget>> => readBody(ctx, adminTarget, cfg.api.maxJsonBytes);
   router.get('/admin/status', requireAdmin(), async (ctx) => {
     const s = await gateway.snapshot(0);
     ctx.body = { ...s };

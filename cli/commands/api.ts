@@ -6,7 +6,7 @@ import { openStore } from '../../store/index.js';
 import { connectClient } from '../../runtime/temporal.js';
 import { parseServiceArgs, untilSignal } from '../service-flags.js';
 import { createSessionTokens } from '../../api/auth/session.js';
-import { SequentialGateway } from '../../api/sequential/gateway.js';
+import { ensureCeremony } from '../../api/ensure-ceremony.js';
 import { loadReceiptKey } from '../../evidence/receipt-key.js';
 
 export async function run(argv: string[]): Promise<number> {
@@ -26,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   const signal = untilSignal();
   const store = await openStore(cfg);
   const client = await connectClient(address, cfg.temporal.namespace);
-  if (cfg.ceremony.mode === 'sequential') await new SequentialGateway(client, cfg).ensureCeremony();
+  await ensureCeremony(client, cfg);
   const server = await listen(createApp({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [(await loadReceiptKey(cfg)).publicJwk] }), cfg.api.host, cfg.api.port, cfg.api.requestTimeoutMs);
   log.info({ url: server.url, temporal: address }, 'api listening');
   await signal;

@@ -8,6 +8,7 @@ import type { Worker } from '@temporalio/worker';
 import { createApp } from '../../api/app.js';
 import { createSessionTokens } from '../../api/auth/session.js';
 import { SequentialGateway } from '../../api/sequential/gateway.js';
+import { ensureCeremony } from '../../api/ensure-ceremony.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { loadConfig, type Config } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
@@ -38,7 +39,7 @@ export async function startTestStack(overrides: Record<string, unknown>): Promis
   const workers: Worker[] = [await createWorker('workflows', deps), await createWorker('verification', deps)];
   const running = workers.map((w) => w.run());
   const gateway = new SequentialGateway(env.client, cfg);
-  await gateway.ensureCeremony();
+  await ensureCeremony(env.client, cfg);
   const receiptKey = await loadReceiptKey(cfg);
   const server: RunningServer = await listen(
     createApp({ cfg, log, temporal: env.client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] }),

@@ -1,0 +1,24 @@
+// Every admin action is logged and recorded in the store (records/ prefix).
+import type { Context } from 'koa';
+import { z } from 'zod';
+import { CeremonyError } from '../common/errors.js';
+import type { Logger } from '../common/logger.js';
+import type { ObjectStore } from '../store/index.js';
+import { mustSession } from './auth/middleware.js';
+import { readJson } from './auth/read-json.js';
+
+export async function recordAdminAction(ctx: Context, deps: { log: Logger; store: ObjectStore; ceremonyId: string }, action: string, target: string, reason: string): Promise<void> {
+  const admin = mustSession(ctx).identity;
+  deps.log.info({ admin, action, target, reason }, 'admin action');
+  const record = { version: 1, kind: 'admin', action, admin, identity: target, reason, ceremonyId: deps.ceremonyId, at: new Date().toISOString() };
+  await deps.store.put('records', Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+}
+
+/** Reads and validates a JSON body against a schema; VALIDATION_FAILED names each bad field. */
+export async function readBody<T extends z.ZodType>(ctx: Context, schema: T, maxBytes: number): Promise<z.infer<T>> {
+  const parsed = schema.safeParse(await readJson(ctx, maxBytes));
+  if (!parsed.success) {
+    throw new CeremonyError('VALIDATION_FAILED', parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}

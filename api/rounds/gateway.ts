@@ -1,0 +1,189 @@
+// Rounds mode as the API sees it: participant calls become updates, signals and queries on the
+// ceremony workflow (queue, bans, restarts) or the running round workflow (tasks, verification).
+import type { Client } from '@temporalio/client';
+import type { Config } from '../../common/config.js';
+import { CeremonyError } from '../../common/errors.js';
+import type { RoundsCeremonyStatus } from '../../workflows/rounds/ceremony-types.js';
+import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
+import { roundsCeremonyWorkflow, roundsCeremonyWorkflowId } from '../../workflows/rounds/index.js';
+import {
+  adminRestartSignal,
+  banMemberSignal,
+  ceremonyStatusQuery,
+  heartbeatSignal,
+  instructionsQuery,
+  joinRoundQueueUpdate,
+  leaveRoundQueueUpdate,
+  roundDropSignal,
+  roundStatusQuery,
+  submitChunkUpdate,
+  submitVerificationUpdate,
+  takeTaskUpdate,
+  takeVerificationUpdate,
+} from '../../workflows/rounds/messages.js';
+import type { Member, RoundStatus, RoundsSettings, TaskAnswer, VerificationTask } from '../../workflows/rounds/types.js';
+import { participantIdOf } from '../sequential/settings.js';
+import { viaTemporal } from '../temporal-errors.js';
+import { roundsSettings } from './settings.js';
+
+const STATUS_MAX_AGE_MS = 250;
+
+export function memberOf(identity: string): Member {
+  return { id: participantIdOf(identity), identity };
+}
+
+export class RoundsGateway {
+  readonly settings: RoundsSettings;
+  private cached: { at: number; status: Promise<RoundsCeremonyStatus> } | undefined;
+
+  constructor(
+    private readonly client: Client,
+    cfg: Config,
+  ) {
+    this.settings = roundsSettings(cfg);
+  }
+
+  get ceremonyWorkflowId(): string {
+    return roundsCeremonyWorkflowId(this.settings.ceremonyId);
+  }
+
+  private ceremony() {
+    return this.client.workflow.getHandle(this.ceremonyWorkflowId);
+  }
+
+  private noCeremony = (): CeremonyError => new CeremonyError('NOT_READY', 'the ceremony is not running');
+  private noRound = (): CeremonyError => new CeremonyError('NOT_IN_QUEUE', 'no round is running');
+
+  async ensureCeremony(): Promise<void> {
+    await viaTemporal(
+      () =>
+        this.client.workflow.start(roundsCeremonyWorkflow, {
+          workflowId: this.ceremonyWorkflowId,
+          taskQueue: this.settings.workflowTaskQueue,
+          args: [{ settings: this.settings }],
+          workflowIdConflictPolicy: 'USE_EXISTING',
+        }),
+      this.noCeremony,
+    );
+  }
+
+  /** Starts a ceremony from a backup's state (REQ-15, REQ-17), under the configured ceremony id. */
+  async restoreFromBackup(state: RoundsCeremonyState): Promise<void> {
+    await viaTemporal(
+      () =>
+        this.client.workflow.start(roundsCeremonyWorkflow, {
+          workflowId: this.ceremonyWorkflowId,
+          taskQueue: this.settings.workflowTaskQueue,
+          args: [{ settings: this.settings, state }],
+          workflowIdConflictPolicy: 'FAIL',
+        }),
+      this.noCeremony,
+    );
+  }
+
+  async status(maxAgeMs = STATUS_MAX_AGE_MS): Promise<RoundsCeremonyStatus> {
+    const now = Date.now();
+    if (this.cached !== undefined && now - this.cached.at <= maxAgeMs) return this.cached.status;
+    const status = viaTemporal(() => this.ceremony().query(ceremonyStatusQuery), this.noCeremony);
+    this.cached = { at: now, status };
+    status.catch(() => {
+      if (this.cached?.status === status) this.cached = undefined;
+    });
+    return status;
+  }
+
+  private async round() {
+    let status = await this.status();
+    if (status.current === null) status = await this.status(0);
+    if (status.current === null) throw new CeremonyError('NOT_IN_QUEUE', 'no round is running; wait in the queue');
+    return { handle: this.client.workflow.getHandle(status.current.workflowId), current: status.current };
+  }
+
+  async roundStatus(): Promise<RoundStatus | null> {
+    const status = await this.status();
+    if (status.current === null) return null;
+    return viaTemporal(() => this.client.workflow.getHandle(status.current?.workflowId ?? '').query(roundStatusQuery), this.noRound);
+  }
+
+  async join(identity: string): Promise<{ position: number; round: number }> {
+    const result = await viaTemporal(() => this.ceremony().executeUpdate(joinRoundQueueUpdate, { args: [{ member: memberOf(identity) }] }), this.noCeremony);
+    this.cached = undefined;
+    return result;
+  }
+
+  async leave(identity: string): Promise<{ left: boolean }> {
+    const result = await viaTemporal(() => this.ceremony().executeUpdate(leaveRoundQueueUpdate, { args: [{ memberId: memberOf(identity).id }] }), this.noCeremony);
+    this.cached = undefined;
+    return result;
+  }
+
+  async takeTask(identity: string): Promise<TaskAnswer> {
+    const replacement = this.settings.replacementIdentities.includes(identity);
+    let round;
+    try {
+      round = await this.round();
+    } catch (err) {
+      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 1_000, reason: 'no round is running' };
+      throw err;
+    }
+    const answer = await viaTemporal(() => round.handle.executeUpdate(takeTaskUpdate, { args: [{ member: memberOf(identity), replacement }] }), this.noRound);
+    if (answer.action === 'not-in-round') {
+      const status = await this.status(0);
+      if (status.queue.some((m) => m.identity === identity)) return { action: 'wait', retryAfterMs: 1_000, reason: 'waiting in the round queue' };
+      if (status.history.some((h) => h.contributors.some((m) => m.identity === identity))) return { action: 'done', round: status.completedRounds };
+    }
+    return answer;
+  }
+
+  async instructions(identity: string) {
+    const status = await this.status();
+    const position = status.queue.findIndex((m) => m.identity === identity);
+    if (status.current === null) return { round: null, queuePosition: position < 0 ? null : position + 1, tasks: [], status: position < 0 ? 'not-in-queue' : 'queued' };
+    const current = status.current;
+    const view = await viaTemporal(() => this.client.workflow.getHandle(current.workflowId).query(instructionsQuery, memberOf(identity).id), this.noRound);
+    return { ...view, queuePosition: position < 0 ? null : position + 1 };
+  }
+
+  async heartbeat(identity: string): Promise<void> {
+    const { handle } = await this.round();
+    await viaTemporal(() => handle.signal(heartbeatSignal, { memberId: memberOf(identity).id, at: Date.now() }), this.noRound);
+  }
+
+  async submitChunk(identity: string, chunk: number, uploadKey: string, baseStateKey: string) {
+    const { handle } = await this.round();
+    return viaTemporal(() => handle.executeUpdate(submitChunkUpdate, { args: [{ memberId: memberOf(identity).id, chunk, uploadKey, baseStateKey }] }), this.noRound);
+  }
+
+  async takeVerification(identity: string): Promise<VerificationTask> {
+    let round;
+    try {
+      round = await this.round();
+    } catch (err) {
+      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 1_000 };
+      throw err;
+    }
+    return viaTemporal(() => round.handle.executeUpdate(takeVerificationUpdate, { args: [{ member: memberOf(identity) }] }), this.noRound);
+  }
+
+  async submitVerification(identity: string, verdict: { contributionId: string; valid: boolean; code?: string; message?: string; pubkey?: string; verificationKey: string }) {
+    const { handle } = await this.round();
+    return viaTemporal(() => handle.executeUpdate(submitVerificationUpdate, { args: [{ verifierId: memberOf(identity).id, ...verdict }] }), this.noRound);
+  }
+
+  async adminRestart(reason: string): Promise<void> {
+    await viaTemporal(() => this.ceremony().signal(adminRestartSignal, { reason }), this.noCeremony);
+    this.cached = undefined;
+  }
+
+  async setBanned(identity: string, banned: boolean, reason: string): Promise<void> {
+    const member = memberOf(identity);
+    await viaTemporal(() => this.ceremony().signal(banMemberSignal, { memberId: member.id, identity, banned, reason }), this.noCeremony);
+    this.cached = undefined;
+  }
+
+  async drop(identity: string): Promise<void> {
+    const { handle } = await this.round();
+    await viaTemporal(() => handle.signal(roundDropSignal, { memberId: memberOf(identity).id, reason: 'admin' }), this.noRound);
+    this.cached = undefined;
+  }
+}

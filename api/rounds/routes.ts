@@ -1,0 +1,174 @@
+// The rounds-mode API (seed 000): round queue, instructions (REQ-23), challenge download and chunk
+// upload (REQ-27, REQ-30), verification for external verifiers (REQ-31), heartbeat (REQ-20),
+// status (REQ-36), and admin restart / drop / ban / restore (REQ-38, REQ-25, REQ-26, REQ-15).
+import Router from '@koa/router';
+import type { Context } from 'koa';
+import { compactVerify, importJWK, decodeProtectedHeader, type JWK } from 'jose';
+import { z } from 'zod';
+import type { Config } from '../../common/config.js';
+import { CeremonyError } from '../../common/errors.js';
+import type { Logger } from '../../common/logger.js';
+import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { parseChunkContribution } from '../../engine/chunked/format.js';
+import type { ObjectStore } from '../../store/index.js';
+import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
+import { readBody, recordAdminAction } from '../admin-record.js';
+import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
+import type { RoundsGateway } from './gateway.js';
+
+export interface RoundsRouteDeps {
+  cfg: Config;
+  log: Logger;
+  store: ObjectStore;
+  gateway: RoundsGateway;
+}
+
+const PUBLIC_PREFIXES = new Set(['chunks', 'chunk-uploads', 'verifications', 'receipts', 'records', 'aggregates']);
+const identityBody = z.object({ identity: z.string().min(3).max(200), reason: z.string().max(500).default('') }).strict();
+const reasonBody = z.object({ reason: z.string().min(1).max(500) }).strict();
+const restoreBody = z.object({ backupKey: z.string().regex(/^backups\/[0-9a-f]{64}$/) }).strict();
+const verdictBody = z
+  .object({
+    signature: z.string().min(10).max(16_384),
+  })
+  .strict();
+const signedVerdict = z
+  .object({
+    contributionId: z.string().min(1).max(200),
+    uploadKey: z.string().min(1).max(200),
+    valid: z.boolean(),
+    code: z.string().max(100).optional(),
+    message: z.string().max(2_000).optional(),
+    pubkey: z.string().regex(/^0x[0-9a-f]{192}$/).optional(),
+  })
+  .strict();
+
+export function roundsRoutes(deps: RoundsRouteDeps): Router {
+  const { gateway, store, cfg } = deps;
+  const router = new Router();
+  const who = (ctx: Context): string => mustSession(ctx).identity;
+  const requireRole = (ctx: Context, list: string[], role: string): string => {
+    const identity = who(ctx);
+    if (!list.includes(identity)) throw new CeremonyError('FORBIDDEN', `${identity} is not a configured ${role}`);
+    return identity;
+  };
+
+  router.get('/rounds/status', async (ctx) => {
+    const status = await gateway.status();
+    ctx.body = { ...status, round: await gateway.roundStatus() };
+  });
+  router.post('/rounds/join', requireSession(), async (ctx) => {
+    ctx.body = await gateway.join(who(ctx));
+  });
+  router.post('/rounds/leave', requireSession(), async (ctx) => {
+    ctx.body = await gateway.leave(who(ctx));
+  });
+  router.get('/rounds/instructions', requireSession(), async (ctx) => {
+    ctx.body = await gateway.instructions(who(ctx));
+  });
+  router.post('/rounds/heartbeat', requireSession(), async (ctx) => {
+    await gateway.heartbeat(who(ctx));
+    ctx.body = { ok: true };
+  });
+  router.post('/rounds/tasks/next', requireSession(), async (ctx) => {
+    ctx.body = await gateway.takeTask(who(ctx));
+  });
+
+  router.get('/rounds/objects/:prefix/:sha', async (ctx) => {
+    const prefix = ctx.params['prefix'] ?? '';
+    const sha = ctx.params['sha'] ?? '';
+    if (!PUBLIC_PREFIXES.has(prefix) || !/^[0-9a-f]{64}$/.test(sha)) throw new CeremonyError('NOT_FOUND', 'no such object');
+    const key = `${prefix}/${sha}`;
+    const head = await store.head(key);
+    if (head === null) throw new CeremonyError('NOT_FOUND', `object ${key} not found`);
+    ctx.type = 'application/json';
+    ctx.length = head.size;
+    ctx.set('ETag', `"${sha}"`);
+    ctx.body = await store.get(key);
+  });
+
+  router.post('/rounds/contribution/:chunk', requireSession(), async (ctx) => {
+    const identity = who(ctx);
+    const chunkText = ctx.params['chunk'] ?? '';
+    if (!/^\d{1,5}$/.test(chunkText)) throw new CeremonyError('BAD_REQUEST', 'the chunk is a non-negative integer');
+    const chunk = Number(chunkText);
+    const base = ctx.query['base'];
+    if (typeof base !== 'string' || !/^(chunks|chunk-uploads)\/[0-9a-f]{64}$/.test(base)) throw new CeremonyError('BAD_REQUEST', 'pass ?base=<the baseStateKey of your task>');
+    if (!ctx.is('application/json')) throw new CeremonyError('UNSUPPORTED_MEDIA_TYPE', 'send the chunk contribution as application/json');
+    const declared = Number(ctx.get('content-length') || '0');
+    if (declared > cfg.api.maxUploadBytes) throw new CeremonyError('PAYLOAD_TOO_LARGE', `the upload exceeds the limit of ${cfg.api.maxUploadBytes} bytes`);
+    const stored = await store.put('chunk-uploads', ctx.req, { maxBytes: cfg.api.maxUploadBytes, contentType: 'application/json' });
+    try {
+      const contribution = parseChunkContribution(Buffer.from(await store.getBytes(stored.key, cfg.api.maxUploadBytes)).toString('utf8'));
+      if (contribution.chunkIndex !== chunk || contribution.chunkCount !== gateway.settings.chunkCount || contribution.numG1Powers !== gateway.settings.numG1Powers) {
+        throw new CeremonyError('WRONG_CONTRIBUTION_SIZE', `the upload is chunk ${contribution.chunkIndex} of ${contribution.chunkCount} (n=${contribution.numG1Powers}); expected chunk ${chunk} of ${gateway.settings.chunkCount} (n=${gateway.settings.numG1Powers})`);
+      }
+      ctx.body = await gateway.submitChunk(identity, chunk, stored.key, base);
+    } catch (err) {
+      await store.delete(stored.key);
+      if (err instanceof EngineError) throw new CeremonyError(err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, { check: err.code });
+      throw err;
+    }
+  });
+
+  router.post('/rounds/verifications/next', requireSession(), async (ctx) => {
+    const identity = requireRole(ctx, gateway.settings.verifierIdentities, 'verifier');
+    ctx.body = await gateway.takeVerification(identity);
+  });
+
+  // The verifier's verdict is a JWS signed with its own Ed25519 key (the public JWK in the header).
+  router.post('/rounds/verifications/:contributionId', requireSession(), async (ctx) => {
+    const identity = requireRole(ctx, gateway.settings.verifierIdentities, 'verifier');
+    const { signature } = await readBody(ctx, verdictBody, cfg.api.maxJsonBytes);
+    let payload: unknown;
+    let jwk: JWK | undefined;
+    try {
+      jwk = decodeProtectedHeader(signature).jwk;
+      if (jwk === undefined) throw new Error('the JWS header carries no jwk');
+      const verified = await compactVerify(signature, await importJWK(jwk, 'EdDSA'), { algorithms: ['EdDSA'] });
+      payload = JSON.parse(new TextDecoder().decode(verified.payload));
+    } catch (err) {
+      throw new CeremonyError('VALIDATION_FAILED', `the verdict signature does not verify: ${(err as Error).message}`);
+    }
+    const verdict = signedVerdict.safeParse(payload);
+    if (!verdict.success || verdict.data.contributionId !== ctx.params['contributionId']) throw new CeremonyError('VALIDATION_FAILED', 'the signed verdict is malformed or names another contribution');
+    const { key } = await store.put('verifications', Buffer.from(JSON.stringify({ verifier: identity, jws: signature, jwk, payload: verdict.data })), { contentType: 'application/json' });
+    ctx.body = await gateway.submitVerification(identity, { ...verdict.data, verificationKey: key });
+  });
+
+  const admin = (action: string) => (ctx: Context, target: string, reason: string) =>
+    recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId }, action, target, reason);
+  router.post('/admin/rounds/restart', requireAdmin(), async (ctx) => {
+    const { reason } = await readBody(ctx, reasonBody, cfg.api.maxJsonBytes);
+    await gateway.adminRestart(reason);
+    await admin('restart-round')(ctx, 'round', reason);
+    ctx.body = { restarting: true };
+  });
+  router.post('/admin/rounds/drop', requireAdmin(), async (ctx) => {
+    const { identity, reason } = await readBody(ctx, identityBody, cfg.api.maxJsonBytes);
+    await gateway.drop(identity);
+    await admin('drop')(ctx, identity, reason);
+    ctx.body = { identity, dropped: true };
+  });
+  router.post('/admin/rounds/ban', requireAdmin(), async (ctx) => {
+    const { identity, reason } = await readBody(ctx, identityBody, cfg.api.maxJsonBytes);
+    await gateway.setBanned(identity, true, reason);
+    await admin('ban')(ctx, identity, reason);
+    ctx.body = { identity, banned: true };
+  });
+  router.post('/admin/rounds/unban', requireAdmin(), async (ctx) => {
+    const { identity, reason } = await readBody(ctx, identityBody, cfg.api.maxJsonBytes);
+    await gateway.setBanned(identity, false, reason);
+    await admin('unban')(ctx, identity, reason);
+    ctx.body = { identity, banned: false };
+  });
+  router.post('/admin/rounds/restore', requireAdmin(), async (ctx) => {
+    const { backupKey } = await readBody(ctx, restoreBody, cfg.api.maxJsonBytes);
+    const backup = JSON.parse(Buffer.from(await store.getBytes(backupKey, 64 * 1024 * 1024)).toString('utf8')) as { ceremonyId?: string; state?: RoundsCeremonyState };
+    if (backup.state === undefined || backup.ceremonyId === undefined) throw new CeremonyError('VALIDATION_FAILED', `${backupKey} is not a ceremony backup`);
+    await gateway.restoreFromBackup(backup.state);
+    await admin('restore')(ctx, backupKey, `restored ceremony ${backup.ceremonyId} into ${gateway.settings.ceremonyId}`);
+    ctx.body = { restored: backupKey };
+  });
+  return router;
+}
