@@ -12,9 +12,11 @@ import {
   joinUpdate,
   leaveQueueSignal,
   leaveUpdate,
+  completeRefusal,
   participantQuery,
   snapshotQuery,
   startUpdate,
+  turnStateQuery,
   type CompleteResult,
   type StartResult,
 } from '../../workflows/sequential/messages.js';
@@ -143,7 +145,10 @@ export class SequentialGateway {
   }
 
   private async currentTurn(caller: Caller): Promise<{ participantId: string; turnWorkflowId: string }> {
-    const view = await this.participant(caller.identity);
+    return this.turnOf(await this.participant(caller.identity));
+  }
+
+  private turnOf(view: ParticipantView): { participantId: string; turnWorkflowId: string } {
     if (view.turnId === undefined) {
       if (view.status === 'idle' && view.lastOutcome === 'compute-timeout') {
         throw new CeremonyError('DEADLINE_MISSED', `the compute deadline of ${this.settings.timing.computeDeadlineMs / 1000} s passed; your slot went to the next participant`);
@@ -164,9 +169,24 @@ export class SequentialGateway {
     );
   }
 
-  /** The turn the caller may upload to now (checked before the upload is read). */
+  /**
+   * The turn the caller may upload to now. Checked before the upload is read, with the same rules as
+   * the turn's complete validator, so that a refused upload is never stored.
+   */
   async turnForUpload(caller: Caller): Promise<{ participantId: string; turnWorkflowId: string }> {
-    return this.currentTurn(caller);
+    const view = await this.participant(caller.identity);
+    const settled = view.status === 'idle' || view.status === 'contributed';
+    if (view.turnId === undefined && settled && (view.lastOutcome === 'accepted' || view.lastOutcome === 'rejected')) {
+      throw new CeremonyError('CONTRIBUTION_ALREADY_COMPLETED', 'this contribution was already completed');
+    }
+    const turn = this.turnOf(view);
+    const { state, outcome } = await viaTemporal(
+      () => this.client.workflow.getHandle(turn.turnWorkflowId).query(turnStateQuery),
+      () => new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', 'your turn is over'),
+    );
+    const refusal = completeRefusal(state, outcome, this.settings.timing.computeDeadlineMs);
+    if (refusal !== undefined) throw new CeremonyError(refusal.code, refusal.message);
+    return turn;
   }
 
   async complete(turn: { participantId: string; turnWorkflowId: string }, uploadKey: string): Promise<CompleteResult> {
