@@ -16,6 +16,7 @@ import type { SequentialActivities } from './activities-api.js';
 import {
   calledSignal,
   cancelSignal,
+  joinFailedSignal,
   joinUpdate,
   leaveQueueSignal,
   recordedOutcomesQuery,
@@ -127,9 +128,14 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   setHandler(leaveQueueSignal, ({ participantId, reason }) => {
     const index = positionOf(participantId);
     if (index >= 0) {
-      state.queue.splice(index, 1);
+      const [entry] = state.queue.splice(index, 1);
       if (reason === 'missed-checkin') state.stats.removedForMissedCheckin += 1;
       else state.stats.leftQueue += 1;
+      // An admin drop comes from outside the participant's workflow: tell it, so that its next check-in
+      // says it is out of the queue (instead of answering as if it still waited at the back).
+      if (reason === 'dropped' && entry !== undefined) {
+        getExternalWorkflowHandle(entry.participantWorkflowId).signal(joinFailedSignal, { reason }).catch(() => undefined);
+      }
     }
     if (current?.participantId === participantId && (reason === 'banned' || reason === 'dropped')) {
       const turn = current;

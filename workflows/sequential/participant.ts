@@ -154,6 +154,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
         if (view.removedReason === 'missed-checkin') {
           throw reject('DEADLINE_MISSED', 'you missed a check-in deadline and were removed from the queue; enter the lobby again', { penaltyUntil: view.penaltyUntil });
         }
+        if (view.removedReason === 'dropped') throw reject('NOT_IN_QUEUE', 'an administrator removed you from the queue; call lobby/enter to join again');
         throw reject('NOT_IN_QUEUE', `you are not in the queue (status ${view.status}); call lobby/enter first`);
       },
     },

@@ -1,0 +1,302 @@
+// `bin/ceremony verify-receipt` and `bin/ceremony admin` as a contributor and an operator run them,
+// against the real sequential stack: a receipt from a real contribution checked offline, as saved and
+// tampered with; status, ban (403 BANNED, out of the queue), unban, drop (from the queue and from a
+// running turn), FORBIDDEN for non-admins, and an admin record for every action.
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { base64url } from 'jose';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { participantIdOf } from '../../api/sequential/settings.js';
+import { ApiError } from '../../client/http.js';
+import { ParticipantClient, type CheckinAnswer, type CompleteAnswer } from '../../client/participant-client.js';
+import { repoRoot } from '../../common/tools.js';
+import { createEngine, type Engine } from '../../engine/context.js';
+import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
+import { serializeBatchContribution } from '../../engine/format/serialize.js';
+import { contribute } from '../../engine/ops/contribute.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+let stack: TestStack;
+let engine: Engine;
+let dir: string;
+const lobbies: Lobby[] = [];
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    ceremony: {
+      sizes: [{ numG1Powers: 16, numG2Powers: 4 }],
+      sequential: { minCheckinIntervalMs: 1_000, checkinGraceMs: 3_000, startWindowMs: 10_000, computeDeadlineMs: 60_000, initialRoundTripMs: 2_000 },
+    },
+    auth: { admins: ['dev|root'], rateLimits: { enabled: false } },
+  });
+  engine = await createEngine({ threads: 0 });
+  dir = await mkdtemp(path.join(os.tmpdir(), 'admin-receipts-'));
+});
+
+afterAll(async () => {
+  for (const l of lobbies) l.stop();
+  await engine?.close();
+  await stack?.stop();
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true });
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface CliResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[]): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = { ...process.env, CEREMONY_LOG_LEVEL: 'warn' };
+  delete env['CEREMONY_TOKEN'];
+  const child = spawn(path.join(repoRoot, 'bin', 'ceremony'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function admin(action: string, options: { identity?: string; reason?: string; as?: string } = {}): Promise<CliResult> {
+  const args = ['admin', action, '--url', stack.url, '--dev-name', options.as ?? 'root'];
+  if (options.identity !== undefined) args.push('--identity', options.identity);
+  if (options.reason !== undefined) args.push('--reason', options.reason);
+  return cli(args);
+}
+
+function json(text: string): Record<string, unknown> {
+  return JSON.parse(text) as Record<string, unknown>;
+}
+
+/** The one JSON line a command printed. */
+function oneLine(text: string): Record<string, unknown> {
+  const lines = text.split('\n').filter((l) => l.trim() !== '');
+  expect(lines).toHaveLength(1);
+  return json(lines[0] as string);
+}
+
+async function login(name: string): Promise<ParticipantClient> {
+  const client = new ParticipantClient(stack.url);
+  await client.loginDev(name);
+  return client;
+}
+
+async function codeOf(call: Promise<unknown>): Promise<{ status: number; code: string }> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof ApiError) return { status: err.status, code: err.code };
+    throw err;
+  }
+  return { status: 200, code: 'OK' };
+}
+
+/** A participant that keeps checking in (every 300 ms) until told to stop or refused. */
+class Lobby {
+  error: ApiError | undefined;
+  private running = true;
+  private readonly loop: Promise<void>;
+
+  constructor(
+    readonly client: ParticipantClient,
+    public last: CheckinAnswer,
+  ) {
+    lobbies.push(this);
+    this.loop = (async () => {
+      while (this.running && this.last.status !== 'ready') {
+        await sleep(300);
+        if (!this.running) break;
+        try {
+          this.last = await this.client.checkin();
+        } catch (err) {
+          if (err instanceof ApiError) {
+            this.error = err;
+            return;
+          }
+          throw err;
+        }
+      }
+    })();
+  }
+
+  static async enter(name: string): Promise<Lobby> {
+    const client = await login(name);
+    return new Lobby(client, await client.enter());
+  }
+
+  stop(): void {
+    this.running = false;
+  }
+
+  async ready(timeoutMs = 30_000): Promise<void> {
+    await vi.waitFor(() => expect(this.last.status).toBe('ready'), { timeout: timeoutMs, interval: 100 });
+    await this.loop;
+  }
+}
+
+async function adminStatus(): Promise<{ queue: string[]; current: { participantId: string } | null; head: { sequence: number }; stats: Record<string, number> }> {
+  const r = await admin('status');
+  expect(r.code, r.stderr).toBe(0);
+  return json(r.stdout) as unknown as { queue: string[]; current: { participantId: string } | null; head: { sequence: number }; stats: Record<string, number> };
+}
+
+async function contributeNow(client: ParticipantClient): Promise<CompleteAnswer> {
+  const started = await client.start();
+  return client.complete(serializeBatchContribution(await contribute(engine, parseBatchContribution(started.powers))));
+}
+
+async function adminRecords(): Promise<Array<Record<string, unknown>>> {
+  const out: Array<Record<string, unknown>> = [];
+  for await (const o of stack.store.list('records')) {
+    const rec = json(Buffer.from(await stack.store.getBytes(o.key, 1 << 20)).toString('utf8'));
+    if (rec['kind'] === 'admin') out.push(rec);
+  }
+  return out.sort((a, b) => String(a['at']).localeCompare(String(b['at'])));
+}
+
+const pid = (name: string): string => participantIdOf(`dev|${name}`);
+
+describe('bin/ceremony verify-receipt', () => {
+  it('accepts a receipt saved from a real contribution (exit 0) and refuses tampered ones (exit 1) and a missing file (exit 2)', async () => {
+    const erin = await login('erin');
+    expect((await erin.enter()).status).toBe('ready');
+    const done = await contributeNow(erin);
+    expect(done).toMatchObject({ outcome: 'accepted', sequence: 1 });
+    const receiptFile = path.join(dir, 'receipt.json');
+    const keysFile = path.join(dir, 'keys.json');
+    await writeFile(receiptFile, JSON.stringify(done.receipt, null, 2));
+    const info = (await (await fetch(new URL('/ceremony/info', stack.url))).json()) as { receiptKeys: { keys: unknown[] } };
+    await writeFile(keysFile, JSON.stringify(info.receiptKeys));
+
+    const ok = await cli(['verify-receipt', receiptFile, '--keys', keysFile]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(oneLine(ok.stdout)).toMatchObject({ valid: true, sequence: 1, identity: 'dev|erin', ceremonyId: stack.cfg.ceremony.id, transcriptSha256After: done.transcriptSha256 });
+    const byUrl = await cli(['verify-receipt', receiptFile, '--url', stack.url]);
+    expect(byUrl.code, byUrl.stderr).toBe(0);
+    expect(oneLine(byUrl.stdout)).toMatchObject({ valid: true, sequence: 1 });
+
+    // The readable payload changed (sequence 1 → 2): it no longer matches what was signed.
+    const saved = json(await readFile(receiptFile, 'utf8')) as { jws: string; payload: Record<string, unknown> };
+    const shown = path.join(dir, 'tampered-payload.json');
+    await writeFile(shown, JSON.stringify({ ...saved, payload: { ...saved.payload, sequence: 2 } }));
+    const r1 = await cli(['verify-receipt', shown, '--keys', keysFile]);
+    expect(r1.code).toBe(1);
+    expect(oneLine(r1.stdout)).toMatchObject({ valid: false, code: 'PAYLOAD_MISMATCH' });
+
+    // The signed payload itself changed (and the readable one with it): the signature fails.
+    const [header, , signature] = saved.jws.split('.');
+    const forgedPayload = { ...saved.payload, sequence: 2 };
+    const resigned = `${header}.${base64url.encode(JSON.stringify(forgedPayload))}.${signature}`;
+    const signed = path.join(dir, 'tampered-jws.json');
+    await writeFile(signed, JSON.stringify({ jws: resigned, payload: forgedPayload }));
+    const r2 = await cli(['verify-receipt', signed, '--keys', keysFile]);
+    expect(r2.code).toBe(1);
+    expect(oneLine(r2.stdout)).toMatchObject({ valid: false, code: 'BAD_SIGNATURE' });
+
+    const missing = await cli(['verify-receipt', path.join(dir, 'no-such-receipt.json'), '--keys', keysFile]);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toContain('no-such-receipt.json');
+  });
+});
+
+describe('bin/ceremony admin', () => {
+  it('status: the queue, the current turn, the head and the statistics, for an admin', async () => {
+    const s = await adminStatus();
+    expect(s).toMatchObject({ ceremonyId: stack.cfg.ceremony.id, queue: [], current: null, head: { sequence: 1 }, stats: { accepted: 1 } });
+  });
+
+  it('refuses a non-admin with 403 FORBIDDEN (exit 1, one JSON line) and records nothing', async () => {
+    const before = (await adminRecords()).length;
+    for (const action of [['status'], ['ban', 'dev|alice'], ['unban', 'dev|alice'], ['drop', 'dev|alice']] as const) {
+      const r = await admin(action[0], { identity: action[1], as: 'mallory' });
+      expect(r.code, `${action[0]}: ${r.stderr}`).toBe(1);
+      expect(oneLine(r.stdout)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    }
+    // Over HTTP: 403 with a participant's token, 401 with none.
+    const mallory = await login('mallory');
+    const res = await fetch(new URL('/admin/ban', stack.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${mallory.token ?? ''}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ identity: 'dev|alice' }),
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ code: 'FORBIDDEN' });
+    const anonymous = await fetch(new URL('/admin/status', stack.url));
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.json()).toMatchObject({ code: 'UNAUTHENTICATED' });
+    expect(await adminRecords()).toHaveLength(before);
+  });
+
+  it('ban, drop and unban move people out of (and back into) the queue; the ceremony runs on', async () => {
+    const alice = await login('alice');
+    expect((await alice.enter()).status).toBe('ready');
+    await alice.start();
+    const bob = await Lobby.enter('bob');
+    const carol = await Lobby.enter('carol');
+    const dave = await Lobby.enter('dave');
+    expect([bob.last.position, carol.last.position, dave.last.position]).toEqual([1, 2, 3]);
+    expect(await adminStatus()).toMatchObject({ queue: [pid('bob'), pid('carol'), pid('dave')], current: { participantId: pid('alice') } });
+
+    // Ban a waiting participant: out of the queue; every call is 403 BANNED.
+    const ban = await admin('ban', { identity: 'dev|bob', reason: 'sybil' });
+    expect(ban.code, ban.stderr).toBe(0);
+    expect(json(ban.stdout)).toEqual({ identity: 'dev|bob', banned: true });
+    expect((await adminStatus()).queue).toEqual([pid('carol'), pid('dave')]);
+    await vi.waitFor(() => expect(bob.error).toMatchObject({ status: 403, code: 'BANNED' }), { timeout: 5_000, interval: 100 });
+    expect(await codeOf(bob.client.enter())).toEqual({ status: 403, code: 'BANNED' });
+    expect(await codeOf(bob.client.checkin())).toEqual({ status: 403, code: 'BANNED' });
+    expect(await codeOf(bob.client.start())).toMatchObject({ status: 409 });
+    await sleep(400);
+    expect(carol.last.position).toBe(1);
+
+    // Drop a waiting participant (no ban): out of the queue, told so at the next check-in, free to enter again.
+    const drop = await admin('drop', { identity: 'dev|dave', reason: 'stuck client' });
+    expect(drop.code, drop.stderr).toBe(0);
+    expect(json(drop.stdout)).toEqual({ identity: 'dev|dave', dropped: true });
+    expect((await adminStatus()).queue).toEqual([pid('carol')]);
+    await vi.waitFor(() => expect(dave.error).toMatchObject({ status: 409, code: 'NOT_IN_QUEUE' }), { timeout: 5_000, interval: 100 });
+    const daveAgain = new Lobby(dave.client, await dave.client.enter());
+    expect(daveAgain.last.position).toBe(2);
+    expect((await adminStatus()).queue).toEqual([pid('carol'), pid('dave')]);
+
+    // Drop the participant who is computing: the turn ends, the next one is called at once.
+    const dropCurrent = await admin('drop', { identity: 'dev|alice', reason: 'unresponsive' });
+    expect(dropCurrent.code, dropCurrent.stderr).toBe(0);
+    await carol.ready(10_000);
+    expect(await codeOf(alice.complete('{}'))).toMatchObject({ status: 409 });
+    expect(await contributeNow(carol.client)).toMatchObject({ outcome: 'accepted', sequence: 2 });
+
+    // Unban: bob may enter again, at the back of the queue.
+    const unban = await admin('unban', { identity: 'dev|bob', reason: 'appeal granted' });
+    expect(unban.code, unban.stderr).toBe(0);
+    expect(json(unban.stdout)).toEqual({ identity: 'dev|bob', banned: false });
+    const bobAgain = new Lobby(bob.client, await bob.client.enter());
+    await daveAgain.ready();
+    expect(await contributeNow(dave.client)).toMatchObject({ sequence: 3 });
+    await bobAgain.ready();
+    expect(await contributeNow(bob.client)).toMatchObject({ sequence: 4 });
+
+    const s = await adminStatus();
+    expect(s.head.sequence).toBe(4);
+    expect(s.stats).toMatchObject({ accepted: 4, cancelled: 1 });
+
+    // Every admin action left a record (status reads do not).
+    const records = await adminRecords();
+    expect(records.map((r) => [r['action'], r['identity'], r['reason'], r['admin']])).toEqual([
+      ['ban', 'dev|bob', 'sybil', 'dev|root'],
+      ['drop', 'dev|dave', 'stuck client', 'dev|root'],
+      ['drop', 'dev|alice', 'unresponsive', 'dev|root'],
+      ['unban', 'dev|bob', 'appeal granted', 'dev|root'],
+    ]);
+    for (const r of records) expect(r).toMatchObject({ version: 1, kind: 'admin', ceremonyId: stack.cfg.ceremony.id });
+  });
+});
+
