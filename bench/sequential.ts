@@ -130,19 +130,63 @@ interface TurnSample {
 
 interface LoadResult {
   kind: 'result';
-  polled: TurnSample[];
-  tight: TurnSample[];
   loginMs: number[];
   enterMs: number[];
   enterWallMs: number;
   checkinMs: number[];
   checkinErrors: Record<string, number>;
+  /** login and enter failures (each attempt), by code */
+  enterErrors: Record<string, number>;
+  entered: number;
   windowMs: number;
   removedBeforeWindow: number;
   clientMaxRssKb: number;
 }
 
-type ChildMessage = LoadResult | { kind: 'window'; open: boolean } | { kind: 'progress'; text: string } | { kind: 'failed'; error: string };
+interface TurnsResult {
+  kind: 'turns';
+  polled: TurnSample[];
+  tight: TurnSample[];
+}
+
+/** Child → main. After `turns` the child waits for `continue` (main reads the workflow histories meanwhile). */
+type ChildMessage = LoadResult | TurnsResult | { kind: 'window'; open: boolean } | { kind: 'progress'; text: string } | { kind: 'failed'; error: string };
+/** Main → child. */
+type MainMessage = { kind: 'start'; url: string; options: Options } | { kind: 'continue' };
+
+const elapsed = (() => {
+  const t0 = performance.now();
+  return (): string => `${((performance.now() - t0) / 1000).toFixed(0)} s`;
+})();
+
+function nextMessage(kind: MainMessage['kind']): Promise<MainMessage> {
+  return new Promise((resolve) => {
+    const on = (raw: unknown): void => {
+      const m = raw as MainMessage;
+      if (m.kind !== kind) return;
+      process.off('message', on);
+      resolve(m);
+    };
+    process.on('message', on);
+  });
+}
+
+const errorCode = (err: unknown): string => (err instanceof ApiError ? err.code : err instanceof Error ? err.name : String(err));
+
+/** Retries what a real client would retry (429, 5xx, timeouts), counting every failure by code. */
+async function withRetry<T>(call: () => Promise<T>, errors: Record<string, number>, attempts = 5): Promise<T | undefined> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (err) {
+      const code = errorCode(err);
+      errors[code] = (errors[code] ?? 0) + 1;
+      const retriable = !(err instanceof ApiError) || err.status === 429 || err.status >= 500;
+      if (!retriable || attempt >= attempts) return undefined;
+      await sleep(1_000 * attempt);
+    }
+  }
+}
 
 // ---- the load generator (child process) ----
 
@@ -224,8 +268,10 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
         });
         current = next;
       }
-      send({ kind: 'progress', text: `turns (${mode}): ${out.length} done` });
+      send({ kind: 'progress', text: `${elapsed()}: turns (${mode}): ${out.length} done` });
     }
+    send({ kind: 'turns', polled, tight });
+    await nextMessage('continue');
     // `current` now holds a started turn and keeps it (computeDeadlineMs is long) while the lobby fills.
 
     // Phase 2: the lobby.
@@ -240,20 +286,23 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
     let stop = false;
     let removedBeforeWindow = 0;
     const loops: Array<Promise<void>> = [];
+    const enterErrors: Record<string, number> = {};
     const checkinLoop = async (c: ParticipantClient): Promise<void> => {
       while (!stop) {
         await sleep(opts.checkinMinMs + Math.random() * (opts.checkinMaxMs - opts.checkinMinMs));
         if (stop) return;
         const sent = performance.now();
-        const inWindow = sent >= windowStart && sent < windowEnd && windowOpen;
+        const inWindow = windowOpen && sent >= windowStart && sent < windowEnd;
         try {
           await c.checkin();
           if (inWindow) checkinMs.push(performance.now() - sent);
         } catch (err) {
-          const code = err instanceof ApiError ? err.code : (err as Error).name;
+          const code = errorCode(err);
           if (inWindow) checkinErrors[code] = (checkinErrors[code] ?? 0) + 1;
-          else if (code === 'DEADLINE_MISSED' || code === 'NOT_IN_QUEUE') removedBeforeWindow += 1;
-          if (code === 'DEADLINE_MISSED' || code === 'NOT_IN_QUEUE') return;
+          if (code === 'DEADLINE_MISSED' || code === 'NOT_IN_QUEUE') {
+            if (!inWindow) removedBeforeWindow += 1;
+            return;
+          }
         }
       }
     };
@@ -265,18 +314,21 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
         nextIndex += 1;
         const c = new ParticipantClient(url);
         let t = performance.now();
-        await c.loginDev(`lobby-${String(i).padStart(5, '0')}`);
+        const loggedIn = await withRetry(() => c.loginDev(`lobby-${String(i).padStart(5, '0')}`), enterErrors);
+        if (loggedIn === undefined) continue;
         loginMs.push(performance.now() - t);
         t = performance.now();
-        await c.enter();
+        const entered = await withRetry(() => c.enter(), enterErrors);
+        if (entered === undefined) continue;
         enterMs.push(performance.now() - t);
         clients.push(c);
         loops.push(checkinLoop(c));
+        if (clients.length % 100 === 0) send({ kind: 'progress', text: `${elapsed()}: lobby: ${clients.length} entered` });
       }
     };
     await Promise.all(Array.from({ length: opts.concurrency }, () => enterWorker()));
     const enterWallMs = performance.now() - enterWallStart;
-    send({ kind: 'progress', text: `lobby: ${clients.length} entered in ${(enterWallMs / 1000).toFixed(1)} s` });
+    send({ kind: 'progress', text: `${elapsed()}: lobby: ${clients.length} entered in ${(enterWallMs / 1000).toFixed(1)} s; timing check-ins for ${opts.windowMs / 1000} s` });
     // Let the schedule settle for one full interval, then time a window.
     await sleep(opts.checkinMaxMs);
     windowStart = performance.now();
@@ -290,13 +342,13 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
     await current.abort().catch(() => undefined);
     return {
       kind: 'result',
-      polled,
-      tight,
       loginMs,
       enterMs,
       enterWallMs,
       checkinMs,
       checkinErrors,
+      enterErrors,
+      entered: clients.length,
       windowMs: opts.windowMs,
       removedBeforeWindow,
       clientMaxRssKb: process.resourceUsage().maxRSS,
@@ -354,6 +406,7 @@ interface Probes {
   session: number[];
   snapshot: number[];
   update: number[];
+  failures: number;
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
   apiCpuPct: number;
@@ -363,26 +416,36 @@ interface Probes {
   loadDuring: number[];
 }
 
-async function runProbes(apiUrl: string, token: string, gateway: SequentialGateway, client: Client, probeWorkflowId: string, child: ChildProcess, isOpen: () => boolean): Promise<Probes> {
+async function runProbes(
+  apiUrl: string,
+  probe: ParticipantClient,
+  gateway: SequentialGateway,
+  client: Client,
+  probeWorkflowId: string,
+  child: ChildProcess,
+  isOpen: () => boolean,
+): Promise<Probes> {
   const tpid = await temporalPid();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpu0 = { api: process.cpuUsage(), temporal: tpid === undefined ? NaN : await cpuSeconds(tpid), client: child.pid === undefined ? NaN : await cpuSeconds(child.pid) };
   const wall0 = performance.now();
-  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
+  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], failures: 0, eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
+  const timed = async (into: number[], call: () => Promise<unknown>): Promise<void> => {
+    const t = performance.now();
+    try {
+      await call();
+      into.push(performance.now() - t);
+    } catch {
+      out.failures += 1;
+    }
+  };
+  const entered = await withRetry(() => probe.enter(), {});
   while (isOpen()) {
-    let t = performance.now();
-    await fetch(`${apiUrl}/healthz`).then((r) => r.arrayBuffer());
-    out.healthz.push(performance.now() - t);
-    t = performance.now();
-    await fetch(`${apiUrl}/auth/session`, { headers: { authorization: `Bearer ${token}` } }).then((r) => r.arrayBuffer());
-    out.session.push(performance.now() - t);
-    t = performance.now();
-    await gateway.snapshot(0);
-    out.snapshot.push(performance.now() - t);
-    t = performance.now();
-    await probeUpdate(client, probeWorkflowId);
-    out.update.push(performance.now() - t);
+    await timed(out.healthz, () => fetch(`${apiUrl}/healthz`).then((r) => r.arrayBuffer()));
+    await timed(out.session, () => fetch(`${apiUrl}/auth/session`, { headers: { authorization: `Bearer ${probe.token ?? ''}` } }).then((r) => r.arrayBuffer()));
+    await timed(out.snapshot, () => gateway.snapshot(0));
+    if (entered !== undefined) await timed(out.update, () => probeUpdate(client, probeWorkflowId));
     await sleep(200);
   }
   const wall = (performance.now() - wall0) / 1000;
@@ -543,6 +606,7 @@ async function handoffProfile(client: Client, ceremonyWorkflowId: string): Promi
 async function main(): Promise<void> {
   const startedAt = new Date();
   const loadBefore = os.loadavg();
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   const stackStart = performance.now();
   const stack = await startBenchStack(args.stack === 'test' ? 'test' : 'embedded');
   const cfg = stack.cfg;
@@ -552,7 +616,14 @@ async function main(): Promise<void> {
     process.exit(2);
   }, OVERALL_TIMEOUT_MS);
   guard.unref();
+  console.log(`sequential benchmark, ${startedAt.toISOString()}`);
+  console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; load average before the run ${load(loadBefore)}`);
+  console.log(`  command: npx tsx bench/sequential.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
+  console.log(
+    `  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts (Temporal dev server, in-memory SQLite)' : 'runtime/stack.ts (Temporal dev server, SQLite file)'}, started in ${(stackMs / 1000).toFixed(1)} s; ceremony sizes 16:4`,
+  );
   let child: ChildProcess | undefined;
+  let failure: unknown;
   try {
     const gateway = new SequentialGateway(stack.client, cfg);
     // A participant of its own for the probes: it enters the lobby through the API like the others.
@@ -561,63 +632,62 @@ async function main(): Promise<void> {
     const probeWorkflowId = participantWorkflowId(cfg.ceremony.id, participantIdOf('dev|probe'));
 
     const self = fileURLToPath(import.meta.url);
-    const passthrough = process.argv.slice(2);
-    const spawned = fork(self, [...passthrough, '--load-generator'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const spawned = fork(self, [...process.argv.slice(2), '--load-generator'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     child = spawned;
+    const tell = (m: MainMessage): void => {
+      spawned.send(m);
+    };
     let result: LoadResult | undefined;
     let probes: Promise<Probes> | undefined;
     let windowOpen = false;
+    let turnsReport: Promise<void> = Promise.resolve();
     const exited = new Promise<void>((resolve, reject) => {
       spawned.on('message', (raw) => {
         const m = raw as ChildMessage;
         if (m.kind === 'progress') console.error(`bench: ${m.text}`);
         else if (m.kind === 'failed') reject(new Error(`load generator: ${m.error}`));
         else if (m.kind === 'result') result = m;
-        else if (m.kind === 'window') {
+        else if (m.kind === 'turns') {
+          turnsReport = handoffProfile(stack.client, gateway.ceremonyWorkflowId)
+            .then((handoffs) => console.log(reportTurns(m, handoffs, os.loadavg()).join('\n')))
+            .catch((err: unknown) => console.error(`bench: reading the workflow histories failed: ${String(err)}`))
+            .finally(() => tell({ kind: 'continue' }));
+        } else if (m.kind === 'window') {
           windowOpen = m.open;
-          if (m.open) {
-            probes = probe.enter().then(() => runProbes(stack.apiUrl, probe.token ?? '', gateway, stack.client, probeWorkflowId, spawned, () => windowOpen));
-          }
+          if (m.open) probes = runProbes(stack.apiUrl, probe, gateway, stack.client, probeWorkflowId, spawned, () => windowOpen);
         }
       });
       spawned.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load generator exited with ${String(code)}`))));
     });
-    spawned.send({ url: stack.apiUrl, options });
+    tell({ kind: 'start', url: stack.apiUrl, options });
     await exited;
+    await turnsReport;
     if (result === undefined) throw new Error('the load generator sent no result');
     const probed = probes === undefined ? undefined : await probes;
-    const handoffs = await handoffProfile(stack.client, gateway.ceremonyWorkflowId);
+    console.log(reportLobby(result, probed).join('\n'));
     const tpid = await temporalPid();
     const temporalPeakKb = tpid === undefined ? NaN : await procStatus(tpid, 'VmHWM');
-    report(result, probed, handoffs, {
-      startedAt,
-      loadBefore,
-      loadAfter: os.loadavg(),
-      stackMs,
-      apiPeakKb: process.resourceUsage().maxRSS,
-      temporalPeakKb,
-    });
+    console.log('');
+    console.log(
+      `peak RSS: API + workers process ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB, Temporal dev server ${(temporalPeakKb / 1024).toFixed(0)} MiB, load generator ${(result.clientMaxRssKb / 1024).toFixed(0)} MiB`,
+    );
+    console.log(`load average after the run ${load(os.loadavg())}`);
+  } catch (err) {
+    failure = err;
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   } finally {
     if (child !== undefined && child.exitCode === null) child.kill('SIGTERM');
+    // Requests the API still retries against Temporal when the client closes would throw from a timer.
+    process.on('uncaughtException', (err) => console.error(`bench: during shutdown: ${err.message}`));
     await stack.stop();
     clearTimeout(guard);
   }
+  if (failure !== undefined) process.exitCode = 1;
 }
 
-function report(
-  r: LoadResult,
-  p: Probes | undefined,
-  handoffs: Handoff[],
-  env: { startedAt: Date; loadBefore: number[]; loadAfter: number[]; stackMs: number; apiPeakKb: number; temporalPeakKb: number },
-): void {
-  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
-  const lines: string[] = [];
-  lines.push(`sequential benchmark, ${env.startedAt.toISOString()}`);
-  lines.push(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; load average before ${load(env.loadBefore)}, after ${load(env.loadAfter)}`);
-  lines.push(`  command: npx tsx bench/sequential.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
-  lines.push(`  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts (Temporal dev server, in-memory SQLite)' : 'runtime/stack.ts (Temporal dev server, SQLite file)'}, started in ${(env.stackMs / 1000).toFixed(1)} s; ceremony sizes 16:4`);
-  lines.push('');
-  lines.push(`1. coordinator overhead per turn (accepted for k → contribution/start succeeded for k+1), ${options.turns} turns each`);
+function reportTurns(r: TurnsResult, handoffs: Handoff[], loadNow: number[]): string[] {
+  const lines: string[] = [''];
+  lines.push(`1. coordinator overhead per turn (accepted for k → contribution/start succeeded for k+1), ${options.turns} turns each; load average now ${loadNow.map((x) => x.toFixed(2)).join(' ')}`);
   const polled = r.polled;
   lines.push(row(`(a) k+1 polls every ${options.pollMs} ms: total`, summarize(polled.map((s) => s.totalMs))));
   lines.push(row('    accepted → ready answer', summarize(polled.map((s) => s.readyMs))));
@@ -638,34 +708,42 @@ function report(
     ['participantSignaled', '  → participant workflow has `called`'],
   ];
   for (const [key, label] of stages) lines.push(row(`  ${label}`, summarize(handoffs.map((h) => h[key]))));
-  lines.push('');
+  return lines;
+}
+
+function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
+  const lines: string[] = [''];
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   lines.push(`2. lobby with ${options.participants} participants (one more holds the turn)`);
   lines.push(row('login', summarize(r.loginMs)));
   lines.push(row(`lobby/enter (${options.concurrency} at a time)`, summarize(r.enterMs)));
-  lines.push(`  all entered in ${(r.enterWallMs / 1000).toFixed(1)} s; removed for a missed check-in before the window: ${r.removedBeforeWindow}`);
+  const enterErrors = Object.entries(r.enterErrors);
+  lines.push(
+    `  ${r.entered} entered in ${(r.enterWallMs / 1000).toFixed(1)} s; failed attempts (retried): ${enterErrors.length === 0 ? 'none' : enterErrors.map(([c, n]) => `${c} ${n}`).join(', ')}; ` +
+      `removed for a missed check-in before the window: ${r.removedBeforeWindow}`,
+  );
   const errors = Object.entries(r.checkinErrors);
   const count = r.checkinMs.length + errors.reduce((a, [, n]) => a + n, 0);
   lines.push(row(`lobby/checkin, every ${options.checkinMinMs}-${options.checkinMaxMs} ms, ${r.windowMs / 1000} s`, summarize(r.checkinMs)));
   lines.push(`  rate ${(count / (r.windowMs / 1000)).toFixed(1)} check-ins/s; errors: ${errors.length === 0 ? 'none' : errors.map(([c, n]) => `${c} ${n}`).join(', ')}`);
   if (p !== undefined) {
-    lines.push('  where the time goes (probes from the API process during the window, one every ~200 ms):');
+    lines.push('  where the time goes (probes from the API process during the window, one round every ~200 ms):');
     lines.push(row('  GET /healthz (HTTP + middleware, no Temporal)', summarize(p.healthz)));
     lines.push(row('  GET /auth/session (+ token check, rate limiter)', summarize(p.session)));
     lines.push(row('  snapshot query (ceremony workflow)', summarize(p.snapshot)));
     lines.push(row('  check-in update straight to Temporal', summarize(p.update)));
+    if (p.failures > 0) lines.push(`    probe failures: ${p.failures}`);
     lines.push(`    API process event-loop delay p99 ${ms(p.eventLoopP99Ms)}, max ${ms(p.eventLoopMaxMs)}`);
     lines.push(`    load average at the end of the window (this benchmark included): ${load(p.loadDuring)}`);
     lines.push(`    CPU (100% = one core): API + workers ${p.apiCpuPct.toFixed(0)}%, Temporal dev server ${p.temporalCpuPct.toFixed(0)}%, load generator ${p.clientCpuPct.toFixed(0)}%`);
   }
-  lines.push('');
-  lines.push(`peak RSS: API + workers process ${(env.apiPeakKb / 1024).toFixed(0)} MiB, Temporal dev server ${(env.temporalPeakKb / 1024).toFixed(0)} MiB, load generator ${(r.clientMaxRssKb / 1024).toFixed(0)} MiB`);
-  console.log(lines.join('\n'));
+  return lines;
 }
 
 if (args['load-generator']) {
-  process.once('message', (raw) => {
-    const { url, options: opts } = raw as { url: string; options: Options };
-    loadGenerator(url, opts).then(
+  void nextMessage('start').then((m) => {
+    if (m.kind !== 'start') return;
+    loadGenerator(m.url, m.options).then(
       (result) => process.send?.(result, () => process.exit(0)),
       (err: unknown) => process.send?.({ kind: 'failed', error: err instanceof Error ? (err.stack ?? err.message) : String(err) }, () => process.exit(1)),
     );
