@@ -26,6 +26,8 @@ import { viaTemporal } from '../temporal-errors.js';
 import { participantIdOf, participantWorkflowId, sequentialSettings } from './settings.js';
 
 const SNAPSHOT_MAX_AGE_MS = 250;
+/** Most turn hints kept (see turnHints); the map is emptied when full. */
+const TURN_HINTS_MAX = 10_000;
 
 export interface Caller {
   identity: string;
@@ -34,6 +36,12 @@ export interface Caller {
 export class SequentialGateway {
   readonly settings: SequentialSettings;
   private cached: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
+  /**
+   * participantId → the turn workflow that this replica's last `ready` answer named, so that
+   * contribution/start can skip the participant query (one Temporal round trip) on the hand-off
+   * path. Only a hint: when the call through it fails, start() decides from the participant's record.
+   */
+  private readonly turnHints = new Map<string, string>();
 
   constructor(
     private readonly client: Client,
@@ -110,7 +118,14 @@ export class SequentialGateway {
         }),
       this.notInQueue,
     );
+    this.rememberTurn(participantId, response);
     return { ...response, participantId };
+  }
+
+  private rememberTurn(participantId: string, response: CheckinResponse): void {
+    if (response.status !== 'ready' || response.turnId === undefined) return;
+    if (this.turnHints.size >= TURN_HINTS_MAX) this.turnHints.clear();
+    this.turnHints.set(participantId, turnWorkflowIdFor(this.settings.ceremonyId, response.turnId));
   }
 
   async checkin(caller: Caller): Promise<CheckinResponse> {
@@ -123,13 +138,15 @@ export class SequentialGateway {
     }
     const position = index < 0 ? snapshot.queue.length + 1 : index + 1;
     const waitersAhead = (index < 0 ? snapshot.queue.length : index) + (snapshot.current === null ? 0 : 1);
-    return viaTemporal(
+    const response = await viaTemporal(
       () =>
         this.client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, {
           args: [{ position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, first: false }],
         }),
       this.notInQueue,
     );
+    this.rememberTurn(participantId, response);
+    return response;
   }
 
   async leave(caller: Caller): Promise<ParticipantView> {
@@ -162,7 +179,21 @@ export class SequentialGateway {
   }
 
   async start(caller: Caller): Promise<StartResult> {
-    const turn = await this.currentTurn(caller);
+    const { participantId } = this.participantHandle(caller.identity);
+    const hinted = this.turnHints.get(participantId);
+    if (hinted !== undefined) {
+      try {
+        return await this.startTurn({ participantId, turnWorkflowId: hinted });
+      } catch (err) {
+        this.turnHints.delete(participantId);
+        if (err instanceof CeremonyError && (err.code === 'TEMPORAL_UNAVAILABLE' || err.code === 'TIMEOUT')) throw err;
+        // A stale hint (that turn is over): the participant's record decides, with the usual errors.
+      }
+    }
+    return this.startTurn(await this.currentTurn(caller));
+  }
+
+  private startTurn(turn: { participantId: string; turnWorkflowId: string }): Promise<StartResult> {
     return viaTemporal(
       () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(startUpdate, { args: [{ participantId: turn.participantId }] }),
       () => new CeremonyError('NOT_YOUR_TURN', 'your turn is over'),
