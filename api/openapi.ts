@@ -66,10 +66,11 @@ function schemas(): Record<string, Schema> {
   );
   const powersOfTau = obj(
     {
-      g1Powers: array(str('compressed G1 point', { pattern: G1 })),
-      g2Powers: array(str('compressed G2 point', { pattern: G2 })),
+      G1Powers: array(str('compressed G1 point', { pattern: G1 })),
+      G2Powers: array(str('compressed G2 point', { pattern: G2 })),
     },
-    ['g1Powers', 'g2Powers'],
+    ['G1Powers', 'G2Powers'],
+    { additionalProperties: false },
   );
   const checkinFields: Record<string, Schema> = {
     status: str('waiting: far from the head; queued: expected start within the halving threshold; ready: your turn, call contribution/start', {
@@ -220,13 +221,15 @@ function schemas(): Record<string, Schema> {
         powersOfTau: powersOfTau,
         potPubkey: str('[x]_2 of the contributor secret (required in an upload, absent in handed-out powers)', { pattern: G2 }),
         blsSignature: str('BLS signature of the identity (G1) or empty', { pattern: `${G1}|^$` }),
+        bls_signature: str('accepted in an upload instead of blsSignature (not both)', { pattern: `${G1}|^$` }),
       },
       ['numG1Powers', 'numG2Powers', 'powersOfTau'],
+      { additionalProperties: false },
     ),
     BatchContribution: obj(
       { contributions: array(ref('SubContribution'), { minItems: 1 }), ecdsaSignature: str('EIP-712 signature over the pubkeys, or empty') },
       ['contributions'],
-      { description: 'The KZG ceremony BatchContribution JSON: handed out by contribution/start, uploaded to contribution/complete' },
+      { additionalProperties: false, description: 'The KZG ceremony BatchContribution JSON: handed out by contribution/start, uploaded to contribution/complete' },
     ),
     SubTranscript: obj(
       {
@@ -240,9 +243,11 @@ function schemas(): Record<string, Schema> {
             blsSignatures: array(str('G1 point or empty', { pattern: `${G1}|^$` })),
           },
           ['runningProducts', 'potPubkeys', 'blsSignatures'],
+          { additionalProperties: false },
         ),
       },
       ['numG1Powers', 'numG2Powers', 'powersOfTau', 'witness'],
+      { additionalProperties: false },
     ),
     BatchTranscript: obj(
       {
@@ -251,7 +256,7 @@ function schemas(): Record<string, Schema> {
         participantEcdsaSignatures: array(str('EIP-712 ECDSA signature per contribution, or empty')),
       },
       ['transcripts', 'participantIds', 'participantEcdsaSignatures'],
-      { description: 'The KZG ceremony BatchTranscript JSON' },
+      { additionalProperties: false, description: 'The KZG ceremony BatchTranscript JSON' },
     ),
     ReceiptPayload: obj(
       {
