@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { base64url } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { participantIdOf } from '../../api/sequential/settings.js';
 import { ApiError } from '../../client/http.js';
 import { ParticipantClient, type CheckinAnswer, type CompleteAnswer } from '../../client/participant-client.js';
@@ -43,6 +43,19 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until nobody holds a turn and nobody waits: the next to enter is called at once. */
+async function idle(): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const s = await stack.gateway.snapshot(0);
+      expect({ current: s.current, queue: s.queue }).toEqual({ current: null, queue: [] });
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+}
+
+beforeEach(idle);
 
 interface CliResult {
   code: number | null;

@@ -3,7 +3,7 @@
 // queue moves on and the next participant contributes.
 import { generateKeyPairSync } from 'node:crypto';
 import { base64url, SignJWT } from 'jose';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionTokens } from '../../api/auth/session.js';
 import { ParticipantClient, type CheckinAnswer, type StartAnswer } from '../../client/participant-client.js';
 import { createEngine, type Engine } from '../../engine/context.js';
@@ -39,6 +39,19 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until nobody holds a turn and nobody waits: the next to enter is called at once. */
+async function idle(): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const s = await stack.gateway.snapshot(0);
+      expect({ current: s.current, queue: s.queue }).toEqual({ current: null, queue: [] });
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+}
+
+beforeEach(idle);
 
 interface Answer {
   status: number;
@@ -359,6 +372,7 @@ describe('session tokens on a participant endpoint (/lobby/enter)', () => {
 
     // Nobody joined; the ceremony answers; the same identity with a good token gets in.
     expect((await status()).queueLength).toBe(queued);
+    await idle();
     const entered = await post('/lobby/enter', { token: good });
     expect(entered.status).toBe(200);
     expect(entered.body['status']).toBe('ready');

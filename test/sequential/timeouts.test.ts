@@ -1,7 +1,7 @@
 // The sequential mode's clocks on the real stack, with short durations: the start window, the compute
 // deadline, abort, the check-in deadline, and the rejoin penalty. Each lost slot goes to the next
 // participant at once, and the ceremony keeps taking contributions.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../client/http.js';
 import { ParticipantClient, type CheckinAnswer, type StartAnswer } from '../../client/participant-client.js';
 import { createEngine, type Engine } from '../../engine/context.js';
@@ -15,7 +15,8 @@ const timing = {
   checkinGraceMs: 500,
   startWindowMs: 2_000,
   computeDeadlineMs: 6_000,
-  initialRoundTripMs: 2_000,
+  // Long, so that before any turn has been measured a participant two places back gets a long first interval.
+  initialRoundTripMs: 10_000,
   rejoinPenaltyMs: 4_000,
 };
 
@@ -37,6 +38,19 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until nobody holds a turn and nobody waits: the next to enter is called at once. */
+async function idle(): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const s = await stack.gateway.snapshot(0);
+      expect({ current: s.current, queue: s.queue }).toEqual({ current: null, queue: [] });
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+}
+
+beforeEach(idle);
 
 async function login(name: string): Promise<ParticipantClient> {
   const client = new ParticipantClient(stack.url);
@@ -90,8 +104,41 @@ async function rejoinAfterPenalty(client: ParticipantClient, lostAfter: number, 
   expect(await codeOf(client.enter())).toMatchObject({ status: 409, code: 'PENALTY_ACTIVE' });
   // ...and let in once it has.
   await sleep(Math.max(0, (retryAt as number) - Date.now() + 100));
+  await idle();
   return client.enter();
 }
+
+describe('a participant called before its next check-in is due', () => {
+  it('keeps the turn until that check-in comes (by its deadline), then has the full start window', async () => {
+    // Runs first: no turn has been measured yet, so the average round trip is initialRoundTripMs.
+    const first = await login('called-first');
+    expect((await first.enter()).status).toBe('ready');
+    const firstStarted = await first.start();
+    const second = await login('called-second');
+    const secondFirst = await second.enter();
+    expect(secondFirst).toMatchObject({ status: 'queued', position: 1, checkinIntervalMs: timing.minCheckinIntervalMs });
+    const secondReady = untilReady(second, secondFirst);
+    const third = await login('called-third');
+    const thirdFirst = await third.enter();
+    expect(thirdFirst).toMatchObject({ position: 2, expectedWaitMs: 2 * timing.initialRoundTripMs });
+    const thirdDue = thirdFirst.nextDeadlineMs;
+    expect(thirdDue - Date.now()).toBeGreaterThan(timing.initialRoundTripMs / 2);
+
+    // The two ahead finish long before third's check-in is due: third is called without knowing it.
+    await contributeNow(first, firstStarted);
+    await secondReady;
+    await contributeNow(second);
+    const calledAt = Date.now();
+    expect(thirdDue - calledAt).toBeGreaterThan(timing.minCheckinIntervalMs + timing.startWindowMs + timing.checkinGraceMs);
+
+    // Third checks in shortly before its deadline, as the seed lets it: still its turn, and it may start.
+    await sleep(thirdDue - Date.now() - 500);
+    const answer = await third.checkin();
+    expect(answer.status).toBe('ready');
+    await sleep(timing.startWindowMs - 500);
+    await contributeNow(third);
+  });
+});
 
 describe('the start window', () => {
   it('a start after the window is 409 START_WINDOW_MISSED, the next participant is called, and the late one may rejoin after the penalty', async () => {
@@ -181,6 +228,7 @@ describe('abort', () => {
     expect(await codeOf(quitter.complete('{}'))).toMatchObject({ status: 409 });
     expect(await codeOf(quitter.abort())).toMatchObject({ status: 409 });
     await contributeNow(next);
+    await idle();
     const back = await quitter.enter();
     expect(back.status).toBe('ready');
     await contributeNow(quitter);

@@ -61,6 +61,8 @@ export interface CompleteResult {
   head?: TranscriptHead;
 }
 export const notifiedSignal = defineSignal<[{ at: number }]>('notified');
+/** From the participant when it is called: its next check-in (which will tell it) is due by this time. */
+export const checkinDueSignal = defineSignal<[{ by: number }]>('checkinDue');
 export const startUpdate = defineUpdate<StartResult, [{ participantId: string }]>('start');
 export const completeUpdate = defineUpdate<CompleteResult, [CompleteRequest]>('complete');
 export const abortUpdate = defineUpdate<{ outcome: TurnOutcomeKind }, [{ participantId: string }]>('abort');

@@ -15,6 +15,7 @@ import { expectedWait, nextCheckin } from './checkin-schedule.js';
 import {
   banSignal,
   calledSignal,
+  checkinDueSignal,
   checkinUpdate,
   enterUpdate,
   joinFailedSignal,
@@ -179,9 +180,13 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
   );
 
   setHandler(calledSignal, ({ turnId, turnWorkflowId: id }) => {
+    // Called while waiting in the lobby: the participant learns it at its next check-in, which it was
+    // told to make by checkinDeadline. The turn's start window must not run out before then.
+    const due = inLobby(view.status) ? view.checkinDeadline : undefined;
     view.status = 'ready';
     view.turnId = turnId;
     turnWorkflowId = id;
+    if (due !== undefined) getExternalWorkflowHandle(id).signal(checkinDueSignal, { by: due }).catch(ignore);
   });
 
   setHandler(joinFailedSignal, ({ reason }) => {

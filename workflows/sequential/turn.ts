@@ -4,6 +4,7 @@ import type { SequentialActivities } from './activities-api.js';
 import {
   abortUpdate,
   cancelSignal,
+  checkinDueSignal,
   completeRefusal,
   completeUpdate,
   notifiedSignal,
@@ -48,6 +49,7 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
   const now = (): TurnState => state;
   let outcomeKind: TurnOutcomeKind | undefined;
   let notifiedAt: number | undefined;
+  let checkinDueBy: number | undefined;
   let startedAt: number | undefined;
   let uploadKey: string | undefined;
   // Filled once the outcome is known; the complete update waits on it.
@@ -62,6 +64,9 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
   setHandler(turnStateQuery, () => ({ state, participantId, sequence, outcome: outcomeKind }));
   setHandler(notifiedSignal, ({ at }) => {
     notifiedAt ??= Math.min(at, Date.now());
+  });
+  setHandler(checkinDueSignal, ({ by }) => {
+    checkinDueBy = Math.max(checkinDueBy ?? 0, by);
   });
   setHandler(cancelSignal, () => {
     if (state === 'called' || state === 'computing') {
@@ -121,13 +126,18 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
   );
 
   // 1. The start window: counted from the check-in that told the participant `ready`; when that
-  //    check-in never comes, from the turn's creation plus one head-of-queue poll interval.
+  //    check-in never comes, from when it was due: one head-of-queue poll interval after the turn's
+  //    creation, or the participant's own check-in deadline (plus the grace) when that is later (a
+  //    participant further back is called before it checks in again when the queue moves faster than
+  //    estimated; it loses nothing by checking in on the schedule it was given).
   while (now() === 'called') {
-    const windowEnd = (notifiedAt ?? createdAt + timing.minCheckinIntervalMs) + timing.startWindowMs + timing.checkinGraceMs;
+    const noticeDue = Math.max(createdAt + timing.minCheckinIntervalMs, checkinDueBy === undefined ? 0 : checkinDueBy + timing.checkinGraceMs);
+    const windowEnd = (notifiedAt ?? noticeDue) + timing.startWindowMs + timing.checkinGraceMs;
     const remaining = windowEnd - Date.now();
     if (remaining <= 0) break;
     const seenNotice = notifiedAt;
-    await condition(() => state !== 'called' || notifiedAt !== seenNotice, remaining);
+    const seenDue = checkinDueBy;
+    await condition(() => state !== 'called' || notifiedAt !== seenNotice || checkinDueBy !== seenDue, remaining);
   }
   if (now() === 'called') {
     outcomeKind = 'start-missed';
