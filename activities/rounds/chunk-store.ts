@@ -1,26 +1,13 @@
 // Chunk documents in the object store: verified states and uploaded contributions. A chunk's state
 // may be stored as either document; a contribution is read as the state it produces.
-import { CeremonyError as EngineError } from '../../engine/errors.js';
-import { chunkContributionFromJson, chunkStateFromJson, serializeChunkState, stateOf } from '../../engine/chunked/format.js';
-import { resolveChunkedLimits } from '../../engine/chunked/layout.js';
+import { chunkStateFromText } from '../../engine/chunked/any-document.js';
+import { serializeChunkState } from '../../engine/chunked/format.js';
 import type { ChunkState } from '../../engine/chunked/types.js';
 import type { ObjectStore } from '../../store/index.js';
 
 export const CHUNK_STATE_PREFIX = 'chunks';
 export const CHUNK_UPLOAD_PREFIX = 'chunk-uploads';
 export const MAX_CHUNK_DOCUMENT_BYTES = 256 * 1024 * 1024;
-
-export function chunkStateFromText(text: string): ChunkState {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new EngineError('MALFORMED_JSON', 'the chunk document is not valid JSON');
-  }
-  const limits = resolveChunkedLimits();
-  if (typeof value === 'object' && value !== null && 'potPubkey' in value) return stateOf(chunkContributionFromJson(value, limits));
-  return chunkStateFromJson(value, limits);
-}
 
 export async function loadChunkState(store: ObjectStore, key: string): Promise<ChunkState> {
   return chunkStateFromText(Buffer.from(await store.getBytes(key, MAX_CHUNK_DOCUMENT_BYTES)).toString('utf8'));

@@ -123,16 +123,28 @@ export class RoundsGateway {
     try {
       round = await this.round();
     } catch (err) {
-      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 1_000, reason: 'no round is running' };
+      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return this.outsideRound(identity, 'no round is running');
       throw err;
     }
-    const answer = await viaTemporal(() => round.handle.executeUpdate(takeTaskUpdate, { args: [{ member: memberOf(identity), replacement }] }), this.noRound);
-    if (answer.action === 'not-in-round') {
-      const status = await this.status(0);
-      if (status.queue.some((m) => m.identity === identity)) return { action: 'wait', retryAfterMs: 1_000, reason: 'waiting in the round queue' };
-      if (status.history.some((h) => h.contributors.some((m) => m.identity === identity))) return { action: 'done', round: status.completedRounds };
+    let answer: TaskAnswer;
+    try {
+      answer = await viaTemporal(() => round.handle.executeUpdate(takeTaskUpdate, { args: [{ member: memberOf(identity), replacement }] }), this.noRound);
+    } catch (err) {
+      // The round ended between the status read and the update: the next one is being set up.
+      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 500, reason: 'the next round is starting' };
+      throw err;
     }
-    return answer;
+    return answer.action === 'not-in-round' ? this.outsideRound(identity, 'you are not in the running round') : answer;
+  }
+
+  /** The answer for someone the running round does not know: queued, finished, or a stranger. */
+  private async outsideRound(identity: string, reason: string): Promise<TaskAnswer> {
+    const status = await this.status(0);
+    if (status.queue.some((m) => m.identity === identity)) return { action: 'wait', retryAfterMs: 1_000, reason: 'waiting in the round queue' };
+    const finished = [...status.history].reverse().find((h) => h.contributors.some((m) => m.identity === identity));
+    if (finished !== undefined) return { action: 'done', round: finished.round };
+    if (this.settings.replacementIdentities.includes(identity) || status.current !== null) return { action: 'wait', retryAfterMs: 1_000, reason };
+    return { action: 'not-in-round' };
   }
 
   async instructions(identity: string) {
@@ -162,7 +174,12 @@ export class RoundsGateway {
       if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 1_000 };
       throw err;
     }
-    return viaTemporal(() => round.handle.executeUpdate(takeVerificationUpdate, { args: [{ member: memberOf(identity) }] }), this.noRound);
+    try {
+      return await viaTemporal(() => round.handle.executeUpdate(takeVerificationUpdate, { args: [{ member: memberOf(identity) }] }), this.noRound);
+    } catch (err) {
+      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 500 };
+      throw err;
+    }
   }
 
   async submitVerification(identity: string, verdict: { contributionId: string; valid: boolean; code?: string; message?: string; pubkey?: string; verificationKey: string }) {

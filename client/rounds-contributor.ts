@@ -1,0 +1,94 @@
+// The rounds-mode contributor: join the round queue (or stand by as a replacement), heartbeat, and
+// work the tasks the coordinator hands out: download the chunk, contribute with one secret per
+// round, upload. A replacement waits idle until it takes over a dropped contributor's slot.
+import { chunkStateFromText } from '../engine/chunked/any-document.js';
+import { contributeChunk, deriveRoundSecret } from '../engine/chunked/contribute.js';
+import { serializeChunkContribution } from '../engine/chunked/format.js';
+import type { Engine } from '../engine/context.js';
+import { ApiError } from './http.js';
+import { RoundsClient } from './rounds-client.js';
+
+export type RoundsContributorEvent =
+  | { kind: 'joined'; position: number; round: number }
+  | { kind: 'standing-by' }
+  | { kind: 'contributed'; round: number; chunk: number; ms: number }
+  | { kind: 'rejected-upload'; chunk: number; code: string }
+  | { kind: 'done'; round: number }
+  | { kind: 'dropped'; reason: string };
+
+export interface RoundsContributorOptions {
+  url: string;
+  engine: Engine;
+  name: string;
+  replacement?: boolean;
+  entropy?: string;
+  heartbeatMs?: number;
+  onEvent?: (event: RoundsContributorEvent) => void;
+  /** Stop when this resolves (a replacement otherwise stands by for ever). */
+  stop?: Promise<void>;
+  /** Abort work: for tests that kill a contributor mid-round. */
+  signal?: AbortSignal;
+}
+
+export interface RoundsContributorResult {
+  outcome: 'done' | 'dropped' | 'stopped';
+  rounds: number[];
+  chunks: number;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export async function runRoundsContributor(options: RoundsContributorOptions): Promise<RoundsContributorResult> {
+  const client = new RoundsClient(options.url);
+  const emit = options.onEvent;
+  await client.loginDev(options.name);
+  if (options.replacement === true) emit?.({ kind: 'standing-by' });
+  else {
+    const joined = await client.join();
+    emit?.({ kind: 'joined', ...joined });
+  }
+  let stopped = false;
+  void options.stop?.then(() => (stopped = true));
+  const aborted = (): boolean => stopped || options.signal?.aborted === true;
+  const beat = setInterval(() => {
+    if (!aborted()) client.heartbeat().catch(() => undefined);
+  }, options.heartbeatMs ?? 2_000);
+  const rounds: number[] = [];
+  let chunks = 0;
+  let secret: { round: number; value: bigint } | undefined;
+  try {
+    while (!aborted()) {
+      const task = await client.nextTask();
+      if (task.action === 'contribute') {
+        if (secret?.round !== task.round) secret = { round: task.round, value: deriveRoundSecret(options.entropy) };
+        const began = Date.now();
+        const state = chunkStateFromText(await client.object(task.baseStateKey));
+        const contribution = await contributeChunk(options.engine, state, secret.value);
+        if (aborted()) break;
+        try {
+          await client.submitChunk(task.chunk, task.baseStateKey, serializeChunkContribution(contribution));
+          chunks += 1;
+          if (!rounds.includes(task.round)) rounds.push(task.round);
+          emit?.({ kind: 'contributed', round: task.round, chunk: task.chunk, ms: Date.now() - began });
+        } catch (err) {
+          if (!(err instanceof ApiError) || err.status >= 500) throw err;
+          emit?.({ kind: 'rejected-upload', chunk: task.chunk, code: err.code });
+        }
+      } else if (task.action === 'wait') {
+        await sleep(Math.min(task.retryAfterMs, 1_000));
+      } else if (task.action === 'done') {
+        emit?.({ kind: 'done', round: task.round });
+        if (options.replacement !== true) return { outcome: 'done', rounds, chunks };
+        await sleep(1_000);
+      } else if (task.action === 'dropped') {
+        emit?.({ kind: 'dropped', reason: task.reason });
+        return { outcome: 'dropped', rounds, chunks };
+      } else {
+        await sleep(1_000);
+      }
+    }
+    return { outcome: 'stopped', rounds, chunks };
+  } finally {
+    clearInterval(beat);
+  }
+}
