@@ -1,12 +1,19 @@
 // The README's shell story, command for command: start the embedded stack with small sizes, run three
 // reference contributors at once, download the transcript and verify it, stop the stack with SIGTERM.
+// (Here on free ports, through CEREMONY_TEMPORAL_PORT / CEREMONY_TEMPORAL_UI_PORT.)
 //
 //   echo '{"ceremony":{"sizes":[{"numG1Powers":16,"numG2Powers":4}]}}' > small.json
 //   CEREMONY_DEV_LOGIN=true bin/ceremony start --port 8080 --data-dir ./demo-data --config small.json &
-//   for name in alice bob carol; do bin/ceremony contributor --url http://127.0.0.1:8080 --name $name & done; wait
+//   stack=$!
+//   until curl -sf http://127.0.0.1:8080/readyz > /dev/null; do sleep 1; done
+//   pids=()
+//   for name in alice bob carol; do
+//     bin/ceremony contributor --url http://127.0.0.1:8080 --name "$name" & pids+=($!)
+//   done
+//   wait "${pids[@]}"
 //   curl -s http://127.0.0.1:8080/transcript > transcript.json
 //   bin/ceremony verify-transcript transcript.json
-//   kill %1
+//   kill "$stack"; wait "$stack"
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
