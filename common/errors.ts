@@ -28,6 +28,9 @@ export const errorCodes = {
   PENALTY_ACTIVE: 409,
   CEREMONY_CLOSED: 409,
   INVALID_CONTRIBUTION: 422,
+  ROUND_RESTARTING: 409,
+  STALE_TASK: 409,
+  NOT_IN_ROUND: 409,
   // limits and infrastructure
   RATE_LIMITED: 429,
   INTERNAL: 500,

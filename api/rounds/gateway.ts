@@ -69,13 +69,18 @@ export class RoundsGateway {
 
   /** Starts a ceremony from a backup's state (REQ-15, REQ-17), under the configured ceremony id. */
   async restoreFromBackup(state: RoundsCeremonyState): Promise<void> {
+    // The backup replaces whatever runs under this ceremony's id (its history stays in Temporal).
+    await this.ceremony()
+      .terminate('replaced by a restore from backup')
+      .catch(() => undefined);
+    this.cached = undefined;
     await viaTemporal(
       () =>
         this.client.workflow.start(roundsCeremonyWorkflow, {
           workflowId: this.ceremonyWorkflowId,
           taskQueue: this.settings.workflowTaskQueue,
           args: [{ settings: this.settings, state }],
-          workflowIdConflictPolicy: 'FAIL',
+          workflowIdConflictPolicy: 'TERMINATE_EXISTING',
         }),
       this.noCeremony,
     );

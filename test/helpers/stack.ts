@@ -21,6 +21,7 @@ import { startTemporal } from './temporal.js';
 
 export interface TestStack {
   url: string;
+  dataDir: string;
   cfg: Config;
   env: TestWorkflowEnvironment;
   store: ObjectStore;
@@ -28,9 +29,14 @@ export interface TestStack {
   stop(): Promise<void>;
 }
 
-export async function startTestStack(overrides: Record<string, unknown>): Promise<TestStack> {
+export interface TestStackOptions {
+  /** Reuse this data directory (and keep it at stop) instead of a fresh temporary one. */
+  dataDir?: string;
+}
+
+export async function startTestStack(overrides: Record<string, unknown>, options: TestStackOptions = {}): Promise<TestStack> {
   const env = await startTemporal();
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'stack-'));
+  const dir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'stack-')));
   const base = { dataDir: dir, log: { level: 'silent' }, auth: { dev: { enabled: true } } };
   const cfg = loadConfig({ env: {}, overrides: deepMerge(base, overrides) });
   const log = createLogger(process.env['TEST_LOG_LEVEL'] === undefined ? 'silent' : (process.env['TEST_LOG_LEVEL'] as 'info'));
@@ -49,6 +55,7 @@ export async function startTestStack(overrides: Record<string, unknown>): Promis
   );
   return {
     url: server.url,
+    dataDir: dir,
     cfg,
     env,
     store,
@@ -59,7 +66,7 @@ export async function startTestStack(overrides: Record<string, unknown>): Promis
       await Promise.allSettled(running);
       await closeSharedEngine();
       await env.teardown();
-      await rm(dir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -15,6 +15,8 @@ export interface AggregateInput {
   ceremonyId: string;
   round: number;
   finalKeys: string[];
+  /** Chunk 0's verified contributions in the order it received them: the round's running-product chain. */
+  historyKeys: string[];
   contributors: Array<{ memberId: string; identity: string; pubkeys: string[] }>;
   previousAggregatedKey: string | undefined;
 }

@@ -24,7 +24,7 @@ import {
   roundRestartSignal,
 } from './messages.js';
 import { roundWorkflow } from './round.js';
-import type { Member, RoundsSettings } from './types.js';
+import type { DropEntry, Member, RoundsSettings } from './types.js';
 
 export interface RoundsCeremonyState {
   queue: Array<Member & { joinedAt: number }>;
@@ -34,6 +34,8 @@ export interface RoundsCeremonyState {
   attempt: number;
   baseStateKeys: string[];
   history: RoundHistoryEntry[];
+  /** Drops in cancelled attempts of the running round, kept for its history entry. */
+  attemptDrops: DropEntry[];
   restarts: Array<{ round: number; attempt: number; reason: string; at: number }>;
   lastBackupKey: string | undefined;
 }
@@ -79,6 +81,7 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
     attempt: 0,
     baseStateKeys: [],
     history: [],
+    attemptDrops: [],
     restarts: [],
     lastBackupKey: undefined,
   };
@@ -190,6 +193,7 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
     if (result.kind === 'restart') {
       // REQ-38/39: carry over as the round decided; the rest of the round comes from the queue.
       state.restarts.push({ round, attempt: state.attempt, reason: result.reason ?? 'restart', at: Date.now() });
+      state.attemptDrops.push(...result.drops);
       state.attempt += 1;
       const keep = (result.carryOver ?? []).filter((m) => !state.banned.includes(m.id));
       if (result.takeFromQueue === true) {
@@ -211,10 +215,11 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
       finalStateKeys: state.baseStateKeys,
       contributors: result.contributors,
       receipts: result.receipts ?? [],
-      drops: result.drops,
+      drops: [...state.attemptDrops, ...result.drops],
       backupKey: undefined,
       completedAt: Date.now(),
     };
+    state.attemptDrops = [];
     state.history.push(entry);
     while (state.history.length > HISTORY_KEPT) state.history.shift();
     // REQ-17: a backup of the ceremony state after every round.

@@ -303,6 +303,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     ceremonyId: settings.ceremonyId,
     round: input.round,
     finalKeys,
+    historyKeys: (state.chunks[0]?.contributions ?? []).map((c) => c.uploadKey),
     contributors: state.slots.map((s) => ({ memberId: s.member.id, identity: s.member.identity, pubkeys: state.chunks.map((c) => c.contributions.find((x) => x.slot === s.slot)?.pubkey ?? '') })),
     previousAggregatedKey: input.previousAggregatedKey,
   });

@@ -1,0 +1,185 @@
+// Restarts, bans, backups and evidence of rounds mode on the real stack (coordinator verification).
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, requestJson } from '../../client/http.js';
+import { RoundsClient, type RoundsStatusAnswer } from '../../client/rounds-client.js';
+import { runRoundsContributor } from '../../client/rounds-contributor.js';
+import { waitFor } from '../../common/child-process.js';
+import { createEngine, type Engine } from '../../engine/context.js';
+import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
+import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const rounds = {
+  mode: 'rounds',
+  rounds: {
+    numG1Powers: 16,
+    numG2Powers: 3,
+    chunkCount: 4,
+    contributorsPerRound: 3,
+    roundFillWaitMs: 1_500,
+    verification: 'coordinator',
+    heartbeatTimeoutMs: 3_000,
+    sweepIntervalMs: 300,
+  },
+};
+const common = { ceremony: rounds, auth: { admins: ['dev|root'], rateLimits: { enabled: false } } };
+
+let engine: Engine;
+beforeAll(async () => {
+  engine = await createEngine({ threads: 0 });
+});
+afterAll(async () => {
+  await engine?.close();
+});
+
+async function adminToken(url: string): Promise<string> {
+  return (await requestJson<{ token: string }>(url, '/login', { json: { provider: 'dev', name: 'root' } })).token;
+}
+
+const statusOf = (stack: TestStack): Promise<RoundsStatusAnswer> => new RoundsClient(stack.url).status();
+
+describe('restarts', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startTestStack(common);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('REQ-39 REQ-20 a contributor dropped with no replacement available restarts the round; the others carry over and finish', async () => {
+    const victim = new AbortController();
+    const runs = ['ann', 'ben', 'cat'].map((name) =>
+      runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 500, signal: name === 'ben' ? victim.signal : undefined }),
+    );
+    await waitFor('ben to contribute a chunk', async () => {
+      const s = await statusOf(stack);
+      const slot = s.round?.slots.find((x) => x.identity === 'dev|ben');
+      if (slot === undefined || slot.done < 1) throw new Error('not yet');
+    }, 60_000, 100);
+    victim.abort();
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.outcome)).toEqual(['done', 'stopped', 'done']);
+    await waitFor('round 1', async () => {
+      if ((await statusOf(stack)).completedRounds < 1) throw new Error('not yet');
+    }, 60_000, 200);
+    const s = await statusOf(stack);
+    expect(s.restarts).toHaveLength(1);
+    expect(s.restarts[0]?.reason).toMatch(/dev\|ben dropped \(unresponsive\); no replacement contributor available/);
+    const round1 = s.history[0];
+    expect(round1?.attempts).toBe(2);
+    expect(round1?.contributors.map((m) => m.identity).sort()).toEqual(['dev|ann', 'dev|cat']);
+    // The cancelled attempt's uploads are gone; the records of what happened stay (REQ-18).
+    const records: string[] = [];
+    for await (const o of stack.store.list('records')) records.push(o.key);
+    const kinds = await Promise.all(records.map(async (k) => (JSON.parse(Buffer.from(await stack.store.getBytes(k, 1 << 20)).toString('utf8')) as { kind: string }).kind));
+    expect(kinds).toContain('drop');
+    expect(kinds).toContain('restart');
+    expect(kinds).toContain('round-complete');
+    // REQ-1: the aggregated parameters verify; REQ-2: every contributor has a receipt.
+    const transcript = parseBatchTranscript(await new RoundsClient(stack.url).object(round1?.aggregatedKey ?? ''));
+    await verifyTranscript(engine, transcript);
+    expect(round1?.receipts.map((r) => r.identity).sort()).toEqual(['dev|ann', 'dev|cat']);
+    for (const r of round1?.receipts ?? []) expect(await stack.store.head(`receipts/${r.receiptId}`)).not.toBeNull();
+  });
+
+  it('REQ-38 an admin restart resets the round and every contributor carries over', async () => {
+    const token = await adminToken(stack.url);
+    const runs = ['dan', 'eve', 'fay'].map((name) => runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 500 }));
+    await waitFor('round 2 to run', async () => {
+      const s = await statusOf(stack);
+      if (s.current?.round !== 2 || (s.round?.progress.verifiedContributions ?? 0) < 1) throw new Error('not yet');
+    }, 60_000, 100);
+    await requestJson(stack.url, '/admin/rounds/restart', { token, json: { reason: 'operator test' } });
+    const results = await Promise.all(runs);
+    expect(results.map((r) => r.outcome)).toEqual(['done', 'done', 'done']);
+    await waitFor('round 2', async () => {
+      if ((await statusOf(stack)).completedRounds < 2) throw new Error('not yet');
+    }, 60_000, 200);
+    const s = await statusOf(stack);
+    expect(s.restarts.map((r) => r.reason)).toContain('admin: operator test');
+    expect(s.history[1]?.contributors.map((m) => m.identity).sort()).toEqual(['dev|dan', 'dev|eve', 'dev|fay']);
+  });
+
+  it('REQ-26 a banned participant leaves the round queue and cannot rejoin until unbanned', async () => {
+    const token = await adminToken(stack.url);
+    const gus = new RoundsClient(stack.url);
+    await gus.loginDev('gus');
+    await gus.join();
+    expect((await statusOf(stack)).queue.map((m) => m.identity)).toContain('dev|gus');
+    await requestJson(stack.url, '/admin/rounds/ban', { token, json: { identity: 'dev|gus', reason: 'sybil' } });
+    await waitFor('gus to leave the queue', async () => {
+      if ((await statusOf(stack)).queue.some((m) => m.identity === 'dev|gus')) throw new Error('still queued');
+    }, 10_000, 100);
+    await expect(gus.join()).rejects.toMatchObject({ status: 403, code: 'BANNED' });
+    const outsider = new RoundsClient(stack.url);
+    await outsider.loginDev('outsider');
+    await expect(requestJson(stack.url, '/admin/rounds/ban', { token: outsider.token, json: { identity: 'dev|gus', reason: 'x' } })).rejects.toBeInstanceOf(ApiError);
+    await requestJson(stack.url, '/admin/rounds/unban', { token, json: { identity: 'dev|gus', reason: 'appeal' } });
+    await waitFor('gus to be unbanned', async () => {
+      await gus.join();
+    }, 10_000, 100);
+    await gus.token && requestJson(stack.url, '/rounds/leave', { method: 'POST', token: gus.token });
+  });
+
+  it('REQ-36 status names the queue, the round, the chunk states, drops and progress; REQ-29 finished contributors are told the round is complete', async () => {
+    const s = await statusOf(stack);
+    expect(s).toMatchObject({ ceremonyId: 'main', completedRounds: 2 });
+    expect(s.history[0]?.drops.some((d) => d.identity === 'dev|ben' && d.reason === 'unresponsive')).toBe(true);
+    const ann = new RoundsClient(stack.url);
+    await ann.loginDev('ann');
+    expect(await ann.nextTask()).toEqual({ action: 'done', round: 1 });
+    await expect(ann.join()).rejects.toMatchObject({ code: 'ALREADY_CONTRIBUTED' });
+  });
+});
+
+describe('backups', () => {
+  it('REQ-17 REQ-15 REQ-16 the ceremony is backed up every round and a new coordinator resumes from the backup', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'rounds-backup-'));
+    try {
+      const first = await startTestStack(common, { dataDir: dir });
+      let backupKey = '';
+      let baseKeys: string[] = [];
+      try {
+        const runs = ['hal', 'ivy', 'joe'].map((name) => runRoundsContributor({ url: first.url, engine, name, heartbeatMs: 500 }));
+        await Promise.all(runs);
+        await waitFor('round 1', async () => {
+          const s = await statusOf(first);
+          if (s.completedRounds < 1 || s.lastBackupKey === undefined) throw new Error('not yet');
+          backupKey = s.lastBackupKey;
+          baseKeys = s.baseStateKeys;
+        }, 60_000, 200);
+      } finally {
+        await first.stop();
+      }
+      // A new Temporal server (the old one and its history are gone) on the same store.
+      const second = await startTestStack(common, { dataDir: dir });
+      try {
+        expect((await statusOf(second)).completedRounds).toBe(0);
+        const token = await adminToken(second.url);
+        await requestJson(second.url, '/admin/rounds/restore', { token, json: { backupKey } });
+        await waitFor('the restored ceremony', async () => {
+          const s = await statusOf(second);
+          if (s.completedRounds !== 1) throw new Error(`completed ${s.completedRounds}`);
+        }, 20_000, 200);
+        expect((await statusOf(second)).baseStateKeys).toEqual(baseKeys);
+        const runs = ['kim', 'lou', 'max'].map((name) => runRoundsContributor({ url: second.url, engine, name, heartbeatMs: 500 }));
+        expect((await Promise.all(runs)).map((r) => r.outcome)).toEqual(['done', 'done', 'done']);
+        await waitFor('round 2 after the restore', async () => {
+          if ((await statusOf(second)).completedRounds < 2) throw new Error('not yet');
+        }, 60_000, 200);
+        const s = await statusOf(second);
+        const transcript = parseBatchTranscript(await new RoundsClient(second.url).object(s.history[s.history.length - 1]?.aggregatedKey ?? ''));
+        await verifyTranscript(engine, transcript);
+        expect(transcript.transcripts[0]?.witness.potPubkeys.length).toBe(1 + 6);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
