@@ -11,8 +11,9 @@
 //   consecutive     e(sum r_i P_{i+1}, g2) = e(sum r_i P_i, T2')
 //   chunk 0 G2      Q_0 = g2, e(T1', sum s_j Q_j) = e(g1, sum s_j Q_{j+1})
 // All pairing equations are batched by one random linear combination (fresh
-// 64-bit weights); when the batch fails, the checks are replayed in the order
-// above to name the first failing one, and bulk checks bisect to the point.
+// 64-bit weights, pairs grouped by G2 point: see pairing.ts); when the batch
+// fails, the checks are replayed in the order above to name the first failing
+// one, and the bulk checks bisect to the first bad point.
 import type { CurveBackend, GroupBackend } from '../curve/backend.js';
 import { G1_GENERATOR_HEX, G2_GENERATOR_HEX } from '../curve/constants.js';
 import { zeroScalars } from '../curve/scalars.js';
@@ -22,12 +23,13 @@ import { assertHex, hexToBytes, packHexPoints, G1_BYTES, G2_BYTES } from '../for
 import { firstBadPosition } from '../ops/bisect.js';
 import { decodeAndCombine, decodeOne } from '../ops/bulk-points.js';
 import { consecutivePairs, consecutiveScalars, locateConsecutiveBreak } from '../ops/consecutive-powers.js';
-import { allEquationsHold, equationHolds, type PairingEquation } from '../ops/pairing-batch.js';
+import { equationHolds, type PairingEquation } from '../ops/pairing-batch.js';
 import { ProgressCounter } from '../ops/progress-counter.js';
 import { sameTauPairs } from '../ops/same-tau.js';
 import { ChunkError, chunkPointError, toChunkError } from './errors.js';
 import { checkChunkShape, stateOf } from './format.js';
 import { resolveChunkedLimits, setBits, type ChunkedLimits } from './layout.js';
+import { groupedEquationsHold } from './pairing.js';
 import type { ChunkContribution, ChunkState } from './types.js';
 
 export interface VerifyChunkOptions {
@@ -136,7 +138,7 @@ async function verifyWith<P1, P2>(
   const pubkey = decode(g2, contribution.potPubkey, 'potPubkey', '$.potPubkey');
   const ladder = contribution.ladder.map((rung, k) => ({
     g1: decode(g1, rung.g1, 'ladder rung (g1)', `$.ladder[${k}].g1`),
-    g2: decode(g2, rung.g2, 'ladder rung (g2)', `$.ladder[${k}].g2`),
+    g2: k === 0 && rung.g2 === contribution.potPubkey ? pubkey : decode(g2, rung.g2, 'ladder rung (g2)', `$.ladder[${k}].g2`),
   }));
   const chain = contribution.startChain.map((hex, j) => decode(g1, hex, 'start chain point', '$.startChain', j));
 
@@ -209,7 +211,7 @@ async function verifyWith<P1, P2>(
           'START_CHAIN_MISMATCH',
           c,
           `start chain point ${j} is not ${j === 0 ? "the previous state's first G1 power" : `point ${j - 1}`} times x^(2^${bit})`,
-          '$.startChain',
+          `$.startChain[${j}]`,
           j,
         ),
     });
@@ -261,7 +263,7 @@ async function verifyWith<P1, P2>(
     if (check.kind === 'pairing') equations.push({ label: i, pairs: check.pairs });
   });
   const hexOk = checks.every((check) => check.kind === 'pairing' || check.ok);
-  if (hexOk && allEquationsHold(backend, equations)) return stateOf(contribution);
+  if (hexOk && groupedEquationsHold(backend, equations)) return stateOf(contribution);
   for (const check of checks) {
     if (check.kind === 'hex') {
       if (!check.ok) throw check.error();

@@ -135,12 +135,12 @@ function g2Compressed(c0: bigint): string {
 
 /** A compressed G1 encoding whose x has no point on the curve. */
 export function g1OffCurve(): string {
-  for (let x = 1n; ; x++) if (!isSquare(Fp.sqrt, Fp.add(Fp.pow(x, 3n), 4n))) return g1Compressed(x);
+  for (let x = 1n; ; x++) if (!isSquare((v: bigint) => Fp.sqrt(v), Fp.add(Fp.pow(x, 3n), 4n))) return g1Compressed(x);
 }
 
 /** A compressed G1 point on the curve but outside the prime-order subgroup. */
 export function g1OutsideSubgroup(): string {
-  for (let x = 1n; ; x++) if (isSquare(Fp.sqrt, Fp.add(Fp.pow(x, 3n), 4n))) return g1Compressed(x);
+  for (let x = 1n; ; x++) if (isSquare((v: bigint) => Fp.sqrt(v), Fp.add(Fp.pow(x, 3n), 4n))) return g1Compressed(x);
 }
 
 const B2 = Fp2.create({ c0: 4n, c1: 4n });
@@ -149,7 +149,7 @@ const B2 = Fp2.create({ c0: 4n, c1: 4n });
 export function g2OutsideSubgroup(): string {
   for (let k = 1n; ; k++) {
     const x = Fp2.create({ c0: k, c1: 0n });
-    if (isSquare(Fp2.sqrt, Fp2.add(Fp2.mul(Fp2.sqr(x), x), B2))) return g2Compressed(k);
+    if (isSquare((v: ReturnType<typeof Fp2.create>) => Fp2.sqrt(v), Fp2.add(Fp2.mul(Fp2.sqr(x), x), B2))) return g2Compressed(k);
   }
 }
 
