@@ -4,6 +4,8 @@
 // shared point (SEAM_MISMATCH) and that every chunk reached the same tau
 // (CHUNK_TAU_MISMATCH), then runs the engine's full powers verification on the
 // joined vector (points, generators, consecutive G1 powers, same tau in G2).
+// The tau check runs before the seam check: chunks that missed a contribution
+// differ at their seams too, and CHUNK_TAU_MISMATCH names the cause.
 import type { CurveBackend } from '../curve/backend.js';
 import { G1_GENERATOR_HEX, G2_GENERATOR_HEX } from '../curve/constants.js';
 import type { Engine } from '../context.js';
@@ -58,6 +60,15 @@ export async function aggregateChunks(engine: Engine, states: readonly ChunkStat
   if (missing >= 0) throw aggregationError('CHUNK_MISSING', missing, `the chunk is missing (${states.length} of ${chunkCount} given)`);
   const ordered = byIndex as ChunkState[];
 
+  // Same tau everywhere.
+  const reference = ordered[0] as ChunkState;
+  for (const state of ordered) {
+    if (state.runningProduct !== reference.runningProduct || state.tauG2 !== reference.tauG2) {
+      const what = state.runningProduct !== reference.runningProduct ? 'runningProduct' : 'tauG2';
+      throw aggregationError('CHUNK_TAU_MISMATCH', state.chunkIndex, `${what} differs from chunk 0's: the chunks did not receive the same contributions`, undefined, `$.${what}`);
+    }
+  }
+
   // Seams: the last point of chunk c is the first point of chunk c + 1.
   for (let c = 0; c + 1 < chunkCount; c++) {
     const left = ordered[c] as ChunkState;
@@ -66,22 +77,14 @@ export async function aggregateChunks(engine: Engine, states: readonly ChunkStat
       throw aggregationError('SEAM_MISMATCH', c + 1, `G1 power ${right.start} differs between chunk ${c} (its last point) and chunk ${c + 1} (its first point)`, 0, '$.g1Powers[0]');
     }
   }
-  // Same tau everywhere.
-  for (const state of ordered) {
-    if (state.runningProduct !== first.runningProduct || state.tauG2 !== first.tauG2) {
-      const what = state.runningProduct !== first.runningProduct ? 'runningProduct' : 'tauG2';
-      throw aggregationError('CHUNK_TAU_MISMATCH', state.chunkIndex, `${what} differs from chunk ${first.chunkIndex}'s: the chunks did not receive the same contributions`, undefined, `$.${what}`);
-    }
-  }
-
-  const g1Powers = (ordered[0] as ChunkState).g1Powers.slice();
-  for (const state of ordered.slice(1)) g1Powers.push(...state.g1Powers.slice(1));
+  const g1Powers = reference.g1Powers.slice();
+  for (const state of ordered.slice(1)) for (let i = 1; i < state.g1Powers.length; i++) g1Powers.push(state.g1Powers[i] as string);
   const aggregated: AggregatedChunks = {
     numG1Powers,
     numG2Powers,
-    powers: { g1Powers, g2Powers: (ordered[0] as ChunkState).g2Powers.slice() },
-    runningProduct: first.runningProduct,
-    tauG2: first.tauG2,
+    powers: { g1Powers, g2Powers: reference.g2Powers.slice() },
+    runningProduct: reference.runningProduct,
+    tauG2: reference.tauG2,
   };
   await verifyJoined(engine, engine.backend, aggregated, ordered);
   return aggregated;

@@ -25,7 +25,6 @@ import {
   g1OffCurve,
   g1OutsideSubgroup,
   g1Times,
-  g2Bump,
   g2Hex,
   g2OutsideSubgroup,
   g2Times,
