@@ -32,7 +32,7 @@ const FOUR_SIZES: SubCeremonySize[] = [
 const TWO_SIZES: SubCeremonySize[] = FOUR_SIZES.slice(0, 2);
 const VECTORS = new URL('./vectors/', import.meta.url);
 /** SHA-256 of the canonical BatchContribution of vector (a) at the spec sizes. */
-const SPEC_CONTRIBUTION_SHA256 = 'PINNED_BELOW';
+const SPEC_CONTRIBUTION_SHA256 = '761d18adc1c7ed4dd893beb9fedf0be885516d12e25d7d4291271002f0f0b2c1';
 
 function pinned(name: string, actual: string): string {
   const url = new URL(name, VECTORS);
