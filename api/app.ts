@@ -17,6 +17,7 @@ import { SequentialGateway } from './sequential/gateway.js';
 import { sequentialRoutes } from './sequential/routes.js';
 import { RoundsGateway } from './rounds/gateway.js';
 import { roundsRoutes } from './rounds/routes.js';
+import { openApiRoutes } from './openapi.js';
 
 export interface ApiDeps {
   cfg: Config;
@@ -39,6 +40,8 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(auth.routes()).use(auth.allowedMethods());
   const health = healthRoutes(deps);
   app.use(health.routes()).use(health.allowedMethods());
+  const openapi = openApiRoutes();
+  app.use(openapi.routes()).use(openapi.allowedMethods());
   if (deps.cfg.ceremony.mode === 'sequential') {
     const gateway = new SequentialGateway(deps.temporal, deps.cfg);
     const sequential = sequentialRoutes({ ...deps, gateway });

@@ -5,6 +5,18 @@ import { parseArgs } from 'node:util';
 import { createEngine } from '../../engine/context.js';
 import { ApiError } from '../../client/http.js';
 import { runContributor, type ContributorEvent } from '../../client/contributor.js';
+import { runRoundsContributor } from '../../client/rounds-contributor.js';
+import { untilSignal } from '../service-flags.js';
+
+/** A rounds ceremony answers /rounds/status; a sequential one does not. */
+async function isRoundsCeremony(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(new URL('/rounds/status', url), { signal: AbortSignal.timeout(10_000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
 
 function describe(event: ContributorEvent): string {
   switch (event.kind) {
@@ -64,6 +76,30 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   const engine = await createEngine();
+  if (await isRoundsCeremony(values.url)) {
+    try {
+      if (values.name === undefined) {
+        process.stderr.write('ceremony contributor: a rounds ceremony needs --name (dev login)\n');
+        return 2;
+      }
+      const result = await runRoundsContributor({
+        url: values.url,
+        engine,
+        name: values.name,
+        replacement: values.replacement === true,
+        entropy: values.entropy,
+        stop: values.replacement === true ? untilSignal().then(() => undefined) : undefined,
+        onEvent: (e) => process.stderr.write(`[contributor] ${JSON.stringify(e)}\n`),
+      });
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return result.outcome === 'dropped' ? 1 : 0;
+    } catch (err) {
+      process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
+      return 2;
+    } finally {
+      await engine.close();
+    }
+  }
   try {
     const result = await runContributor({
       url: values.url,
