@@ -3,7 +3,25 @@ import type { RoundsCeremonyStatus } from '../workflows/rounds/ceremony-types.js
 import type { RoundStatus, TaskAnswer, VerificationTask } from '../workflows/rounds/types.js';
 
 export type RoundsStatusAnswer = RoundsCeremonyStatus & { round: RoundStatus | null };
-import { request, requestJson } from './http.js';
+import { ApiError, request, requestJson, type RequestOptions } from './http.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Retries a call the coordinator rate-limited, after the Retry-After it gave (bounded). */
+async function politely<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof ApiError) || err.status !== 429 || attempt >= 30) throw err;
+      await sleep(Math.min(60, err.retryAfterSeconds ?? 1) * 1000);
+    }
+  }
+}
+
+function json<T>(baseUrl: string, path: string, options: RequestOptions = {}): Promise<T> {
+  return politely(() => requestJson<T>(baseUrl, path, options));
+}
 
 export class RoundsClient {
   token: string | undefined;
@@ -16,44 +34,44 @@ export class RoundsClient {
   }
 
   async loginDev(name: string): Promise<string> {
-    const r = await requestJson<{ token: string; participantId: string }>(this.baseUrl, '/login', { json: { provider: 'dev', name } });
+    const r = await json<{ token: string; participantId: string }>(this.baseUrl, '/login', { json: { provider: 'dev', name } });
     this.token = r.token;
     return r.participantId;
   }
 
   join(): Promise<{ position: number; round: number }> {
-    return requestJson(this.baseUrl, '/rounds/join', { method: 'POST', token: this.auth() });
+    return json(this.baseUrl, '/rounds/join', { method: 'POST', token: this.auth() });
   }
 
   nextTask(): Promise<TaskAnswer> {
-    return requestJson(this.baseUrl, '/rounds/tasks/next', { method: 'POST', token: this.auth() });
+    return json(this.baseUrl, '/rounds/tasks/next', { method: 'POST', token: this.auth() });
   }
 
   heartbeat(): Promise<{ ok: boolean }> {
-    return requestJson(this.baseUrl, '/rounds/heartbeat', { method: 'POST', token: this.auth() });
+    return json(this.baseUrl, '/rounds/heartbeat', { method: 'POST', token: this.auth() });
   }
 
   instructions(): Promise<Record<string, unknown>> {
-    return requestJson(this.baseUrl, '/rounds/instructions', { token: this.auth() });
+    return json(this.baseUrl, '/rounds/instructions', { token: this.auth() });
   }
 
   async object(key: string): Promise<string> {
-    return (await request(this.baseUrl, `/rounds/objects/${key}`)).text();
+    return politely(async () => (await request(this.baseUrl, `/rounds/objects/${key}`)).text());
   }
 
   submitChunk(chunk: number, baseStateKey: string, contributionJson: string): Promise<{ contributionId: string; status: string }> {
-    return requestJson(this.baseUrl, `/rounds/contribution/${chunk}?base=${encodeURIComponent(baseStateKey)}`, { method: 'POST', token: this.auth(), body: contributionJson, timeoutMs: 300_000 });
+    return json(this.baseUrl, `/rounds/contribution/${chunk}?base=${encodeURIComponent(baseStateKey)}`, { method: 'POST', token: this.auth(), body: contributionJson, timeoutMs: 300_000 });
   }
 
   nextVerification(): Promise<VerificationTask> {
-    return requestJson(this.baseUrl, '/rounds/verifications/next', { method: 'POST', token: this.auth() });
+    return json(this.baseUrl, '/rounds/verifications/next', { method: 'POST', token: this.auth() });
   }
 
   submitVerification(contributionId: string, signature: string): Promise<{ accepted: boolean }> {
-    return requestJson(this.baseUrl, `/rounds/verifications/${encodeURIComponent(contributionId)}`, { method: 'POST', token: this.auth(), json: { signature } });
+    return json(this.baseUrl, `/rounds/verifications/${encodeURIComponent(contributionId)}`, { method: 'POST', token: this.auth(), json: { signature } });
   }
 
   status(): Promise<RoundsStatusAnswer> {
-    return requestJson(this.baseUrl, '/rounds/status');
+    return json(this.baseUrl, '/rounds/status');
   }
 }

@@ -21,7 +21,7 @@ const rounds = {
     contributorsPerRound: 3,
     roundFillWaitMs: 1_500,
     verification: 'coordinator',
-    heartbeatTimeoutMs: 3_000,
+    heartbeatTimeoutMs: 6_000,
     sweepIntervalMs: 300,
   },
 };
