@@ -28,6 +28,8 @@ export interface RoundsContributorOptions {
   stop?: Promise<void>;
   /** Abort work: for tests that kill a contributor mid-round. */
   signal?: AbortSignal;
+  /** Benchmarks: sleep this long per chunk after the real contribution, to simulate a larger one. */
+  simulatedComputeMs?: number;
 }
 
 export interface RoundsContributorResult {
@@ -64,6 +66,7 @@ export async function runRoundsContributor(options: RoundsContributorOptions): P
         const began = Date.now();
         const state = chunkStateFromText(await client.object(task.baseStateKey));
         const contribution = await contributeChunk(options.engine, state, secret.value);
+        if (options.simulatedComputeMs !== undefined && options.simulatedComputeMs > 0) await sleep(options.simulatedComputeMs);
         if (aborted()) break;
         try {
           await client.submitChunk(task.chunk, task.baseStateKey, serializeChunkContribution(contribution));
