@@ -19,7 +19,13 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$lock_hash" ]]; then
   log "npm packages up to date"
 else
   log "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
+  if ! npm ci --no-audit --no-fund --loglevel=error; then
+    # npm 11 refuses some lock files whose optional platform packages (e.g. @swc/core-darwin-*) the
+    # registry lists without entries; `npm install` installs the same pinned tree from the lock.
+    log "npm ci refused the lock file; installing with npm install from the same lock"
+    npm install --no-audit --no-fund --loglevel=error
+  fi
+  lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
   printf '%s' "$lock_hash" >"$stamp"
 fi
 

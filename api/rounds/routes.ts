@@ -21,6 +21,8 @@ export interface RoundsRouteDeps {
   log: Logger;
   store: ObjectStore;
   gateway: RoundsGateway;
+  /** Public keys that sign receipts and verdicts (published at /ceremony/info). */
+  receiptKeys: JWK[];
 }
 
 const PUBLIC_PREFIXES = new Set(['chunks', 'chunk-uploads', 'verifications', 'receipts', 'records', 'aggregates']);
@@ -52,6 +54,21 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     if (!list.includes(identity)) throw new CeremonyError('FORBIDDEN', `${identity} is not a configured ${role}`);
     return identity;
   };
+
+  router.get('/ceremony/info', (ctx) => {
+    const { settings } = gateway;
+    ctx.body = {
+      ceremonyId: settings.ceremonyId,
+      mode: 'rounds',
+      numG1Powers: settings.numG1Powers,
+      numG2Powers: settings.numG2Powers,
+      chunkCount: settings.chunkCount,
+      contributorsPerRound: settings.contributorsPerRound,
+      verification: settings.verification,
+      receiptKeys: { keys: deps.receiptKeys },
+      sessionKeysUrl: '/.well-known/jwks.json',
+    };
+  });
 
   router.get('/rounds/status', async (ctx) => {
     const status = await gateway.status();
