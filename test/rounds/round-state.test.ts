@@ -393,6 +393,11 @@ describe('REQ-31 verification API: leases', () => {
     contribute(state, idOf(state, 0));
     expect(takeVerification(state, member('v1'), T0)).toMatchObject({ action: 'verify', expectedPubkey: 'pk-first' });
   });
+
+  // Known gap (reported, not fixed here: the fix needs round.ts): a slot's second contribution can be
+  // verified before its first, so both go out with expectedPubkey undefined, and markVerified then
+  // accepts a pubkey that differs from the one the slot's first verified contribution fixed.
+  it.todo("REQ-31 a verdict naming another pubkey than the slot's fixed one is not accepted as verified");
 });
 
 describe('REQ-32 REQ-33 verification failure', () => {
