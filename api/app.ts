@@ -18,6 +18,7 @@ import { sequentialRoutes } from './sequential/routes.js';
 import { RoundsGateway } from './rounds/gateway.js';
 import { roundsRoutes } from './rounds/routes.js';
 import { openApiRoutes } from './openapi.js';
+import { metricsMiddleware, metricsRoutes } from './metrics.js';
 
 export interface ApiDeps {
   cfg: Config;
@@ -33,6 +34,7 @@ export function createApp(deps: ApiDeps): Koa {
   const app = new Koa({ proxy: deps.cfg.api.trustProxy });
   app.silent = true;
   app.use(requestContext(deps.log));
+  app.use(metricsMiddleware());
   app.use(errorMiddleware(deps.log));
   app.use(authenticate(deps.tokens));
   app.use(rateLimits(deps.cfg.auth.rateLimits));
@@ -40,6 +42,8 @@ export function createApp(deps: ApiDeps): Koa {
   app.use(auth.routes()).use(auth.allowedMethods());
   const health = healthRoutes(deps);
   app.use(health.routes()).use(health.allowedMethods());
+  const metrics = metricsRoutes();
+  app.use(metrics.routes()).use(metrics.allowedMethods());
   const openapi = openApiRoutes();
   app.use(openapi.routes()).use(openapi.allowedMethods());
   if (deps.cfg.ceremony.mode === 'sequential') {

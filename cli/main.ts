@@ -17,6 +17,7 @@ const commands: Record<string, CommandEntry> = {
   'verify-contribution': { summary: 'verify a contribution against a transcript', load: () => import('./commands/verify-contribution.js') },
   apply: { summary: 'append a verified contribution to a transcript', load: () => import('./commands/apply.js') },
   contributor: { summary: 'the reference contributor: log in, queue, contribute, verify the receipt', load: () => import('./commands/contributor.js') },
+  beacon: { summary: 'finalise with a public random beacon (iterated SHA-256)', load: () => import('./commands/beacon.js') },
   verifier: { summary: 'an external verifier of a rounds ceremony', load: () => import('./commands/verifier.js') },
   'verify-receipt': { summary: 'verify a receipt offline against the published key', load: () => import('./commands/verify-receipt.js') },
   admin: { summary: 'status, ban, unban, drop (admin API)', load: () => import('./commands/admin.js') },

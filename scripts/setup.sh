@@ -29,5 +29,5 @@ else
   printf '%s' "$lock_hash" >"$stamp"
 fi
 
-bash scripts/install-tools.sh ${CEREMONY_TOOLS:-temporal minio}
+bash scripts/install-tools.sh ${CEREMONY_TOOLS:-temporal minio helm}
 log "ready"
