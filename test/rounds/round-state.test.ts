@@ -138,7 +138,7 @@ describe('REQ-3 contributors per round', () => {
 });
 
 describe('isComplete', () => {
-  it('is false at the start, while a last contribution is verifying, and true once it is verified', () => {
+  it('REQ-3 isComplete is false at the start, while a last contribution is verifying, and true once it is verified', () => {
     const state = fresh(2, 2);
     expect(isComplete(state)).toBe(false);
     const a0 = contribute(state, idOf(state, 0));
@@ -153,7 +153,7 @@ describe('isComplete', () => {
     expect(isComplete(state)).toBe(true);
   });
 
-  it('is false while a slot is dropped and not replaced, even when its remaining work is done', () => {
+  it('REQ-3 REQ-39 isComplete is false while a slot is dropped and not replaced, even when its remaining work is done', () => {
     const state = fresh(2, 1);
     const a = contribute(state, idOf(state, 0));
     verify(state, a);
