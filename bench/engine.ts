@@ -2,7 +2,7 @@
 // 65 G2 powers): contribute, verify-contribution, verify-transcript per
 // contribution, peak RSS. Prints figures; not a test.
 //   npx tsx bench/engine.ts [--backend fast|noble] [--threads N] [--chain N]
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   applyVerifiedContribution,
@@ -37,11 +37,15 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(2) + ' s';
 }
 
+/** Wall time, and CPU time of the whole process (all threads, workers included). */
 async function timed<T>(label: string, run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const cpuStart = process.cpuUsage();
   const start = performance.now();
   const value = await run();
   const ms = performance.now() - start;
-  console.log(`${label.padEnd(44)} ${seconds(ms)}`);
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
+  console.log(`${label.padEnd(44)} ${seconds(ms).padStart(9)}  (cpu ${seconds(cpuMs)})`);
   return { value, ms };
 }
 
@@ -66,6 +70,7 @@ function syntheticWitnesses(engine: Engine, count: number): Witness[] {
 
 const engine = await createEngine({ backend, threads });
 console.log(`engine bench: backend=${backend} threads=${threads} cpu="${cpus()[0]?.model ?? '?'}" x${cpus().length} node=${process.version}`);
+console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 console.log(`sizes: ${SPEC_SIZES.map((s) => `${s.numG1Powers}:${s.numG2Powers}`).join(',')}`);
 try {
   const initial = newTranscript(SPEC_SIZES);
@@ -87,5 +92,6 @@ try {
 } finally {
   await engine.close();
 }
+console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
 const maxRss = process.resourceUsage().maxRSS * 1024;
 console.log(`${'peak RSS (process incl. workers)'.padEnd(44)} ${(maxRss / 1024 / 1024).toFixed(0)} MiB`);
