@@ -162,6 +162,17 @@ export function expectedPubkey(state: RoundState, slot: number): string | undefi
   return state.slots[slot]?.pubkey;
 }
 
+/**
+ * True when a valid verdict names another pubkey than the one the contribution's slot already fixed:
+ * every chunk of one contributor must carry the same secret, so such a verdict counts as a failure.
+ */
+export function pubkeyConflicts(state: RoundState, contributionId: string, pubkey: string): boolean {
+  const found = findContribution(state, contributionId);
+  if (found === undefined) return false;
+  const fixed = state.slots[found.entry.slot]?.pubkey;
+  return fixed !== undefined && fixed !== pubkey;
+}
+
 export function markVerified(state: RoundState, contributionId: string, verifierId: string, verificationKey: string, pubkey: string): boolean {
   const found = findContribution(state, contributionId);
   if (found === undefined || found.entry.status !== 'verifying') return false;

@@ -28,6 +28,7 @@ import {
   markFailed,
   markVerified,
   noteReplacement,
+  pubkeyConflicts,
   RoundRuleError,
   slotOfMember,
   submitContribution,
@@ -100,9 +101,20 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     changes += 1;
   };
 
-  const applyVerdict = (contributionId: string, verifierId: string, result: VerifyChunkResult): boolean => {
+  const applyVerdict = (contributionId: string, verifierId: string, verdict: VerifyChunkResult): boolean => {
+    let result = verdict;
     const found = findContribution(state, contributionId);
     if (found === undefined) return false;
+    if (result.valid && pubkeyConflicts(state, contributionId, result.pubkey)) {
+      // Verified before the slot's first chunk fixed its key (or by a verifier told no key): every
+      // chunk of one contributor must carry the same secret, so this one fails like any invalid one.
+      result = {
+        valid: false,
+        code: 'PUBKEY_MISMATCH',
+        message: `chunk ${found.chunk.index} was contributed with another secret than this contributor's other chunks`,
+        verificationKey: result.verificationKey,
+      };
+    }
     if (result.valid) {
       const ok = markVerified(state, contributionId, verifierId, result.verificationKey, result.pubkey);
       changes += 1;
