@@ -135,6 +135,10 @@ interface LoadResult {
   enterWallMs: number;
   checkinMs: number[];
   checkinErrors: Record<string, number>;
+  /** the first message seen per error code (login, enter, check-in) */
+  errorSamples: Record<string, string>;
+  /** check-ins before the window (while the lobby fills) */
+  checkinBeforeMs: number[];
   /** login and enter failures (each attempt), by code */
   enterErrors: Record<string, number>;
   entered: number;
@@ -172,6 +176,7 @@ function nextMessage(kind: MainMessage['kind']): Promise<MainMessage> {
 }
 
 const errorCode = (err: unknown): string => (err instanceof ApiError ? err.code : err instanceof Error ? err.name : String(err));
+const errorSamples: Record<string, string> = {};
 
 /** Retries what a real client would retry (429, 5xx, timeouts), counting every failure by code. */
 async function withRetry<T>(call: () => Promise<T>, errors: Record<string, number>, attempts = 5): Promise<T | undefined> {
@@ -181,6 +186,7 @@ async function withRetry<T>(call: () => Promise<T>, errors: Record<string, numbe
     } catch (err) {
       const code = errorCode(err);
       errors[code] = (errors[code] ?? 0) + 1;
+      errorSamples[code] ??= err instanceof Error ? err.message : String(err);
       const retriable = !(err instanceof ApiError) || err.status === 429 || err.status >= 500;
       if (!retriable || attempt >= attempts) return undefined;
       await sleep(1_000 * attempt);
@@ -280,6 +286,7 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
     const enterMs: number[] = [];
     const checkinMs: number[] = [];
     const checkinErrors: Record<string, number> = {};
+    const checkinBeforeMs: number[] = [];
     let windowOpen = false;
     let windowStart = 0;
     let windowEnd = Number.POSITIVE_INFINITY;
@@ -296,9 +303,11 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
         try {
           await c.checkin();
           if (inWindow) checkinMs.push(performance.now() - sent);
+          else if (!windowOpen) checkinBeforeMs.push(performance.now() - sent);
         } catch (err) {
           const code = errorCode(err);
           if (inWindow) checkinErrors[code] = (checkinErrors[code] ?? 0) + 1;
+          errorSamples[code] ??= err instanceof Error ? err.message : String(err);
           if (code === 'DEADLINE_MISSED' || code === 'NOT_IN_QUEUE') {
             if (!inWindow) removedBeforeWindow += 1;
             return;
@@ -347,6 +356,8 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
       enterWallMs,
       checkinMs,
       checkinErrors,
+      errorSamples,
+      checkinBeforeMs,
       enterErrors,
       entered: clients.length,
       windowMs: opts.windowMs,
@@ -423,8 +434,14 @@ async function runProbes(
   client: Client,
   probeWorkflowId: string,
   child: ChildProcess,
-  isOpen: () => boolean,
+  window: () => 'before' | 'open' | 'closed',
 ): Promise<Probes> {
+  // The probe participant enters with the others and keeps its place with direct check-ins until the window.
+  const entered = await withRetry(() => probe.enter(), {});
+  while (window() === 'before') {
+    if (entered !== undefined) await probeUpdate(client, probeWorkflowId).catch(() => undefined);
+    await sleep(2_000);
+  }
   const tpid = await temporalPid();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -440,8 +457,7 @@ async function runProbes(
       out.failures += 1;
     }
   };
-  const entered = await withRetry(() => probe.enter(), {});
-  while (isOpen()) {
+  while (window() === 'open') {
     await timed(out.healthz, () => fetch(`${apiUrl}/healthz`).then((r) => r.arrayBuffer()));
     await timed(out.session, () => fetch(`${apiUrl}/auth/session`, { headers: { authorization: `Bearer ${probe.token ?? ''}` } }).then((r) => r.arrayBuffer()));
     await timed(out.snapshot, () => gateway.snapshot(0));
@@ -639,7 +655,7 @@ async function main(): Promise<void> {
     };
     let result: LoadResult | undefined;
     let probes: Promise<Probes> | undefined;
-    let windowOpen = false;
+    let window: 'before' | 'open' | 'closed' = 'before';
     let turnsReport: Promise<void> = Promise.resolve();
     const exited = new Promise<void>((resolve, reject) => {
       spawned.on('message', (raw) => {
@@ -651,10 +667,12 @@ async function main(): Promise<void> {
           turnsReport = handoffProfile(stack.client, gateway.ceremonyWorkflowId)
             .then((handoffs) => console.log(reportTurns(m, handoffs, os.loadavg()).join('\n')))
             .catch((err: unknown) => console.error(`bench: reading the workflow histories failed: ${String(err)}`))
-            .finally(() => tell({ kind: 'continue' }));
+            .finally(() => {
+              probes = runProbes(stack.apiUrl, probe, gateway, stack.client, probeWorkflowId, spawned, () => window);
+              tell({ kind: 'continue' });
+            });
         } else if (m.kind === 'window') {
-          windowOpen = m.open;
-          if (m.open) probes = runProbes(stack.apiUrl, probe, gateway, stack.client, probeWorkflowId, spawned, () => windowOpen);
+          window = m.open ? 'open' : 'closed';
         }
       });
       spawned.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load generator exited with ${String(code)}`))));
@@ -724,8 +742,10 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
   );
   const errors = Object.entries(r.checkinErrors);
   const count = r.checkinMs.length + errors.reduce((a, [, n]) => a + n, 0);
+  lines.push(row('lobby/checkin while the lobby fills', summarize(r.checkinBeforeMs)));
   lines.push(row(`lobby/checkin, every ${options.checkinMinMs}-${options.checkinMaxMs} ms, ${r.windowMs / 1000} s`, summarize(r.checkinMs)));
   lines.push(`  rate ${(count / (r.windowMs / 1000)).toFixed(1)} check-ins/s; errors: ${errors.length === 0 ? 'none' : errors.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  for (const [code, message] of Object.entries(r.errorSamples)) lines.push(`    e.g. ${code}: ${message.slice(0, 160)}`);
   if (p !== undefined) {
     lines.push('  where the time goes (probes from the API process during the window, one round every ~200 ms):');
     lines.push(row('  GET /healthz (HTTP + middleware, no Temporal)', summarize(p.healthz)));

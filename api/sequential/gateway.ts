@@ -26,6 +26,8 @@ import { viaTemporal } from '../temporal-errors.js';
 import { participantIdOf, participantWorkflowId, sequentialSettings } from './settings.js';
 
 const SNAPSHOT_MAX_AGE_MS = 250;
+/** A check-in may compute its position from a snapshot up to this old (see checkinSnapshot). */
+const SNAPSHOT_STALE_MAX_MS = 2_000;
 /** Most turn hints kept (see turnHints); the map is emptied when full. */
 const TURN_HINTS_MAX = 10_000;
 
@@ -35,7 +37,9 @@ export interface Caller {
 
 export class SequentialGateway {
   readonly settings: SequentialSettings;
-  private cached: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
+  private cached: { at: number; snapshot: Promise<QueueSnapshot>; settled: boolean } | undefined;
+  /** The newest snapshot that arrived and was not invalidated since, with the time its query was sent. */
+  private lastGood: { at: number; snapshot: QueueSnapshot } | undefined;
   /**
    * participantId → the turn workflow that this replica's last `ready` answer named, so that
    * contribution/start can skip the participant query (one Temporal round trip) on the hand-off
@@ -80,14 +84,44 @@ export class SequentialGateway {
     );
   }
 
+  /** After a call that changes the queue or ends a turn: the next check-in waits for a fresh snapshot. */
+  private invalidate(): void {
+    this.cached = undefined;
+    this.lastGood = undefined;
+  }
+
+  /**
+   * The snapshot a check-in computes its position and expected wait from (estimates: whether it is the
+   * caller's turn comes from the participant's workflow, never from here). While a newer snapshot is on
+   * its way, or when the query fails, the last one serves for up to SNAPSHOT_STALE_MAX_MS, so a slow or
+   * failing query on the busy ceremony workflow no longer holds up or fails every check-in. At most one
+   * background query is in flight.
+   */
+  private async checkinSnapshot(): Promise<QueueSnapshot> {
+    const good = this.lastGood;
+    const age = good === undefined ? Number.POSITIVE_INFINITY : Date.now() - good.at;
+    if (good === undefined || age > SNAPSHOT_STALE_MAX_MS) return this.snapshot();
+    if (age > SNAPSHOT_MAX_AGE_MS && (this.cached === undefined || this.cached.settled)) this.snapshot().catch(() => undefined);
+    return good.snapshot;
+  }
+
   async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<QueueSnapshot> {
     const now = Date.now();
     if (this.cached !== undefined && now - this.cached.at <= maxAgeMs) return this.cached.snapshot;
     const snapshot = viaTemporal(() => this.ceremony().query(snapshotQuery), this.noCeremony);
-    this.cached = { at: now, snapshot };
-    snapshot.catch(() => {
-      if (this.cached?.snapshot === snapshot) this.cached = undefined;
-    });
+    const entry = { at: now, snapshot, settled: false };
+    this.cached = entry;
+    snapshot.then(
+      (value) => {
+        entry.settled = true;
+        // Not when invalidated (or superseded) while the query was on its way.
+        if (this.cached === entry) this.lastGood = { at: now, snapshot: value };
+      },
+      () => {
+        entry.settled = true;
+        if (this.cached === entry) this.cached = undefined;
+      },
+    );
     return snapshot;
   }
 
@@ -110,6 +144,7 @@ export class SequentialGateway {
       () => this.ceremony().executeUpdate(joinUpdate, { args: [{ participantId, participantWorkflowId: workflowId, identity: caller.identity }] }),
       this.noCeremony,
     );
+    // A join appends to the queue: nobody else's position changes, so the last snapshot stays usable.
     this.cached = undefined;
     const response = await viaTemporal(
       () =>
@@ -130,12 +165,11 @@ export class SequentialGateway {
 
   async checkin(caller: Caller): Promise<CheckinResponse> {
     const { participantId, workflowId } = this.participantHandle(caller.identity);
-    let snapshot = await this.snapshot();
-    let index = snapshot.queue.indexOf(participantId);
-    if (index < 0 && snapshot.current?.participantId !== participantId) {
-      snapshot = await this.snapshot(0);
-      index = snapshot.queue.indexOf(participantId);
-    }
+    const snapshot = await this.checkinSnapshot();
+    // Not in it: joined after the snapshot was taken (so at the end of the queue), or no longer waiting
+    // (the update refuses that). No extra query: in a rush of joins that would put one query per
+    // newcomer on the busy ceremony workflow.
+    const index = snapshot.queue.indexOf(participantId);
     const position = index < 0 ? snapshot.queue.length + 1 : index + 1;
     const waitersAhead = (index < 0 ? snapshot.queue.length : index) + (snapshot.current === null ? 0 : 1);
     const response = await viaTemporal(
@@ -152,7 +186,7 @@ export class SequentialGateway {
   async leave(caller: Caller): Promise<ParticipantView> {
     const { workflowId } = this.participantHandle(caller.identity);
     const view = await viaTemporal(() => this.client.workflow.getHandle(workflowId).executeUpdate(leaveUpdate), this.notInQueue);
-    this.cached = undefined;
+    this.invalidate();
     return view;
   }
 
@@ -225,7 +259,7 @@ export class SequentialGateway {
       () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(completeUpdate, { args: [{ participantId: turn.participantId, uploadKey }] }),
       () => new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', 'your turn is over'),
     );
-    this.cached = undefined;
+    this.invalidate();
     return result;
   }
 
@@ -235,7 +269,7 @@ export class SequentialGateway {
       () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(abortUpdate, { args: [{ participantId: turn.participantId }] }),
       () => new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', 'your turn is over'),
     );
-    this.cached = undefined;
+    this.invalidate();
     return result;
   }
 
@@ -254,13 +288,13 @@ export class SequentialGateway {
       this.noCeremony,
     );
     if (banned) await viaTemporal(() => this.ceremony().signal(leaveQueueSignal, { participantId, reason: 'banned' }), this.noCeremony);
-    this.cached = undefined;
+    this.invalidate();
   }
 
   /** Admin: drop a participant from the queue or from its running turn, without a ban. */
   async drop(identity: string): Promise<void> {
     const { participantId } = this.participantHandle(identity);
     await viaTemporal(() => this.ceremony().signal(leaveQueueSignal, { participantId, reason: 'dropped' }), this.noCeremony);
-    this.cached = undefined;
+    this.invalidate();
   }
 }
