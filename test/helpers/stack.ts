@@ -32,10 +32,12 @@ export interface TestStack {
 export interface TestStackOptions {
   /** Reuse this data directory (and keep it at stop) instead of a fresh temporary one. */
   dataDir?: string;
+  /** Extra flags for the Temporal dev server (e.g. --dynamic-config-value). */
+  temporalArgs?: string[];
 }
 
 export async function startTestStack(overrides: Record<string, unknown>, options: TestStackOptions = {}): Promise<TestStack> {
-  const env = await startTemporal();
+  const env = await startTemporal(options.temporalArgs);
   const dir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'stack-')));
   const base = { dataDir: dir, log: { level: 'silent' }, auth: { dev: { enabled: true } } };
   const cfg = loadConfig({ env: {}, overrides: deepMerge(base, overrides) });

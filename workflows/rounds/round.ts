@@ -1,7 +1,7 @@
 // One round of a rounds-mode ceremony (seed 000): contributors x chunks with optimistic pipelining,
 // verification (the coordinator's own activities or external verifiers), drops with removal of
 // dependent work, replacement contributors, automatic and admin restarts, aggregation, receipts.
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { RoundsActivities, VerifyChunkResult } from './activities-api.js';
 import {
   heartbeatSignal,
@@ -30,6 +30,7 @@ import {
   noteReplacement,
   pubkeyConflicts,
   RoundRuleError,
+  type RoundState,
   slotOfMember,
   submitContribution,
   takeTask,
@@ -45,6 +46,8 @@ export interface RoundInput {
   contributors: Member[];
   baseStateKeys: string[];
   previousAggregatedKey: string | undefined;
+  /** The round's state carried over by continue-as-new (long rounds outgrow one history). */
+  carried?: RoundState;
 }
 
 type Ending = { kind: 'restart'; reason: string; carryOver: Member[]; takeFromQueue: boolean };
@@ -67,7 +70,8 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     heartbeatTimeout: '1 minute',
     retry: { maximumAttempts: 5, initialInterval: '1 second', maximumInterval: '10 seconds' },
   });
-  const state = createRoundState(input.round, input.attempt, input.contributors, input.baseStateKeys, Date.now());
+  const state: RoundState = input.carried ?? createRoundState(input.round, input.attempt, input.contributors, input.baseStateKeys, Date.now());
+  let verificationsInFlight = 0;
   let phase: RoundStatus['phase'] = 'contributing';
   let ending: Ending | undefined;
   let changes = 0;
@@ -133,6 +137,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
   const verifyWithCoordinator = (contributionId: string): void => {
     const found = findContribution(state, contributionId);
     if (found === undefined) return;
+    verificationsInFlight += 1;
     const job = heavy
       .verifyChunk({
         ceremonyId: settings.ceremonyId,
@@ -145,6 +150,10 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
       })
       .then((result) => {
         applyVerdict(contributionId, 'coordinator', result);
+      })
+      .finally(() => {
+        verificationsInFlight -= 1;
+        changes += 1;
       });
     pendingWork.push(job);
   };
@@ -272,7 +281,19 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
   });
 
   // The sweep: stragglers (REQ-20, REQ-35), expired verification leases, no verifiers left (REQ-39).
+  // After a continue-as-new, contributions that were being verified by the coordinator go again.
+  if (input.carried !== undefined && settings.verification === 'coordinator') {
+    for (const chunk of state.chunks) for (const c of chunk.contributions) if (c.status === 'verifying') verifyWithCoordinator(c.id);
+  }
+
   while (ending === undefined && !isComplete(state)) {
+    if (workflowInfo().continueAsNewSuggested && verificationsInFlight === 0) {
+      await Promise.allSettled(pendingWork);
+      await condition(allHandlersFinished);
+      if (verificationsInFlight === 0 && ending === undefined) {
+        await continueAsNew<typeof roundWorkflow>({ ...input, carried: state });
+      }
+    }
     const seen = changes;
     await condition(() => changes !== seen || ending !== undefined || isComplete(state), settings.sweepIntervalMs);
     const now = Date.now();
