@@ -74,8 +74,12 @@ export class S3ObjectStore implements ObjectStore {
     source.on('error', (err) => hasher.destroy(err));
     const piped = source.pipe(hasher);
     const meta = { 'Content-Type': options.contentType ?? 'application/octet-stream' };
+    // The minio client does not always settle when its source stream fails: race it against the
+    // failure so an oversized or broken upload ends at once.
+    const failed = new Promise<never>((_, reject) => hasher.once('error', reject));
+    failed.catch(() => undefined);
     try {
-      await this.client.putObject(this.bucket, tmpKey, piped, undefined, meta);
+      await Promise.race([this.client.putObject(this.bucket, tmpKey, piped, undefined, meta), failed]);
       const sha256 = hasher.digestHex();
       const key = keyFor(prefix, sha256);
       await this.client.copyObject(this.bucket, key, `/${this.bucket}/${tmpKey}`);
