@@ -77,13 +77,13 @@ describe('restarts', () => {
       const s = await statusOf(stack);
       const slot = s.round?.slots.find((x) => x.identity === 'dev|ben');
       if (slot === undefined || slot.done < 1) throw new Error('not yet');
-    }, 60_000, 100);
+    }, 120_000, 100);
     victim.abort();
     const results = await Promise.all(runs);
     expect(results.map((r) => r.outcome)).toEqual(['done', 'stopped', 'done']);
     await waitFor('round 1', async () => {
       if ((await statusOf(stack)).completedRounds < 1) throw new Error('not yet');
-    }, 60_000, 200);
+    }, 120_000, 200);
     const s = await statusOf(stack);
     expect(s.restarts).toHaveLength(1);
     expect(s.restarts[0]?.reason).toMatch(/dev\|ben dropped \(unresponsive\); no replacement contributor available/);
@@ -110,13 +110,13 @@ describe('restarts', () => {
     await waitFor('round 2 to run', async () => {
       const s = await statusOf(stack);
       if (s.current?.round !== 2 || (s.round?.progress.verifiedContributions ?? 0) < 1) throw new Error('not yet');
-    }, 60_000, 100);
+    }, 120_000, 100);
     await requestJson(stack.url, '/admin/rounds/restart', { token, json: { reason: 'operator test' } });
     const results = await Promise.all(runs);
     expect(results.map((r) => r.outcome)).toEqual(['done', 'done', 'done']);
     await waitFor('round 2', async () => {
       if ((await statusOf(stack)).completedRounds < 2) throw new Error('not yet');
-    }, 60_000, 200);
+    }, 120_000, 200);
     const s = await statusOf(stack);
     expect(s.restarts.map((r) => r.reason)).toContain('admin: operator test');
     expect(s.history[1]?.contributors.map((m) => m.identity).sort()).toEqual(['dev|dan', 'dev|eve', 'dev|fay']);
@@ -220,7 +220,7 @@ describe('restarts', () => {
     expect((await Promise.all(runs)).map((r) => r.outcome)).toEqual(['done', 'done', 'done', 'done']);
     await waitFor('round 4', async () => {
       if ((await statusOf(stack)).completedRounds < 4) throw new Error('not yet');
-    }, 60_000, 200);
+    }, 120_000, 200);
     expect((await statusOf(stack)).history[3]?.contributors.map((m) => m.identity)).toEqual(['dev|quin']);
   });
 });
@@ -240,7 +240,7 @@ describe('backups', () => {
           if (s.completedRounds < 1 || s.lastBackupKey === undefined) throw new Error('not yet');
           backupKey = s.lastBackupKey;
           baseKeys = s.baseStateKeys;
-        }, 60_000, 200);
+        }, 120_000, 200);
       } finally {
         await first.stop();
       }
@@ -259,7 +259,7 @@ describe('backups', () => {
         expect((await Promise.all(runs)).map((r) => r.outcome)).toEqual(['done', 'done', 'done']);
         await waitFor('round 2 after the restore', async () => {
           if ((await statusOf(second)).completedRounds < 2) throw new Error('not yet');
-        }, 60_000, 200);
+        }, 120_000, 200);
         const s = await statusOf(second);
         const transcript = parseBatchTranscript(await new RoundsClient(second.url).object(s.history[s.history.length - 1]?.aggregatedKey ?? ''));
         await verifyTranscript(engine, transcript);
