@@ -24,6 +24,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -51,6 +52,7 @@ const { values: args } = parseArgs({
     'checkin-max-ms': { type: 'string', default: '4000' },
     'poll-ms': { type: 'string', default: '100' },
     'log-level': { type: 'string', default: 'silent' },
+    'cpu-profile': { type: 'boolean', default: false },
     stack: { type: 'string', default: 'embedded' },
     'load-generator': { type: 'boolean', default: false },
   },
@@ -405,6 +407,51 @@ async function procStatus(pid: number, field: string): Promise<number> {
   return match === null ? NaN : Number(match[1]);
 }
 
+/** CPU seconds per thread group of a process: its main thread, and the other threads by name. */
+async function threadCpu(pid: number): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const tid of await readdir(`/proc/${pid}/task`).catch(() => [] as string[])) {
+    try {
+      const stat = await readFile(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const key = Number(tid) === pid ? 'main JS thread (API, gRPC client, worker main)' : `threads "${comm}"`;
+      out.set(key, (out.get(key) ?? 0) + (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+
+/** Self time of a V8 CPU profile by where the code lives (package, node internals, this repo's files). */
+function profileByOrigin(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }): Array<[string, number]> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map<string, number>();
+  const samples = profile.samples ?? [];
+  const deltas = profile.timeDeltas ?? [];
+  samples.forEach((id, i) => {
+    const frame = byId.get(id)?.callFrame;
+    const url = frame?.url ?? '';
+    let origin: string;
+    const name = frame?.functionName ?? '';
+    if (url === '') origin = name === '' ? '(native)' : name.startsWith('(') ? name : `(${name})`;
+    else if (url.includes('/node_modules/')) {
+      const rest = url.slice(url.lastIndexOf('/node_modules/') + '/node_modules/'.length).split('/');
+      origin = rest[0]?.startsWith('@') ? `${rest[0]}/${rest[1] ?? ''}` : (rest[0] ?? url);
+    } else if (url.startsWith('node:')) origin = 'node: internals';
+    else origin = url.replace(/^file:\/\//, '').replace(`${process.cwd()}/`, '');
+    totals.set(origin, (totals.get(origin) ?? 0) + (deltas[i] ?? 0) / 1000);
+  });
+  return [...totals.entries()].sort((a, b) => b[1] - a[1]);
+}
+
 /** CPU seconds (user + system) a process has used. */
 async function cpuSeconds(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
@@ -418,6 +465,11 @@ interface Probes {
   snapshot: number[];
   update: number[];
   failures: number;
+  /** CPU % of one core per thread group of this process during the window. */
+  threads: Array<[string, number]>;
+  /** Self time (ms) by origin on the main JS thread during the window, with --cpu-profile. */
+  profile: Array<[string, number]>;
+  profileTotalMs: number;
   eventLoopP99Ms: number;
   eventLoopMaxMs: number;
   apiCpuPct: number;
@@ -446,8 +498,15 @@ async function runProbes(
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const cpu0 = { api: process.cpuUsage(), temporal: tpid === undefined ? NaN : await cpuSeconds(tpid), client: child.pid === undefined ? NaN : await cpuSeconds(child.pid) };
+  const threads0 = await threadCpu(process.pid);
+  const inspector = args['cpu-profile'] ? new Session() : undefined;
+  if (inspector !== undefined) {
+    inspector.connect();
+    await inspector.post('Profiler.enable');
+    await inspector.post('Profiler.start');
+  }
   const wall0 = performance.now();
-  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], failures: 0, eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
+  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], failures: 0, threads: [], profile: [], profileTotalMs: 0, eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
   const timed = async (into: number[], call: () => Promise<unknown>): Promise<void> => {
     const t = performance.now();
     try {
@@ -465,6 +524,14 @@ async function runProbes(
     await sleep(200);
   }
   const wall = (performance.now() - wall0) / 1000;
+  if (inspector !== undefined) {
+    const { profile } = (await inspector.post('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] } };
+    inspector.disconnect();
+    out.profile = profileByOrigin(profile);
+    out.profileTotalMs = out.profile.reduce((a, [, v]) => a + v, 0);
+  }
+  const threads1 = await threadCpu(process.pid);
+  out.threads = [...threads1.entries()].map(([k, v]): [string, number] => [k, ((v - (threads0.get(k) ?? 0)) / wall) * 100]).sort((a, b) => b[1] - a[1]);
   out.loadDuring = os.loadavg();
   const apiCpu = process.cpuUsage(cpu0.api);
   out.apiCpuPct = ((apiCpu.user + apiCpu.system) / 1e6 / wall) * 100;
@@ -756,6 +823,15 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
     lines.push(`    API process event-loop delay p99 ${ms(p.eventLoopP99Ms)}, max ${ms(p.eventLoopMaxMs)}`);
     lines.push(`    load average at the end of the window (this benchmark included): ${load(p.loadDuring)}`);
     lines.push(`    CPU (100% = one core): API + workers ${p.apiCpuPct.toFixed(0)}%, Temporal dev server ${p.temporalCpuPct.toFixed(0)}%, load generator ${p.clientCpuPct.toFixed(0)}%`);
+    const perCheckin = (pct: number): string => `${((pct / 100) * (r.windowMs / count)).toFixed(1)} ms`;
+    lines.push(`    CPU per check-in in the window (probes included): API + workers ${perCheckin(p.apiCpuPct)}, Temporal dev server ${perCheckin(p.temporalCpuPct)}`);
+    lines.push(`    API + workers process by thread: ${p.threads.filter(([, v]) => v >= 0.5).map(([k, v]) => `${k} ${v.toFixed(0)}%`).join(', ')}`);
+    if (p.profile.length > 0) {
+      const idle = p.profile.filter(([k]) => k === '(idle)' || k === '(program)').reduce((a, [, v]) => a + v, 0);
+      const busy = p.profileTotalMs - idle;
+      lines.push(`    main JS thread CPU profile (--cpu-profile), self time by origin, % of the busy ${(busy / 1000).toFixed(1)} s:`);
+      for (const [origin, t] of p.profile.filter(([k]) => k !== '(idle)' && k !== '(program)').slice(0, 14)) lines.push(`      ${origin.padEnd(60)} ${((t / busy) * 100).toFixed(1)}%`);
+    }
   }
   return lines;
 }
