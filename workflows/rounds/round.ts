@@ -167,6 +167,9 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     if (ending !== undefined || phase !== 'contributing') return { action: 'wait' as const, retryAfterMs: 1_000, reason: `the round is ${ending === undefined ? phase : 'restarting'}` };
     const answer = takeTask(state, member.id, now);
     changes += 1;
+    // REQ-29: a contributor is done when the round is, not when its own chunks are: until then it
+    // stays (and keeps heartbeating), since a drop elsewhere may restart the round and need it again.
+    if (answer.action === 'done') return { action: 'wait' as const, retryAfterMs: 1_000, reason: 'your chunks are verified; waiting for the round to complete' };
     return answer;
   });
 
