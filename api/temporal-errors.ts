@@ -27,11 +27,27 @@ export function translateTemporalError(err: unknown, notFound: () => CeremonyErr
   return new CeremonyError('INTERNAL', 'internal error', undefined, { cause: err });
 }
 
-/** Runs a Temporal call, translating whatever it throws. */
+/**
+ * An update the server aborted because the workflow run closed under it (continue-as-new): it was
+ * never applied, and the next run takes it.
+ */
+function abortedByNewRun(err: unknown): boolean {
+  if (!(err instanceof ServiceError || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)) return false;
+  const text = `${err.message} ${String((err as { cause?: unknown }).cause ?? '')}`;
+  return /update was aborted|Workflow Update failed|workflow is closing|continued as new/i.test(text);
+}
+
+/** Runs a Temporal call, translating whatever it throws; retries an update aborted by a new run. */
 export async function viaTemporal<T>(call: () => Promise<T>, notFound: () => CeremonyError): Promise<T> {
-  try {
-    return await call();
-  } catch (err) {
-    throw translateTemporalError(err, notFound);
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await call();
+    } catch (err) {
+      if (attempt < 5 && abortedByNewRun(err)) {
+        await new Promise((r) => setTimeout(r, 100 * (attempt + 1)));
+        continue;
+      }
+      throw translateTemporalError(err, notFound);
+    }
   }
 }

@@ -7,14 +7,16 @@ import { ApiError, request, requestJson, type RequestOptions } from './http.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Retries a call the coordinator rate-limited, after the Retry-After it gave (bounded). */
+/** Retries a call the coordinator rate-limited (after its Retry-After) or could not serve for a moment (503), bounded. */
 async function politely<T>(call: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await call();
     } catch (err) {
-      if (!(err instanceof ApiError) || err.status !== 429 || attempt >= 30) throw err;
-      await sleep(Math.min(60, err.retryAfterSeconds ?? 1) * 1000);
+      if (!(err instanceof ApiError) || attempt >= 30) throw err;
+      if (err.status === 429) await sleep(Math.min(60, err.retryAfterSeconds ?? 1) * 1000);
+      else if (err.status === 503 && attempt < 10) await sleep(500 * (attempt + 1));
+      else throw err;
     }
   }
 }
