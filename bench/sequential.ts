@@ -5,19 +5,25 @@
 //
 //   npx tsx bench/sequential.ts [--turns 30] [--participants 1000] [--concurrency 20] [--window-s 30]
 //                               [--checkin-min-ms 2000] [--checkin-max-ms 4000] [--poll-ms 100]
+//                               [--stack embedded|test] [--cpu-profile] [--log-level silent]
+//
+// --stack test uses test/helpers/stack.ts (the dev server keeps its database in memory) instead.
+// Bounded: at most --turns x 2 turns, --participants lobby members, a --window-s window, 30 min in all.
 //
 // 1. Coordinator overhead per turn: from the moment contribution/complete answers `accepted` for
 //    participant k to the moment contribution/start succeeds for participant k+1, who waits at the
 //    head. Measured twice: (a) k+1 polls check-in every --poll-ms (what a client does); (b) k+1
 //    checks in back to back from the moment k is accepted, which measures the server-side part
 //    (accepted → first check-in that says ready → start) to within one check-in round trip.
-//    Verification happens before `accepted` and is not included. Target p99 <= 500 ms.
+//    Verification happens before `accepted` and is not included. Target p99 <= 500 ms. The hand-off
+//    is also read back from the workflow histories (event times of each step inside Temporal).
 // 2. Check-in latency with --participants in the lobby while someone computes: all log in and
 //    enter (--concurrency at a time), then each checks in at a random interval in
 //    [--checkin-min-ms, --checkin-max-ms] (near the head the seed's deadline is 5 s); every
 //    /lobby/checkin sent during --window-s seconds is timed. Target p99 <= 100 ms (the seed allows 1 s).
-//    Meanwhile this process probes the parts of a check-in: HTTP alone (/healthz), the snapshot
-//    query, the check-in update sent straight to Temporal, and its own event-loop delay.
+//    Meanwhile this process probes the parts of a check-in: HTTP alone (/healthz), with a token
+//    (/auth/session), the snapshot query, the check-in update sent straight to Temporal, its own
+//    event-loop delay, and the CPU time of each process (and of this one's threads). Peak RSS at the end.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
