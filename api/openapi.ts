@@ -1,5 +1,6 @@
-// The OpenAPI 3.1 description of the whole HTTP API (health, login and keys, the sequential
-// participant API in both name variants, transcripts, receipts, admin), built in code so that the
+// The OpenAPI 3.1 description of the HTTP API (health, metrics, login and keys, the sequential
+// participant API in both name variants, transcripts, receipts, admin; not yet the rounds-mode
+// routes), built in code so that the
 // error codes and their statuses come from common/errors.ts and the rate-limit exemptions from the
 // configuration's defaults. docs/openapi.json is this document as generated
 // (`npx tsx scripts/gen-openapi.ts > docs/openapi.json`); a test compares the two and checks every
@@ -375,6 +376,18 @@ function operations(): Operation[] {
       access: 'public',
       responses: { '200': ok('ready', ref('Readiness')) },
       errors: ['NOT_READY'],
+    },
+    {
+      method: 'get',
+      path: '/metrics',
+      operationId: 'metrics',
+      summary: 'Prometheus metrics: process metrics, request durations by route template, error answers by code',
+      tag: 'health',
+      access: 'public',
+      responses: {
+        '200': withRequestId({ description: 'the Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } }),
+      },
+      errors: [],
     },
     {
       method: 'get',
@@ -757,7 +770,7 @@ export function openApiDocument(): object {
         'Trusted-setup ceremony coordinator. The sequential participant API follows the Ethereum KZG ceremony (both name variants, lobby/* and queue/*, are served). ' +
         'Every error is JSON {code, message, details?} with a stable code (components.schemas.ErrorCode lists each code and its HTTP status); an unknown route is NOT_FOUND (404). ' +
         'Rate limits apply per client address and replica: login attempts, requests without a valid session, and requests with one (RATE_LIMITED, 429, with Retry-After). ' +
-        'The sequential routes are served when ceremony.mode is sequential.',
+        'The sequential routes are served when ceremony.mode is sequential; the rounds-mode routes (/rounds/*, /admin/rounds/*) are not described here yet.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     tags: [

@@ -1,5 +1,6 @@
 // The OpenAPI document: docs/openapi.json is exactly what api/openapi.ts generates, every route the
-// routers register is described and nothing else is, every $ref resolves, and GET /openapi.json serves it.
+// health, auth, sequential, OpenAPI and metrics routers register is described and nothing else is (the
+// rounds-mode routes are not covered yet), every $ref resolves, and GET /openapi.json serves it.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSessionTokens } from '../../api/auth/session.js';
 import { authRoutes } from '../../api/auth/routes.js';
 import { healthRoutes } from '../../api/health.js';
+import { metricsRoutes } from '../../api/metrics.js';
 import { openApiDocument, openApiJson, openApiPath, openApiRoutes } from '../../api/openapi.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { SequentialGateway } from '../../api/sequential/gateway.js';
@@ -43,6 +45,7 @@ beforeAll(async () => {
     authRoutes({ cfg, tokens }),
     sequentialRoutes({ cfg, log: createLogger('silent'), store, gateway, receiptKeys: [] }),
     openApiRoutes(),
+    metricsRoutes(),
   ];
 });
 
