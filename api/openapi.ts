@@ -1,8 +1,7 @@
 // The OpenAPI 3.1 description of the HTTP API (health, metrics, login and keys, the sequential
 // participant API in both name variants, transcripts, receipts, admin; not yet the rounds-mode
-// routes), built in code so that the
-// error codes and their statuses come from common/errors.ts and the rate-limit exemptions from the
-// configuration's defaults. docs/openapi.json is this document as generated
+// routes), built in code so that the error codes and their statuses come from common/errors.ts and
+// the rate-limit exemptions from the configuration's defaults. docs/openapi.json is this document as generated
 // (`npx tsx scripts/gen-openapi.ts > docs/openapi.json`); a test compares the two and checks every
 // registered route against the document.
 import Router from '@koa/router';
