@@ -260,7 +260,22 @@ export class SequentialGateway {
       () => new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', 'your turn is over'),
     );
     this.invalidate();
+    if (result.outcome === 'accepted') await this.untilHeadReaches(result.sequence);
     return result;
+  }
+
+  /**
+   * The turn answers before its parent has recorded the new head; wait (briefly) until the ceremony
+   * shows it, so a contributor that reads /transcript or /ceremony/status next sees its contribution.
+   */
+  private async untilHeadReaches(sequence: number, timeoutMs = 5_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const snapshot = await this.snapshot(0).catch(() => undefined);
+      if ((snapshot?.head?.sequence ?? 0) >= sequence) return;
+      this.invalidate();
+      await new Promise((r) => setTimeout(r, 25));
+    }
   }
 
   async abort(caller: Caller): Promise<{ outcome: string }> {

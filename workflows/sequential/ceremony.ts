@@ -228,7 +228,12 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   await advance();
 
   // Continue-as-new between turns once the history grows long.
-  await condition(() => workflowInfo().continueAsNewSuggested && current === null && !advancing);
-  await condition(allHandlersFinished);
+  // A join handled while waiting for the handlers may have started a turn: check again, with no
+  // await between the check and the continue-as-new, so a running turn is never left behind.
+  for (;;) {
+    await condition(() => workflowInfo().continueAsNewSuggested && current === null && !advancing);
+    await condition(allHandlersFinished);
+    if (current === null && !advancing) break;
+  }
   await continueAsNew<typeof sequentialCeremonyWorkflow>({ settings, state });
 }

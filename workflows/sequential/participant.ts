@@ -239,7 +239,9 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     await condition(() => armed() || (workflowInfo().continueAsNewSuggested && atRest()));
     if (!armed()) {
       await condition(allHandlersFinished);
-      await continueAsNew<typeof participantWorkflow>({ ...input, state: view });
+      // A handler may have changed the status meanwhile: continue as new only at rest.
+      if (atRest()) await continueAsNew<typeof participantWorkflow>({ ...input, state: view });
+      continue;
     }
     const seen = checkins;
     const removeAt = (view.checkinDeadline ?? Date.now()) + timing.checkinGraceMs;
