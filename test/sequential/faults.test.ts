@@ -102,8 +102,16 @@ it('runs 5 good contributors beside 4 faulty participants; the transcript holds 
     await f.entered;
   };
 
-  // Join order: good0, silent, good1, aborter, good2, invalid, good3, slow, good4.
+  // Join order: good0, slow, silent, good1, aborter, good2, invalid, good3, good4. The silent one
+  // waits behind the slow one's long turn, so it is removed for its missed check-in before it could
+  // ever be called.
   await startGood(0);
+  await startBad('slow', async (c) => {
+    const started = await c.start();
+    const contribution = await contribute(engine, parseBatchContribution(started.powers));
+    await sleep(timing.computeDeadlineMs + timing.checkinGraceMs + 1_500);
+    return c.complete(serializeBatchContribution(contribution));
+  });
   await startBad('silent', async () => undefined);
   await startGood(1);
   await startBad('aborter', async (c) => {
@@ -121,12 +129,6 @@ it('runs 5 good contributors beside 4 faulty participants; the transcript holds 
     return c.complete(serializeBatchContribution(contribution));
   });
   await startGood(3);
-  await startBad('slow', async (c) => {
-    const started = await c.start();
-    const contribution = await contribute(engine, parseBatchContribution(started.powers));
-    await sleep(timing.computeDeadlineMs + timing.checkinGraceMs + 1_500);
-    return c.complete(serializeBatchContribution(contribution));
-  });
   await startGood(4);
 
   const results = await Promise.all(good);
