@@ -19,10 +19,11 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$lock_hash" ]]; then
   log "npm packages up to date"
 else
   log "installing npm packages (npm ci)"
-  if ! npm ci --no-audit --no-fund --loglevel=error; then
+  mkdir -p .tmp
+  if ! npm ci --no-audit --no-fund --loglevel=error > .tmp/npm-ci.log 2>&1; then
     # npm 11 refuses some lock files whose optional platform packages (e.g. @swc/core-darwin-*) the
     # registry lists without entries; `npm install` installs the same pinned tree from the lock.
-    log "npm ci refused the lock file; installing with npm install from the same lock"
+    log "npm ci refused the lock file (see .tmp/npm-ci.log); installing with npm install from the same lock"
     npm install --no-audit --no-fund --loglevel=error
   fi
   lock_hash="$(sha256sum package-lock.json | cut -d' ' -f1)"
