@@ -1,5 +1,6 @@
 // A client of the sequential participant API: what the reference contributor and the tests use.
 import { request, requestJson } from './http.js';
+import { SessionClient } from './session-client.js';
 
 export interface CheckinAnswer {
   status: 'waiting' | 'queued' | 'ready';
@@ -31,26 +32,13 @@ export interface CompleteAnswer {
   transcriptSha256: string;
 }
 
-export class ParticipantClient {
-  token: string | undefined;
-
-  constructor(readonly baseUrl: string) {}
-
-  private auth(): string {
-    if (this.token === undefined) throw new Error('log in first');
-    return this.token;
+export class ParticipantClient extends SessionClient {
+  loginDev(name: string): Promise<string> {
+    return this.login({ provider: 'dev', name });
   }
 
-  async loginDev(name: string): Promise<string> {
-    const r = await requestJson<{ token: string; participantId: string }>(this.baseUrl, '/login', { json: { provider: 'dev', name } });
-    this.token = r.token;
-    return r.participantId;
-  }
-
-  async loginSiwe(message: string, signature: string): Promise<string> {
-    const r = await requestJson<{ token: string; participantId: string }>(this.baseUrl, '/login', { json: { provider: 'siwe', message, signature } });
-    this.token = r.token;
-    return r.participantId;
+  loginSiwe(message: string, signature: string): Promise<string> {
+    return this.login({ provider: 'siwe', message, signature });
   }
 
   enter(): Promise<CheckinAnswer> {

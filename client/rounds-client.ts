@@ -4,6 +4,7 @@ import type { RoundStatus, TaskAnswer, VerificationTask } from '../workflows/rou
 
 export type RoundsStatusAnswer = RoundsCeremonyStatus & { round: RoundStatus | null };
 import { ApiError, request, requestJson, type RequestOptions } from './http.js';
+import { SessionClient } from './session-client.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -25,20 +26,9 @@ function json<T>(baseUrl: string, path: string, options: RequestOptions = {}): P
   return politely(() => requestJson<T>(baseUrl, path, options));
 }
 
-export class RoundsClient {
-  token: string | undefined;
-
-  constructor(readonly baseUrl: string) {}
-
-  private auth(): string {
-    if (this.token === undefined) throw new Error('log in first');
-    return this.token;
-  }
-
-  async loginDev(name: string): Promise<string> {
-    const r = await json<{ token: string; participantId: string }>(this.baseUrl, '/login', { json: { provider: 'dev', name } });
-    this.token = r.token;
-    return r.participantId;
+export class RoundsClient extends SessionClient {
+  loginDev(name: string): Promise<string> {
+    return this.login({ provider: 'dev', name }, json);
   }
 
   join(): Promise<{ position: number; round: number }> {
