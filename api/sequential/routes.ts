@@ -164,7 +164,13 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
     ctx.body = { ...s };
   });
   router.get('/admin/participant/:identity', requireAdmin(), async (ctx) => {
-    ctx.body = await gateway.participant(decodeURIComponent(ctx.params['identity'] ?? ''));
+    let identity: string;
+    try {
+      identity = decodeURIComponent(ctx.params['identity'] ?? '');
+    } catch {
+      throw new CeremonyError('BAD_REQUEST', 'the identity is not valid URL encoding');
+    }
+    ctx.body = await gateway.participant(identity);
   });
   router.post('/admin/ban', requireAdmin(), async (ctx) => {
     const { identity, reason } = await target(ctx);
