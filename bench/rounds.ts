@@ -28,22 +28,16 @@
 // chunks are sequential; its last one still needs a verification).
 // Target: wall <= 1.3 x ideal.
 import type { Client } from '@temporalio/client';
-import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RoundsClient, type RoundsStatusAnswer } from '../client/rounds-client.js';
 import { runRoundsContributor, type RoundsContributorEvent } from '../client/rounds-contributor.js';
-import { loadConfig, type Config } from '../common/config.js';
-import { createLogger } from '../common/logger.js';
 import { contributeChunk, deriveRoundSecret } from '../engine/chunked/contribute.js';
 import { initialChunkStates } from '../engine/chunked/initial.js';
 import { createEngine } from '../engine/context.js';
-import { startStack } from '../runtime/stack.js';
-import { freePort } from '../test/helpers/ports.js';
-import { startTestStack } from '../test/helpers/stack.js';
 import { roundWorkflowId } from '../workflows/rounds/ceremony.js';
 import { createRoundState, isComplete, markVerified, submitContribution, takeTask } from '../workflows/rounds/round-state.js';
+import { bounded, eventMs, startBenchStack } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -56,12 +50,6 @@ const { values: args } = parseArgs({
     'log-level': { type: 'string', default: 'silent' },
   },
 });
-
-function bounded(raw: string | undefined, min: number, max: number, name: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}]`);
-  return n;
-}
 
 const N = bounded(args.contributors, 1, 20, 'contributors');
 const C = bounded(args.chunks, 1, 256, 'chunks');
@@ -189,12 +177,6 @@ function simulateStrictCyclic(n: number, c: number, computeMs: number, verifyMs:
 
 // ---- the run ----
 
-interface BenchStack {
-  apiUrl: string;
-  client: Client;
-  cfg: Config;
-  stop(): Promise<void>;
-}
 
 const overrides = {
   auth: { rateLimits: { enabled: false } },
@@ -215,48 +197,7 @@ const overrides = {
   },
 };
 
-async function startBenchStack(kind: 'embedded' | 'test'): Promise<BenchStack> {
-  if (kind === 'test') {
-    const t = await startTestStack(overrides);
-    return { apiUrl: t.url, client: t.env.client, cfg: t.cfg, stop: () => t.stop() };
-  }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-rounds-'));
-  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  const cfg = loadConfig({
-    env: {},
-    overrides: {
-      ...overrides,
-      dataDir: dir,
-      log: { level: args['log-level'] },
-      auth: { ...overrides.auth, dev: { enabled: true } },
-      api: { host: '127.0.0.1', port: apiPort },
-      temporal: { devServer: { ip: '127.0.0.1', port: temporalPort, uiPort } },
-    },
-  });
-  try {
-    const stack = await startStack(cfg, createLogger(cfg.log.level));
-    return {
-      apiUrl: stack.apiUrl,
-      client: stack.client,
-      cfg,
-      async stop() {
-        await stack.stop();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
-}
 
-type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
-type HistoryEvent = NonNullable<History['events']>[number];
-
-function eventMs(e: HistoryEvent): number {
-  const t = e.eventTime;
-  return t === null || t === undefined ? NaN : Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
-}
 
 function decodeFirst(payloads: { payloads?: Array<{ data?: Uint8Array | null }> | null } | null | undefined): unknown {
   const data = payloads?.payloads?.[0]?.data;
@@ -375,7 +316,7 @@ async function main(): Promise<void> {
   guard.unref();
   const crypto = await cryptoPerChunk();
   const stackStart = performance.now();
-  const stack = await startBenchStack(args.stack === 'test' ? 'test' : 'embedded');
+  const stack = await startBenchStack(args.stack === 'test' ? 'test' : 'embedded', overrides, args['log-level'], 'rounds');
   const stackMs = performance.now() - stackStart;
   console.log(`rounds benchmark, ${startedAt.toISOString()}`);
   console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; load average before the run ${load(loadBefore)}`);

@@ -26,27 +26,22 @@
 //    event-loop delay, and the CPU time of each process (and of this one's threads). Peak RSS at the end.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
+import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApiError } from '../client/http.js';
 import { ParticipantClient, type CheckinAnswer } from '../client/participant-client.js';
-import { loadConfig, type Config } from '../common/config.js';
-import { createLogger } from '../common/logger.js';
 import { createEngine } from '../engine/context.js';
 import { parseBatchContribution } from '../engine/format/parse-contribution.js';
 import { serializeBatchContribution } from '../engine/format/serialize.js';
 import { contribute } from '../engine/ops/contribute.js';
 import { SequentialGateway } from '../api/sequential/gateway.js';
 import { participantIdOf, participantWorkflowId } from '../api/sequential/settings.js';
-import { startStack } from '../runtime/stack.js';
-import { startTestStack } from '../test/helpers/stack.js';
 import { checkinUpdate } from '../workflows/sequential/messages.js';
+import { bounded, eventMs, startBenchStack } from './support.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -88,12 +83,6 @@ if (args.stack !== 'embedded' && args.stack !== 'test') throw new Error('--stack
 
 /** The whole run gives up after this long. */
 const OVERALL_TIMEOUT_MS = 30 * 60_000;
-
-function bounded(raw: string | undefined, min: number, max: number, name: string): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in [${min}, ${max}]`);
-  return n;
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -379,17 +368,6 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
 
 // ---- the stack and the probes (main process) ----
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Direct children of this process named `temporal` (the dev server). */
 async function temporalPid(): Promise<number | undefined> {
@@ -553,12 +531,6 @@ async function probeUpdate(client: Client, workflowId: string): Promise<void> {
   await client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, { args: [{ position: 1000, waitersAhead: 1000, averageRoundTripMs: 1000, first: false }] });
 }
 
-interface BenchStack {
-  apiUrl: string;
-  client: Client;
-  cfg: Config;
-  stop(): Promise<void>;
-}
 
 /** Settings both stacks share: small sizes, generous rate limits, a compute deadline that outlasts the lobby phase. */
 const overrides = {
@@ -583,49 +555,9 @@ const overrides = {
  * embedded: runtime/stack.ts, what `ceremony start` runs (the dev server persists to a SQLite file).
  * test: test/helpers/stack.ts (the dev server keeps its SQLite database in memory).
  */
-async function startBenchStack(kind: 'embedded' | 'test'): Promise<BenchStack> {
-  if (kind === 'test') {
-    const t = await startTestStack(overrides);
-    return { apiUrl: t.url, client: t.env.client, cfg: t.cfg, stop: () => t.stop() };
-  }
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-sequential-'));
-  const [apiPort, temporalPort, uiPort] = [await freePort(), await freePort(), await freePort()];
-  const cfg = loadConfig({
-    env: {},
-    overrides: {
-      ...overrides,
-      dataDir: dir,
-      log: { level: args['log-level'] },
-      api: { host: '127.0.0.1', port: apiPort },
-      temporal: { devServer: { ip: '127.0.0.1', port: temporalPort, uiPort } },
-    },
-  });
-  try {
-    const stack = await startStack(cfg, createLogger(cfg.log.level));
-    return {
-      apiUrl: stack.apiUrl,
-      client: stack.client,
-      cfg,
-      async stop() {
-        await stack.stop();
-        await rm(dir, { recursive: true, force: true });
-      },
-    };
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
-}
 
 // ---- the hand-off chain, read back from the workflow histories ----
 
-type History = Awaited<ReturnType<ReturnType<Client['workflow']['getHandle']>['fetchHistory']>>;
-type HistoryEvent = NonNullable<History['events']>[number];
-
-function eventMs(e: HistoryEvent): number {
-  const t = e.eventTime;
-  return t === null || t === undefined ? NaN : Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6);
-}
 
 interface Handoff {
   /** turn k: the complete update's result recorded → the turn workflow closed */
@@ -697,7 +629,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   const stackStart = performance.now();
-  const stack = await startBenchStack(args.stack === 'test' ? 'test' : 'embedded');
+  const stack = await startBenchStack(args.stack === 'test' ? 'test' : 'embedded', overrides, args['log-level'], 'sequential');
   const cfg = stack.cfg;
   const stackMs = performance.now() - stackStart;
   const guard = setTimeout(() => {
