@@ -267,8 +267,8 @@ describe('bin/ceremony admin', () => {
     expect(await codeOf(bob.client.enter())).toEqual({ status: 403, code: 'BANNED' });
     expect(await codeOf(bob.client.checkin())).toEqual({ status: 403, code: 'BANNED' });
     expect(await codeOf(bob.client.start())).toMatchObject({ status: 409 });
-    await sleep(400);
-    expect(carol.last.position).toBe(1);
+    // carol's next background check-in reports her move up (the ban took bob's place away).
+    await vi.waitFor(() => expect(carol.last.position).toBe(1), { timeout: 5_000, interval: 100 });
 
     // Drop a waiting participant (no ban): out of the queue, told so at the next check-in, free to enter again.
     const drop = await admin('drop', { identity: 'dev|dave', reason: 'stuck client' });
