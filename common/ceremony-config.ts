@@ -45,6 +45,10 @@ export const sequentialTimingSchema = z
     abortPenaltyMs: ms.default(0),
     /** Longest a verification may take before the turn fails over to a retry. */
     verificationTimeoutMs: positiveMs.default(120_000),
+    /** Workflows the lobby's liveness table (check-in deadlines) is split over, by participant id. */
+    lobbyShards: z.number().int().min(1).max(256).default(4),
+    /** The API sends check-ins to a lobby shard at most this often (one signal carries all that came meanwhile). */
+    checkinBatchMs: ms.max(1_000).default(20),
   })
   .strict();
 

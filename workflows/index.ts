@@ -1,4 +1,4 @@
 // Every workflow type the workflow worker registers.
 export { smokeWorkflow } from './smoke.js';
-export { sequentialCeremonyWorkflow, participantWorkflow, turnWorkflow } from './sequential/index.js';
+export { sequentialCeremonyWorkflow, participantWorkflow, turnWorkflow, lobbyShardWorkflow } from './sequential/index.js';
 export { roundsCeremonyWorkflow, roundWorkflow } from './rounds/index.js';

@@ -23,6 +23,10 @@ import {
 import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
 import type { CheckinResponse, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
 import { viaTemporal } from '../temporal-errors.js';
+import { lobbyAnswer } from '../../workflows/sequential/checkin-schedule.js';
+import { lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { livenessQuery, type LivenessEntry } from '../../workflows/sequential/messages.js';
+import { LivenessRecorder } from './liveness-recorder.js';
 import { participantIdOf, participantWorkflowId, sequentialSettings } from './settings.js';
 
 const SNAPSHOT_MAX_AGE_MS = 250;
@@ -30,6 +34,13 @@ const SNAPSHOT_MAX_AGE_MS = 250;
 const SNAPSHOT_STALE_MAX_MS = 2_000;
 /** Most turn hints kept (see turnHints); the map is emptied when full. */
 const TURN_HINTS_MAX = 10_000;
+/** Most last answers kept (see lastAnswers); expired ones go first when full. */
+const LAST_ANSWERS_MAX = 200_000;
+/**
+ * Check-ins from these first places in the queue (by the snapshot) go through the participant's
+ * workflow, which knows authoritatively when it has been called; the snapshot may be a turn behind.
+ */
+const HEAD_PLACES = 2;
 
 export interface Caller {
   identity: string;
@@ -46,12 +57,18 @@ export class SequentialGateway {
    * path. Only a hint: when the call through it fails, start() decides from the participant's record.
    */
   private readonly turnHints = new Map<string, string>();
+  /** participantId → the deadline and interval of the last check-in this replica answered for it. */
+  private readonly lastAnswers = new Map<string, { deadline: number; intervalMs: number }>();
+  /** Position index of the snapshot it was built from. */
+  private indexed: { snapshot: QueueSnapshot; positions: Map<string, number> } | undefined;
+  private readonly liveness: LivenessRecorder;
 
   constructor(
     private readonly client: Client,
     cfg: Config,
   ) {
     this.settings = sequentialSettings(cfg);
+    this.liveness = new LivenessRecorder(client, this.settings, cfg.ceremony.sequential.checkinBatchMs);
   }
 
   get ceremonyWorkflowId(): string {
@@ -153,8 +170,43 @@ export class SequentialGateway {
         }),
       this.notInQueue,
     );
-    this.rememberTurn(participantId, response);
+    await this.answered(participantId, workflowId, response);
     return { ...response, participantId };
+  }
+
+  /** Keeps what a check-in answer implies: the turn hint when `ready`, else the deadline, recorded in the lobby. */
+  private async answered(participantId: string, workflowId: string, response: CheckinResponse): Promise<void> {
+    this.rememberTurn(participantId, response);
+    if (response.status === 'ready') {
+      this.lastAnswers.delete(participantId);
+      return;
+    }
+    await this.liveness.record({ participantId, participantWorkflowId: workflowId, at: Date.now(), deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs });
+    this.rememberAnswer(participantId, { deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs });
+  }
+
+  private rememberAnswer(participantId: string, answer: { deadline: number; intervalMs: number }): void {
+    if (this.lastAnswers.size >= LAST_ANSWERS_MAX && !this.lastAnswers.has(participantId)) {
+      const expired = Date.now() - this.settings.timing.checkinGraceMs;
+      for (const [id, a] of this.lastAnswers) if (a.deadline < expired) this.lastAnswers.delete(id);
+      if (this.lastAnswers.size >= LAST_ANSWERS_MAX) this.lastAnswers.clear();
+    }
+    this.lastAnswers.set(participantId, answer);
+  }
+
+  /** The lobby shard's record of a participant's last answered check-in, or undefined. */
+  private async livenessOf(participantId: string): Promise<LivenessEntry | undefined> {
+    const shard = lobbyShardWorkflowId(this.settings.ceremonyId, lobbyShardOf(participantId, this.settings.lobbyShards));
+    const entry = await this.client.workflow
+      .getHandle(shard)
+      .query(livenessQuery, participantId)
+      .catch(() => null);
+    return entry ?? undefined;
+  }
+
+  private positionsIn(snapshot: QueueSnapshot): Map<string, number> {
+    if (this.indexed?.snapshot !== snapshot) this.indexed = { snapshot, positions: new Map(snapshot.queue.map((id, i) => [id, i])) };
+    return this.indexed.positions;
   }
 
   private rememberTurn(participantId: string, response: CheckinResponse): void {
@@ -163,36 +215,59 @@ export class SequentialGateway {
     this.turnHints.set(participantId, turnWorkflowIdFor(this.settings.ceremonyId, response.turnId));
   }
 
+  /**
+   * A check-in. Someone waiting further back than the first places, whose last deadline (plus grace)
+   * has not passed, is answered here from the snapshot with the seed's schedule and recorded in its
+   * lobby shard (one batched signal for many check-ins, no workflow task of its own). Everyone else
+   * (near the head, called, late, unknown to the snapshot or to this replica and the shard) goes
+   * through the participant's workflow, which decides with the exact errors.
+   */
   async checkin(caller: Caller): Promise<CheckinResponse> {
     const { participantId, workflowId } = this.participantHandle(caller.identity);
     const snapshot = await this.checkinSnapshot();
     // Not in it: joined after the snapshot was taken (so at the end of the queue), or no longer waiting
     // (the update refuses that). No extra query: in a rush of joins that would put one query per
     // newcomer on the busy ceremony workflow.
-    const index = snapshot.queue.indexOf(participantId);
-    const position = index < 0 ? snapshot.queue.length + 1 : index + 1;
-    const waitersAhead = (index < 0 ? snapshot.queue.length : index) + (snapshot.current === null ? 0 : 1);
+    const index = this.positionsIn(snapshot).get(participantId);
+    const position = index === undefined ? snapshot.queue.length + 1 : index + 1;
+    const waitersAhead = (index === undefined ? snapshot.queue.length : index) + (snapshot.current === null ? 0 : 1);
+    const now = Date.now();
+    let previous = this.lastAnswers.get(participantId);
+    if (index !== undefined && position > HEAD_PLACES) {
+      previous ??= await this.livenessOf(participantId);
+      if (previous !== undefined && now <= previous.deadline + this.settings.timing.checkinGraceMs) {
+        const answer = lobbyAnswer(this.settings.timing, { now, position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, previousIntervalMs: previous.intervalMs });
+        await this.answered(participantId, workflowId, answer);
+        return answer;
+      }
+    }
     const response = await viaTemporal(
       () =>
         this.client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, {
-          args: [{ position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, first: false }],
+          args: [{ position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, first: false, previousIntervalMs: previous?.intervalMs }],
         }),
       this.notInQueue,
     );
-    this.rememberTurn(participantId, response);
+    await this.answered(participantId, workflowId, response);
     return response;
   }
 
   async leave(caller: Caller): Promise<ParticipantView> {
     const { workflowId } = this.participantHandle(caller.identity);
     const view = await viaTemporal(() => this.client.workflow.getHandle(workflowId).executeUpdate(leaveUpdate), this.notInQueue);
+    this.lastAnswers.delete(view.participantId);
     this.invalidate();
     return view;
   }
 
+  /** The participant's record; while it waits in the lobby, with the deadline its lobby shard holds. */
   async participant(identity: string): Promise<ParticipantView> {
-    const { workflowId } = this.participantHandle(identity);
-    return viaTemporal(() => this.client.workflow.getHandle(workflowId).query(participantQuery), this.notInQueue);
+    const { participantId, workflowId } = this.participantHandle(identity);
+    const view = await viaTemporal(() => this.client.workflow.getHandle(workflowId).query(participantQuery), this.notInQueue);
+    if (view.status !== 'waiting' && view.status !== 'queued') return view;
+    const entry = await this.livenessOf(participantId);
+    if (entry === undefined || entry.deadline <= (view.checkinDeadline ?? 0)) return view;
+    return { ...view, checkinDeadline: entry.deadline, checkinIntervalMs: entry.intervalMs };
   }
 
   private async currentTurn(caller: Caller): Promise<{ participantId: string; turnWorkflowId: string }> {

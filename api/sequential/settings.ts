@@ -4,11 +4,13 @@ import type { Config } from '../../common/config.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
 
 export function sequentialSettings(cfg: Config): SequentialSettings {
+  const { lobbyShards, checkinBatchMs: _apiOnly, ...timing } = cfg.ceremony.sequential;
   return {
     ceremonyId: cfg.ceremony.id,
     sizes: cfg.ceremony.sizes,
     contributionsPerIdentity: cfg.ceremony.contributionsPerIdentity,
-    timing: cfg.ceremony.sequential,
+    timing,
+    lobbyShards,
     verificationTaskQueue: cfg.temporal.taskQueues.verification,
     workflowTaskQueue: cfg.temporal.taskQueues.workflows,
   };

@@ -9,7 +9,7 @@
 // - The head of the queue (next in line, while the participant ahead computes) polls at
 //   `minCheckinIntervalMs` (the seed's 5 s), so it hears at once that its turn has come.
 // The deadline returned is when the next check-in is due; removal happens `checkinGraceMs` later.
-import type { SequentialTiming } from './types.js';
+import type { CheckinResponse, SequentialTiming } from './types.js';
 
 export interface ScheduleInput {
   now: number;
@@ -45,4 +45,39 @@ export function nextCheckin(timing: SequentialTiming, input: ScheduleInput): Sch
 /** Average round trip (compute + verification) times the waiters ahead. */
 export function expectedWait(averageRoundTripMs: number, waitersAhead: number): number {
   return Math.max(0, Math.round(averageRoundTripMs * waitersAhead));
+}
+
+export interface LobbyAnswerInput {
+  now: number;
+  position: number;
+  waitersAhead: number;
+  averageRoundTripMs: number;
+  /** The interval handed out at the previous check-in; undefined at the first one. */
+  previousIntervalMs: number | undefined;
+}
+
+/**
+ * The answer to a check-in from someone waiting in the lobby (not yet called): its status, expected
+ * wait and next deadline. Computed by the participant's workflow near the head and by the API for
+ * the rest of the lobby; both must agree, so both call this.
+ */
+export function lobbyAnswer(timing: SequentialTiming, input: LobbyAnswerInput): CheckinResponse {
+  const wait = expectedWait(input.averageRoundTripMs, input.waitersAhead);
+  const next = nextCheckin(timing, {
+    now: input.now,
+    expectedWaitMs: wait,
+    previousIntervalMs: input.previousIntervalMs,
+    atHead: input.position <= 1 || input.waitersAhead === 0,
+  });
+  return {
+    status: wait < timing.halvingBelowWaitMs ? 'queued' : 'waiting',
+    position: input.position,
+    waitersAhead: input.waitersAhead,
+    expectedWaitMs: wait,
+    expectedStartAt: input.now + wait,
+    averageRoundTripMs: input.averageRoundTripMs,
+    nextDeadline: next.deadline,
+    checkinIntervalMs: next.intervalMs,
+    turnId: undefined,
+  };
 }

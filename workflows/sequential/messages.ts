@@ -30,6 +30,8 @@ export interface CheckinRequest {
   waitersAhead: number;
   averageRoundTripMs: number;
   first: boolean;
+  /** The interval handed out at the previous check-in, when the caller knows it (the lobby table does). */
+  previousIntervalMs?: number;
 }
 export const enterUpdate = defineUpdate<ParticipantView, [EnterRequest]>('enter');
 export const checkinUpdate = defineUpdate<CheckinResponse, [CheckinRequest]>('checkin');
@@ -39,6 +41,23 @@ export const turnFinishedSignal = defineSignal<[{ turnId: string; kind: TurnOutc
 export const joinFailedSignal = defineSignal<[{ reason: string }]>('joinFailed');
 export const banSignal = defineSignal<[{ banned: boolean; reason: string }]>('ban');
 export const participantQuery = defineQuery<ParticipantView>('participant');
+/** From the participant's lobby shard: no check-in came by `deadline` plus the grace allowance. */
+export const missedCheckinSignal = defineSignal<[{ deadline: number; at: number }]>('missedCheckin');
+
+// lobby shard workflows (the liveness table)
+/** One answered check-in: the participant must check in again by `deadline`. */
+export interface LivenessEntry {
+  participantId: string;
+  participantWorkflowId: string;
+  /** When the check-in was answered. */
+  at: number;
+  deadline: number;
+  intervalMs: number;
+}
+export const checkinsSignal = defineSignal<[LivenessEntry[]]>('checkins');
+/** From a participant's workflow when it is called: it leaves the lobby; the turn learns its check-in deadline. */
+export const lobbyCalledSignal = defineSignal<[{ participantId: string; turnWorkflowId: string }]>('lobbyCalled');
+export const livenessQuery = defineQuery<LivenessEntry | null, [string]>('liveness');
 
 // turn workflow
 export interface StartResult {

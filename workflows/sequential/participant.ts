@@ -1,5 +1,6 @@
 // The actor for one person (one identity) in a sequential ceremony: lobby status, the check-in
-// deadline timer, strikes, penalties, bans and receipts. Check-ins land here, never on the ceremony.
+// deadline it last handed out, strikes, penalties, bans and receipts. Check-ins near the head land
+// here; the rest are answered by the API and recorded in the lobby shards (lobby.ts).
 import {
   allHandlersFinished,
   ApplicationFailure,
@@ -11,7 +12,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { SequentialActivities } from './activities-api.js';
-import { expectedWait, nextCheckin } from './checkin-schedule.js';
+import { lobbyAnswer } from './checkin-schedule.js';
+import { lobbyShardOf, lobbyShardWorkflowId } from './lobby.js';
 import {
   banSignal,
   calledSignal,
@@ -21,6 +23,8 @@ import {
   joinFailedSignal,
   leaveQueueSignal,
   leaveUpdate,
+  lobbyCalledSignal,
+  missedCheckinSignal,
   notifiedSignal,
   participantQuery,
   turnFinishedSignal,
@@ -66,7 +70,6 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     receipts: [],
     lastOutcome: undefined,
   };
-  let checkins = 0;
   let turnWorkflowId: string | undefined;
   const ceremony = getExternalWorkflowHandle(input.ceremonyWorkflowId);
 
@@ -105,7 +108,6 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     checkinUpdate,
     (req): CheckinResponse => {
       const now = Date.now();
-      checkins += 1;
       if (view.status === 'ready' || view.status === 'contributing') {
         if (view.status === 'ready' && turnWorkflowId !== undefined) {
           getExternalWorkflowHandle(turnWorkflowId).signal(notifiedSignal, { at: now }).catch(ignore);
@@ -125,28 +127,17 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
           turnId: view.turnId,
         };
       }
-      const wait = expectedWait(req.averageRoundTripMs, req.waitersAhead);
-      const next = nextCheckin(timing, {
+      const answer = lobbyAnswer(timing, {
         now,
-        expectedWaitMs: wait,
-        previousIntervalMs: req.first ? undefined : view.checkinIntervalMs,
-        atHead: req.position <= 1 || req.waitersAhead === 0,
-      });
-      view.checkinDeadline = next.deadline;
-      view.checkinIntervalMs = next.intervalMs;
-      const lobbyStatus = wait < timing.halvingBelowWaitMs ? 'queued' : 'waiting';
-      view.status = lobbyStatus;
-      return {
-        status: lobbyStatus,
         position: req.position,
         waitersAhead: req.waitersAhead,
-        expectedWaitMs: wait,
-        expectedStartAt: now + wait,
         averageRoundTripMs: req.averageRoundTripMs,
-        nextDeadline: next.deadline,
-        checkinIntervalMs: next.intervalMs,
-        turnId: undefined,
-      };
+        previousIntervalMs: req.first ? undefined : (req.previousIntervalMs ?? view.checkinIntervalMs),
+      });
+      view.checkinDeadline = answer.nextDeadline;
+      view.checkinIntervalMs = answer.checkinIntervalMs;
+      view.status = answer.status === 'waiting' ? 'waiting' : 'queued';
+      return answer;
     },
     {
       validator: (_req: CheckinRequest) => {
@@ -187,6 +178,23 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     view.turnId = turnId;
     turnWorkflowId = id;
     if (due !== undefined) getExternalWorkflowHandle(id).signal(checkinDueSignal, { by: due }).catch(ignore);
+    // The lobby shard forgets the participant and tells the turn the deadline it last handed out.
+    getExternalWorkflowHandle(lobbyShardWorkflowId(settings.ceremonyId, lobbyShardOf(view.participantId, settings.lobbyShards)))
+      .signal(lobbyCalledSignal, { participantId: view.participantId, turnWorkflowId: id })
+      .catch(ignore);
+  });
+
+  setHandler(missedCheckinSignal, ({ deadline }) => {
+    if (!inLobby(view.status)) return;
+    // A check-in answered through this workflow after the shard's entry was written: not missed.
+    if (view.checkinDeadline !== undefined && view.checkinDeadline > deadline) return;
+    view.status = 'idle';
+    view.removedReason = 'missed-checkin';
+    view.checkinDeadline = undefined;
+    view.strikes += 1;
+    view.penaltyUntil = Date.now() + timing.rejoinPenaltyMs;
+    ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'missed-checkin' }).catch(ignore);
+    record('missed-checkin').catch(ignore);
   });
 
   setHandler(joinFailedSignal, ({ reason }) => {
@@ -232,28 +240,13 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     }
   });
 
-  // The check-in deadline timer: armed while the participant waits in the lobby.
-  const armed = (): boolean => inLobby(view.status) && view.checkinDeadline !== undefined;
+  // Check-in deadlines are enforced by the participant's lobby shard (lobby.ts), which signals
+  // missedCheckin. This loop only continues as new, at rest, when the history grows long.
   const atRest = (): boolean => !inLobby(view.status) && view.status !== 'ready' && view.status !== 'contributing';
   for (;;) {
-    await condition(() => armed() || (workflowInfo().continueAsNewSuggested && atRest()));
-    if (!armed()) {
-      await condition(allHandlersFinished);
-      // A handler may have changed the status meanwhile: continue as new only at rest.
-      if (atRest()) await continueAsNew<typeof participantWorkflow>({ ...input, state: view });
-      continue;
-    }
-    const seen = checkins;
-    const removeAt = (view.checkinDeadline ?? Date.now()) + timing.checkinGraceMs;
-    const checkedIn = await condition(() => checkins !== seen || !inLobby(view.status), Math.max(1, removeAt - Date.now()));
-    if (!checkedIn && inLobby(view.status)) {
-      view.status = 'idle';
-      view.removedReason = 'missed-checkin';
-      view.checkinDeadline = undefined;
-      view.strikes += 1;
-      view.penaltyUntil = Date.now() + timing.rejoinPenaltyMs;
-      await ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'missed-checkin' });
-      await record('missed-checkin');
-    }
+    await condition(() => workflowInfo().continueAsNewSuggested && atRest());
+    await condition(allHandlersFinished);
+    // A handler may have changed the status meanwhile: continue as new only at rest.
+    if (atRest()) await continueAsNew<typeof participantWorkflow>({ ...input, state: view });
   }
 }

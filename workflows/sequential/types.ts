@@ -25,6 +25,8 @@ export interface SequentialSettings {
   sizes: SubCeremonySize[];
   contributionsPerIdentity: number;
   timing: SequentialTiming;
+  /** How many lobby shard workflows hold the check-in deadlines (lobby.ts). */
+  lobbyShards: number;
   verificationTaskQueue: string;
   workflowTaskQueue: string;
 }
