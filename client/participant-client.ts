@@ -49,6 +49,11 @@ export class ParticipantClient extends SessionClient {
     return requestJson(this.baseUrl, '/lobby/checkin', { method: 'POST', token: this.auth() });
   }
 
+  /** The caller's own record: status, strikes, penalty, receipts and the current check-in deadline. */
+  participant(): Promise<Record<string, unknown>> {
+    return requestJson(this.baseUrl, '/participant', { token: this.auth() });
+  }
+
   leave(): Promise<{ status: string }> {
     return requestJson(this.baseUrl, '/queue/leave', { method: 'POST', token: this.auth() });
   }

@@ -1,0 +1,160 @@
+// The lobby behind the first places, on the real stack: check-ins there are answered by the API with
+// the seed's schedule and recorded in the lobby shard workflows (no workflow task on the participant);
+// a shard removes whoever stops checking in; a second API replica continues the schedule from the
+// shard's record; a shard continues as new without losing its table.
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { ApiError } from '../../client/http.js';
+import { ParticipantClient, type CheckinAnswer } from '../../client/participant-client.js';
+import { SequentialGateway } from '../../api/sequential/gateway.js';
+import { participantIdOf, participantWorkflowId } from '../../api/sequential/settings.js';
+import { lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { livenessQuery } from '../../workflows/sequential/messages.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+const timing = { minCheckinIntervalMs: 1_000, checkinGraceMs: 1_500, initialRoundTripMs: 1_000, lobbyShards: 2 };
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startTestStack(
+    { ceremony: { sizes: [{ numG1Powers: 8, numG2Powers: 3 }], sequential: timing }, auth: { rateLimits: { enabled: false } } },
+    { temporalArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'] },
+  );
+});
+
+let keeping = true;
+let keptAlive: Promise<void> = Promise.resolve();
+
+afterAll(async () => {
+  keeping = false;
+  await keptAlive;
+  await stack?.stop();
+});
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const pid = (name: string): string => participantIdOf(`dev|${name}`);
+
+async function login(name: string): Promise<ParticipantClient> {
+  const client = new ParticipantClient(stack.url);
+  await client.loginDev(name);
+  return client;
+}
+
+/** How many `checkin` updates the participant's workflow (all its runs) has taken. */
+async function checkinUpdates(name: string): Promise<number> {
+  const history = await stack.env.client.workflow.getHandle(participantWorkflowId(stack.cfg.ceremony.id, pid(name))).fetchHistory();
+  return (history.events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'checkin').length;
+}
+
+function shardOf(name: string): string {
+  return lobbyShardWorkflowId(stack.cfg.ceremony.id, lobbyShardOf(pid(name), timing.lobbyShards));
+}
+
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (err) {
+    if (err instanceof ApiError) return `${err.status} ${err.code}`;
+    throw err;
+  }
+  return 'no error';
+}
+
+const lobby = new Map<string, ParticipantClient>();
+const entered = new Map<string, CheckinAnswer>();
+
+beforeAll(async () => {
+  // One participant holds the turn (its compute deadline is the default 3 min); six wait behind it.
+  const holder = await login('holder');
+  expect((await holder.enter()).status).toBe('ready');
+  await holder.start();
+  for (const name of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']) {
+    const client = await login(name);
+    lobby.set(name, client);
+    entered.set(name, await client.enter());
+  }
+  expect([...entered.values()].map((a) => a.position)).toEqual([1, 2, 3, 4, 5, 6]);
+  // p1, p2 and p4 check in throughout, so the places of the others do not change.
+  keptAlive = (async () => {
+    const keep = ['p1', 'p2', 'p4'].map((name) => lobby.get(name) as ParticipantClient);
+    while (keeping) {
+      for (const k of keep) await k.checkin();
+      await sleep(300);
+    }
+  })();
+  // The snapshot the API computes positions from has caught up with the joins.
+  await vi.waitFor(async () => expect((await stack.gateway.snapshot(0)).queue).toHaveLength(6), { timeout: 5_000 });
+  await sleep(300);
+});
+
+it("answers check-ins behind the first places with the seed's schedule, recorded in the lobby shard, without a workflow task on the participant", async () => {
+  const p3 = lobby.get('p3') as ParticipantClient;
+  // Position 3 behind a running turn: 3 waiters ahead x 1 s; the first interval was half of that.
+  expect(entered.get('p3')).toMatchObject({ position: 3, waitersAhead: 3, expectedWaitMs: 3_000, checkinIntervalMs: 1_500 });
+  let answer = await p3.checkin();
+  await sleep(300);
+  answer = await p3.checkin();
+  const updatesBefore = await checkinUpdates('p3');
+  for (let i = 0; i < 3; i += 1) {
+    await sleep(300);
+    const before = Date.now();
+    answer = await p3.checkin();
+    // Under an hour's wait each interval halves, down to the 1 s floor.
+    expect(answer).toMatchObject({ status: 'queued', position: 3, waitersAhead: 3, expectedWaitMs: 3_000, checkinIntervalMs: 1_000 });
+    expect(answer.nextDeadlineMs).toBeGreaterThanOrEqual(before + 1_000);
+    expect(answer.nextDeadlineMs).toBeLessThanOrEqual(Date.now() + 1_000);
+  }
+  expect(await checkinUpdates('p3')).toBe(updatesBefore);
+  // The shard holds the deadline handed out last, and the participant's record shows it.
+  const entry = await stack.env.client.workflow.getHandle(shardOf('p3')).query(livenessQuery, pid('p3'));
+  expect(entry).toMatchObject({ participantId: pid('p3'), deadline: answer.nextDeadlineMs, intervalMs: 1_000 });
+  expect(await p3.participant()).toMatchObject({ status: 'queued', checkinDeadline: answer.nextDeadlineMs, checkinIntervalMs: 1_000 });
+});
+
+it('continues the halving from the lobby shard when another API replica answers', async () => {
+  // p6 entered with an interval of 3 s (6 waiters x 1 s / 2) and has not checked in since.
+  expect(entered.get('p6')).toMatchObject({ position: 6, checkinIntervalMs: 3_000 });
+  const otherReplica = new SequentialGateway(stack.env.client, stack.cfg);
+  const answer = await otherReplica.checkin({ identity: 'dev|p6' });
+  // Halved from the 3 s the shard recorded (a first check-in would get 3 s again).
+  expect(answer).toMatchObject({ status: 'queued', position: 6, checkinIntervalMs: 1_500 });
+  expect(await checkinUpdates('p6')).toBe(1);
+});
+
+it('removes whoever stops checking in, at the deadline plus grace: out of the queue, a strike, then 409 DEADLINE_MISSED', async () => {
+  const p5 = lobby.get('p5') as ParticipantClient;
+  const last = await p5.checkin();
+  expect(last.position).toBe(5);
+  // p3 and p6 keep checking in meanwhile and stay.
+  const keepers = ['p3', 'p6'].map((name) => lobby.get(name) as ParticipantClient);
+  const removedBy = last.nextDeadlineMs + timing.checkinGraceMs;
+  while (Date.now() < removedBy + 1_500) {
+    for (const k of keepers) expect((await k.checkin()).status).toBe('queued');
+    await sleep(400);
+  }
+  const queue = (await stack.gateway.snapshot(0)).queue;
+  expect(queue).not.toContain(pid('p5'));
+  expect(queue).toEqual(expect.arrayContaining([pid('p3'), pid('p6')]));
+  expect(await p5.participant()).toMatchObject({ status: 'idle', removedReason: 'missed-checkin', strikes: 1 });
+  expect(await codeOf(p5.checkin())).toBe('409 DEADLINE_MISSED');
+});
+
+it('keeps its table across continue-as-new: nobody checking in on time is removed', async () => {
+  const keepers = ['p3', 'p6'].map((name) => lobby.get(name) as ParticipantClient);
+  const runsOf = async (workflowId: string): Promise<number> => {
+    let runs = 0;
+    for await (const _ of stack.env.client.workflow.list({ query: `WorkflowId = '${workflowId}'` })) runs += 1;
+    return runs;
+  };
+  await vi.waitFor(
+    async () => {
+      for (const k of keepers) expect((await k.checkin()).status).toBe('queued');
+      expect(await runsOf(shardOf('p3'))).toBeGreaterThan(1);
+    },
+    { timeout: 30_000, interval: 400 },
+  );
+  for (const k of keepers) expect((await k.checkin()).status).toBe('queued');
+  const entry = await stack.env.client.workflow.getHandle(shardOf('p3')).query(livenessQuery, pid('p3'));
+  expect(entry?.participantId).toBe(pid('p3'));
+  expect((await stack.gateway.snapshot(0)).queue).toEqual(expect.arrayContaining([pid('p3'), pid('p6')]));
+});
