@@ -31,7 +31,7 @@ import { participantIdOf, participantWorkflowId, sequentialSettings } from './se
 
 const SNAPSHOT_MAX_AGE_MS = 250;
 /** A check-in may compute its position from a snapshot up to this old (see checkinSnapshot). */
-const SNAPSHOT_STALE_MAX_MS = 2_000;
+const SNAPSHOT_STALE_MAX_MS = 5_000;
 /** Most turn hints kept (see turnHints); the map is emptied when full. */
 const TURN_HINTS_MAX = 10_000;
 /** Most last answers kept (see lastAnswers); expired ones go first when full. */
@@ -41,10 +41,15 @@ const LAST_ANSWERS_MAX = 200_000;
  * workflow, which knows authoritatively when it has been called; the snapshot may be a turn behind.
  */
 const HEAD_PLACES = 2;
+/** How long contribution/start waits for a turn workflow that has been called but not yet started. */
+const TURN_START_WAIT_MS = 2_000;
 
 export interface Caller {
   identity: string;
 }
+
+/** What a replica remembers of the last check-in it answered for a participant. */
+type LastAnswer = Pick<LivenessEntry, 'deadline' | 'intervalMs' | 'ticket'>;
 
 export class SequentialGateway {
   readonly settings: SequentialSettings;
@@ -58,7 +63,7 @@ export class SequentialGateway {
    */
   private readonly turnHints = new Map<string, string>();
   /** participantId → the deadline and interval of the last check-in this replica answered for it. */
-  private readonly lastAnswers = new Map<string, { deadline: number; intervalMs: number }>();
+  private readonly lastAnswers = new Map<string, LastAnswer>();
   /** Position index of the snapshot it was built from. */
   private indexed: { snapshot: QueueSnapshot; positions: Map<string, number> } | undefined;
   private readonly liveness: LivenessRecorder;
@@ -163,6 +168,13 @@ export class SequentialGateway {
     );
     // A join appends to the queue: nobody else's position changes, so the last snapshot stays usable.
     this.cached = undefined;
+    if (joined.position > 0) {
+      // Waiting: the first deadline follows from the join alone (no previous interval).
+      const answer = lobbyAnswer(this.settings.timing, { now: Date.now(), position: joined.position, waitersAhead: joined.waitersAhead, averageRoundTripMs: joined.averageRoundTripMs, previousIntervalMs: undefined });
+      await this.answered(participantId, workflowId, answer, joined.ticket);
+      return { ...answer, participantId };
+    }
+    // Called at once: the participant's workflow answers `ready` and tells the turn.
     const response = await viaTemporal(
       () =>
         this.client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, {
@@ -170,22 +182,23 @@ export class SequentialGateway {
         }),
       this.notInQueue,
     );
-    await this.answered(participantId, workflowId, response);
+    await this.answered(participantId, workflowId, response, joined.ticket);
     return { ...response, participantId };
   }
 
   /** Keeps what a check-in answer implies: the turn hint when `ready`, else the deadline, recorded in the lobby. */
-  private async answered(participantId: string, workflowId: string, response: CheckinResponse): Promise<void> {
+  private async answered(participantId: string, workflowId: string, response: CheckinResponse, ticket: number): Promise<void> {
     this.rememberTurn(participantId, response);
     if (response.status === 'ready') {
       this.lastAnswers.delete(participantId);
       return;
     }
-    await this.liveness.record({ participantId, participantWorkflowId: workflowId, at: Date.now(), deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs });
-    this.rememberAnswer(participantId, { deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs });
+    const entry = { participantId, participantWorkflowId: workflowId, at: Date.now(), deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs, ticket, status: response.status };
+    await this.liveness.record(entry);
+    this.rememberAnswer(participantId, entry);
   }
 
-  private rememberAnswer(participantId: string, answer: { deadline: number; intervalMs: number }): void {
+  private rememberAnswer(participantId: string, answer: LastAnswer): void {
     if (this.lastAnswers.size >= LAST_ANSWERS_MAX && !this.lastAnswers.has(participantId)) {
       const expired = Date.now() - this.settings.timing.checkinGraceMs;
       for (const [id, a] of this.lastAnswers) if (a.deadline < expired) this.lastAnswers.delete(id);
@@ -218,37 +231,36 @@ export class SequentialGateway {
   /**
    * A check-in. Someone waiting further back than the first places, whose last deadline (plus grace)
    * has not passed, is answered here from the snapshot with the seed's schedule and recorded in its
-   * lobby shard (one batched signal for many check-ins, no workflow task of its own). Everyone else
-   * (near the head, called, late, unknown to the snapshot or to this replica and the shard) goes
-   * through the participant's workflow, which decides with the exact errors.
+   * lobby shard (one batched signal for many check-ins, no workflow task of its own). Someone who
+   * joined after the snapshot was taken (its join ticket is newer than the snapshot's) is placed by
+   * its ticket. Everyone else (near the head, called, late, removed, unknown to this replica and to
+   * the shard) goes through the participant's workflow, which decides with the exact errors.
    */
   async checkin(caller: Caller): Promise<CheckinResponse> {
     const { participantId, workflowId } = this.participantHandle(caller.identity);
     const snapshot = await this.checkinSnapshot();
-    // Not in it: joined after the snapshot was taken (so at the end of the queue), or no longer waiting
-    // (the update refuses that). No extra query: in a rush of joins that would put one query per
-    // newcomer on the busy ceremony workflow.
+    const known = this.lastAnswers.get(participantId) ?? (await this.livenessOf(participantId));
     const index = this.positionsIn(snapshot).get(participantId);
-    const position = index === undefined ? snapshot.queue.length + 1 : index + 1;
-    const waitersAhead = (index === undefined ? snapshot.queue.length : index) + (snapshot.current === null ? 0 : 1);
+    const joinedSince = index === undefined && known !== undefined && known.ticket > snapshot.lastTicket;
+    // Not in the snapshot and not joined since: no longer waiting (the update refuses that with its reason).
+    const ahead = index ?? (joinedSince ? snapshot.queue.length + (known.ticket - snapshot.lastTicket) - 1 : snapshot.queue.length);
+    const position = ahead + 1;
+    const waitersAhead = ahead + (snapshot.current === null ? 0 : 1);
     const now = Date.now();
-    let previous = this.lastAnswers.get(participantId);
-    if (index !== undefined && position > HEAD_PLACES) {
-      previous ??= await this.livenessOf(participantId);
-      if (previous !== undefined && now <= previous.deadline + this.settings.timing.checkinGraceMs) {
-        const answer = lobbyAnswer(this.settings.timing, { now, position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, previousIntervalMs: previous.intervalMs });
-        await this.answered(participantId, workflowId, answer);
-        return answer;
-      }
+    const inTime = known !== undefined && now <= known.deadline + this.settings.timing.checkinGraceMs;
+    if ((index !== undefined || joinedSince) && position > HEAD_PLACES && inTime) {
+      const answer = lobbyAnswer(this.settings.timing, { now, position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, previousIntervalMs: known.intervalMs });
+      await this.answered(participantId, workflowId, answer, known.ticket);
+      return answer;
     }
     const response = await viaTemporal(
       () =>
         this.client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, {
-          args: [{ position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, first: false, previousIntervalMs: previous?.intervalMs }],
+          args: [{ position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, first: false, previousIntervalMs: known?.intervalMs }],
         }),
       this.notInQueue,
     );
-    await this.answered(participantId, workflowId, response);
+    await this.answered(participantId, workflowId, response, known?.ticket ?? 0);
     return response;
   }
 
@@ -267,7 +279,7 @@ export class SequentialGateway {
     if (view.status !== 'waiting' && view.status !== 'queued') return view;
     const entry = await this.livenessOf(participantId);
     if (entry === undefined || entry.deadline <= (view.checkinDeadline ?? 0)) return view;
-    return { ...view, checkinDeadline: entry.deadline, checkinIntervalMs: entry.intervalMs };
+    return { ...view, status: entry.status, checkinDeadline: entry.deadline, checkinIntervalMs: entry.intervalMs };
   }
 
   private async currentTurn(caller: Caller): Promise<{ participantId: string; turnWorkflowId: string }> {
@@ -302,11 +314,24 @@ export class SequentialGateway {
     return this.startTurn(await this.currentTurn(caller));
   }
 
-  private startTurn(turn: { participantId: string; turnWorkflowId: string }): Promise<StartResult> {
-    return viaTemporal(
-      () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(startUpdate, { args: [{ participantId: turn.participantId }] }),
-      () => new CeremonyError('NOT_YOUR_TURN', 'your turn is over'),
-    );
+  /**
+   * The ceremony starts a turn and calls its participant in one workflow task, so a `ready` answer can
+   * (rarely) reach the caller a moment before the turn workflow exists: wait briefly for it.
+   */
+  private async startTurn(turn: { participantId: string; turnWorkflowId: string }): Promise<StartResult> {
+    const giveUp = Date.now() + TURN_START_WAIT_MS;
+    const notFound = new CeremonyError('NOT_YOUR_TURN', 'your turn is over');
+    for (;;) {
+      try {
+        return await viaTemporal(
+          () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(startUpdate, { args: [{ participantId: turn.participantId }] }),
+          () => notFound,
+        );
+      } catch (err) {
+        if (err !== notFound || Date.now() >= giveUp) throw err;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
   }
 
   /**

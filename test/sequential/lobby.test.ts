@@ -118,7 +118,8 @@ it('continues the halving from the lobby shard when another API replica answers'
   const answer = await otherReplica.checkin({ identity: 'dev|p6' });
   // Halved from the 3 s the shard recorded (a first check-in would get 3 s again).
   expect(answer).toMatchObject({ status: 'queued', position: 6, checkinIntervalMs: 1_500 });
-  expect(await checkinUpdates('p6')).toBe(1);
+  // Neither the enter nor this check-in needed an update on the participant's workflow.
+  expect(await checkinUpdates('p6')).toBe(0);
 });
 
 it('removes whoever stops checking in, at the deadline plus grace: out of the queue, a strike, then 409 DEADLINE_MISSED', async () => {
@@ -137,6 +138,19 @@ it('removes whoever stops checking in, at the deadline plus grace: out of the qu
   expect(queue).toEqual(expect.arrayContaining([pid('p3'), pid('p6')]));
   expect(await p5.participant()).toMatchObject({ status: 'idle', removedReason: 'missed-checkin', strikes: 1 });
   expect(await codeOf(p5.checkin())).toBe('409 DEADLINE_MISSED');
+});
+
+it('places one who joined after the snapshot by its join ticket, still without a workflow task', async () => {
+  const otherReplica = new SequentialGateway(stack.env.client, stack.cfg);
+  const before = await otherReplica.snapshot(0);
+  const p7 = await login('p7');
+  lobby.set('p7', p7);
+  const joined = await p7.enter();
+  expect(joined.position).toBe(before.queue.length + 1);
+  // The other replica's snapshot predates the join: it places p7 by its ticket.
+  const answer = await otherReplica.checkin({ identity: 'dev|p7' });
+  expect(answer).toMatchObject({ status: 'queued', position: joined.position, waitersAhead: joined.waitersAhead });
+  expect(await checkinUpdates('p7')).toBe(0);
 });
 
 it('keeps its table across continue-as-new: nobody checking in on time is removed', async () => {

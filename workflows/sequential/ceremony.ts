@@ -31,6 +31,8 @@ interface QueueEntry {
   participantId: string;
   participantWorkflowId: string;
   identity: string;
+  /** Join order: the value of `joins` when this entry joined (absent in state carried from before tickets). */
+  ticket?: number;
 }
 
 interface CurrentTurn extends QueueEntry {
@@ -43,6 +45,8 @@ export interface CeremonyState {
   head: TranscriptHead | null;
   lastRecordKey: string | undefined;
   queue: QueueEntry[];
+  /** Joins accepted so far (each join's ticket). */
+  joins?: number;
   turnCounter: number;
   roundTrips: number[];
   stats: CeremonyStats;
@@ -98,6 +102,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     lastRecordKey: state.lastRecordKey,
     averageRoundTripMs: averageRoundTripMs(),
     stats: state.stats,
+    lastTicket: state.joins ?? 0,
   }));
   setHandler(recordedOutcomesQuery, () => state.outcomes);
 
@@ -105,16 +110,20 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     joinUpdate,
     async (req): Promise<JoinResult> => {
       if (current?.participantId === req.participantId) {
-        return { position: 0, waitersAhead: 0, averageRoundTripMs: averageRoundTripMs(), turnId: current.turnId };
+        return { position: 0, waitersAhead: 0, averageRoundTripMs: averageRoundTripMs(), turnId: current.turnId, ticket: 0 };
       }
-      if (positionOf(req.participantId) < 0) state.queue.push({ participantId: req.participantId, participantWorkflowId: req.participantWorkflowId, identity: req.identity });
+      if (positionOf(req.participantId) < 0) {
+        state.joins = (state.joins ?? 0) + 1;
+        state.queue.push({ participantId: req.participantId, participantWorkflowId: req.participantWorkflowId, identity: req.identity, ticket: state.joins });
+      }
       await condition(() => state.head !== null);
       await advance();
       if (current?.participantId === req.participantId) {
-        return { position: 0, waitersAhead: 0, averageRoundTripMs: averageRoundTripMs(), turnId: current.turnId };
+        return { position: 0, waitersAhead: 0, averageRoundTripMs: averageRoundTripMs(), turnId: current.turnId, ticket: 0 };
       }
       const index = positionOf(req.participantId);
-      return { position: index + 1, waitersAhead: index + (current === null ? 0 : 1), averageRoundTripMs: averageRoundTripMs(), turnId: undefined };
+      const ticket = state.queue[index]?.ticket ?? 0;
+      return { position: index + 1, waitersAhead: index + (current === null ? 0 : 1), averageRoundTripMs: averageRoundTripMs(), turnId: undefined, ticket };
     },
     {
       validator: (req) => {
@@ -158,15 +167,19 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
         const turnWorkflowId = turnWorkflowIdFor(settings.ceremonyId, turnId);
         const turn: CurrentTurn = { ...next, turnId, turnWorkflowId, startedAt: Date.now() };
         current = turn;
-        const handle = await startChild(turnWorkflow, {
+        const started = startChild(turnWorkflow, {
           workflowId: turnWorkflowId,
           taskQueue: settings.workflowTaskQueue,
           parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
           args: [{ settings, turnId, participantId: next.participantId, identity: next.identity, base: state.head, previousRecordKey: state.lastRecordKey }],
         });
-        await getExternalWorkflowHandle(next.participantWorkflowId)
+        // Called in the same workflow task that starts the turn (one task fewer on the hand-off); what
+        // the participant sends the turn is retried until the turn has started (signal-started.ts).
+        const called = getExternalWorkflowHandle(next.participantWorkflowId)
           .signal(calledSignal, { turnId, turnWorkflowId, sequence: state.head.sequence + 1 })
           .catch(() => undefined);
+        const handle = await started;
+        await called;
         handle.result().then(
           (outcome) => finish(turn, outcome),
           (err: unknown) =>

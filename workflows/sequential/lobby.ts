@@ -5,7 +5,8 @@
 // deadline (plus the grace allowance). A check-in therefore costs a share of one history event,
 // not a workflow task of its own.
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
-import { checkinDueSignal, checkinsSignal, livenessQuery, lobbyCalledSignal, missedCheckinSignal, type LivenessEntry } from './messages.js';
+import { checkinDueSignal, checkinsSignal, livenessQuery, lobbyLeftSignal, missedCheckinSignal, type LivenessEntry } from './messages.js';
+import { signalStarted } from './signal-started.js';
 import type { SequentialSettings } from './types.js';
 
 export interface LobbyShardInput {
@@ -46,12 +47,12 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
     }
   });
 
-  setHandler(lobbyCalledSignal, ({ participantId, turnWorkflowId }) => {
+  setHandler(lobbyLeftSignal, ({ participantId, turnWorkflowId }) => {
     const known = table.get(participantId);
     if (known === undefined) return;
     table.delete(participantId);
-    // The participant learns of its turn at its next check-in, due by this deadline.
-    getExternalWorkflowHandle(turnWorkflowId).signal(checkinDueSignal, { by: known.deadline }).catch(ignore);
+    // Called: the participant learns of its turn at its next check-in, due by this deadline.
+    if (turnWorkflowId !== undefined) void signalStarted(turnWorkflowId, checkinDueSignal, { by: known.deadline });
   });
 
   setHandler(livenessQuery, (participantId) => table.get(participantId) ?? null);

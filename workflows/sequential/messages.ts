@@ -14,6 +14,8 @@ export interface JoinResult {
   waitersAhead: number;
   averageRoundTripMs: number;
   turnId: string | undefined;
+  /** The join's place in join order (0 when called at once); compare with QueueSnapshot.lastTicket. */
+  ticket: number;
 }
 export const joinUpdate = defineUpdate<JoinResult, [JoinRequest]>('join');
 export const leaveQueueSignal = defineSignal<[{ participantId: string; reason: 'left' | 'missed-checkin' | 'banned' | 'dropped' }]>('leaveQueue');
@@ -53,10 +55,17 @@ export interface LivenessEntry {
   at: number;
   deadline: number;
   intervalMs: number;
+  /** The participant's join ticket (see JoinResult). */
+  ticket: number;
+  /** The status the answer gave. */
+  status: 'waiting' | 'queued';
 }
 export const checkinsSignal = defineSignal<[LivenessEntry[]]>('checkins');
-/** From a participant's workflow when it is called: it leaves the lobby; the turn learns its check-in deadline. */
-export const lobbyCalledSignal = defineSignal<[{ participantId: string; turnWorkflowId: string }]>('lobbyCalled');
+/**
+ * From a participant's workflow when it leaves the lobby: called (then the turn learns the deadline the
+ * shard holds), or left, banned or dropped.
+ */
+export const lobbyLeftSignal = defineSignal<[{ participantId: string; turnWorkflowId?: string }]>('lobbyLeft');
 export const livenessQuery = defineQuery<LivenessEntry | null, [string]>('liveness');
 
 // turn workflow

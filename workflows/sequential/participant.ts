@@ -14,6 +14,7 @@ import {
 import type { SequentialActivities } from './activities-api.js';
 import { lobbyAnswer } from './checkin-schedule.js';
 import { lobbyShardOf, lobbyShardWorkflowId } from './lobby.js';
+import { signalStarted } from './signal-started.js';
 import {
   banSignal,
   calledSignal,
@@ -23,7 +24,7 @@ import {
   joinFailedSignal,
   leaveQueueSignal,
   leaveUpdate,
-  lobbyCalledSignal,
+  lobbyLeftSignal,
   missedCheckinSignal,
   notifiedSignal,
   participantQuery,
@@ -78,6 +79,13 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
 
   setHandler(participantQuery, () => view);
 
+  /** Tells the lobby shard the participant is no longer waiting (with the turn when it was called). */
+  const leftLobby = (turnWorkflowId?: string): void => {
+    getExternalWorkflowHandle(lobbyShardWorkflowId(settings.ceremonyId, lobbyShardOf(view.participantId, settings.lobbyShards)))
+      .signal(lobbyLeftSignal, { participantId: view.participantId, turnWorkflowId })
+      .catch(ignore);
+  };
+
   setHandler(
     enterUpdate,
     ({ identity }) => {
@@ -110,7 +118,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
       const now = Date.now();
       if (view.status === 'ready' || view.status === 'contributing') {
         if (view.status === 'ready' && turnWorkflowId !== undefined) {
-          getExternalWorkflowHandle(turnWorkflowId).signal(notifiedSignal, { at: now }).catch(ignore);
+          void signalStarted(turnWorkflowId, notifiedSignal, { at: now });
         }
         const interval = timing.minCheckinIntervalMs;
         view.checkinDeadline = now + interval;
@@ -160,6 +168,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
       view.checkinDeadline = undefined;
       if (timing.abortPenaltyMs > 0) view.penaltyUntil = Date.now() + timing.abortPenaltyMs;
       ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'left' }).catch(ignore);
+      leftLobby();
       record('left').catch(ignore);
       return view;
     },
@@ -177,11 +186,9 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     view.status = 'ready';
     view.turnId = turnId;
     turnWorkflowId = id;
-    if (due !== undefined) getExternalWorkflowHandle(id).signal(checkinDueSignal, { by: due }).catch(ignore);
+    if (due !== undefined) void signalStarted(id, checkinDueSignal, { by: due });
     // The lobby shard forgets the participant and tells the turn the deadline it last handed out.
-    getExternalWorkflowHandle(lobbyShardWorkflowId(settings.ceremonyId, lobbyShardOf(view.participantId, settings.lobbyShards)))
-      .signal(lobbyCalledSignal, { participantId: view.participantId, turnWorkflowId: id })
-      .catch(ignore);
+    leftLobby(id);
   });
 
   setHandler(missedCheckinSignal, ({ deadline }) => {
@@ -201,6 +208,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     if (inLobby(view.status)) {
       view.status = 'idle';
       view.removedReason = reason;
+      leftLobby();
     }
   });
 
@@ -231,7 +239,10 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
       view.status = 'banned';
       view.removedReason = reason;
       view.checkinDeadline = undefined;
-      if (wasQueued) ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'banned' }).catch(ignore);
+      if (wasQueued) {
+        ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'banned' }).catch(ignore);
+        leftLobby();
+      }
       record('banned', reason).catch(ignore);
     } else if (view.status === 'banned') {
       view.status = view.contributions >= settings.contributionsPerIdentity ? 'contributed' : 'idle';

@@ -100,6 +100,8 @@ export interface QueueSnapshot {
   lastRecordKey: string | undefined;
   averageRoundTripMs: number;
   stats: CeremonyStats;
+  /** Tickets of every join so far: a ticket above this joined after the snapshot was taken. */
+  lastTicket: number;
 }
 
 export interface CeremonyStats {
