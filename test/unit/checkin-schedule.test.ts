@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { sequentialTimingSchema } from '../../common/ceremony-config.js';
-import { expectedWait, nextCheckin } from '../../workflows/sequential/checkin-schedule.js';
+import { expectedWait, lobbyAnswer, nextCheckin } from '../../workflows/sequential/checkin-schedule.js';
 import type { SequentialTiming } from '../../workflows/sequential/types.js';
 
 const S = 1_000;
@@ -197,5 +197,32 @@ describe('properties', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 1 * H - 1 }), fc.integer({ min: 5 * S, max: 1 * H }), (wait, prev) => gap(wait, prev) <= prev),
     );
+  });
+});
+
+describe('lobbyAnswer (what the API and the participant workflow both answer)', () => {
+  const answer = (position: number, waitersAhead: number, averageRoundTripMs: number, previousIntervalMs: number | undefined) =>
+    lobbyAnswer(timing, { now: NOW, position, waitersAhead, averageRoundTripMs, previousIntervalMs });
+
+  it('is nextCheckin with the wait estimate: the average round trip times the waiters ahead', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1_000, max: 10 * M }), fc.option(fc.integer({ min: 5 * S, max: 1 * H }), { nil: undefined }), (position, rt, prev) => {
+        const a = answer(position, position, rt, prev);
+        const n = nextCheckin(timing, { now: NOW, expectedWaitMs: rt * position, previousIntervalMs: prev, atHead: position <= 1 });
+        return a.expectedWaitMs === rt * position && a.expectedStartAt === NOW + rt * position && a.nextDeadline === n.deadline && a.checkinIntervalMs === n.intervalMs;
+      }),
+    );
+  });
+
+  it("says `queued` under the seed's one hour of wait and `waiting` from it on, and never `ready`", () => {
+    expect(answer(59, 59, M, 30 * M).status).toBe('queued');
+    expect(answer(60, 60, M, 30 * M).status).toBe('waiting');
+    expect(answer(1, 1, M, undefined)).toMatchObject({ status: 'queued', position: 1, waitersAhead: 1, turnId: undefined });
+  });
+
+  it('puts the next in line (position 1, or nobody ahead) on the 5 s floor', () => {
+    expect(answer(1, 1, 10 * M, 1 * H).checkinIntervalMs).toBe(5 * S);
+    expect(answer(1, 0, 10 * M, undefined).checkinIntervalMs).toBe(5 * S);
+    expect(answer(2, 2, 10 * M, 1 * H).checkinIntervalMs).toBe(10 * M);
   });
 });
