@@ -564,14 +564,12 @@ interface Handoff {
   turnClose: number;
   /** turn k closed → the ceremony has the child's completion in its history */
   childCompletedSeen: number;
-  /** → the ceremony's workflow task started the next turn (StartChildWorkflowExecutionInitiated) */
-  startChildCommand: number;
-  /** → the server started the next turn workflow (ChildWorkflowExecutionStarted) */
-  childStarted: number;
-  /** → the ceremony's next workflow task signalled the participant (SignalExternalWorkflowExecutionInitiated) */
-  signalCommand: number;
+  /** → the ceremony's workflow task started turn k+1 and signalled its participant (one task: SignalExternalWorkflowExecutionInitiated) */
+  ceremonyTask: number;
   /** → the participant workflow received `called` (from then on its check-in says ready) */
   participantSignaled: number;
+  /** in parallel: StartChildWorkflowExecutionInitiated → the server started turn k+1 (ChildWorkflowExecutionStarted) */
+  childStarted: number;
   /** the complete update's result recorded → the participant received `called` */
   total: number;
 }
@@ -610,15 +608,14 @@ async function handoffProfile(client: Client, ceremonyWorkflowId: string): Promi
     const participantEvents = (await client.workflow.getHandle(called.participantWorkflowId).fetchHistory()).events ?? [];
     const signaled = participantEvents.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'called').map(eventMs).pop();
     if (signaled === undefined) continue;
-    const t = [updateDone, closed, completedSeen.get(prev) as number, startInitiated.get(next) as number, started.get(next) as number, called.at, signaled];
+    const seen = completedSeen.get(prev) as number;
     out.push({
-      turnClose: (t[1] as number) - (t[0] as number),
-      childCompletedSeen: (t[2] as number) - (t[1] as number),
-      startChildCommand: (t[3] as number) - (t[2] as number),
-      childStarted: (t[4] as number) - (t[3] as number),
-      signalCommand: (t[5] as number) - (t[4] as number),
-      participantSignaled: (t[6] as number) - (t[5] as number),
-      total: (t[6] as number) - (t[0] as number),
+      turnClose: closed - updateDone,
+      childCompletedSeen: seen - closed,
+      ceremonyTask: called.at - seen,
+      participantSignaled: signaled - called.at,
+      childStarted: (started.get(next) as number) - (startInitiated.get(next) as number),
+      total: signaled - updateDone,
     });
   }
   return out;
@@ -725,10 +722,9 @@ function reportTurns(r: TurnsResult, handoffs: Handoff[], loadNow: number[]): st
     ['total', 'update result recorded → participant has `called`'],
     ['turnClose', '  turn k: update result → turn workflow closed'],
     ['childCompletedSeen', '  → ceremony history has the child completion'],
-    ['startChildCommand', '  → ceremony task: StartChildWorkflow command'],
-    ['childStarted', '  → turn k+1 workflow started'],
-    ['signalCommand', '  → ceremony task: signal `called` command'],
+    ['ceremonyTask', '  → ceremony task: start turn k+1, signal `called`'],
     ['participantSignaled', '  → participant workflow has `called`'],
+    ['childStarted', '  (in parallel: StartChild command → turn k+1 started)'],
   ];
   for (const [key, label] of stages) lines.push(row(`  ${label}`, summarize(handoffs.map((h) => h[key]))));
   return lines;
