@@ -9,7 +9,7 @@ import {
   checkinUpdate,
   completeUpdate,
   enterUpdate,
-  joinUpdate,
+  joinBatchUpdate,
   leaveQueueSignal,
   leaveUpdate,
   completeRefusal,
@@ -18,6 +18,8 @@ import {
   startUpdate,
   turnStateQuery,
   type CompleteResult,
+  type JoinRequest,
+  type JoinResult,
   type StartResult,
 } from '../../workflows/sequential/messages.js';
 import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
@@ -26,6 +28,7 @@ import { viaTemporal } from '../temporal-errors.js';
 import { lobbyAnswer } from '../../workflows/sequential/checkin-schedule.js';
 import { lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import { livenessQuery, type LivenessEntry } from '../../workflows/sequential/messages.js';
+import { Batcher } from './batcher.js';
 import { LivenessRecorder } from './liveness-recorder.js';
 import { participantIdOf, participantWorkflowId, sequentialSettings } from './settings.js';
 
@@ -41,6 +44,8 @@ const LAST_ANSWERS_MAX = 200_000;
  * workflow, which knows authoritatively when it has been called; the snapshot may be a turn behind.
  */
 const HEAD_PLACES = 2;
+/** Most joins one update carries (the ceremony accepts up to 1 000). */
+const JOIN_BATCH_MAX = 500;
 /** How long contribution/start waits for a turn workflow that has been called but not yet started. */
 const TURN_START_WAIT_MS = 2_000;
 
@@ -67,6 +72,8 @@ export class SequentialGateway {
   /** Position index of the snapshot it was built from. */
   private indexed: { snapshot: QueueSnapshot; positions: Map<string, number> } | undefined;
   private readonly liveness: LivenessRecorder;
+  /** Concurrent enters join the queue together: one update on the ceremony per batch. */
+  private readonly joins: Batcher<JoinRequest, JoinResult>;
 
   constructor(
     private readonly client: Client,
@@ -74,6 +81,7 @@ export class SequentialGateway {
   ) {
     this.settings = sequentialSettings(cfg);
     this.liveness = new LivenessRecorder(client, this.settings, cfg.ceremony.sequential.checkinBatchMs);
+    this.joins = new Batcher((requests) => viaTemporal(() => this.ceremony().executeUpdate(joinBatchUpdate, { args: [requests] }), this.noCeremony), 0, JOIN_BATCH_MAX);
   }
 
   get ceremonyWorkflowId(): string {
@@ -162,10 +170,8 @@ export class SequentialGateway {
         }),
       this.noCeremony,
     );
-    const joined = await viaTemporal(
-      () => this.ceremony().executeUpdate(joinUpdate, { args: [{ participantId, participantWorkflowId: workflowId, identity: caller.identity }] }),
-      this.noCeremony,
-    );
+    const joined = await this.joins.submit({ participantId, participantWorkflowId: workflowId, identity: caller.identity });
+    if (joined.refused !== undefined) throw new CeremonyError(joined.refused.code, joined.refused.message);
     // A join appends to the queue: nobody else's position changes, so the last snapshot stays usable.
     this.cached = undefined;
     if (joined.position > 0) {

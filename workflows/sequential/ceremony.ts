@@ -17,11 +17,13 @@ import {
   calledSignal,
   cancelSignal,
   joinFailedSignal,
+  joinBatchUpdate,
   joinUpdate,
   leaveQueueSignal,
   recordedOutcomesQuery,
   snapshotQuery,
   turnFinishedSignal,
+  type JoinRequest,
   type JoinResult,
 } from './messages.js';
 import { turnWorkflow } from './turn.js';
@@ -61,6 +63,7 @@ export interface CeremonyInput {
 
 const MAX_OUTCOMES_KEPT = 200;
 const MAX_QUEUE = 100_000;
+const MAX_JOIN_BATCH = 1_000;
 
 export function ceremonyWorkflowId(ceremonyId: string): string {
   return `ceremony-${ceremonyId}`;
@@ -106,33 +109,45 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   }));
   setHandler(recordedOutcomesQuery, () => state.outcomes);
 
-  setHandler(
-    joinUpdate,
-    async (req): Promise<JoinResult> => {
-      if (current?.participantId === req.participantId) {
-        return { position: 0, waitersAhead: 0, averageRoundTripMs: averageRoundTripMs(), turnId: current.turnId, ticket: 0 };
+  const queueFull = (): JoinResult['refused'] => ({ code: 'CEREMONY_CLOSED', message: 'the queue is full; try again later' });
+
+  /** Joins the queue (once): false when the queue is full. */
+  const enqueue = (req: JoinRequest): boolean => {
+    if (current?.participantId === req.participantId || positionOf(req.participantId) >= 0) return true;
+    if (state.queue.length >= MAX_QUEUE) return false;
+    state.joins = (state.joins ?? 0) + 1;
+    state.queue.push({ participantId: req.participantId, participantWorkflowId: req.participantWorkflowId, identity: req.identity, ticket: state.joins });
+    return true;
+  };
+
+  const placeOf = (participantId: string): JoinResult => {
+    if (current?.participantId === participantId) {
+      return { position: 0, waitersAhead: 0, averageRoundTripMs: averageRoundTripMs(), turnId: current.turnId, ticket: 0 };
+    }
+    const index = positionOf(participantId);
+    const ticket = state.queue[index]?.ticket ?? 0;
+    return { position: index + 1, waitersAhead: index + (current === null ? 0 : 1), averageRoundTripMs: averageRoundTripMs(), turnId: undefined, ticket };
+  };
+
+  const join = async (requests: JoinRequest[]): Promise<JoinResult[]> => {
+    const accepted = requests.map(enqueue);
+    await condition(() => state.head !== null);
+    await advance();
+    return requests.map((req, i) => (accepted[i] === true ? placeOf(req.participantId) : { ...placeOf(req.participantId), refused: queueFull() }));
+  };
+
+  setHandler(joinUpdate, async (req): Promise<JoinResult> => (await join([req]))[0] as JoinResult, {
+    validator: (req) => {
+      if (state.queue.length >= MAX_QUEUE && positionOf(req.participantId) < 0 && current?.participantId !== req.participantId) {
+        throw ApplicationFailure.create({ type: 'CEREMONY_CLOSED', message: queueFull()?.message ?? '', nonRetryable: true });
       }
-      if (positionOf(req.participantId) < 0) {
-        state.joins = (state.joins ?? 0) + 1;
-        state.queue.push({ participantId: req.participantId, participantWorkflowId: req.participantWorkflowId, identity: req.identity, ticket: state.joins });
-      }
-      await condition(() => state.head !== null);
-      await advance();
-      if (current?.participantId === req.participantId) {
-        return { position: 0, waitersAhead: 0, averageRoundTripMs: averageRoundTripMs(), turnId: current.turnId, ticket: 0 };
-      }
-      const index = positionOf(req.participantId);
-      const ticket = state.queue[index]?.ticket ?? 0;
-      return { position: index + 1, waitersAhead: index + (current === null ? 0 : 1), averageRoundTripMs: averageRoundTripMs(), turnId: undefined, ticket };
     },
-    {
-      validator: (req) => {
-        if (state.queue.length >= MAX_QUEUE && positionOf(req.participantId) < 0) {
-          throw ApplicationFailure.create({ type: 'CEREMONY_CLOSED', message: 'the queue is full; try again later', nonRetryable: true });
-        }
-      },
+  });
+  setHandler(joinBatchUpdate, join, {
+    validator: (requests) => {
+      if (requests.length === 0 || requests.length > MAX_JOIN_BATCH) throw ApplicationFailure.create({ type: 'BAD_REQUEST', message: `1 to ${MAX_JOIN_BATCH} joins per batch`, nonRetryable: true });
     },
-  );
+  });
 
   setHandler(leaveQueueSignal, ({ participantId, reason }) => {
     const index = positionOf(participantId);

@@ -16,8 +16,12 @@ export interface JoinResult {
   turnId: string | undefined;
   /** The join's place in join order (0 when called at once); compare with QueueSnapshot.lastTicket. */
   ticket: number;
+  /** Set when this join was refused (in a batch, the others still join). */
+  refused?: { code: 'CEREMONY_CLOSED'; message: string };
 }
 export const joinUpdate = defineUpdate<JoinResult, [JoinRequest]>('join');
+/** Many joins in one update (the API batches concurrent enters): one result per request, in order. */
+export const joinBatchUpdate = defineUpdate<JoinResult[], [JoinRequest[]]>('joinBatch');
 export const leaveQueueSignal = defineSignal<[{ participantId: string; reason: 'left' | 'missed-checkin' | 'banned' | 'dropped' }]>('leaveQueue');
 export const snapshotQuery = defineQuery<QueueSnapshot>('snapshot');
 export const recordedOutcomesQuery = defineQuery<TurnOutcome[]>('recordedOutcomes');
