@@ -6,7 +6,6 @@ import type { ChunkState } from '../../engine/chunked/types.js';
 import type { ObjectStore } from '../../store/index.js';
 
 export const CHUNK_STATE_PREFIX = 'chunks';
-export const CHUNK_UPLOAD_PREFIX = 'chunk-uploads';
 export const MAX_CHUNK_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 export async function loadChunkState(store: ObjectStore, key: string): Promise<ChunkState> {

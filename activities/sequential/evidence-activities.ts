@@ -1,9 +1,11 @@
 // Evidence of the sequential mode: signed receipts and a record of every outcome. Turn outcomes form
 // a hash chain: each record names the previous record's key (its SHA-256) and the transcript hashes.
+import { log } from '@temporalio/activity';
 import type { ObjectStore } from '../../store/index.js';
 import { signReceipt, type ReceiptPayload } from '../../evidence/receipt.js';
 import type { ReceiptKey } from '../../evidence/receipt-key.js';
 import type { ReceiptInput, RecordInput, SequentialActivities } from '../../workflows/sequential/activities-api.js';
+import { isTurnUploadKey } from '../../workflows/sequential/upload-keys.js';
 
 export const RECEIPT_PREFIX = 'receipts';
 export const RECORD_PREFIX = 'records';
@@ -32,7 +34,13 @@ export function createEvidenceActivities(store: ObjectStore, receiptKey: Receipt
       return { recordKey: stored.key };
     },
 
-    async deleteObject({ key }: { key: string }) {
+    async deleteObject({ key, within }: { key: string; within?: string }) {
+      // A turn deletes only its own staged upload: never a key outside its prefix (an accepted
+      // contribution's, or one staged under the older shared `uploads/<sha256>` layout).
+      if (within !== undefined && !isTurnUploadKey(key, within)) {
+        log.warn('not deleting an object outside the turn\'s upload prefix', { key, within });
+        return;
+      }
       await store.delete(key);
     },
   };

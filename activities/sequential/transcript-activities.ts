@@ -18,7 +18,6 @@ import { withHeartbeat } from '../heartbeat.js';
 
 export const TRANSCRIPT_PREFIX = 'transcripts';
 export const POWERS_PREFIX = 'powers';
-export const UPLOAD_PREFIX = 'uploads';
 
 /** Bounds on what is read back from the store into memory. */
 export const MAX_TRANSCRIPT_BYTES = 512 * 1024 * 1024;

@@ -1,6 +1,7 @@
 // The rounds-mode API (seed 000): round queue, instructions (REQ-23), challenge download and chunk
 // upload (REQ-27, REQ-30), verification for external verifiers (REQ-31), heartbeat (REQ-20),
 // status (REQ-36), and admin restart / drop / ban / restore (REQ-38, REQ-25, REQ-26, REQ-15).
+import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { compactVerify, importJWK, decodeProtectedHeader, type JWK } from 'jose';
@@ -12,6 +13,7 @@ import { CeremonyError as EngineError } from '../../engine/errors.js';
 import { parseChunkContribution } from '../../engine/chunked/format.js';
 import type { ObjectStore } from '../../store/index.js';
 import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
+import { CHUNK_UPLOAD_PREFIX, chunkSubmissionPrefix } from '../../workflows/rounds/upload-keys.js';
 import { readBody, recordAdminAction } from '../admin-record.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
 import type { RoundsGateway } from './gateway.js';
@@ -25,7 +27,11 @@ export interface RoundsRouteDeps {
   receiptKeys: JWK[];
 }
 
-const PUBLIC_PREFIXES = new Set(['chunks', 'chunk-uploads', 'verifications', 'receipts', 'records', 'aggregates']);
+// Public objects: `<prefix>/<sha256>`, and chunk uploads, each under its own submission prefix
+// (`chunk-uploads/<submission id>/<sha256>`; flat `chunk-uploads/<sha256>` keys are an older layout).
+const PUBLIC_PREFIXES = new Set(['chunks', CHUNK_UPLOAD_PREFIX, 'verifications', 'receipts', 'records', 'aggregates']);
+/** What a task's baseStateKey may be: a chunk state, or a chunk upload (either layout). */
+const BASE_KEY = /^(chunks|chunk-uploads(\/[0-9a-f]{32})?)\/[0-9a-f]{64}$/;
 const identityBody = z.object({ identity: z.string().min(3).max(200), reason: z.string().max(500).default('') }).strict();
 const reasonBody = z.object({ reason: z.string().min(1).max(500) }).strict();
 const restoreBody = z.object({ backupKey: z.string().regex(/^backups\/[0-9a-f]{64}$/) }).strict();
@@ -91,17 +97,25 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     ctx.body = await gateway.takeTask(who(ctx));
   });
 
-  router.get('/rounds/objects/:prefix/:sha', async (ctx) => {
-    const prefix = ctx.params['prefix'] ?? '';
-    const sha = ctx.params['sha'] ?? '';
-    if (!PUBLIC_PREFIXES.has(prefix) || !/^[0-9a-f]{64}$/.test(sha)) throw new CeremonyError('NOT_FOUND', 'no such object');
-    const key = `${prefix}/${sha}`;
+  const serveObject = async (ctx: Context, key: string, sha: string): Promise<void> => {
     const head = await store.head(key);
     if (head === null) throw new CeremonyError('NOT_FOUND', `object ${key} not found`);
     ctx.type = 'application/json';
     ctx.length = head.size;
     ctx.set('ETag', `"${sha}"`);
     ctx.body = await store.get(key);
+  };
+  router.get('/rounds/objects/:prefix/:sha', async (ctx) => {
+    const prefix = ctx.params['prefix'] ?? '';
+    const sha = ctx.params['sha'] ?? '';
+    if (!PUBLIC_PREFIXES.has(prefix) || !/^[0-9a-f]{64}$/.test(sha)) throw new CeremonyError('NOT_FOUND', 'no such object');
+    await serveObject(ctx, `${prefix}/${sha}`, sha);
+  });
+  router.get(`/rounds/objects/${CHUNK_UPLOAD_PREFIX}/:submission/:sha`, async (ctx) => {
+    const submission = ctx.params['submission'] ?? '';
+    const sha = ctx.params['sha'] ?? '';
+    if (!/^[0-9a-f]{32}$/.test(submission) || !/^[0-9a-f]{64}$/.test(sha)) throw new CeremonyError('NOT_FOUND', 'no such object');
+    await serveObject(ctx, `${chunkSubmissionPrefix(submission)}/${sha}`, sha);
   });
 
   router.post('/rounds/contribution/:chunk', requireSession(), async (ctx) => {
@@ -110,11 +124,13 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     if (!/^\d{1,5}$/.test(chunkText)) throw new CeremonyError('BAD_REQUEST', 'the chunk is a non-negative integer');
     const chunk = Number(chunkText);
     const base = ctx.query['base'];
-    if (typeof base !== 'string' || !/^(chunks|chunk-uploads)\/[0-9a-f]{64}$/.test(base)) throw new CeremonyError('BAD_REQUEST', 'pass ?base=<the baseStateKey of your task>');
+    if (typeof base !== 'string' || !BASE_KEY.test(base)) throw new CeremonyError('BAD_REQUEST', 'pass ?base=<the baseStateKey of your task>');
     if (!ctx.is('application/json')) throw new CeremonyError('UNSUPPORTED_MEDIA_TYPE', 'send the chunk contribution as application/json');
     const declared = Number(ctx.get('content-length') || '0');
     if (declared > cfg.api.maxUploadBytes) throw new CeremonyError('PAYLOAD_TOO_LARGE', `the upload exceeds the limit of ${cfg.api.maxUploadBytes} bytes`);
-    const stored = await store.put('chunk-uploads', ctx.req, { maxBytes: cfg.api.maxUploadBytes, contentType: 'application/json' });
+    // Its own prefix: the catch below, and the round's delete of a rejected upload, can then only
+    // remove this submission's object, never another's with the same bytes (such as the base).
+    const stored = await store.put(chunkSubmissionPrefix(randomBytes(16).toString('hex')), ctx.req, { maxBytes: cfg.api.maxUploadBytes, contentType: 'application/json' });
     try {
       const contribution = parseChunkContribution(Buffer.from(await store.getBytes(stored.key, cfg.api.maxUploadBytes)).toString('utf8'));
       if (contribution.chunkIndex !== chunk || contribution.chunkCount !== gateway.settings.chunkCount || contribution.numG1Powers !== gateway.settings.numG1Powers) {

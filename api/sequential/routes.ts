@@ -110,7 +110,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
 
   router.post('/contribution/complete', requireSession(), async (ctx) => {
     const turn = await gateway.turnForUpload(caller(ctx));
-    const uploadKey = await receiveContribution(ctx, store, gateway.settings.sizes, cfg.api.maxUploadBytes);
+    const uploadKey = await receiveContribution(ctx, store, turn.turnWorkflowId, gateway.settings.sizes, cfg.api.maxUploadBytes);
     const result = await gateway.complete(turn, uploadKey);
     if (result.outcome === 'rejected') {
       throw new CeremonyError('INVALID_CONTRIBUTION', `the contribution failed verification: ${result.failedCheck?.message ?? 'unknown check'}`, {

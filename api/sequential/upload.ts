@@ -1,21 +1,30 @@
 // contribution/complete's body: streamed into the store under a size bound, then checked (JSON,
 // schema, sizes) before any workflow sees it. A bad upload is deleted: nothing half-written stays.
+// Each request is staged under its own prefix (workflows/sequential/upload-keys.ts), so that delete,
+// and the turn's delete of a rejected upload, can only ever remove this request's object.
+import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { CeremonyError } from '../../common/errors.js';
 import { CeremonyError as EngineError } from '../../engine/errors.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import type { ObjectStore } from '../../store/index.js';
 import type { SubCeremonySize } from '../../workflows/sequential/types.js';
+import { submissionUploadPrefix } from '../../workflows/sequential/upload-keys.js';
 
-export const UPLOAD_PREFIX = 'uploads';
-
-export async function receiveContribution(ctx: Context, store: ObjectStore, sizes: SubCeremonySize[], maxBytes: number): Promise<string> {
+/** Stores the body under `uploads/<turnWorkflowId>/<fresh submission id>/<sha256>` and returns that key. */
+export async function receiveContribution(ctx: Context, store: ObjectStore, turnWorkflowId: string, sizes: SubCeremonySize[], maxBytes: number): Promise<string> {
   if (!ctx.is('application/json')) {
     throw new CeremonyError('UNSUPPORTED_MEDIA_TYPE', 'send the BatchContribution as application/json');
   }
   const declared = Number(ctx.get('content-length') || '0');
   if (declared > maxBytes) throw new CeremonyError('PAYLOAD_TOO_LARGE', `the upload exceeds the limit of ${maxBytes} bytes`, { maxBytes });
-  const stored = await store.put(UPLOAD_PREFIX, ctx.req, { maxBytes, contentType: 'application/json' });
+  let prefix: string;
+  try {
+    prefix = submissionUploadPrefix(turnWorkflowId, randomBytes(16).toString('hex'));
+  } catch (err) {
+    throw new CeremonyError('INTERNAL', (err as Error).message);
+  }
+  const stored = await store.put(prefix, ctx.req, { maxBytes, contentType: 'application/json' });
   try {
     const text = Buffer.from(await store.getBytes(stored.key, maxBytes)).toString('utf8');
     const contribution = parseBatchContribution(text);

@@ -10,6 +10,7 @@ import { waitFor } from '../../common/child-process.js';
 import { createEngine, type Engine } from '../../engine/context.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
+import { keysUnder } from '../helpers/objects.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { compactVerify, importJWK, type JWK } from 'jose';
 import { chunkStateFromText } from '../../engine/chunked/any-document.js';
@@ -40,6 +41,13 @@ afterAll(async () => {
 
 async function adminToken(url: string): Promise<string> {
   return (await requestJson<{ token: string }>(url, '/login', { json: { provider: 'dev', name: 'root' } })).token;
+}
+
+interface RoundRecord {
+  kind: string;
+  round: number;
+  attempt: number;
+  detail?: { contributionId?: string; uploadKey?: string };
 }
 
 const statusOf = (stack: TestStack): Promise<RoundsStatusAnswer> => new RoundsClient(stack.url).status();
@@ -93,10 +101,36 @@ describe('restarts', () => {
     // The cancelled attempt's uploads are gone; the records of what happened stay (REQ-18).
     const records: string[] = [];
     for await (const o of stack.store.list('records')) records.push(o.key);
-    const kinds = await Promise.all(records.map(async (k) => (JSON.parse(Buffer.from(await stack.store.getBytes(k, 1 << 20)).toString('utf8')) as { kind: string }).kind));
+    const parsed = await Promise.all(
+      records.map(async (k) => JSON.parse(Buffer.from(await stack.store.getBytes(k, 1 << 20)).toString('utf8')) as RoundRecord),
+    );
+    const kinds = parsed.map((r) => r.kind);
     expect(kinds).toContain('drop');
     expect(kinds).toContain('restart');
     expect(kinds).toContain('round-complete');
+    // Each upload was staged under its own submission prefix. The restart deleted the uploads the
+    // cancelled attempt still held (the drop's removed contributions are not part of that clean-up),
+    // and the completed attempt's uploads are all kept.
+    const attemptOf = (kind: string): number | undefined => parsed.find((r) => r.kind === kind && r.round === 1)?.attempt;
+    const [cancelledAttempt, completedAttempt] = [attemptOf('restart'), attemptOf('round-complete')];
+    expect(cancelledAttempt).not.toBe(completedAttempt);
+    const uploadsOf = (attempt: number | undefined): string[] =>
+      parsed.filter((r) => r.kind === 'contribution' && r.round === 1 && r.attempt === attempt).map((r) => String(r.detail?.uploadKey));
+    const removedByDrop = new Set(parsed.filter((r) => r.kind === 'removed-contribution' && r.round === 1).map((r) => r.detail?.contributionId));
+    const cancelled = parsed
+      .filter((r) => r.kind === 'contribution' && r.round === 1 && r.attempt === cancelledAttempt && !removedByDrop.has(r.detail?.contributionId))
+      .map((r) => String(r.detail?.uploadKey));
+    const completed = uploadsOf(completedAttempt);
+    expect(cancelled.length).toBeGreaterThan(0);
+    expect(completed.length).toBeGreaterThanOrEqual(4 * 2);
+    const all = [...uploadsOf(cancelledAttempt), ...completed];
+    for (const key of all) expect(key).toMatch(/^chunk-uploads\/[0-9a-f]{32}\/[0-9a-f]{64}$/);
+    expect(new Set(all.map((k) => k.slice(0, k.lastIndexOf('/')))).size).toBe(all.length);
+    for (const key of cancelled) expect(await stack.store.head(key), key).toBeNull();
+    for (const key of completed) expect(await stack.store.head(key), key).not.toBeNull();
+    const onDisk = await keysUnder(stack, 'chunk-uploads');
+    for (const key of cancelled) expect(onDisk).not.toContain(key);
+    for (const key of completed) expect(onDisk).toContain(key);
     // REQ-1: the aggregated parameters verify; REQ-2: every contributor has a receipt.
     const transcript = parseBatchTranscript(await new RoundsClient(stack.url).object(round1?.aggregatedKey ?? ''));
     await verifyTranscript(engine, transcript);

@@ -1,7 +1,7 @@
 // Bad input on the real sequential stack. Every refusal comes with its stable code and HTTP status,
 // and after each one the ceremony still runs: the same turn still takes a correct upload, or the
 // queue moves on and the next participant contributes.
-import { generateKeyPairSync } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import { base64url, SignJWT } from 'jose';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSessionTokens } from '../../api/auth/session.js';
@@ -13,6 +13,7 @@ import { newTranscript } from '../../engine/ops/new-transcript.js';
 import { contribute } from '../../engine/ops/contribute.js';
 import { turnStateQuery } from '../../workflows/sequential/messages.js';
 import { turnWorkflowIdFor } from '../../workflows/sequential/ceremony.js';
+import { keysUnder } from '../helpers/objects.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SIZES = [{ numG1Powers: 16, numG2Powers: 4 }];
@@ -100,10 +101,9 @@ async function untilReady(client: ParticipantClient, first: CheckinAnswer, timeo
   return a;
 }
 
+/** Every staged upload, at any depth (each submission has its own prefix under uploads/<turn>/). */
 async function uploads(): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const o of stack.store.list('uploads')) keys.push(o.key);
-  return keys.sort();
+  return keysUnder(stack, 'uploads');
 }
 
 async function records(): Promise<Array<Record<string, unknown>>> {
@@ -380,5 +380,54 @@ describe('session tokens on a participant endpoint (/lobby/enter)', () => {
     heidi.token = good;
     const started = await heidi.start();
     expect(await heidi.complete(await validContribution(started))).toMatchObject({ outcome: 'accepted', sequence: 7 });
+  });
+});
+
+describe('a replay of an accepted contribution', () => {
+  it('is rejected (422 INVALID_CONTRIBUTION) without deleting the accepted upload, and the ceremony goes on', async () => {
+    // Ivan contributes; his upload is kept as evidence under his own submission's prefix.
+    const ivan = await login('ivan');
+    expect((await ivan.enter()).status).toBe('ready');
+    const ivanStarted = await ivan.start();
+    const ivanBody = await validContribution(ivanStarted);
+    const accepted = await ivan.complete(ivanBody);
+    expect(accepted.outcome).toBe('accepted');
+    const ivanRecord = (await records()).find((rec) => rec['kind'] === 'accepted' && rec['identity'] === 'dev|ivan');
+    const ivanKey = String(ivanRecord?.['uploadKey']);
+    const sha = createHash('sha256').update(ivanBody).digest('hex');
+    const ivanTurn = turnWorkflowIdFor(stack.cfg.ceremony.id, ivanStarted.turnId);
+    expect(ivanKey).toMatch(new RegExp(`^uploads/${ivanTurn}/[0-9a-f]{32}/${sha}$`));
+    const before = await uploads();
+    expect(before).toContain(ivanKey);
+
+    // Judy uploads exactly Ivan's bytes (anyone can rebuild them from the public transcripts). Same
+    // SHA-256; under one shared prefix it would be Ivan's key, and the rejection would delete it.
+    await idle();
+    const judy = await login('judy');
+    expect((await judy.enter()).status).toBe('ready');
+    const judyStarted = await judy.start();
+    expect(judyStarted.sequence).toBe(accepted.sequence + 1);
+    const r = await post('/contribution/complete', { token: tokenOf(judy), body: ivanBody, contentType: 'application/json' });
+    expect(r).toMatchObject({ status: 422, body: { code: 'INVALID_CONTRIBUTION', details: { sequence: accepted.sequence + 1 } } });
+
+    // Ivan's accepted upload is still there, byte for byte; Judy's copy (its own key) is gone.
+    expect(await stack.store.head(ivanKey)).not.toBeNull();
+    expect(Buffer.from(await stack.store.getBytes(ivanKey, MAX_UPLOAD)).toString('utf8')).toBe(ivanBody);
+    const judyRecord = (await records()).find((rec) => rec['kind'] === 'rejected' && rec['identity'] === 'dev|judy');
+    const judyKey = String(judyRecord?.['uploadKey']);
+    expect(judyKey).toMatch(new RegExp(`^uploads/${turnWorkflowIdFor(stack.cfg.ceremony.id, judyStarted.turnId)}/[0-9a-f]{32}/${sha}$`));
+    expect(judyKey).not.toBe(ivanKey);
+    expect(await stack.store.head(judyKey)).toBeNull();
+    expect(await uploads()).toEqual(before);
+
+    // The ceremony goes on: the next participant contributes on top of Ivan's contribution.
+    await idle();
+    const kate = await login('kate');
+    expect((await kate.enter()).status).toBe('ready');
+    const kateStarted = await kate.start();
+    expect(kateStarted.sequence).toBe(accepted.sequence + 1);
+    expect(await kate.complete(await validContribution(kateStarted))).toMatchObject({ outcome: 'accepted', sequence: accepted.sequence + 1 });
+    expect(await stack.store.head(ivanKey)).not.toBeNull();
+    expect((await uploads()).length).toBe(before.length + 1);
   });
 });

@@ -8,6 +8,7 @@ import { createEngine, type Engine } from '../../engine/context.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import { serializeBatchContribution } from '../../engine/format/serialize.js';
 import { contribute } from '../../engine/ops/contribute.js';
+import { keysUnder } from '../helpers/objects.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const timing = {
@@ -188,17 +189,16 @@ describe('the compute deadline', () => {
     expect(nextReadyAt).toBeGreaterThanOrEqual(deadline);
     expect(nextReadyAt - (deadline + timing.checkinGraceMs)).toBeLessThan(1_500);
 
-    const uploads = async (): Promise<number> => {
-      let n = 0;
-      for await (const _ of stack.store.list('uploads')) n += 1;
-      return n;
-    };
+    // Every staged upload at any depth (each submission has its own prefix under uploads/<turn>/).
+    const uploads = async (): Promise<number> => (await keysUnder(stack, 'uploads')).length;
     const before = await uploads();
     expect(await codeOf(slow.complete(body))).toMatchObject({ status: 409, code: 'DEADLINE_MISSED' });
     expect(await uploads()).toBe(before);
     expect(await codeOf(slow.start())).toMatchObject({ status: 409, code: 'DEADLINE_MISSED' });
 
     await contributeNow(next);
+    // The count sees a kept upload: the check above was not of an empty listing.
+    expect(await uploads()).toBe(before + 1);
     const again = await rejoinAfterPenalty(slow, deadline, nextReadyAt);
     expect(again.status).toBe('ready');
     await contributeNow(slow);

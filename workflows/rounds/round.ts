@@ -38,6 +38,7 @@ import {
   verifiedCount,
 } from './round-state.js';
 import type { DropEntry, Member, RoundResult, RoundStatus, RoundsSettings } from './types.js';
+import { deletableUploads, keysInUse } from './upload-keys.js';
 
 export interface RoundInput {
   settings: RoundsSettings;
@@ -127,8 +128,10 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     const failed = markFailed(state, contributionId);
     if (failed === undefined) return false;
     // REQ-32: the invalid contribution is deleted (its record is kept); the task goes back to its contributor.
+    // Its key is its own submission's (chunk-uploads/<submission id>/<sha256>), so even an upload of
+    // the same bytes as the base it failed on (the previous contributor's accepted upload) leaves that base alone.
     record('verification-failed', { contributionId, chunk: found.chunk.index, contributor: failed.entry.contributorId, code: result.code, message: result.message, verificationKey: result.verificationKey });
-    pendingWork.push(light.deleteObjects({ keys: [failed.entry.uploadKey] }).catch(() => undefined));
+    pendingWork.push(light.deleteObjects({ keys: deletableUploads([failed.entry.uploadKey], keysInUse(state.chunks)) }).catch(() => undefined));
     if (failed.failures >= settings.maxVerificationFailures) dropContributor(failed.entry.slot, 'verification-failures');
     changes += 1;
     return true;
@@ -323,9 +326,10 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
   const contributors = state.slots.map((s) => s.member);
   if (ending !== undefined) {
     phase = 'restarting';
-    // The cancelled round's resources are cleaned up (records stay); tasks reset in the next attempt.
+    // The cancelled round's resources are cleaned up (records stay); tasks reset in the next attempt,
+    // which starts again from the chunks' bases. Each upload is its own submission's object.
     const uploads = state.chunks.flatMap((c) => c.contributions.map((x) => x.uploadKey));
-    await light.deleteObjects({ keys: uploads });
+    await light.deleteObjects({ keys: deletableUploads(uploads, new Set(state.chunks.map((c) => c.baseStateKey))) });
     record('restart', { reason: ending.reason, carryOver: ending.carryOver.map((m) => m.id), takeFromQueue: ending.takeFromQueue });
     await Promise.allSettled(pendingWork);
     await condition(allHandlersFinished);

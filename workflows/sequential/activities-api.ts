@@ -49,5 +49,6 @@ export interface SequentialActivities {
   verifyAndApply(input: VerifyAndApplyInput): Promise<VerifyAndApplyResult>;
   issueReceipt(input: ReceiptInput): Promise<{ receiptId: string; receiptKey: string }>;
   writeRecord(input: RecordInput): Promise<{ recordKey: string }>;
-  deleteObject(input: { key: string }): Promise<void>;
+  /** Deletes the key, but only when it is one submission's upload under `within` (else does nothing). */
+  deleteObject(input: { key: string; within?: string }): Promise<void>;
 }

@@ -1,5 +1,5 @@
 // One contributor's turn: the start window, the compute deadline, verification, and the outcome.
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { SequentialActivities } from './activities-api.js';
 import {
   abortUpdate,
@@ -14,6 +14,7 @@ import {
   type TurnState,
 } from './messages.js';
 import type { SequentialSettings, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
+import { UPLOAD_PREFIX } from './upload-keys.js';
 
 export interface TurnInput {
   settings: SequentialSettings;
@@ -206,8 +207,10 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
   // accepted one is CONTRIBUTION_ALREADY_COMPLETED, not "turn over").
   outcomeKind = outcome.kind;
   if (outcome.kind === 'rejected' && uploadKey !== undefined) {
-    // The invalid upload's content is not kept; its record (with the failed check) is.
-    await light.deleteObject({ key: uploadKey });
+    // The invalid upload's content is not kept; its record (with the failed check) is. The API staged
+    // it under this turn's own prefix (uploads/<turn workflow id>/<submission id>/), so the key is
+    // this submission's alone; the activity deletes nothing outside that prefix.
+    await light.deleteObject({ key: uploadKey, within: `${UPLOAD_PREFIX}/${workflowInfo().workflowId}` });
   }
 
   answer.result = {
