@@ -138,7 +138,10 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
       }
       ctx.body = await gateway.submitChunk(identity, chunk, stored.key, base);
     } catch (err) {
-      await store.delete(stored.key);
+      // Not after an ambiguous failure: the update may have reached the round, which then holds the key
+      // (an unused upload costs space; a deleted one the round relies on would stall its chunk).
+      const ambiguous = err instanceof CeremonyError && (err.code === 'TIMEOUT' || err.code === 'TEMPORAL_UNAVAILABLE' || err.code === 'INTERNAL');
+      if (!ambiguous) await store.delete(stored.key);
       if (err instanceof EngineError) throw new CeremonyError(err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, { check: err.code });
       throw err;
     }
