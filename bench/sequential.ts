@@ -5,6 +5,7 @@
 //
 //   npx tsx bench/sequential.ts [--turns 30] [--participants 1000] [--concurrency 20] [--window-s 30]
 //                               [--checkin-min-ms 2000] [--checkin-max-ms 4000] [--poll-ms 100]
+//                               [--lobby-shards N] [--checkin-batch-ms MS] (default: the configuration's)
 //                               [--stack embedded|test] [--cpu-profile] [--log-level silent]
 //
 // --stack test uses test/helpers/stack.ts (the dev server keeps its database in memory) instead.
@@ -52,6 +53,8 @@ const { values: args } = parseArgs({
     'checkin-min-ms': { type: 'string', default: '2000' },
     'checkin-max-ms': { type: 'string', default: '4000' },
     'poll-ms': { type: 'string', default: '100' },
+    'lobby-shards': { type: 'string' },
+    'checkin-batch-ms': { type: 'string' },
     'log-level': { type: 'string', default: 'silent' },
     'cpu-profile': { type: 'boolean', default: false },
     stack: { type: 'string', default: 'embedded' },
@@ -547,7 +550,12 @@ const overrides = {
     id: 'bench',
     sizes: [{ numG1Powers: 16, numG2Powers: 4 }],
     // The participant who holds the turn during the lobby phase must not time out.
-    sequential: { computeDeadlineMs: 30 * 60_000 },
+    sequential: {
+      computeDeadlineMs: 30 * 60_000,
+      // The configuration's defaults unless given.
+      ...(args['lobby-shards'] === undefined ? {} : { lobbyShards: bounded(args['lobby-shards'], 1, 256, 'lobby-shards') }),
+      ...(args['checkin-batch-ms'] === undefined ? {} : { checkinBatchMs: bounded(args['checkin-batch-ms'], 0, 1_000, 'checkin-batch-ms') }),
+    },
   },
 };
 
@@ -638,7 +646,7 @@ async function main(): Promise<void> {
   console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; load average before the run ${load(loadBefore)}`);
   console.log(`  command: npx tsx bench/sequential.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
   console.log(
-    `  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts (Temporal dev server, in-memory SQLite)' : 'runtime/stack.ts (Temporal dev server, SQLite file)'}, started in ${(stackMs / 1000).toFixed(1)} s; ceremony sizes 16:4`,
+    `  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts (Temporal dev server, in-memory SQLite)' : 'runtime/stack.ts (Temporal dev server, SQLite file)'}, started in ${(stackMs / 1000).toFixed(1)} s; ceremony sizes 16:4; lobbyShards ${cfg.ceremony.sequential.lobbyShards}, checkinBatchMs ${cfg.ceremony.sequential.checkinBatchMs}`,
   );
   let child: ChildProcess | undefined;
   let failure: unknown;

@@ -201,7 +201,7 @@ export class SequentialGateway {
     }
     const entry = { participantId, participantWorkflowId: workflowId, at: Date.now(), deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs, ticket, status: response.status };
     await this.liveness.record(entry);
-    this.rememberAnswer(participantId, entry);
+    this.rememberAnswer(participantId, { deadline: entry.deadline, intervalMs: entry.intervalMs, ticket });
   }
 
   private rememberAnswer(participantId: string, answer: LastAnswer): void {
