@@ -439,9 +439,10 @@ function profileByOrigin(profile: { nodes: ProfileNode[]; samples?: number[]; ti
   return [...totals.entries()].sort((a, b) => b[1] - a[1]);
 }
 
-/** CPU seconds (user + system) a process has used. */
+/** CPU seconds (user + system) a process has used; NaN once it has exited. */
 async function cpuSeconds(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (stat === undefined) return Number.NaN;
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }

@@ -1,16 +1,16 @@
 // Records answered check-ins in the lobby shards (workflows/sequential/lobby.ts), in batches: per
-// shard at most one signal is in flight, and a new one leaves at most every `batchMs`, carrying every
-// check-in that came meanwhile. record() resolves once the signal holding the entry is in the shard's
-// history, so a check-in is answered only after it is durable.
-import type { Client } from '@temporalio/client';
+// shard at most one update is in flight, and a new one leaves at most every `batchMs`, carrying every
+// check-in that came meanwhile. record() resolves once the shard has taken the update holding the
+// entry, so a check-in is answered only after it is durable.
+import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { CeremonyError } from '../../common/errors.js';
-import { checkinsSignal, type LivenessEntry } from '../../workflows/sequential/messages.js';
+import { checkinsUpdate, type LivenessEntry } from '../../workflows/sequential/messages.js';
 import { lobbyShardOf, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
 import { viaTemporal } from '../temporal-errors.js';
 import { Batcher } from './batcher.js';
 
-/** Most entries one signal carries (about 250 bytes each, far below Temporal's payload limits). */
+/** Most entries one update carries (about 250 bytes each, far below Temporal's payload limits). */
 const MAX_BATCH = 2_000;
 
 export class LivenessRecorder {
@@ -35,12 +35,14 @@ export class LivenessRecorder {
   private async send(shard: number, entries: LivenessEntry[]): Promise<void[]> {
     await viaTemporal(
       () =>
-        this.client.workflow.signalWithStart(lobbyShardWorkflow, {
-          workflowId: lobbyShardWorkflowId(this.settings.ceremonyId, shard),
-          taskQueue: this.settings.workflowTaskQueue,
-          args: [{ settings: this.settings, shard }],
-          signal: checkinsSignal,
-          signalArgs: [entries],
+        this.client.workflow.executeUpdateWithStart(checkinsUpdate, {
+          args: [entries],
+          startWorkflowOperation: new WithStartWorkflowOperation(lobbyShardWorkflow, {
+            workflowId: lobbyShardWorkflowId(this.settings.ceremonyId, shard),
+            taskQueue: this.settings.workflowTaskQueue,
+            args: [{ settings: this.settings, shard }],
+            workflowIdConflictPolicy: 'USE_EXISTING',
+          }),
         }),
       () => new CeremonyError('NOT_READY', 'the ceremony is not running'),
     );

@@ -2,10 +2,10 @@
 // again. It is split into shards by participant id; each shard is one workflow that holds the table
 // for its participants, receives check-ins in batches (one signal carries many, sent by the API),
 // keeps one timer to the earliest expiry, and tells a participant's workflow when it missed its
-// deadline (plus the grace allowance). A check-in therefore costs a share of one history event,
-// not a workflow task of its own.
+// deadline (plus the grace allowance). A check-in therefore costs a share of one update and one
+// workflow task, not a workflow task of its own.
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
-import { checkinDueSignal, checkinsSignal, livenessQuery, lobbyLeftSignal, missedCheckinSignal, type LivenessEntry } from './messages.js';
+import { checkinDueSignal, checkinsUpdate, livenessQuery, lobbyLeftSignal, missedCheckinSignal, type LivenessEntry } from './messages.js';
 import { signalStarted } from './signal-started.js';
 import type { SequentialSettings } from './types.js';
 
@@ -37,7 +37,7 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
   let armedFor = Number.POSITIVE_INFINITY;
   let wake = false;
 
-  setHandler(checkinsSignal, (entries) => {
+  setHandler(checkinsUpdate, (entries): void => {
     for (const e of entries) {
       const known = table.get(e.participantId);
       // Two writers may race (API replicas): the later check-in wins.

@@ -64,7 +64,13 @@ export interface LivenessEntry {
   /** The status the answer gave. */
   status: 'waiting' | 'queued';
 }
-export const checkinsSignal = defineSignal<[LivenessEntry[]]>('checkins');
+/**
+ * A batch of answered check-ins, sent by the API. An update, not a signal: a signal arriving while the
+ * shard continues as new fails that workflow task (the run replays and tries again), and at the rate
+ * check-ins come the shard could not continue as new for seconds; an update arriving then is refused
+ * by the closing run and retried on the new one by the client.
+ */
+export const checkinsUpdate = defineUpdate<void, [LivenessEntry[]]>('checkins');
 /**
  * From a participant's workflow when it leaves the lobby: called (then the turn learns the deadline the
  * shard holds), or left, banned or dropped.
