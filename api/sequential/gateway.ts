@@ -177,7 +177,7 @@ export class SequentialGateway {
     if (joined.position > 0) {
       // Waiting: the first deadline follows from the join alone (no previous interval).
       const answer = lobbyAnswer(this.settings.timing, { now: Date.now(), position: joined.position, waitersAhead: joined.waitersAhead, averageRoundTripMs: joined.averageRoundTripMs, previousIntervalMs: undefined });
-      await this.answered(participantId, workflowId, answer, joined.ticket);
+      await this.answered(participantId, answer, joined.ticket);
       return { ...answer, participantId };
     }
     // Called at once: the participant's workflow answers `ready` and tells the turn.
@@ -188,18 +188,18 @@ export class SequentialGateway {
         }),
       this.notInQueue,
     );
-    await this.answered(participantId, workflowId, response, joined.ticket);
+    await this.answered(participantId, response, joined.ticket);
     return { ...response, participantId };
   }
 
   /** Keeps what a check-in answer implies: the turn hint when `ready`, else the deadline, recorded in the lobby. */
-  private async answered(participantId: string, workflowId: string, response: CheckinResponse, ticket: number): Promise<void> {
+  private async answered(participantId: string, response: CheckinResponse, ticket: number): Promise<void> {
     this.rememberTurn(participantId, response);
     if (response.status === 'ready') {
       this.lastAnswers.delete(participantId);
       return;
     }
-    const entry = { participantId, participantWorkflowId: workflowId, at: Date.now(), deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs, ticket, status: response.status };
+    const entry = { participantId, at: Date.now(), deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs, ticket, status: response.status };
     await this.liveness.record(entry);
     this.rememberAnswer(participantId, { deadline: entry.deadline, intervalMs: entry.intervalMs, ticket });
   }
@@ -256,7 +256,7 @@ export class SequentialGateway {
     const inTime = known !== undefined && now <= known.deadline + this.settings.timing.checkinGraceMs;
     if ((index !== undefined || joinedSince) && position > HEAD_PLACES && inTime) {
       const answer = lobbyAnswer(this.settings.timing, { now, position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, previousIntervalMs: known.intervalMs });
-      await this.answered(participantId, workflowId, answer, known.ticket);
+      await this.answered(participantId, answer, known.ticket);
       return answer;
     }
     const response = await viaTemporal(
@@ -266,7 +266,7 @@ export class SequentialGateway {
         }),
       this.notInQueue,
     );
-    await this.answered(participantId, workflowId, response, known?.ticket ?? 0);
+    await this.answered(participantId, response, known?.ticket ?? 0);
     return response;
   }
 

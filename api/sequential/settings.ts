@@ -27,6 +27,4 @@ export function participantIdOf(identity: string): string {
   return createHash('sha256').update(identityKey(identity)).digest('hex').slice(0, 32);
 }
 
-export function participantWorkflowId(ceremonyId: string, participantId: string): string {
-  return `ceremony-${ceremonyId}-participant-${participantId}`;
-}
+export { participantWorkflowIdFor as participantWorkflowId } from '../../workflows/sequential/ids.js';

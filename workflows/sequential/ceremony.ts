@@ -26,6 +26,7 @@ import {
   type JoinRequest,
   type JoinResult,
 } from './messages.js';
+import { LOBBY_SHARD_CAPACITY } from './lobby.js';
 import { turnWorkflow } from './turn.js';
 import type { CeremonyStats, QueueSnapshot, SequentialSettings, TranscriptHead, TurnOutcome } from './types.js';
 
@@ -63,6 +64,15 @@ export interface CeremonyInput {
 
 const MAX_OUTCOMES_KEPT = 200;
 const MAX_QUEUE = 100_000;
+
+/**
+ * How many may wait in the queue: each lobby shard carries its table (about 250 bytes per waiting
+ * participant) through continue-as-new, and Temporal refuses a payload over 2 MB; past this the queue
+ * is full (CEREMONY_CLOSED), rather than a shard stalling.
+ */
+export function queueCapacity(lobbyShards: number): number {
+  return Math.min(MAX_QUEUE, lobbyShards * LOBBY_SHARD_CAPACITY);
+}
 const MAX_JOIN_BATCH = 1_000;
 
 export function ceremonyWorkflowId(ceremonyId: string): string {
@@ -91,6 +101,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     outcomes: [],
   };
   let current: CurrentTurn | null = null;
+  const capacity = queueCapacity(settings.lobbyShards);
 
   const averageRoundTripMs = (): number =>
     state.roundTrips.length === 0 ? settings.timing.initialRoundTripMs : Math.round(state.roundTrips.reduce((a, b) => a + b, 0) / state.roundTrips.length);
@@ -114,7 +125,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   /** Joins the queue (once): false when the queue is full. */
   const enqueue = (req: JoinRequest): boolean => {
     if (current?.participantId === req.participantId || positionOf(req.participantId) >= 0) return true;
-    if (state.queue.length >= MAX_QUEUE) return false;
+    if (state.queue.length >= capacity) return false;
     state.joins = (state.joins ?? 0) + 1;
     state.queue.push({ participantId: req.participantId, participantWorkflowId: req.participantWorkflowId, identity: req.identity, ticket: state.joins });
     return true;
@@ -138,7 +149,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
 
   setHandler(joinUpdate, async (req): Promise<JoinResult> => (await join([req]))[0] as JoinResult, {
     validator: (req) => {
-      if (state.queue.length >= MAX_QUEUE && positionOf(req.participantId) < 0 && current?.participantId !== req.participantId) {
+      if (state.queue.length >= capacity && positionOf(req.participantId) < 0 && current?.participantId !== req.participantId) {
         throw ApplicationFailure.create({ type: 'CEREMONY_CLOSED', message: queueFull()?.message ?? '', nonRetryable: true });
       }
     },

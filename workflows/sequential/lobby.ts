@@ -6,6 +6,7 @@
 // workflow task, not a workflow task of its own.
 import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, setHandler, workflowInfo } from '@temporalio/workflow';
 import { checkinDueSignal, checkinsUpdate, livenessQuery, lobbyLeftSignal, missedCheckinSignal, type LivenessEntry } from './messages.js';
+import { participantWorkflowIdFor } from './ids.js';
 import { signalStarted } from './signal-started.js';
 import type { SequentialSettings } from './types.js';
 
@@ -27,6 +28,9 @@ export function lobbyShardWorkflowId(ceremonyId: string, shard: number): string 
 }
 
 const ignore = (): void => undefined;
+
+/** Most participants one shard is meant to hold (its continue-as-new input stays well under 2 MB). */
+export const LOBBY_SHARD_CAPACITY = 7_000;
 
 export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> {
   const grace = input.settings.timing.checkinGraceMs;
@@ -78,7 +82,7 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
     const missed = [...table.values()].filter((e) => expiry(e) <= at);
     for (const e of missed) table.delete(e.participantId);
     await Promise.all(
-      missed.map((e) => getExternalWorkflowHandle(e.participantWorkflowId).signal(missedCheckinSignal, { deadline: e.deadline, at: e.at }).catch(ignore)),
+      missed.map((e) => getExternalWorkflowHandle(participantWorkflowIdFor(input.settings.ceremonyId, e.participantId)).signal(missedCheckinSignal, { deadline: e.deadline, at: e.at }).catch(ignore)),
     );
   }
 }

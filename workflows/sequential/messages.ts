@@ -54,7 +54,6 @@ export const missedCheckinSignal = defineSignal<[{ deadline: number; at: number 
 /** One answered check-in: the participant must check in again by `deadline`. */
 export interface LivenessEntry {
   participantId: string;
-  participantWorkflowId: string;
   /** When the check-in was answered. */
   at: number;
   deadline: number;
