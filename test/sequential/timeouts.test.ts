@@ -101,7 +101,7 @@ async function rejoinAfterPenalty(client: ParticipantClient, lostAfter: number, 
   expect(retryAt as number).toBeGreaterThanOrEqual(lostAfter + timing.rejoinPenaltyMs);
   expect(retryAt as number).toBeLessThanOrEqual(lostBefore + timing.rejoinPenaltyMs);
   // Still refused shortly before it ends...
-  await sleep(Math.max(0, (retryAt as number) - Date.now() - 700));
+  await sleep(Math.max(0, (retryAt as number) - Date.now() - 1_500));
   expect(await codeOf(client.enter())).toMatchObject({ status: 409, code: 'PENALTY_ACTIVE' });
   // ...and let in once it has.
   await sleep(Math.max(0, (retryAt as number) - Date.now() + 100));
@@ -133,10 +133,13 @@ describe('a participant called before its next check-in is due', () => {
     expect(thirdDue - calledAt).toBeGreaterThan(timing.minCheckinIntervalMs + timing.startWindowMs + timing.checkinGraceMs);
 
     // Third checks in shortly before its deadline, as the seed lets it: still its turn, and it may start.
-    await sleep(thirdDue - Date.now() - 500);
+    // Well before it (a loaded machine must not make the check-in itself late), but after the start
+    // window would have closed had the turn not waited for this check-in.
+    const defaultWindowEnd = calledAt + timing.minCheckinIntervalMs + timing.startWindowMs + timing.checkinGraceMs;
+    await sleep(Math.max(thirdDue - 1_500, defaultWindowEnd + 300) - Date.now());
     const answer = await third.checkin();
     expect(answer.status).toBe('ready');
-    await sleep(timing.startWindowMs - 500);
+    await sleep(timing.startWindowMs - 1_000);
     await contributeNow(third);
   });
 });
