@@ -5,7 +5,7 @@
 //
 //   npx tsx bench/sequential.ts [--turns 30] [--participants 1000] [--concurrency 20] [--window-s 30]
 //                               [--checkin-min-ms 2000] [--checkin-max-ms 4000] [--poll-ms 100]
-//                               [--lobby-shards N] [--checkin-batch-ms MS] (default: the configuration's)
+//                               [--pacing stress|deadlines] [--lobby-shards N] [--checkin-batch-ms MS] (default: the configuration's)
 //                               [--stack embedded|test] [--cpu-profile] [--log-level silent]
 //
 // --stack test uses test/helpers/stack.ts (the dev server keeps its database in memory) instead.
@@ -20,8 +20,10 @@
 //    is also read back from the workflow histories (event times of each step inside Temporal).
 // 2. Check-in latency with --participants in the lobby while someone computes: all log in and
 //    enter (--concurrency at a time), then each checks in at a random interval in
-//    [--checkin-min-ms, --checkin-max-ms] (near the head the seed's deadline is 5 s); every
-//    /lobby/checkin sent during --window-s seconds is timed. Target p99 <= 100 ms (the seed allows 1 s).
+//    [--checkin-min-ms, --checkin-max-ms] whatever its deadline (--pacing stress, the default: the worst
+//    case), or as a real client does, 50-90 % of the way to each deadline it is given (--pacing
+//    deadlines: the seed's schedule decides the load); every /lobby/checkin sent during --window-s
+//    seconds is timed. Target p99 <= 100 ms (the seed allows 1 s).
 //    Meanwhile this process probes the parts of a check-in: HTTP alone (/healthz), with a token
 //    (/auth/session), the snapshot query, the check-in update sent straight to Temporal, its own
 //    event-loop delay, and the CPU time of each process (and of this one's threads). Peak RSS at the end.
@@ -53,6 +55,7 @@ const { values: args } = parseArgs({
     'checkin-min-ms': { type: 'string', default: '2000' },
     'checkin-max-ms': { type: 'string', default: '4000' },
     'poll-ms': { type: 'string', default: '100' },
+    pacing: { type: 'string', default: 'stress' },
     'lobby-shards': { type: 'string' },
     'checkin-batch-ms': { type: 'string' },
     'log-level': { type: 'string', default: 'silent' },
@@ -70,6 +73,8 @@ interface Options {
   checkinMinMs: number;
   checkinMaxMs: number;
   pollMs: number;
+  /** stress: every 2–4 s whatever the deadline; deadlines: as a real client, part-way to each deadline given. */
+  pacing: 'stress' | 'deadlines';
 }
 
 const options: Options = {
@@ -80,7 +85,9 @@ const options: Options = {
   checkinMinMs: bounded(args['checkin-min-ms'], 50, 60_000, 'checkin-min-ms'),
   checkinMaxMs: bounded(args['checkin-max-ms'], 50, 60_000, 'checkin-max-ms'),
   pollMs: bounded(args['poll-ms'], 10, 5_000, 'poll-ms'),
+  pacing: args.pacing === 'deadlines' ? 'deadlines' : 'stress',
 };
+if (args.pacing !== 'stress' && args.pacing !== 'deadlines') throw new Error('--pacing is stress or deadlines');
 if (options.checkinMaxMs < options.checkinMinMs) throw new Error('--checkin-max-ms must be >= --checkin-min-ms');
 if (args.stack !== 'embedded' && args.stack !== 'test') throw new Error('--stack is embedded or test');
 
@@ -294,14 +301,22 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
     let removedBeforeWindow = 0;
     const loops: Array<Promise<void>> = [];
     const enterErrors: Record<string, number> = {};
-    const checkinLoop = async (c: ParticipantClient): Promise<void> => {
+    /** When the next check-in goes: 2–4 s on (stress), or 50–90 % of the way to the deadline given (deadlines). */
+    const pause = (answer: CheckinAnswer): number =>
+      opts.pacing === 'stress'
+        ? opts.checkinMinMs + Math.random() * (opts.checkinMaxMs - opts.checkinMinMs)
+        : Math.max(0, (answer.nextDeadlineMs - Date.now()) * (0.5 + 0.4 * Math.random()));
+    const checkinLoop = async (c: ParticipantClient, first: CheckinAnswer): Promise<void> => {
+      let answer = first;
       while (!stop) {
-        await sleep(opts.checkinMinMs + Math.random() * (opts.checkinMaxMs - opts.checkinMinMs));
+        // In slices, so that a long pause does not outlast the run.
+        const until = Date.now() + pause(answer);
+        while (!stop && Date.now() < until) await sleep(Math.min(1_000, until - Date.now()));
         if (stop) return;
         const sent = performance.now();
         const inWindow = windowOpen && sent >= windowStart && sent < windowEnd;
         try {
-          await c.checkin();
+          answer = await c.checkin();
           if (inWindow) checkinMs.push(performance.now() - sent);
           else if (!windowOpen) checkinBeforeMs.push(performance.now() - sent);
         } catch (err) {
@@ -331,7 +346,7 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
         if (entered === undefined) continue;
         enterMs.push(performance.now() - t);
         clients.push(c);
-        loops.push(checkinLoop(c));
+        loops.push(checkinLoop(c, entered));
         if (clients.length % 100 === 0) send({ kind: 'progress', text: `${elapsed()}: lobby: ${clients.length} entered` });
       }
     };
@@ -339,7 +354,7 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
     const enterWallMs = performance.now() - enterWallStart;
     send({ kind: 'progress', text: `${elapsed()}: lobby: ${clients.length} entered in ${(enterWallMs / 1000).toFixed(1)} s; timing check-ins for ${opts.windowMs / 1000} s` });
     // Let the schedule settle for one full interval, then time a window.
-    await sleep(opts.checkinMaxMs);
+    await sleep(opts.pacing === 'stress' ? opts.checkinMaxMs : 5_000);
     windowStart = performance.now();
     windowEnd = windowStart + opts.windowMs;
     windowOpen = true;
@@ -753,7 +768,8 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
   const errors = Object.entries(r.checkinErrors);
   const count = r.checkinMs.length + errors.reduce((a, [, n]) => a + n, 0);
   lines.push(row('lobby/checkin while the lobby fills', summarize(r.checkinBeforeMs)));
-  lines.push(row(`lobby/checkin, every ${options.checkinMinMs}-${options.checkinMaxMs} ms, ${r.windowMs / 1000} s`, summarize(r.checkinMs)));
+  const pacing = options.pacing === 'stress' ? `every ${options.checkinMinMs}-${options.checkinMaxMs} ms` : 'part-way to each deadline';
+  lines.push(row(`lobby/checkin, ${pacing}, ${r.windowMs / 1000} s`, summarize(r.checkinMs)));
   lines.push(`  rate ${(count / (r.windowMs / 1000)).toFixed(1)} check-ins/s; errors: ${errors.length === 0 ? 'none' : errors.map(([c, n]) => `${c} ${n}`).join(', ')}`);
   for (const [code, message] of Object.entries(r.errorSamples)) lines.push(`    e.g. ${code}: ${message.slice(0, 160)}`);
   if (p !== undefined) {
