@@ -45,8 +45,12 @@ export const sequentialTimingSchema = z
     abortPenaltyMs: ms.default(0),
     /** Longest a verification may take before the turn fails over to a retry. */
     verificationTimeoutMs: positiveMs.default(120_000),
-    /** Workflows the lobby's liveness table (check-in deadlines) is split over, by participant id. */
-    lobbyShards: z.number().int().min(1).max(256).default(4),
+    /**
+     * Workflows the lobby's liveness table (check-in deadlines) is split over, by participant id; each
+     * holds up to 7 000 waiting participants (the KZG sequencer capped its lobby at 1 000). More shards
+     * hold more, at the price of more Temporal updates per second (docs/performance.md).
+     */
+    lobbyShards: z.number().int().min(1).max(256).default(1),
     /** The API sends check-ins to a lobby shard at most this often (one signal carries all that came meanwhile). */
     checkinBatchMs: ms.max(1_000).default(20),
   })
