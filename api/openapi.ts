@@ -1,16 +1,18 @@
 // The OpenAPI 3.1 description of the HTTP API (health, metrics, login and keys, the sequential
-// participant API in both name variants, transcripts, receipts, admin; not yet the rounds-mode
-// routes), built in code so that the error codes and their statuses come from common/errors.ts and
+// participant API in both name variants, transcripts, receipts, admin, and the rounds-mode API under
+// /rounds/* and /admin/rounds/*), built in code so that the error codes and their statuses come from common/errors.ts and
 // the rate-limit exemptions from the configuration's defaults. docs/openapi.json is this document as generated
 // (`npx tsx scripts/gen-openapi.ts > docs/openapi.json`); a test compares the two and checks every
 // registered route against the document.
 import Router from '@koa/router';
 import { errorCodes, httpStatusFor, type ErrorCode } from '../common/errors.js';
 import { rateLimitConfigSchema } from '../identity/auth-config.js';
+import { CHUNK_UPLOAD_PREFIX } from '../workflows/rounds/upload-keys.js';
 
 type Schema = Record<string, unknown>;
 type Method = 'get' | 'post';
-type Access = 'public' | 'session' | 'admin';
+/** Who may call: anyone, any session, a configured verifier (ceremony.rounds.verifierIdentities), an administrator. */
+type Access = 'public' | 'session' | 'verifier' | 'admin';
 
 const OPENAPI_PATH = '/openapi.json';
 const API_VERSION = '0.1.0';
@@ -168,7 +170,7 @@ function schemas(): Record<string, Schema> {
     CeremonyInfo: obj(
       {
         ceremonyId: str('ceremony id'),
-        mode: str('ceremony mode', { enum: ['sequential', 'rounds'] }),
+        mode: { const: 'sequential' },
         sizes: array(ref('SubCeremonySize')),
         contributionsPerIdentity: int('contributions allowed per identity', { minimum: 1 }),
         timing: ref('SequentialTiming'),
@@ -305,6 +307,196 @@ function schemas(): Record<string, Schema> {
     ),
     BanAnswer: obj({ identity: str('identity string'), banned: { type: 'boolean' } }, ['identity', 'banned']),
     DropAnswer: obj({ identity: str('identity string'), dropped: { const: true } }, ['identity', 'dropped']),
+    ...roundsSchemas(),
+  };
+}
+
+/** A `{action: <const>, ...}` variant of a tagged answer. */
+const action = (name: string, properties: Record<string, Schema> = {}): Schema => obj({ action: { const: name }, ...properties }, ['action', ...Object.keys(properties)]);
+/** A oneOf of `action` variants, discriminated by it. */
+const byAction = (variants: Schema[]): Schema => ({ oneOf: variants, discriminator: { propertyName: 'action' } });
+
+/** The rounds-mode schemas (workflows/rounds/types.ts, ceremony-types.ts, engine/chunked/types.ts). */
+function roundsSchemas(): Record<string, Schema> {
+  const count = (description: string): Schema => int(description, { minimum: 0 });
+  const key = str('object key (GET /rounds/objects/<key>)');
+  const memberId = str('participant id (a hash of the identity)');
+  const receipts = array(obj({ memberId, identity: str('identity string'), receiptId: str('receipt id') }, ['memberId', 'identity', 'receiptId']));
+  const chunkState: Record<string, Schema> = {
+    chunkIndex: count('index of this chunk'),
+    chunkCount: int('chunks of the vector', { minimum: 1 }),
+    numG1Powers: int('G1 powers of the whole vector', { minimum: 2 }),
+    numG2Powers: int('G2 powers of the whole vector', { minimum: 2 }),
+    start: count("global index of the chunk's first G1 power"),
+    end: count("global index of the chunk's last G1 power (inclusive)"),
+    g1Powers: array(str('[tau^i]_1, i = start..end', { pattern: G1 })),
+    g2Powers: array(str('[tau^i]_2 (chunk 0 only; empty for the others)', { pattern: G2 })),
+    runningProduct: str('[tau]_1', { pattern: G1 }),
+    tauG2: str('[tau]_2', { pattern: G2 }),
+  };
+  const chunkProofs: Record<string, Schema> = {
+    potPubkey: str('[x]_2 of the secret, the same in every chunk of one contributor in one round', { pattern: G2 }),
+    ladder: array(obj({ g1: str('[x^(2^k)]_1', { pattern: G1 }), g2: str('[x^(2^k)]_2', { pattern: G2 }) }, ['g1', 'g2'], { additionalProperties: false })),
+    startChain: array(str('one G1 point per set bit of start; empty for start 0', { pattern: G1 })),
+  };
+  const wait = { retryAfterMs: count('ask again after this long') };
+  const dropped = action('dropped', { reason: str('why you were dropped') });
+  return {
+    RoundsCeremonyInfo: obj(
+      {
+        ceremonyId: str('ceremony id'),
+        mode: { const: 'rounds' },
+        numG1Powers: int('G1 powers', { minimum: 2 }),
+        numG2Powers: int('G2 powers', { minimum: 2 }),
+        chunkCount: int('chunks the vector is split into', { minimum: 1 }),
+        contributorsPerRound: int('most contributors in one round', { minimum: 1 }),
+        verification: str('who verifies chunk contributions', { enum: ['coordinator', 'external'] }),
+        receiptKeys: ref('Jwks'),
+        sessionKeysUrl: str('where the session token keys are published'),
+      },
+      ['ceremonyId', 'mode', 'numG1Powers', 'numG2Powers', 'chunkCount', 'contributorsPerRound', 'verification', 'receiptKeys', 'sessionKeysUrl'],
+    ),
+    Member: obj({ id: memberId, identity: str('identity string') }, ['id', 'identity']),
+    DropEntry: obj(
+      {
+        memberId,
+        identity: str('identity string'),
+        role: str('role of the dropped participant', { enum: ['contributor', 'verifier'] }),
+        reason: str('why', { enum: ['unresponsive', 'slow', 'verification-failures', 'admin', 'banned', 'verifier-failures'] }),
+        at: epochMs('when'),
+        removedContributions: array(str('contribution id')),
+        replacedBy: str('participant id of the replacement'),
+      },
+      ['memberId', 'identity', 'role', 'reason', 'at', 'removedContributions'],
+    ),
+    RoundStatus: obj(
+      {
+        round: int('round number', { minimum: 1 }),
+        attempt: count('attempt of this round (restarts add one)'),
+        phase: str('round phase', { enum: ['contributing', 'aggregating', 'complete', 'restarting', 'cancelled'] }),
+        slots: array(
+          obj(
+            {
+              slot: count('slot'),
+              memberId,
+              identity: str('identity string'),
+              status: str('slot status', { enum: ['active', 'dropped', 'finished'] }),
+              isReplacement: { type: 'boolean' },
+              done: count('verified chunks'),
+              total: count('chunks to contribute to'),
+              failures: count('failed verifications'),
+            },
+            ['slot', 'memberId', 'identity', 'status', 'isReplacement', 'done', 'total', 'failures'],
+          ),
+        ),
+        chunks: array(obj({ index: count('chunk'), verified: count('verified contributions'), verifying: count('contributions being verified'), lockedBySlot: count('slot working on it') }, ['index', 'verified', 'verifying'])),
+        verifiers: array(
+          obj(
+            { id: memberId, identity: str('identity string'), failures: count('failed or late verifications'), lastSeen: epochMs('last call'), status: str('verifier status', { enum: ['active', 'dropped'] }) },
+            ['id', 'identity', 'failures', 'lastSeen', 'status'],
+          ),
+        ),
+        pendingVerifications: count('contributions awaiting a verifier'),
+        drops: array(ref('DropEntry')),
+        replacementsAvailable: count('replacement contributors standing by'),
+        progress: obj({ verifiedContributions: count('verified'), totalContributions: count('needed') }, ['verifiedContributions', 'totalContributions']),
+      },
+      ['round', 'attempt', 'phase', 'slots', 'chunks', 'verifiers', 'pendingVerifications', 'drops', 'replacementsAvailable', 'progress'],
+    ),
+    RoundsStatus: obj(
+      {
+        ceremonyId: str('ceremony id'),
+        phase: str('ceremony phase', { enum: ['initialising', 'waiting-for-contributors', 'round-running', 'finished'] }),
+        queue: array(ref('Member'), { description: 'waiting for a round, in order' }),
+        banned: array(memberId),
+        completedRounds: count('rounds completed'),
+        current: nullable(
+          obj({ round: int('round', { minimum: 1 }), attempt: count('attempt'), workflowId: str('round workflow id'), contributors: array(ref('Member')) }, ['round', 'attempt', 'workflowId', 'contributors']),
+        ),
+        baseStateKeys: array(key, { description: 'the verified state of each chunk the next contributions build on' }),
+        history: array(
+          obj(
+            {
+              round: int('round', { minimum: 1 }),
+              attempts: int('attempts it took', { minimum: 1 }),
+              aggregatedKey: key,
+              aggregatedSha256: str('SHA-256 of the aggregated parameters', { pattern: SHA256 }),
+              finalStateKeys: array(key),
+              contributors: array(ref('Member')),
+              receipts,
+              drops: array(ref('DropEntry')),
+              backupKey: str('ceremony backup taken after the round'),
+              completedAt: epochMs('completed'),
+            },
+            ['round', 'attempts', 'aggregatedKey', 'aggregatedSha256', 'finalStateKeys', 'contributors', 'receipts', 'drops', 'completedAt'],
+          ),
+        ),
+        restarts: array(obj({ round: int('round', { minimum: 1 }), attempt: count('attempt'), reason: str('why'), at: epochMs('when') }, ['round', 'attempt', 'reason', 'at'])),
+        lastBackupKey: str('newest ceremony backup (POST /admin/rounds/restore)'),
+        round: nullable(ref('RoundStatus')),
+      },
+      ['ceremonyId', 'phase', 'queue', 'banned', 'completedRounds', 'current', 'baseStateKeys', 'history', 'restarts', 'round'],
+    ),
+    RoundsJoinAnswer: obj({ position: int('1-based place in the round queue', { minimum: 1 }), round: int('the round the queue fills next', { minimum: 1 }) }, ['position', 'round']),
+    RoundsInstructions: obj(
+      {
+        round: nullable(int('running round', { minimum: 1 })),
+        queuePosition: nullable(int('1-based place in the round queue', { minimum: 1 })),
+        tasks: array(obj({ chunk: count('chunk'), state: str('your work on it', { enum: ['pending', 'in-progress', 'verifying', 'verified'] }) }, ['chunk', 'state'])),
+        status: str('not-in-queue or queued while no round runs; otherwise the round phase, or not-in-round, dropped, standby (a replacement)', {
+          enum: ['not-in-queue', 'queued', 'not-in-round', 'dropped', 'standby', 'contributing', 'aggregating', 'complete', 'restarting', 'cancelled'],
+        }),
+      },
+      ['round', 'queuePosition', 'tasks', 'status'],
+    ),
+    TaskAnswer: byAction([
+      action('contribute', {
+        round: int('round', { minimum: 1 }),
+        chunk: count('chunk to contribute to: POST /rounds/contribution/{chunk}?base={baseStateKey}'),
+        baseStateKey: str('the state to build on (download it from GET /rounds/objects/<baseStateKey>)'),
+        contributionIndex: count('contributions the chunk already holds this round'),
+      }),
+      action('wait', { ...wait, reason: str('why') }),
+      action('done', { round: int('the round you completed', { minimum: 1 }) }),
+      dropped,
+      action('not-in-round'),
+    ]),
+    ChunkState: obj(chunkState, Object.keys(chunkState), { additionalProperties: false, description: 'The verified state of one chunk' }),
+    ChunkContribution: obj({ ...chunkState, ...chunkProofs }, [...Object.keys(chunkState), ...Object.keys(chunkProofs)], {
+      additionalProperties: false,
+      description: 'What a contributor uploads for one chunk: the next state and its proofs',
+    }),
+    ChunkSubmitted: obj({ contributionId: str('contribution id'), status: { const: 'verifying' } }, ['contributionId', 'status']),
+    VerificationTask: byAction([
+      action('verify', {
+        contributionId: str('contribution to verify (POST /rounds/verifications/{contributionId})'),
+        chunk: count('chunk'),
+        baseStateKey: str('object key of the state it builds on'),
+        uploadKey: str('object key of the upload'),
+        expectedPubkey: str("the contributor's [x]_2 from an earlier verified chunk; absent for its first", { pattern: G2 }),
+      }),
+      action('wait', wait),
+      dropped,
+    ]),
+    VerdictRequest: obj(
+      { signature: str("compact JWS (EdDSA, the verifier's public key as jwk in the protected header) whose payload is a VerdictPayload", { minLength: 10, maxLength: 16_384 }) },
+      ['signature'],
+      { additionalProperties: false },
+    ),
+    VerdictPayload: obj(
+      {
+        contributionId: str('equal to the path parameter', { minLength: 1, maxLength: 200 }),
+        uploadKey: str('the upload verified', { minLength: 1, maxLength: 200 }),
+        valid: { type: 'boolean' },
+        code: str('failed check, when invalid', { maxLength: 100 }),
+        message: str('explanation, when invalid', { maxLength: 2_000 }),
+        pubkey: str("the contributor's [x]_2 (required when valid)", { pattern: G2 }),
+      },
+      ['contributionId', 'uploadKey', 'valid'],
+      { additionalProperties: false, description: 'The signed payload of a verdict' },
+    ),
+    RoundsRestartRequest: obj({ reason: str('why (recorded)', { minLength: 1, maxLength: 500 }) }, ['reason'], { additionalProperties: false }),
+    RoundsRestoreRequest: obj({ backupKey: str('a ceremony backup (lastBackupKey, history[].backupKey)', { pattern: '^backups/[0-9a-f]{64}$' }) }, ['backupKey'], { additionalProperties: false }),
   };
 }
 
@@ -470,9 +662,15 @@ function operations(): Operation[] {
       path: '/ceremony/info',
       operationId: 'ceremonyInfo',
       summary: 'Ceremony id, sizes, timing and the receipt keys',
+      description: 'The answer depends on ceremony.mode (its mode field tells which).',
       tag: 'ceremony',
       access: 'public',
-      responses: { '200': ok('ceremony information', ref('CeremonyInfo')) },
+      responses: {
+        '200': ok('ceremony information', {
+          oneOf: [ref('CeremonyInfo'), ref('RoundsCeremonyInfo')],
+          discriminator: { propertyName: 'mode', mapping: { sequential: '#/components/schemas/CeremonyInfo', rounds: '#/components/schemas/RoundsCeremonyInfo' } },
+        }),
+      },
       errors: [],
     },
     {
@@ -659,29 +857,170 @@ function operations(): Operation[] {
       errors: ['NOT_IN_QUEUE'],
       temporal: true,
     },
-    ...(
-      [
-        ['/admin/ban', 'adminBan', 'Ban an identity: it leaves the queue and loses a running turn', 'BanAnswer'],
-        ['/admin/unban', 'adminUnban', 'Lift a ban', 'BanAnswer'],
-        ['/admin/drop', 'adminDrop', 'Drop a participant from the queue or its running turn, without a ban', 'DropAnswer'],
-      ] as const
-    ).map(
-      ([path, operationId, summary, answer]): Operation => ({
-        method: 'post',
-        path,
-        operationId,
-        summary,
-        description: 'Logged, and recorded in the store.',
-        tag: 'admin',
-        access: 'admin',
-        requestBody: { required: true, content: json(ref('AdminTarget')) },
-        responses: { '200': ok('done', ref(answer)) },
-        errors: [],
-        temporal: true,
-        store: true,
-        jsonBody: true,
-      }),
-    ),
+    adminAction('/admin/ban', 'adminBan', 'Ban an identity: it leaves the queue and loses a running turn', 'AdminTarget', ref('BanAnswer')),
+    adminAction('/admin/unban', 'adminUnban', 'Lift a ban', 'AdminTarget', ref('BanAnswer')),
+    adminAction('/admin/drop', 'adminDrop', 'Drop a participant from the queue or its running turn, without a ban', 'AdminTarget', ref('DropAnswer')),
+    ...roundsOperations(),
+  ];
+}
+
+/** An administrator's POST with a JSON body; logged and recorded in the store. */
+function adminAction(path: string, operationId: string, summary: string, body: string, answer: Schema, errors: ErrorCode[] = []): Operation {
+  return {
+    method: 'post',
+    path,
+    operationId,
+    summary,
+    description: 'Logged, and recorded in the store.',
+    tag: 'admin',
+    access: 'admin',
+    requestBody: { required: true, content: json(ref(body)) },
+    responses: { '200': ok('done', answer) },
+    errors,
+    temporal: true,
+    store: true,
+    jsonBody: true,
+  };
+}
+
+/** The rounds-mode routes (api/rounds/routes.ts), served instead of the sequential ones when ceremony.mode is rounds. */
+function roundsOperations(): Operation[] {
+  // NOT_IN_QUEUE: no round is running (or it ended under the call).
+  const roundErrors: ErrorCode[] = ['NOT_IN_QUEUE'];
+  const rounds = (op: Omit<Operation, 'tag'> & { tag?: string }): Operation => ({ tag: 'rounds', temporal: true, ...op });
+  const sha = pathParam('sha', 'SHA-256 of the object', { type: 'string', pattern: SHA256 });
+  const objectAnswer = (description: string, schema: Schema): Record<string, Schema> => ({ '200': ok(description, schema, { ETag: headerRef('ETag') }) });
+  return [
+    rounds({
+      method: 'get',
+      path: '/rounds/status',
+      operationId: 'roundsStatus',
+      summary: 'The ceremony: queue, bans, completed rounds and the running round',
+      access: 'public',
+      responses: { '200': ok('ceremony status (at most 250 ms old) and the running round', ref('RoundsStatus')) },
+      errors: roundErrors,
+    }),
+    rounds({
+      method: 'post',
+      path: '/rounds/join',
+      operationId: 'roundsJoin',
+      summary: 'Join the round queue (idempotent while queued)',
+      access: 'session',
+      responses: { '200': ok('the place in the queue', ref('RoundsJoinAnswer')) },
+      errors: ['BANNED', 'ALREADY_CONTRIBUTED', 'ALREADY_IN_QUEUE', 'CEREMONY_CLOSED'],
+    }),
+    rounds({
+      method: 'post',
+      path: '/rounds/leave',
+      operationId: 'roundsLeave',
+      summary: 'Leave the round queue',
+      access: 'session',
+      responses: { '200': ok('whether the caller was queued', obj({ left: { type: 'boolean' } }, ['left'])) },
+      errors: [],
+    }),
+    rounds({
+      method: 'get',
+      path: '/rounds/instructions',
+      operationId: 'roundsInstructions',
+      summary: "The caller's place: queue position, or its chunks in the running round and their state",
+      access: 'session',
+      responses: { '200': ok('the instructions', ref('RoundsInstructions')) },
+      errors: roundErrors,
+    }),
+    rounds({
+      method: 'post',
+      path: '/rounds/heartbeat',
+      operationId: 'roundsHeartbeat',
+      summary: 'Stay in the running round',
+      description: 'A contributor without a heartbeat for ceremony.rounds.heartbeatTimeoutMs is dropped.',
+      access: 'session',
+      responses: { '200': ok('noted', obj({ ok: { const: true } }, ['ok'])) },
+      errors: roundErrors,
+    }),
+    rounds({
+      method: 'post',
+      path: '/rounds/tasks/next',
+      operationId: 'roundsNextTask',
+      summary: 'The next task: a chunk to contribute to, or wait, done, dropped, not in the round',
+      description: 'Holds the chunk it hands out; identities in ceremony.rounds.replacementIdentities stand by as replacements.',
+      access: 'session',
+      responses: { '200': ok('the task', ref('TaskAnswer')) },
+      errors: [],
+    }),
+    rounds({
+      method: 'get',
+      path: '/rounds/objects/:prefix/:sha',
+      operationId: 'roundsObject',
+      summary: 'A public object by key: chunk states, uploads (older flat layout), verifications, receipts, records, aggregates',
+      access: 'public',
+      parameters: [pathParam('prefix', 'key prefix', { type: 'string', enum: ['chunks', CHUNK_UPLOAD_PREFIX, 'verifications', 'receipts', 'records', 'aggregates'] }), sha],
+      responses: objectAnswer('the stored JSON (a ChunkState under chunks/)', { type: 'object' }),
+      errors: ['NOT_FOUND'],
+      temporal: false,
+      store: true,
+    }),
+    rounds({
+      method: 'get',
+      path: `/rounds/objects/${CHUNK_UPLOAD_PREFIX}/:submission/:sha`,
+      operationId: 'roundsChunkUpload',
+      summary: `A chunk upload by key (${CHUNK_UPLOAD_PREFIX}/<submission>/<sha256>)`,
+      access: 'public',
+      parameters: [pathParam('submission', 'submission id', { type: 'string', pattern: '^[0-9a-f]{32}$' }), sha],
+      responses: objectAnswer('the uploaded contribution', ref('ChunkContribution')),
+      errors: ['NOT_FOUND'],
+      temporal: false,
+      store: true,
+    }),
+    rounds({
+      method: 'post',
+      path: '/rounds/contribution/:chunk',
+      operationId: 'roundsContribute',
+      summary: 'Upload a contribution to the chunk of your task',
+      description:
+        'Contributors of the running round only (NOT_IN_ROUND otherwise), for the chunk their task holds (NOT_YOUR_TURN otherwise). ' +
+        'The body is stored under api.maxUploadBytes and checked for shape (VALIDATION_FAILED or MALFORMED_JSON, details.check naming the check) and layout (WRONG_CONTRIBUTION_SIZE); ' +
+        'it is then verified asynchronously (GET /rounds/instructions shows the result). STALE_TASK or ROUND_RESTARTING: ask for the next task.',
+      access: 'session',
+      parameters: [
+        pathParam('chunk', 'chunk index', { type: 'string', pattern: '^\\d{1,5}$' }),
+        { name: 'base', in: 'query', required: true, description: 'the baseStateKey of your task', schema: { type: 'string', pattern: '^(chunks|chunk-uploads(/[0-9a-f]{32})?)/[0-9a-f]{64}$' } },
+      ],
+      requestBody: { required: true, content: json(ref('ChunkContribution')) },
+      responses: { '200': ok('stored; verification pending', ref('ChunkSubmitted')) },
+      errors: [...roundErrors, 'BAD_REQUEST', 'WRONG_CONTRIBUTION_SIZE', 'NOT_IN_ROUND', 'NOT_YOUR_TURN', 'STALE_TASK', 'ROUND_RESTARTING'],
+      store: true,
+      jsonBody: true,
+    }),
+    rounds({
+      tag: 'verification',
+      method: 'post',
+      path: '/rounds/verifications/next',
+      operationId: 'roundsNextVerification',
+      summary: 'The next contribution to verify (ceremony.rounds.verification external)',
+      access: 'verifier',
+      responses: { '200': ok('the verification task', ref('VerificationTask')) },
+      errors: [],
+    }),
+    rounds({
+      tag: 'verification',
+      method: 'post',
+      path: '/rounds/verifications/:contributionId',
+      operationId: 'roundsSubmitVerification',
+      summary: 'Submit a signed verdict on a contribution leased to the caller',
+      description: 'The verdict is stored (verifications/) and applied; NOT_YOUR_TURN when the lease expired or belongs to another verifier.',
+      access: 'verifier',
+      parameters: [pathParam('contributionId', 'contribution id from the verification task', { type: 'string', minLength: 1, maxLength: 200 })],
+      requestBody: { required: true, content: json(ref('VerdictRequest')) },
+      responses: { '200': ok('whether the verdict was applied', obj({ accepted: { type: 'boolean' } }, ['accepted'])) },
+      errors: [...roundErrors, 'NOT_YOUR_TURN'],
+      store: true,
+      jsonBody: true,
+    }),
+    adminAction('/admin/rounds/restart', 'adminRoundsRestart', 'Restart the running round, keeping its contributors', 'RoundsRestartRequest', obj({ restarting: { const: true } }, ['restarting'])),
+    adminAction('/admin/rounds/drop', 'adminRoundsDrop', 'Drop a participant from the running round, without a ban', 'AdminTarget', ref('DropAnswer'), roundErrors),
+    adminAction('/admin/rounds/ban', 'adminRoundsBan', 'Ban an identity: it leaves the queue and the running round', 'AdminTarget', ref('BanAnswer')),
+    adminAction('/admin/rounds/unban', 'adminRoundsUnban', 'Lift a ban', 'AdminTarget', ref('BanAnswer')),
+    adminAction('/admin/rounds/restore', 'adminRoundsRestore', 'Replace the ceremony with one started from a backup', 'RoundsRestoreRequest', obj({ restored: str('the backup key') }, ['restored']), ['NOT_FOUND']),
   ];
 }
 
@@ -722,7 +1061,7 @@ function operationObject(op: Operation, exempt: ReadonlySet<string>, shared: Map
   const codes: ErrorCode[] = [...op.errors, 'INTERNAL'];
   if (limited) codes.push('RATE_LIMITED');
   if (op.access !== 'public') codes.push(...sessionErrors);
-  if (op.access === 'admin') codes.push('FORBIDDEN');
+  if (op.access === 'admin' || op.access === 'verifier') codes.push('FORBIDDEN');
   if (op.temporal === true) codes.push(...temporalErrors);
   if (op.store === true) codes.push('STORE_UNAVAILABLE');
   if (op.jsonBody === true) codes.push(...bodyErrors);
@@ -733,6 +1072,7 @@ function operationObject(op: Operation, exempt: ReadonlySet<string>, shared: Map
   const description = [
     op.description,
     op.access === 'admin' ? 'Administrators only (identities listed in auth.admins).' : undefined,
+    op.access === 'verifier' ? 'Verifiers only (identities listed in ceremony.rounds.verifierIdentities).' : undefined,
     limited ? undefined : 'Not rate limited.',
   ]
     .filter((s): s is string => s !== undefined)
@@ -769,7 +1109,8 @@ export function openApiDocument(): object {
         'Trusted-setup ceremony coordinator. The sequential participant API follows the Ethereum KZG ceremony (both name variants, lobby/* and queue/*, are served). ' +
         'Every error is JSON {code, message, details?} with a stable code (components.schemas.ErrorCode lists each code and its HTTP status); an unknown route is NOT_FOUND (404). ' +
         'Rate limits apply per client address and replica: login attempts, requests without a valid session, and requests with one (RATE_LIMITED, 429, with Retry-After). ' +
-        'The sequential routes are served when ceremony.mode is sequential; the rounds-mode routes (/rounds/*, /admin/rounds/*) are not described here yet.',
+        'The sequential routes (lobby, queue, participant, contribution, transcript, receipts, admin) are served when ceremony.mode is sequential; ' +
+        'the rounds-mode routes (/rounds/*, /admin/rounds/*) when it is rounds; the others in both.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     tags: [
@@ -779,7 +1120,9 @@ export function openApiDocument(): object {
       { name: 'lobby', description: 'Lobby and queue (lobby/* and queue/* are the same calls)' },
       { name: 'contribution', description: 'A turn: start, complete, abort' },
       { name: 'transcript', description: 'Transcripts and receipts' },
-      { name: 'admin', description: 'Administrators' },
+      { name: 'rounds', description: 'Rounds mode: round queue, tasks, chunk uploads, public objects' },
+      { name: 'verification', description: 'Rounds mode: external verifiers' },
+      { name: 'admin', description: 'Administrators (/admin/rounds/* in rounds mode)' },
     ],
     paths,
     components: {

@@ -1,6 +1,6 @@
 // The OpenAPI document: docs/openapi.json is exactly what api/openapi.ts generates, every route the
-// health, auth, sequential, OpenAPI and metrics routers register is described and nothing else is (the
-// rounds-mode routes are not covered yet), every $ref resolves, and GET /openapi.json serves it.
+// health, auth, OpenAPI and metrics routers and the sequential and rounds-mode routers register is
+// described and nothing else is, every $ref resolves, and GET /openapi.json serves it.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,8 @@ import { authRoutes } from '../../api/auth/routes.js';
 import { healthRoutes } from '../../api/health.js';
 import { metricsRoutes } from '../../api/metrics.js';
 import { openApiDocument, openApiJson, openApiPath, openApiRoutes } from '../../api/openapi.js';
+import { RoundsGateway } from '../../api/rounds/gateway.js';
+import { roundsRoutes } from '../../api/rounds/routes.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { SequentialGateway } from '../../api/sequential/gateway.js';
 import { sequentialRoutes } from '../../api/sequential/routes.js';
@@ -30,7 +32,8 @@ interface Doc {
 const methods = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 const doc = openApiDocument() as Doc;
 let dir: string;
-let routers: Router[];
+/** The routers each ceremony mode serves (api/app.ts mounts the shared ones and one mode's). */
+let routersByMode: Record<'sequential' | 'rounds', Router[]>;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'openapi-'));
@@ -39,21 +42,19 @@ beforeAll(async () => {
   const temporal = new Client();
   const store = new FsObjectStore(path.join(dir, 'objects'));
   const tokens = await createSessionTokens(cfg);
-  const gateway = new SequentialGateway(temporal, cfg);
-  routers = [
-    healthRoutes({ temporal, store }),
-    authRoutes({ cfg, tokens }),
-    sequentialRoutes({ cfg, log: createLogger('silent'), store, gateway, receiptKeys: [] }),
-    openApiRoutes(),
-    metricsRoutes(),
-  ];
+  const log = createLogger('silent');
+  const shared = [healthRoutes({ temporal, store }), authRoutes({ cfg, tokens }), openApiRoutes(), metricsRoutes()];
+  routersByMode = {
+    sequential: [...shared, sequentialRoutes({ cfg, log, store, gateway: new SequentialGateway(temporal, cfg), receiptKeys: [] })],
+    rounds: [...shared, roundsRoutes({ cfg, log, store, gateway: new RoundsGateway(temporal, cfg), receiptKeys: [] })],
+  };
 });
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-function registered(): string[] {
+function registered(routers: Router[]): string[] {
   return routers.flatMap((router) =>
     router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${openApiPath(String(layer.path))}`)),
   );
@@ -72,10 +73,27 @@ describe('docs/openapi.json', () => {
 });
 
 describe('the document', () => {
-  it('describes every registered route, and only those', () => {
-    const routes = registered();
-    expect(new Set(routes).size).toBe(routes.length);
-    expect([...described()].sort()).toEqual([...routes].sort());
+  it('describes every route registered in either mode, and only those', () => {
+    const all = new Set<string>();
+    for (const [mode, routers] of Object.entries(routersByMode)) {
+      const routes = registered(routers);
+      expect(new Set(routes).size, `a route registered twice in ${mode} mode`).toBe(routes.length);
+      const missing = routes.filter((r) => !described().includes(r));
+      expect(missing, `${mode}-mode routes missing from the document`).toEqual([]);
+      routes.forEach((r) => all.add(r));
+    }
+    expect([...described()].sort()).toEqual([...all].sort());
+  });
+
+  it('covers the rounds-mode and rounds admin routes', () => {
+    const rounds = registered(routersByMode.rounds).filter((r) => / \/(admin\/)?rounds\//.test(r));
+    expect(rounds).toContain('POST /rounds/contribution/{chunk}');
+    expect(rounds).toContain('POST /admin/rounds/restore');
+    const upload = doc.paths['/rounds/contribution/{chunk}']?.['post'];
+    expect(upload?.parameters?.map((x) => `${x.in}:${x.name}`)).toEqual(['path:chunk', 'query:base']);
+    expect(upload?.security).toEqual([{ bearer: [] }]);
+    expect(doc.paths['/rounds/verifications/{contributionId}']?.['post']?.responses['403']).toBeDefined();
+    expect(doc.paths['/rounds/status']?.['get']?.security).toEqual([]);
   });
 
   it('serves both name variants of the participant API', () => {
