@@ -200,8 +200,15 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
   });
   router.post('/admin/rounds/restore', requireAdmin(), async (ctx) => {
     const { backupKey } = await readBody(ctx, restoreBody, cfg.api.maxJsonBytes);
-    const backup = JSON.parse(Buffer.from(await store.getBytes(backupKey, 64 * 1024 * 1024)).toString('utf8')) as { ceremonyId?: string; state?: RoundsCeremonyState };
-    if (backup.state === undefined || backup.ceremonyId === undefined) throw new CeremonyError('VALIDATION_FAILED', `${backupKey} is not a ceremony backup`);
+    const notABackup = (): CeremonyError => new CeremonyError('VALIDATION_FAILED', `${backupKey} is not a ceremony backup`);
+    let backup: { ceremonyId?: string; state?: RoundsCeremonyState };
+    try {
+      backup = JSON.parse(Buffer.from(await store.getBytes(backupKey, 64 * 1024 * 1024)).toString('utf8')) as typeof backup;
+    } catch (err) {
+      if (err instanceof SyntaxError) throw notABackup();
+      throw err;
+    }
+    if (typeof backup !== 'object' || backup === null || backup.state === undefined || backup.ceremonyId === undefined) throw notABackup();
     await gateway.restoreFromBackup(backup.state);
     await admin('restore')(ctx, backupKey, `restored ceremony ${backup.ceremonyId} into ${gateway.settings.ceremonyId}`);
     ctx.body = { restored: backupKey };

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, requestJson } from '../../client/http.js';
 import { RoundsClient, type RoundsStatusAnswer } from '../../client/rounds-client.js';
-import { runRoundsContributor } from '../../client/rounds-contributor.js';
+import { runRoundsContributor, type RoundsContributorEvent } from '../../client/rounds-contributor.js';
 import { waitFor } from '../../common/child-process.js';
 import { createEngine, type Engine } from '../../engine/context.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
@@ -77,16 +77,26 @@ describe('restarts', () => {
   });
 
   it('REQ-39 REQ-20 a contributor dropped with no replacement available restarts the round; the others carry over and finish', async () => {
+    // ben is killed right after its first chunk (not when a status poll notices it: a fast machine
+    // would let it finish every chunk first, and nothing would be left to drop).
     const victim = new AbortController();
+    const killAfterFirstChunk = (e: RoundsContributorEvent): void => {
+      if (e.kind === 'contributed') victim.abort();
+    };
     const runs = ['ann', 'ben', 'cat'].map((name) =>
-      runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 500, signal: name === 'ben' ? victim.signal : undefined }),
+      runRoundsContributor({
+        url: stack.url,
+        engine,
+        name,
+        heartbeatMs: 500,
+        ...(name === 'ben' ? { signal: victim.signal, onEvent: killAfterFirstChunk } : {}),
+      }),
     );
     await waitFor('ben to contribute a chunk', async () => {
       const s = await statusOf(stack);
       const slot = s.round?.slots.find((x) => x.identity === 'dev|ben');
       if (slot === undefined || slot.done < 1) throw new Error('not yet');
     }, 120_000, 100);
-    victim.abort();
     const results = await Promise.all(runs);
     expect(results.map((r) => r.outcome)).toEqual(['done', 'stopped', 'done']);
     await waitFor('round 1', async () => {
@@ -283,6 +293,16 @@ describe('backups', () => {
       try {
         expect((await statusOf(second)).completedRounds).toBe(0);
         const token = await adminToken(second.url);
+        // Refused with a code, and nothing restored: an object that is not a backup, and a missing one.
+        const junk = await second.store.put('backups', Buffer.from('not a backup'));
+        const refusal = (key: string): Promise<unknown> =>
+          requestJson(second.url, '/admin/rounds/restore', { token, json: { backupKey: key } }).then(
+            () => 'accepted',
+            (err: unknown) => (err instanceof ApiError ? `${err.status} ${err.code}` : err),
+          );
+        expect(await refusal(junk.key)).toBe('400 VALIDATION_FAILED');
+        expect(await refusal(`backups/${'0'.repeat(64)}`)).toBe('404 NOT_FOUND');
+        expect((await statusOf(second)).completedRounds).toBe(0);
         await requestJson(second.url, '/admin/rounds/restore', { token, json: { backupKey } });
         await waitFor('the restored ceremony', async () => {
           const s = await statusOf(second);
