@@ -5,7 +5,7 @@
 // the final parameters pass the engine's full verification.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RoundsClient, type RoundsStatusAnswer } from '../../client/rounds-client.js';
-import { runRoundsContributor, type RoundsContributorResult } from '../../client/rounds-contributor.js';
+import { runRoundsContributor, type RoundsContributorEvent, type RoundsContributorResult } from '../../client/rounds-contributor.js';
 import { runVerifier } from '../../client/verifier.js';
 import { waitFor } from '../../common/child-process.js';
 import { createEngine, type Engine } from '../../engine/context.js';
@@ -79,7 +79,13 @@ it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing veri
   const goodVerifier = runVerifier({ url: stack.url, engine, name: 'v-good', stop, heartbeatMs: 1_000 });
   const replacement = runRoundsContributor({ url: stack.url, engine, name: 'replacement', replacement: true, stop, heartbeatMs: 1_000 });
 
+  // Carol is killed right after her second chunk (not when a status poll notices: on a fast run she
+  // could finish every chunk first).
   const victimAbort = new AbortController();
+  let carolChunks = 0;
+  const killAfterTwoChunks = (e: RoundsContributorEvent): void => {
+    if (e.kind === 'contributed' && ++carolChunks >= 2) victimAbort.abort();
+  };
   const contributors: Array<Promise<RoundsContributorResult>> = [];
   for (const name of ['alice', 'bob', 'carol', 'dave', 'erin']) {
     contributors.push(
@@ -88,17 +94,15 @@ it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing veri
         engine,
         name,
         heartbeatMs: 1_000,
-        signal: name === 'carol' ? victimAbort.signal : undefined,
+        ...(name === 'carol' ? { signal: victimAbort.signal, onEvent: killAfterTwoChunks } : {}),
       }),
     );
   }
-  // Kill carol once she has contributed at least two chunks and others have built on her work.
   await waitFor('carol to contribute twice', async () => {
     const s = await status();
     const slot = s.round?.slots.find((x) => x.identity === 'dev|carol');
     if (slot === undefined || slot.done < 2) throw new Error('not yet');
   }, 120_000, 200);
-  victimAbort.abort();
 
   // Second round's participants queue up meanwhile.
   const nextRound = ['frank', 'grace', 'heidi', 'ivan', 'judy'].map((name) => runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 1_000 }));
