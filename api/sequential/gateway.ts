@@ -53,8 +53,12 @@ export interface Caller {
   identity: string;
 }
 
-/** What a replica remembers of the last check-in it answered for a participant. */
-type LastAnswer = Pick<LivenessEntry, 'deadline' | 'intervalMs' | 'ticket'>;
+/**
+ * What a replica remembers of the last check-in it answered for a participant; with the places it gave
+ * (`ahead`, `waitersAhead`), which never grow while the participant waits (the queue is FIFO and joins
+ * go behind), so they bound what an older snapshot would say.
+ */
+type LastAnswer = Pick<LivenessEntry, 'deadline' | 'intervalMs' | 'ticket'> & { ahead?: number; waitersAhead?: number };
 
 export class SequentialGateway {
   readonly settings: SequentialSettings;
@@ -201,7 +205,7 @@ export class SequentialGateway {
     }
     const entry = { participantId, at: Date.now(), deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs, ticket, status: response.status };
     await this.liveness.record(entry);
-    this.rememberAnswer(participantId, { deadline: entry.deadline, intervalMs: entry.intervalMs, ticket });
+    this.rememberAnswer(participantId, { deadline: entry.deadline, intervalMs: entry.intervalMs, ticket, ahead: response.position - 1, waitersAhead: response.waitersAhead });
   }
 
   private rememberAnswer(participantId: string, answer: LastAnswer): void {
@@ -245,13 +249,15 @@ export class SequentialGateway {
   async checkin(caller: Caller): Promise<CheckinResponse> {
     const { participantId, workflowId } = this.participantHandle(caller.identity);
     const snapshot = await this.checkinSnapshot();
-    const known = this.lastAnswers.get(participantId) ?? (await this.livenessOf(participantId));
+    const known: LastAnswer | undefined = this.lastAnswers.get(participantId) ?? (await this.livenessOf(participantId));
     const index = this.positionsIn(snapshot).get(participantId);
     const joinedSince = index === undefined && known !== undefined && known.ticket > snapshot.lastTicket;
     // Not in the snapshot and not joined since: no longer waiting (the update refuses that with its reason).
-    const ahead = index ?? (joinedSince ? snapshot.queue.length + (known.ticket - snapshot.lastTicket) - 1 : snapshot.queue.length);
+    const estimated = index ?? (joinedSince ? snapshot.queue.length + (known.ticket - snapshot.lastTicket) - 1 : snapshot.queue.length);
+    // An older snapshot can only overstate the places; what this replica last answered bounds them.
+    const ahead = Math.min(estimated, known?.ahead ?? estimated);
     const position = ahead + 1;
-    const waitersAhead = ahead + (snapshot.current === null ? 0 : 1);
+    const waitersAhead = Math.min(ahead + (snapshot.current === null ? 0 : 1), known?.waitersAhead ?? Number.POSITIVE_INFINITY);
     const now = Date.now();
     const inTime = known !== undefined && now <= known.deadline + this.settings.timing.checkinGraceMs;
     if ((index !== undefined || joinedSince) && position > HEAD_PLACES && inTime) {
