@@ -538,6 +538,15 @@ const ok = (description: string, schema: Schema, headers: Record<string, Schema>
 
 const pathParam = (name: string, description: string, schema: Schema): Schema => ({ name, in: 'path', required: true, description, schema });
 
+/** One operation under the seed's two names for it (each naming the other as its alias). */
+function underBothNames(
+  first: readonly [path: string, operationId: string],
+  second: readonly [path: string, operationId: string],
+  make: (path: string, operationId: string, alias: string) => Operation,
+): Operation[] {
+  return [make(first[0], first[1], second[0]), make(second[0], second[1], first[0])];
+}
+
 function operations(): Operation[] {
   const checkinErrors: ErrorCode[] = ['NOT_IN_QUEUE', 'DEADLINE_MISSED', 'BANNED'];
   const enterDescription = (alias: string): string =>
@@ -684,13 +693,7 @@ function operations(): Operation[] {
       errors: [],
       temporal: true,
     },
-    ...(
-      [
-        ['/lobby/enter', 'lobbyEnter', '/queue/join'],
-        ['/queue/join', 'queueJoin', '/lobby/enter'],
-      ] as const
-    ).map(
-      ([path, operationId, alias]): Operation => ({
+    ...underBothNames(['/lobby/enter', 'lobbyEnter'], ['/queue/join', 'queueJoin'], (path, operationId, alias) => ({
         method: 'post',
         path,
         operationId,
@@ -703,13 +706,7 @@ function operations(): Operation[] {
         temporal: true,
       }),
     ),
-    ...(
-      [
-        ['/lobby/checkin', 'lobbyCheckin', '/queue/checkin'],
-        ['/queue/checkin', 'queueCheckin', '/lobby/checkin'],
-      ] as const
-    ).map(
-      ([path, operationId, alias]): Operation => ({
+    ...underBothNames(['/lobby/checkin', 'lobbyCheckin'], ['/queue/checkin', 'queueCheckin'], (path, operationId, alias) => ({
         method: 'post',
         path,
         operationId,
