@@ -16,6 +16,7 @@ import { createEngine, type Engine } from '../../engine/context.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import { serializeBatchContribution } from '../../engine/format/serialize.js';
 import { contribute } from '../../engine/ops/contribute.js';
+import { devParticipant, sleep, untilIdle } from '../helpers/sequential.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -42,18 +43,8 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until nobody holds a turn and nobody waits: the next to enter is called at once. */
-async function idle(): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const s = await stack.gateway.snapshot(0);
-      expect({ current: s.current, queue: s.queue }).toEqual({ current: null, queue: [] });
-    },
-    { timeout: 15_000, interval: 100 },
-  );
-}
+const idle = (): Promise<void> => untilIdle(stack);
 
 beforeEach(idle);
 
@@ -95,11 +86,7 @@ function oneLine(text: string): Record<string, unknown> {
   return json(lines[0] as string);
 }
 
-async function login(name: string): Promise<ParticipantClient> {
-  const client = new ParticipantClient(stack.url);
-  await client.loginDev(name);
-  return client;
-}
+const login = (name: string): Promise<ParticipantClient> => devParticipant(stack.url, name);
 
 async function codeOf(call: Promise<unknown>): Promise<{ status: number; code: string }> {
   try {

@@ -14,6 +14,7 @@ import { contribute } from '../../engine/ops/contribute.js';
 import { turnStateQuery } from '../../workflows/sequential/messages.js';
 import { turnWorkflowIdFor } from '../../workflows/sequential/ceremony.js';
 import { keysUnder } from '../helpers/objects.js';
+import { devParticipant, sleep, untilIdle } from '../helpers/sequential.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const SIZES = [{ numG1Powers: 16, numG2Powers: 4 }];
@@ -39,18 +40,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until nobody holds a turn and nobody waits: the next to enter is called at once. */
-async function idle(): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const s = await stack.gateway.snapshot(0);
-      expect({ current: s.current, queue: s.queue }).toEqual({ current: null, queue: [] });
-    },
-    { timeout: 15_000, interval: 100 },
-  );
-}
+const idle = (): Promise<void> => untilIdle(stack);
 
 beforeEach(idle);
 
@@ -78,11 +69,7 @@ async function post(path: string, options: { token?: string; body?: string | Uin
   return answer(await fetch(new URL(path, stack.url), { method: 'POST', headers, body: options.body, signal: AbortSignal.timeout(60_000) }));
 }
 
-async function login(name: string): Promise<ParticipantClient> {
-  const client = new ParticipantClient(stack.url);
-  await client.loginDev(name);
-  return client;
-}
+const login = (name: string): Promise<ParticipantClient> => devParticipant(stack.url, name);
 
 function tokenOf(client: ParticipantClient): string {
   if (client.token === undefined) throw new Error('not logged in');

@@ -16,6 +16,7 @@ import { privateKeyToAddress } from '../../engine/identity/secp256k1.js';
 import { contribute } from '../../engine/ops/contribute.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
 import { verifyReceipt } from '../../evidence/receipt.js';
+import { sleep } from '../helpers/sequential.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -43,7 +44,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Checks in on the deadlines until the status is ready. */
 async function waitForTurn(client: ParticipantClient, first: CheckinAnswer): Promise<void> {

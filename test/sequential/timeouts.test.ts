@@ -1,7 +1,7 @@
 // The sequential mode's clocks on the real stack, with short durations: the start window, the compute
 // deadline, abort, the check-in deadline, and the rejoin penalty. Each lost slot goes to the next
 // participant at once, and the ceremony keeps taking contributions.
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../client/http.js';
 import { ParticipantClient, type CheckinAnswer, type StartAnswer } from '../../client/participant-client.js';
 import { createEngine, type Engine } from '../../engine/context.js';
@@ -9,6 +9,7 @@ import { parseBatchContribution } from '../../engine/format/parse-contribution.j
 import { serializeBatchContribution } from '../../engine/format/serialize.js';
 import { contribute } from '../../engine/ops/contribute.js';
 import { keysUnder } from '../helpers/objects.js';
+import { devParticipant, sleep, untilIdle } from '../helpers/sequential.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 const timing = {
@@ -38,26 +39,12 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until nobody holds a turn and nobody waits: the next to enter is called at once. */
-async function idle(): Promise<void> {
-  await vi.waitFor(
-    async () => {
-      const s = await stack.gateway.snapshot(0);
-      expect({ current: s.current, queue: s.queue }).toEqual({ current: null, queue: [] });
-    },
-    { timeout: 15_000, interval: 100 },
-  );
-}
+const idle = (): Promise<void> => untilIdle(stack);
 
 beforeEach(idle);
 
-async function login(name: string): Promise<ParticipantClient> {
-  const client = new ParticipantClient(stack.url);
-  await client.loginDev(name);
-  return client;
-}
+const login = (name: string): Promise<ParticipantClient> => devParticipant(stack.url, name);
 
 /** Checks in every pollMs (well inside the deadlines) until ready; resolves with the moment it saw ready. */
 async function untilReady(client: ParticipantClient, first: CheckinAnswer, pollMs = 100, timeoutMs = 30_000): Promise<number> {

@@ -1,0 +1,25 @@
+// What the sequential-mode tests on the real stack share: a sleep, the wait for an idle ceremony,
+// and a participant logged in with the dev provider.
+import { expect, vi } from 'vitest';
+import { ParticipantClient } from '../../client/participant-client.js';
+import type { TestStack } from './stack.js';
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until nobody holds a turn and nobody waits: the next to enter is called at once. */
+export async function untilIdle(stack: TestStack): Promise<void> {
+  await vi.waitFor(
+    async () => {
+      const s = await stack.gateway.snapshot(0);
+      expect({ current: s.current, queue: s.queue }).toEqual({ current: null, queue: [] });
+    },
+    { timeout: 15_000, interval: 100 },
+  );
+}
+
+/** A participant client logged in with the dev provider as `name`. */
+export async function devParticipant(url: string, name: string): Promise<ParticipantClient> {
+  const client = new ParticipantClient(url);
+  await client.loginDev(name);
+  return client;
+}
