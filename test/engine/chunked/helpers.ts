@@ -22,14 +22,23 @@ export function g2Times(point: string, k: bigint): string {
   return hex(G2.fromBytes(Buffer.from(point.slice(2), 'hex')).multiply(k).toBytes(true));
 }
 
-/** A different valid point: P + g1. */
-export function g1Bump(point: string): string {
-  return hex(G1.fromBytes(Buffer.from(point.slice(2), 'hex')).add(G1.BASE).toBytes(true));
+/**
+ * Another valid point than `point`: P + g, or P + 2g when P + g is the point at
+ * infinity (P = -g, which a secret of r - 1 produces), never infinity.
+ */
+function bumped<P extends { add(other: P): P; is0(): boolean; toBytes(compressed: boolean): Uint8Array }>(point: P, base: P): string {
+  const once = point.add(base);
+  return hex((once.is0() ? once.add(base) : once).toBytes(true));
 }
 
-/** A different valid point: Q + g2. */
+/** A different valid point: P + g1 (P + 2·g1 when that is infinity). */
+export function g1Bump(point: string): string {
+  return bumped(G1.fromBytes(Buffer.from(point.slice(2), 'hex')), G1.BASE);
+}
+
+/** A different valid point: Q + g2 (Q + 2·g2 when that is infinity). */
 export function g2Bump(point: string): string {
-  return hex(G2.fromBytes(Buffer.from(point.slice(2), 'hex')).add(G2.BASE).toBytes(true));
+  return bumped(G2.fromBytes(Buffer.from(point.slice(2), 'hex')), G2.BASE);
 }
 
 
