@@ -5,7 +5,8 @@
 //
 //   npx tsx bench/sequential.ts [--turns 30] [--participants 1000] [--concurrency 20] [--window-s 30]
 //                               [--checkin-min-ms 2000] [--checkin-max-ms 4000] [--poll-ms 100]
-//                               [--pacing stress|deadlines] [--lobby-shards N] [--checkin-batch-ms MS] (default: the configuration's)
+//                               [--pacing stress|deadlines] [--lobby-shards N] [--checkin-batch-ms MS]
+//                               [--checkin-batches-in-flight N] (default: the configuration's)
 //                               [--stack embedded|test] [--cpu-profile] [--log-level silent]
 //
 // --stack test uses test/helpers/stack.ts (the dev server keeps its database in memory) instead.
@@ -58,6 +59,7 @@ const { values: args } = parseArgs({
     pacing: { type: 'string', default: 'stress' },
     'lobby-shards': { type: 'string' },
     'checkin-batch-ms': { type: 'string' },
+    'checkin-batches-in-flight': { type: 'string' },
     'log-level': { type: 'string', default: 'silent' },
     'cpu-profile': { type: 'boolean', default: false },
     stack: { type: 'string', default: 'embedded' },
@@ -571,6 +573,7 @@ const overrides = {
       // The configuration's defaults unless given.
       ...(args['lobby-shards'] === undefined ? {} : { lobbyShards: bounded(args['lobby-shards'], 1, 256, 'lobby-shards') }),
       ...(args['checkin-batch-ms'] === undefined ? {} : { checkinBatchMs: bounded(args['checkin-batch-ms'], 0, 1_000, 'checkin-batch-ms') }),
+      ...(args['checkin-batches-in-flight'] === undefined ? {} : { checkinBatchesInFlight: bounded(args['checkin-batches-in-flight'], 1, 16, 'checkin-batches-in-flight') }),
     },
   },
 };
@@ -662,7 +665,7 @@ async function main(): Promise<void> {
   console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; load average before the run ${load(loadBefore)}`);
   console.log(`  command: npx tsx bench/sequential.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
   console.log(
-    `  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts (Temporal dev server, in-memory SQLite)' : 'runtime/stack.ts (Temporal dev server, SQLite file)'}, started in ${(stackMs / 1000).toFixed(1)} s; ceremony sizes 16:4; lobbyShards ${cfg.ceremony.sequential.lobbyShards}, checkinBatchMs ${cfg.ceremony.sequential.checkinBatchMs}`,
+    `  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts (Temporal dev server, in-memory SQLite)' : 'runtime/stack.ts (Temporal dev server, SQLite file)'}, started in ${(stackMs / 1000).toFixed(1)} s; ceremony sizes 16:4; lobbyShards ${cfg.ceremony.sequential.lobbyShards}, checkinBatchMs ${cfg.ceremony.sequential.checkinBatchMs}, checkinBatchesInFlight ${cfg.ceremony.sequential.checkinBatchesInFlight}`,
   );
   let child: ChildProcess | undefined;
   let failure: unknown;

@@ -51,8 +51,13 @@ export const sequentialTimingSchema = z
      * hold more, at the price of more Temporal updates per second (docs/performance.md).
      */
     lobbyShards: z.number().int().min(1).max(256).default(1),
-    /** The API sends check-ins to a lobby shard at most this often (one signal carries all that came meanwhile). */
+    /** The API sends check-ins to a lobby shard at most this often (one update carries all that came meanwhile). */
     checkinBatchMs: ms.max(1_000).default(20),
+    /**
+     * Check-in batches to one lobby shard that may be on their way at once (per API replica): a
+     * check-in then waits for the batch window and its own update, not for the update before it.
+     */
+    checkinBatchesInFlight: z.number().int().min(1).max(16).default(4),
   })
   .strict();
 

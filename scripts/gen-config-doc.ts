@@ -98,6 +98,7 @@ const descriptions: Record<string, string> = {
   'ceremony.sequential.verificationTimeoutMs': 'Longest one attempt of a contribution\'s verification activity may run (ms) before it is timed out and retried.',
   'ceremony.sequential.lobbyShards': 'Number of lobby shard workflows (`ceremony-<id>-lobby-<n>`) holding the check-in deadlines, participants spread over them by id (1–256); each holds up to 7 000 waiting participants, so the queue holds lobbyShards x 7 000 (at most 100 000). Set it when the ceremony starts: it is part of every workflow input.',
   'ceremony.sequential.checkinBatchMs': 'How often at most (ms, ≤ 1000) the API sends one lobby shard an update carrying every check-in that came meanwhile (0: as soon as the previous one is taken).',
+  'ceremony.sequential.checkinBatchesInFlight': 'Check-in batches (updates) to one lobby shard that one API replica may have on their way at once; with more than one, a check-in waits for the batch window and its own update only, not for the one before it.',
   'ceremony.rounds.numG1Powers': 'Rounds mode: number of G1 powers of tau (n) of the vector being built.',
   'ceremony.rounds.numG2Powers': 'Rounds mode: number of G2 powers of tau (m ≤ n) of the vector being built.',
   'ceremony.rounds.chunkCount': 'Rounds mode: number of chunks the vector is split into; each contributor of a round works through every chunk, in parallel with the others.',

@@ -1,6 +1,7 @@
-// Batches calls to one destination: at most one batch is in flight, and a new one leaves at most
-// every `spacingMs`, carrying every item that came meanwhile (up to `maxBatch`). Each caller gets the
-// result for its own item, or the batch's error.
+// Batches calls to one destination: at most `maxInFlight` batches are in flight (one by default),
+// and a new one leaves at most every `spacingMs`, carrying every item that came meanwhile (up to
+// `maxBatch`). Each caller gets the result for its own item, or the batch's error. With more than one
+// in flight, batches may be taken in any order: only for destinations where order does not matter.
 
 interface Waiting<Item, Result> {
   item: Item;
@@ -10,7 +11,7 @@ interface Waiting<Item, Result> {
 
 export class Batcher<Item, Result> {
   private pending: Array<Waiting<Item, Result>> = [];
-  private inFlight = false;
+  private inFlight = 0;
   private lastSentAt = 0;
   private timer: NodeJS.Timeout | undefined;
 
@@ -19,7 +20,10 @@ export class Batcher<Item, Result> {
     private readonly send: (items: Item[]) => Promise<Result[]>,
     private readonly spacingMs: number,
     private readonly maxBatch: number,
-  ) {}
+    private readonly maxInFlight = 1,
+  ) {
+    if (!Number.isInteger(maxInFlight) || maxInFlight < 1) throw new Error(`maxInFlight must be a positive integer, not ${maxInFlight}`);
+  }
 
   submit(item: Item): Promise<Result> {
     return new Promise<Result>((resolve, reject) => {
@@ -29,7 +33,7 @@ export class Batcher<Item, Result> {
   }
 
   private schedule(): void {
-    if (this.inFlight || this.timer !== undefined || this.pending.length === 0) return;
+    if (this.inFlight >= this.maxInFlight || this.timer !== undefined || this.pending.length === 0) return;
     // A timer even at 0 ms: whatever else arrives in this turn of the event loop goes along.
     const wait = Math.max(0, this.lastSentAt + this.spacingMs - Date.now());
     this.timer = setTimeout(() => {
@@ -41,7 +45,7 @@ export class Batcher<Item, Result> {
   private async flush(): Promise<void> {
     const batch = this.pending.splice(0, this.maxBatch);
     if (batch.length === 0) return;
-    this.inFlight = true;
+    this.inFlight += 1;
     this.lastSentAt = Date.now();
     try {
       const results = await this.send(batch.map((w) => w.item));
@@ -50,7 +54,7 @@ export class Batcher<Item, Result> {
     } catch (err) {
       for (const w of batch) w.reject(err);
     } finally {
-      this.inFlight = false;
+      this.inFlight -= 1;
       this.schedule();
     }
   }

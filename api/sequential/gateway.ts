@@ -84,7 +84,7 @@ export class SequentialGateway {
     cfg: Config,
   ) {
     this.settings = sequentialSettings(cfg);
-    this.liveness = new LivenessRecorder(client, this.settings, cfg.ceremony.sequential.checkinBatchMs);
+    this.liveness = new LivenessRecorder(client, this.settings, cfg.ceremony.sequential.checkinBatchMs, cfg.ceremony.sequential.checkinBatchesInFlight);
     this.joins = new Batcher((requests) => viaTemporal(() => this.ceremony().executeUpdate(joinBatchUpdate, { args: [requests] }), this.noCeremony), 0, JOIN_BATCH_MAX);
   }
 

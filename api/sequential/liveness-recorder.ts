@@ -1,7 +1,8 @@
 // Records answered check-ins in the lobby shards (workflows/sequential/lobby.ts), in batches: per
-// shard at most one update is in flight, and a new one leaves at most every `batchMs`, carrying every
-// check-in that came meanwhile. record() resolves once the shard has taken the update holding the
-// entry, so a check-in is answered only after it is durable.
+// shard at most `batchesInFlight` updates are in flight, and a new one leaves at most every
+// `batchMs`, carrying every check-in that came meanwhile (the shard keeps the latest check-in of each
+// participant, so batches may land in any order). record() resolves once the shard has taken the
+// update holding the entry, so a check-in is answered only after it is durable.
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { CeremonyError } from '../../common/errors.js';
 import { checkinsUpdate, type LivenessEntry } from '../../workflows/sequential/messages.js';
@@ -20,13 +21,14 @@ export class LivenessRecorder {
     private readonly client: Client,
     private readonly settings: SequentialSettings,
     private readonly batchMs: number,
+    private readonly batchesInFlight: number,
   ) {}
 
   record(entry: LivenessEntry): Promise<void> {
     const shard = lobbyShardOf(entry.participantId, this.settings.lobbyShards);
     let batcher = this.shards.get(shard);
     if (batcher === undefined) {
-      batcher = new Batcher((entries) => this.send(shard, entries), this.batchMs, MAX_BATCH);
+      batcher = new Batcher((entries) => this.send(shard, entries), this.batchMs, MAX_BATCH, this.batchesInFlight);
       this.shards.set(shard, batcher);
     }
     return batcher.submit(entry);

@@ -4,7 +4,7 @@ import type { Config } from '../../common/config.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
 
 export function sequentialSettings(cfg: Config): SequentialSettings {
-  const { lobbyShards, checkinBatchMs: _apiOnly, ...timing } = cfg.ceremony.sequential;
+  const { lobbyShards, checkinBatchMs: _batchMs, checkinBatchesInFlight: _inFlight, ...timing } = cfg.ceremony.sequential;
   return {
     ceremonyId: cfg.ceremony.id,
     sizes: cfg.ceremony.sizes,

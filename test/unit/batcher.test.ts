@@ -1,4 +1,4 @@
-// api/sequential/batcher.ts: concurrent calls leave together, one batch at a time, spaced, bounded,
+// api/sequential/batcher.ts: concurrent calls leave together, one batch at a time (or up to maxInFlight), spaced, bounded,
 // and every caller gets its own result or the batch's error.
 import { describe, expect, it } from 'vitest';
 import { Batcher } from '../../api/sequential/batcher.js';
@@ -33,6 +33,41 @@ describe('Batcher', () => {
     release();
     expect(await Promise.all([first, ...later])).toEqual([1, 2, 3]);
     expect(sent).toEqual([[1], [2, 3]]);
+  });
+
+  it('with maxInFlight 3, a batch leaves while earlier ones are still on their way, never more than 3 at once', async () => {
+    const sent: number[][] = [];
+    const releases: Array<() => void> = [];
+    let inFlight = 0;
+    let most = 0;
+    const b = new Batcher<number, number>(async (items) => {
+      sent.push(items);
+      inFlight += 1;
+      most = Math.max(most, inFlight);
+      await new Promise<void>((r) => releases.push(r));
+      inFlight -= 1;
+      return items;
+    }, 0, 100, 3);
+    const all: Array<Promise<number>> = [];
+    for (let i = 1; i <= 5; i += 1) {
+      all.push(b.submit(i));
+      await sleep(5);
+    }
+    // 1, 2 and 3 each left alone while the others were held; 4 and 5 wait for a free place.
+    expect(sent).toEqual([[1], [2], [3]]);
+    releases.shift()?.();
+    await sleep(5);
+    expect(sent).toEqual([[1], [2], [3], [4, 5]]);
+    while (releases.length > 0) {
+      releases.shift()?.();
+      await sleep(5);
+    }
+    expect(await Promise.all(all)).toEqual([1, 2, 3, 4, 5]);
+    expect(most).toBe(3);
+  });
+
+  it('refuses a maxInFlight below 1', () => {
+    expect(() => new Batcher<number, number>(async (items) => items, 0, 100, 0)).toThrow(/maxInFlight/);
   });
 
   it('spaces batches by spacingMs and splits at maxBatch', async () => {

@@ -1,6 +1,6 @@
 // The lobby's liveness table (sequential mode): who checked in, and by when each must check in
 // again. It is split into shards by participant id; each shard is one workflow that holds the table
-// for its participants, receives check-ins in batches (one signal carries many, sent by the API),
+// for its participants, receives check-ins in batches (one update carries many, sent by the API),
 // keeps one timer to the earliest expiry, and tells a participant's workflow when it missed its
 // deadline (plus the grace allowance). A check-in therefore costs a share of one update and one
 // workflow task, not a workflow task of its own.
