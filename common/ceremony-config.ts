@@ -48,18 +48,34 @@ export const sequentialTimingSchema = z
     /**
      * Workflows the lobby's liveness table (check-in deadlines) is split over, by participant id; each
      * holds up to 7 000 waiting participants (the KZG sequencer capped its lobby at 1 000). More shards
-     * hold more, at the price of more Temporal updates per second (docs/performance.md).
+     * hold more, at the price of more Temporal signals per second (docs/performance.md).
      */
     lobbyShards: z.number().int().min(1).max(256).default(1),
-    /** The API sends check-ins to a lobby shard at most this often (one update carries all that came meanwhile). */
+    /**
+     * Each lobby shard's table lives in one workflow per epoch of this length (by the API replicas'
+     * clocks), which hands it to the next epoch's workflow and completes. An epoch's history takes up
+     * to about 4 events per check-in batch: with batches every 20 ms that is 6 000 events per API
+     * replica in a 30 s epoch, and Temporal terminates a workflow at 51 200.
+     */
+    lobbyEpochMs: z.number().int().min(2_000).max(3_600_000).default(30_000),
+    /**
+     * Allowance for clock skew between API replicas and for batches in flight at an epoch's boundary: an
+     * epoch takes late batches this long after its end, and stops removing people this long before it.
+     */
+    lobbyEpochOverlapMs: ms.max(60_000).default(5_000),
+    /** The API sends check-ins to a lobby shard at most this often (one signal carries all that came meanwhile). */
     checkinBatchMs: ms.max(1_000).default(20),
     /**
      * Check-in batches to one lobby shard that may be on their way at once (per API replica): a
-     * check-in then waits for the batch window and its own update, not for the update before it.
+     * check-in then waits for the batch window and its own signal, not for the signal before it.
      */
     checkinBatchesInFlight: z.number().int().min(1).max(16).default(4),
   })
-  .strict();
+  .strict()
+  .refine((t) => t.lobbyEpochOverlapMs * 4 <= t.lobbyEpochMs, {
+    message: 'lobbyEpochOverlapMs must be at most a quarter of lobbyEpochMs',
+    path: ['lobbyEpochOverlapMs'],
+  });
 
 export const roundsConfigSchema = z
   .object({

@@ -26,7 +26,7 @@ import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, tu
 import type { CheckinResponse, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
 import { viaTemporal } from '../temporal-errors.js';
 import { lobbyAnswer } from '../../workflows/sequential/checkin-schedule.js';
-import { lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { lobbyEpochsAround, lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import { livenessQuery, type LivenessEntry } from '../../workflows/sequential/messages.js';
 import { Batcher } from './batcher.js';
 import { LivenessRecorder } from './liveness-recorder.js';
@@ -217,14 +217,23 @@ export class SequentialGateway {
     this.lastAnswers.set(participantId, answer);
   }
 
-  /** The lobby shard's record of a participant's last answered check-in, or undefined. */
+  /**
+   * The lobby shard's record of a participant's last answered check-in, or undefined: the latest held by
+   * the epoch of the moment and its neighbours within the overlap (before and after a hand-over).
+   */
   private async livenessOf(participantId: string): Promise<LivenessEntry | undefined> {
-    const shard = lobbyShardWorkflowId(this.settings.ceremonyId, lobbyShardOf(participantId, this.settings.lobbyShards));
-    const entry = await this.client.workflow
-      .getHandle(shard)
-      .query(livenessQuery, participantId)
-      .catch(() => null);
-    return entry ?? undefined;
+    const shard = lobbyShardOf(participantId, this.settings.lobbyShards);
+    const held = await Promise.all(
+      lobbyEpochsAround(Date.now(), this.settings.timing).map((epoch) =>
+        this.client.workflow
+          .getHandle(lobbyShardWorkflowId(this.settings.ceremonyId, shard, epoch))
+          .query(livenessQuery, participantId)
+          .catch(() => null),
+      ),
+    );
+    let latest: LivenessEntry | undefined;
+    for (const entry of held) if (entry !== null && (latest === undefined || entry.at > latest.at)) latest = entry;
+    return latest;
   }
 
   private positionsIn(snapshot: QueueSnapshot): Map<string, number> {

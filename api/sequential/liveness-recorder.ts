@@ -1,17 +1,18 @@
 // Records answered check-ins in the lobby shards (workflows/sequential/lobby.ts), in batches: per
-// shard at most `batchesInFlight` updates are in flight, and a new one leaves at most every
+// shard at most `batchesInFlight` signals are in flight, and a new one leaves at most every
 // `batchMs`, carrying every check-in that came meanwhile (the shard keeps the latest check-in of each
-// participant, so batches may land in any order). record() resolves once the shard has taken the
-// update holding the entry, so a check-in is answered only after it is durable.
-import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
+// participant, so batches may land in any order). Each batch is a signal-with-start to the shard's
+// workflow for the epoch of the moment; record() resolves once the signal is in that workflow's
+// history, so a check-in is answered only after it is durable.
+import type { Client } from '@temporalio/client';
 import { CeremonyError } from '../../common/errors.js';
-import { checkinsUpdate, type LivenessEntry } from '../../workflows/sequential/messages.js';
-import { lobbyShardOf, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { checkinsSignal, type LivenessEntry } from '../../workflows/sequential/messages.js';
+import { lobbyEpochOf, lobbyShardOf, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
 import { viaTemporal } from '../temporal-errors.js';
 import { Batcher } from './batcher.js';
 
-/** Most entries one update carries (about 250 bytes each, far below Temporal's payload limits). */
+/** Most entries one signal carries (about 250 bytes each, far below Temporal's payload limits). */
 const MAX_BATCH = 2_000;
 
 export class LivenessRecorder {
@@ -35,27 +36,18 @@ export class LivenessRecorder {
   }
 
   private async send(shard: number, entries: LivenessEntry[]): Promise<void[]> {
-    const workflowId = lobbyShardWorkflowId(this.settings.ceremonyId, shard);
-    const notRunning = new CeremonyError('NOT_READY', 'the lobby shard is not running');
-    try {
-      // A plain update costs the server less than update-with-start; the shard runs from its first batch on.
-      await viaTemporal(() => this.client.workflow.getHandle(workflowId).executeUpdate(checkinsUpdate, { args: [entries] }), () => notRunning);
-    } catch (err) {
-      if (err !== notRunning) throw err;
-      await viaTemporal(
-        () =>
-          this.client.workflow.executeUpdateWithStart(checkinsUpdate, {
-            args: [entries],
-            startWorkflowOperation: new WithStartWorkflowOperation(lobbyShardWorkflow, {
-              workflowId,
-              taskQueue: this.settings.workflowTaskQueue,
-              args: [{ settings: this.settings, shard }],
-              workflowIdConflictPolicy: 'USE_EXISTING',
-            }),
-          }),
-        () => new CeremonyError('NOT_READY', 'the ceremony is not running'),
-      );
-    }
+    const epoch = lobbyEpochOf(Date.now(), this.settings.timing);
+    await viaTemporal(
+      () =>
+        this.client.workflow.signalWithStart(lobbyShardWorkflow, {
+          workflowId: lobbyShardWorkflowId(this.settings.ceremonyId, shard, epoch),
+          taskQueue: this.settings.workflowTaskQueue,
+          args: [{ settings: this.settings, shard, epoch }],
+          signal: checkinsSignal,
+          signalArgs: [entries],
+        }),
+      () => new CeremonyError('NOT_READY', 'the ceremony is not running'),
+    );
     return entries.map(() => undefined);
   }
 }

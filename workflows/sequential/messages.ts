@@ -64,17 +64,17 @@ export interface LivenessEntry {
   status: 'waiting' | 'queued';
 }
 /**
- * A batch of answered check-ins, sent by the API. An update, not a signal: a signal arriving while the
- * shard continues as new fails that workflow task (the run replays and tries again), and at the rate
- * check-ins come the shard could not continue as new for seconds; an update arriving then is refused
- * by the closing run and retried on the new one by the client.
+ * A batch of answered check-ins, sent by the API to the lobby epoch of the moment (signal-with-start):
+ * the API answers once the signal is in the workflow's history.
  */
-export const checkinsUpdate = defineUpdate<void, [LivenessEntry[]]>('checkins');
+export const checkinsSignal = defineSignal<[LivenessEntry[]]>('checkinBatch');
+/** From the previous lobby epoch, when this one was already running: its table. */
+export const lobbyHandoverSignal = defineSignal<[{ entries: LivenessEntry[] }]>('lobbyHandover');
 /**
  * From a participant's workflow when it leaves the lobby: called (then the turn learns the deadline the
- * shard holds), or left, banned or dropped.
+ * shard holds), or left, banned or dropped; `at` by the workflow's clock.
  */
-export const lobbyLeftSignal = defineSignal<[{ participantId: string; turnWorkflowId?: string }]>('lobbyLeft');
+export const lobbyLeftSignal = defineSignal<[{ participantId: string; turnWorkflowId?: string; at: number }]>('lobbyLeft');
 export const livenessQuery = defineQuery<LivenessEntry | null, [string]>('liveness');
 
 // turn workflow

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { SequentialActivities } from './activities-api.js';
 import { lobbyAnswer } from './checkin-schedule.js';
-import { lobbyShardOf, lobbyShardWorkflowId } from './lobby.js';
+import { lobbyEpochsAround, lobbyShardOf, lobbyShardWorkflowId } from './lobby.js';
 import { signalStarted } from './signal-started.js';
 import {
   banSignal,
@@ -79,11 +79,18 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
 
   setHandler(participantQuery, () => view);
 
-  /** Tells the lobby shard the participant is no longer waiting (with the turn when it was called). */
+  /**
+   * Tells the lobby shard the participant is no longer waiting (with the turn when it was called): the
+   * epoch of the moment and its neighbours within the clock-skew overlap; epochs not running ignore it.
+   */
   const leftLobby = (turnWorkflowId?: string): void => {
-    getExternalWorkflowHandle(lobbyShardWorkflowId(settings.ceremonyId, lobbyShardOf(view.participantId, settings.lobbyShards)))
-      .signal(lobbyLeftSignal, { participantId: view.participantId, turnWorkflowId })
-      .catch(ignore);
+    const at = Date.now();
+    const shard = lobbyShardOf(view.participantId, settings.lobbyShards);
+    for (const epoch of lobbyEpochsAround(at, settings.timing)) {
+      getExternalWorkflowHandle(lobbyShardWorkflowId(settings.ceremonyId, shard, epoch))
+        .signal(lobbyLeftSignal, { participantId: view.participantId, turnWorkflowId, at })
+        .catch(ignore);
+    }
   };
 
   setHandler(

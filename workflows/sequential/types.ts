@@ -13,6 +13,10 @@ export interface SequentialTiming {
   rejoinPenaltyMs: number;
   abortPenaltyMs: number;
   verificationTimeoutMs: number;
+  /** Length of one lobby epoch (workflows/sequential/lobby.ts). */
+  lobbyEpochMs: number;
+  /** Clock-skew allowance at lobby epoch boundaries. */
+  lobbyEpochOverlapMs: number;
 }
 
 export interface SubCeremonySize {

@@ -1,0 +1,155 @@
+// The lobby shard's epochs on the real dev server and the production workflow worker, driven directly
+// (the API's side is in lobby.test.ts): an epoch that is over hands its table to the next and
+// completes; a hand-over never overrides a newer check-in nor brings back someone who left (whose
+// turn still learns the handed-over deadline); an expired entry is swept with a signal to the
+// participant's workflow. The phases of an epoch and the epochs a departure reaches are pure.
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { Client } from '@temporalio/client';
+import { sequentialSettings } from '../../api/sequential/settings.js';
+import { epochPhases, lobbyEpochOf, lobbyEpochsAround, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { checkinsSignal, livenessQuery, lobbyLeftSignal, type LivenessEntry } from '../../workflows/sequential/messages.js';
+import { participantWorkflowIdFor } from '../../workflows/sequential/ids.js';
+import type { SequentialSettings } from '../../workflows/sequential/types.js';
+import { startTestStack, type TestStack } from '../helpers/stack.js';
+
+let stack: TestStack;
+let client: Client;
+
+beforeAll(async () => {
+  stack = await startTestStack({ ceremony: { id: 'epochs', sizes: [{ numG1Powers: 8, numG2Powers: 3 }] } });
+  client = stack.env.client;
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+/** The stack's settings with another epoch length and overlap, for a shard of its own per test. */
+function settingsWith(lobbyEpochMs: number, lobbyEpochOverlapMs: number): SequentialSettings {
+  const base = sequentialSettings(stack.cfg);
+  return { ...base, timing: { ...base.timing, lobbyEpochMs, lobbyEpochOverlapMs } };
+}
+
+function entry(participantId: string, at: number, deadline: number): LivenessEntry {
+  return { participantId, at, deadline, intervalMs: 5_000, ticket: 1, status: 'queued' };
+}
+
+const HOUR = 3_600_000;
+
+function startEpoch(settings: SequentialSettings, shard: number, epoch: number, entries?: LivenessEntry[]) {
+  return client.workflow.start(lobbyShardWorkflow, {
+    workflowId: lobbyShardWorkflowId(settings.ceremonyId, shard, epoch),
+    taskQueue: settings.workflowTaskQueue,
+    args: [{ settings, shard, epoch, ...(entries === undefined ? {} : { entries }) }],
+  });
+}
+
+function checkinsWithStart(settings: SequentialSettings, shard: number, epoch: number, entries: LivenessEntry[]) {
+  return client.workflow.signalWithStart(lobbyShardWorkflow, {
+    workflowId: lobbyShardWorkflowId(settings.ceremonyId, shard, epoch),
+    taskQueue: settings.workflowTaskQueue,
+    args: [{ settings, shard, epoch }],
+    signal: checkinsSignal,
+    signalArgs: [entries],
+  });
+}
+
+function held(settings: SequentialSettings, shard: number, epoch: number, participantId: string): Promise<LivenessEntry | null> {
+  return client.workflow.getHandle(lobbyShardWorkflowId(settings.ceremonyId, shard, epoch)).query(livenessQuery, participantId);
+}
+
+/** The external signals a workflow sent: target workflow id, signal name, first argument. */
+async function signalsSentBy(workflowId: string): Promise<Array<{ to: string; name: string; arg: unknown }>> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const { defaultPayloadConverter } = await import('@temporalio/common');
+  return (history.events ?? []).flatMap((e) => {
+    const a = e.signalExternalWorkflowExecutionInitiatedEventAttributes;
+    if (a === null || a === undefined) return [];
+    const payload = a.input?.payloads?.[0];
+    return [{ to: a.workflowExecution?.workflowId ?? '', name: a.signalName ?? '', arg: payload === undefined ? undefined : defaultPayloadConverter.fromPayload(payload) }];
+  });
+}
+
+describe('epoch phases (pure)', () => {
+  const timing = { lobbyEpochMs: 60_000, lobbyEpochOverlapMs: 5_000 };
+
+  it('sweeps from the start with the predecessor in, from 2 x overlap without; stops overlap before the end; hands over overlap after it', () => {
+    expect(epochPhases(10, timing, true)).toEqual({ sweepFrom: 600_000, sweepUntil: 655_000, handOverAt: 665_000 });
+    expect(epochPhases(10, timing, false).sweepFrom).toBe(610_000);
+  });
+
+  it('a departure reaches the epoch of the moment, and a neighbour only within the overlap of a boundary', () => {
+    expect(lobbyEpochsAround(630_000, timing)).toEqual([10]);
+    expect(lobbyEpochsAround(602_000, timing)).toEqual([9, 10]);
+    expect(lobbyEpochsAround(657_000, timing)).toEqual([10, 11]);
+    expect(lobbyEpochOf(659_999, timing)).toBe(10);
+  });
+});
+
+describe('lobby epochs on the dev server', () => {
+  it('an epoch that is over hands its table on, epoch by epoch, to the present one, and completes', async () => {
+    const settings = settingsWith(2_000, 200);
+    const now = Date.now();
+    const past = lobbyEpochOf(now, settings.timing) - 3;
+    const far = now + HOUR;
+    await startEpoch(settings, 1, past, [entry('aa01', now - 100, far), entry('aa02', now - 100, far)]);
+    await vi.waitFor(
+      async () => {
+        const present = lobbyEpochOf(Date.now(), settings.timing);
+        expect(await held(settings, 1, present, 'aa01')).toMatchObject({ participantId: 'aa01', deadline: far });
+        expect(await held(settings, 1, present, 'aa02')).toMatchObject({ participantId: 'aa02', deadline: far });
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    for (const epoch of [past, past + 1, past + 2]) {
+      expect((await client.workflow.getHandle(lobbyShardWorkflowId(settings.ceremonyId, 1, epoch)).describe()).status.name).toBe('COMPLETED');
+    }
+  });
+
+  it('a hand-over does not override a newer check-in the next epoch took, and brings in the others', async () => {
+    const settings = settingsWith(HOUR, 1_000);
+    const present = lobbyEpochOf(Date.now(), settings.timing);
+    const now = Date.now();
+    await checkinsWithStart(settings, 2, present, [entry('bb01', now, now + 50_000)]);
+    // The previous epoch is long over: it signals its table to the running present one.
+    const previous = await startEpoch(settings, 2, present - 1, [entry('bb01', now - 5_000, now + 10_000), entry('bb02', now - 5_000, now + 20_000)]);
+    await previous.result();
+    await vi.waitFor(async () => expect(await held(settings, 2, present, 'bb02')).toMatchObject({ deadline: now + 20_000 }), { timeout: 5_000 });
+    expect(await held(settings, 2, present, 'bb01')).toMatchObject({ at: now, deadline: now + 50_000 });
+  });
+
+  it('one who left is not brought back by an older handed-over entry, and its turn is told that deadline', async () => {
+    const settings = settingsWith(HOUR, 1_000);
+    const present = lobbyEpochOf(Date.now(), settings.timing);
+    const now = Date.now();
+    const current = await checkinsWithStart(settings, 3, present, [entry('cc02', now, now + 50_000)]);
+    await current.signal(lobbyLeftSignal, { participantId: 'cc01', turnWorkflowId: 'a-turn-of-cc01', at: now });
+    const previous = await startEpoch(settings, 3, present - 1, [entry('cc01', now - 1_000, now + 7_000)]);
+    await previous.result();
+    await vi.waitFor(
+      async () => expect(await signalsSentBy(current.workflowId)).toContainEqual({ to: 'a-turn-of-cc01', name: 'checkinDue', arg: { by: now + 7_000 } }),
+      { timeout: 5_000 },
+    );
+    expect(await held(settings, 3, present, 'cc01')).toBeNull();
+    expect(await held(settings, 3, present, 'cc02')).toMatchObject({ participantId: 'cc02' });
+  });
+
+  it('sweeps an expired entry: the participant workflow is told its deadline, and the entry is gone', async () => {
+    const settings = settingsWith(HOUR, 1_000);
+    const present = lobbyEpochOf(Date.now(), settings.timing);
+    const now = Date.now();
+    const expired = now - settings.timing.checkinGraceMs - 1_000;
+    const epoch = await startEpoch(settings, 4, present, [entry('dd01', now - 6_000, expired), entry('dd02', now, now + 50_000)]);
+    await vi.waitFor(
+      async () =>
+        expect(await signalsSentBy(epoch.workflowId)).toContainEqual({
+          to: participantWorkflowIdFor(settings.ceremonyId, 'dd01'),
+          name: 'missedCheckin',
+          arg: { deadline: expired, at: now - 6_000 },
+        }),
+      { timeout: 5_000 },
+    );
+    expect(await held(settings, 4, present, 'dd01')).toBeNull();
+    expect(await held(settings, 4, present, 'dd02')).toMatchObject({ participantId: 'dd02' });
+  });
+});
