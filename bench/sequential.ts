@@ -3,9 +3,9 @@
 // loopback only). The simulated participants run in a forked child process so their HTTP and JSON
 // work does not share the API's event loop. Prints figures; not a test.
 //
-//   npx tsx bench/sequential.ts [--turns 30] [--participants 1000] [--concurrency 20] [--window-s 30]
-//                               [--checkin-min-ms 2000] [--checkin-max-ms 4000] [--poll-ms 100]
-//                               [--pacing stress|deadlines] [--lobby-shards N] [--checkin-batch-ms MS]
+//   npx tsx bench/sequential.ts [--turns 30] [--participants 1000] [--concurrency 20] [--window-s 60]
+//                               [--checkin-min-ms 2000] [--checkin-max-ms 4000] [--poll-ms 100] [--probe-ms 1000]
+//                               [--pacing deadlines|stress] [--lobby-shards N] [--checkin-batch-ms MS]
 //                               [--checkin-batches-in-flight N] (default: the configuration's)
 //                               [--stack embedded|test] [--cpu-profile] [--log-level silent]
 //
@@ -20,14 +20,17 @@
 //    Verification happens before `accepted` and is not included. Target p99 <= 500 ms. The hand-off
 //    is also read back from the workflow histories (event times of each step inside Temporal).
 // 2. Check-in latency with --participants in the lobby while someone computes: all log in and
-//    enter (--concurrency at a time), then each checks in at a random interval in
-//    [--checkin-min-ms, --checkin-max-ms] whatever its deadline (--pacing stress, the default: the worst
-//    case), or as a real client does, 50-90 % of the way to each deadline it is given (--pacing
-//    deadlines: the seed's schedule decides the load); every /lobby/checkin sent during --window-s
-//    seconds is timed. Target p99 <= 100 ms (the seed allows 1 s).
+//    enter (--concurrency at a time), then each checks in as a real client does, 50-90 % of the way
+//    to each deadline it is given (--pacing deadlines, the default: the seed's schedule decides the
+//    load), or at a random interval in [--checkin-min-ms, --checkin-max-ms] whatever its deadline
+//    (--pacing stress: an overload test); every /lobby/checkin sent during --window-s seconds is
+//    timed. Target p99 <= 100 ms (the seed allows 1 s).
 //    Meanwhile this process probes the parts of a check-in: HTTP alone (/healthz), with a token
-//    (/auth/session), the snapshot query, the check-in update sent straight to Temporal, its own
-//    event-loop delay, and the CPU time of each process (and of this one's threads). Peak RSS at the end.
+//    (/auth/session), the snapshot query, the check-in update sent straight to Temporal, a check-in
+//    batch signal sent straight to the lobby epoch (one round every --probe-ms: each round costs the
+//    dev server two workflow tasks and two queries, so frequent rounds add load of their own), its
+//    own event-loop delay, and the CPU time of each process (and of this one's threads). Peak RSS at
+//    the end.
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Client } from '@temporalio/client';
 import { readdir, readFile } from 'node:fs/promises';
@@ -44,7 +47,9 @@ import { serializeBatchContribution } from '../engine/format/serialize.js';
 import { contribute } from '../engine/ops/contribute.js';
 import { SequentialGateway } from '../api/sequential/gateway.js';
 import { participantIdOf, participantWorkflowId } from '../api/sequential/settings.js';
-import { checkinUpdate } from '../workflows/sequential/messages.js';
+import { lobbyEpochOf, lobbyShardWorkflow, lobbyShardWorkflowId } from '../workflows/sequential/lobby.js';
+import { checkinsSignal, checkinUpdate, type LivenessEntry } from '../workflows/sequential/messages.js';
+import type { SequentialSettings } from '../workflows/sequential/types.js';
 import { bounded, eventMs, startBenchStack } from './support.js';
 
 const { values: args } = parseArgs({
@@ -52,11 +57,12 @@ const { values: args } = parseArgs({
     turns: { type: 'string', default: '30' },
     participants: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '20' },
-    'window-s': { type: 'string', default: '30' },
+    'window-s': { type: 'string', default: '60' },
     'checkin-min-ms': { type: 'string', default: '2000' },
     'checkin-max-ms': { type: 'string', default: '4000' },
     'poll-ms': { type: 'string', default: '100' },
-    pacing: { type: 'string', default: 'stress' },
+    'probe-ms': { type: 'string', default: '1000' },
+    pacing: { type: 'string', default: 'deadlines' },
     'lobby-shards': { type: 'string' },
     'checkin-batch-ms': { type: 'string' },
     'checkin-batches-in-flight': { type: 'string' },
@@ -75,6 +81,8 @@ interface Options {
   checkinMinMs: number;
   checkinMaxMs: number;
   pollMs: number;
+  /** Pause between two rounds of probes in the check-in window. */
+  probeMs: number;
   /** stress: every 2–4 s whatever the deadline; deadlines: as a real client, part-way to each deadline given. */
   pacing: 'stress' | 'deadlines';
 }
@@ -87,6 +95,7 @@ const options: Options = {
   checkinMinMs: bounded(args['checkin-min-ms'], 50, 60_000, 'checkin-min-ms'),
   checkinMaxMs: bounded(args['checkin-max-ms'], 50, 60_000, 'checkin-max-ms'),
   pollMs: bounded(args['poll-ms'], 10, 5_000, 'poll-ms'),
+  probeMs: bounded(args['probe-ms'], 50, 10_000, 'probe-ms'),
   pacing: args.pacing === 'deadlines' ? 'deadlines' : 'stress',
 };
 if (args.pacing !== 'stress' && args.pacing !== 'deadlines') throw new Error('--pacing is stress or deadlines');
@@ -469,6 +478,7 @@ interface Probes {
   session: number[];
   snapshot: number[];
   update: number[];
+  signal: number[];
   failures: number;
   /** CPU % of one core per thread group of this process during the window. */
   threads: Array<[string, number]>;
@@ -511,7 +521,7 @@ async function runProbes(
     await inspector.post('Profiler.start');
   }
   const wall0 = performance.now();
-  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], failures: 0, threads: [], profile: [], profileTotalMs: 0, eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
+  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], signal: [], failures: 0, threads: [], profile: [], profileTotalMs: 0, eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
   const timed = async (into: number[], call: () => Promise<unknown>): Promise<void> => {
     const t = performance.now();
     try {
@@ -526,7 +536,8 @@ async function runProbes(
     await timed(out.session, () => fetch(`${apiUrl}/auth/session`, { headers: { authorization: `Bearer ${probe.token ?? ''}` } }).then((r) => r.arrayBuffer()));
     await timed(out.snapshot, () => gateway.snapshot(0));
     if (entered !== undefined) await timed(out.update, () => probeUpdate(client, probeWorkflowId));
-    await sleep(200);
+    await timed(out.signal, () => probeSignal(client, gateway.settings));
+    await sleep(options.probeMs);
   }
   const wall = (performance.now() - wall0) / 1000;
   if (inspector !== undefined) {
@@ -546,6 +557,20 @@ async function runProbes(
   out.eventLoopP99Ms = loop.percentile(99) / 1e6;
   out.eventLoopMaxMs = loop.max / 1e6;
   return out;
+}
+
+/** One check-in batch, as the API sends it, for a participant id of the probe's own that nobody else uses. */
+async function probeSignal(client: Client, settings: SequentialSettings): Promise<void> {
+  const now = Date.now();
+  const epoch = lobbyEpochOf(now, settings.timing);
+  const entry: LivenessEntry = { participantId: 'f'.repeat(32), at: now, deadline: now + 3_600_000, intervalMs: 3_600_000, ticket: 0, status: 'queued' };
+  await client.workflow.signalWithStart(lobbyShardWorkflow, {
+    workflowId: lobbyShardWorkflowId(settings.ceremonyId, 0, epoch),
+    taskQueue: settings.workflowTaskQueue,
+    args: [{ settings, shard: 0, epoch }],
+    signal: checkinsSignal,
+    signalArgs: [[entry]],
+  });
 }
 
 async function probeUpdate(client: Client, workflowId: string): Promise<void> {
@@ -776,11 +801,12 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
   lines.push(`  rate ${(count / (r.windowMs / 1000)).toFixed(1)} check-ins/s; errors: ${errors.length === 0 ? 'none' : errors.map(([c, n]) => `${c} ${n}`).join(', ')}`);
   for (const [code, message] of Object.entries(r.errorSamples)) lines.push(`    e.g. ${code}: ${message.slice(0, 160)}`);
   if (p !== undefined) {
-    lines.push('  where the time goes (probes from the API process during the window, one round every ~200 ms):');
+    lines.push(`  where the time goes (probes from the API process during the window, one round every ~${options.probeMs} ms):`);
     lines.push(row('  GET /healthz (HTTP + middleware, no Temporal)', summarize(p.healthz)));
     lines.push(row('  GET /auth/session (+ token check, rate limiter)', summarize(p.session)));
     lines.push(row('  snapshot query (ceremony workflow)', summarize(p.snapshot)));
     lines.push(row('  check-in update straight to Temporal', summarize(p.update)));
+    lines.push(row('  check-in batch signal to the lobby epoch', summarize(p.signal)));
     if (p.failures > 0) lines.push(`    probe failures: ${p.failures}`);
     lines.push(`    API process event-loop delay p99 ${ms(p.eventLoopP99Ms)}, max ${ms(p.eventLoopMaxMs)}`);
     lines.push(`    load average at the end of the window (this benchmark included): ${load(p.loadDuring)}`);
