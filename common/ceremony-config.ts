@@ -19,6 +19,12 @@ export const specSizes = [
   { numG1Powers: 32768, numG2Powers: 65 },
 ];
 
+/**
+ * Check-in batches one API replica may send one lobby epoch: a fifth of Temporal's default limit of
+ * 10 000 signals per workflow run (history.maximumSignalsPerExecution), so five replicas fit.
+ */
+export const MAX_BATCHES_PER_EPOCH = 2_000;
+
 export const sequentialTimingSchema = z
   .object({
     /** First check-in deadline: this long before the estimated start. */
@@ -53,9 +59,9 @@ export const sequentialTimingSchema = z
     lobbyShards: z.number().int().min(1).max(256).default(1),
     /**
      * Each lobby shard's table lives in one workflow per epoch of this length (by the API replicas'
-     * clocks), which hands it to the next epoch's workflow and completes. An epoch's history takes up
-     * to about 4 events per check-in batch: with batches every 20 ms that is 6 000 events per API
-     * replica in a 30 s epoch, and Temporal terminates a workflow at 51 200.
+     * clocks), which hands it to the next epoch's workflow and completes. One API replica sends an
+     * epoch at most lobbyEpochMs / checkinBatchMs batches (1 500 with the defaults), each a signal
+     * and about 4 history events: at most 2 000, as Temporal takes 10 000 signals per run.
      */
     lobbyEpochMs: z.number().int().min(2_000).max(3_600_000).default(30_000),
     /**
@@ -75,6 +81,10 @@ export const sequentialTimingSchema = z
   .refine((t) => t.lobbyEpochOverlapMs * 4 <= t.lobbyEpochMs, {
     message: 'lobbyEpochOverlapMs must be at most a quarter of lobbyEpochMs',
     path: ['lobbyEpochOverlapMs'],
+  })
+  .refine((t) => t.lobbyEpochMs / Math.max(1, t.checkinBatchMs) <= MAX_BATCHES_PER_EPOCH, {
+    message: `one API replica may send an epoch at most ${MAX_BATCHES_PER_EPOCH} check-in batches (lobbyEpochMs / checkinBatchMs): Temporal takes at most 10 000 signals per workflow run`,
+    path: ['lobbyEpochMs'],
   });
 
 export const roundsConfigSchema = z

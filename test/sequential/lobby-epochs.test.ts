@@ -1,15 +1,18 @@
 // The lobby shard's epochs on the real dev server and the production workflow worker, driven directly
 // (the API's side is in lobby.test.ts): an epoch that is over hands its table to the next and
-// completes; a hand-over never overrides a newer check-in nor brings back someone who left (whose
-// turn still learns the handed-over deadline); an expired entry is swept with a signal to the
-// participant's workflow. The phases of an epoch and the epochs a departure reaches are pure.
+// completes, and the chain ends when the table is empty; a batch sent to an epoch that is over still
+// reaches the present one; a hand-over never overrides a newer check-in nor brings back someone who
+// left, and departures are handed over too (the turn still learns the handed-over deadline); an
+// expired entry is swept with a signal to the participant's workflow. The phases of an epoch and the
+// epochs a departure reaches are pure.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { sequentialSettings } from '../../api/sequential/settings.js';
 import { epochPhases, lobbyEpochOf, lobbyEpochsAround, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
-import { checkinsSignal, livenessQuery, lobbyLeftSignal, type LivenessEntry } from '../../workflows/sequential/messages.js';
+import { checkinsSignal, livenessQuery, lobbyLeftSignal, type LivenessEntry, type LobbyDeparture } from '../../workflows/sequential/messages.js';
 import { participantWorkflowIdFor } from '../../workflows/sequential/ids.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
+import { sleep } from '../helpers/sequential.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -36,11 +39,11 @@ function entry(participantId: string, at: number, deadline: number): LivenessEnt
 
 const HOUR = 3_600_000;
 
-function startEpoch(settings: SequentialSettings, shard: number, epoch: number, entries?: LivenessEntry[]) {
+function startEpoch(settings: SequentialSettings, shard: number, epoch: number, entries?: LivenessEntry[], departures?: LobbyDeparture[]) {
   return client.workflow.start(lobbyShardWorkflow, {
     workflowId: lobbyShardWorkflowId(settings.ceremonyId, shard, epoch),
     taskQueue: settings.workflowTaskQueue,
-    args: [{ settings, shard, epoch, ...(entries === undefined ? {} : { entries }) }],
+    args: [{ settings, shard, epoch, ...(entries === undefined ? {} : { entries }), ...(departures === undefined ? {} : { departures }) }],
   });
 }
 
@@ -101,9 +104,50 @@ describe('lobby epochs on the dev server', () => {
       },
       { timeout: 10_000, interval: 200 },
     );
-    for (const epoch of [past, past + 1, past + 2]) {
-      expect((await client.workflow.getHandle(lobbyShardWorkflowId(settings.ceremonyId, 1, epoch)).describe()).status.name).toBe('COMPLETED');
+    await vi.waitFor(
+      async () => {
+        for (const epoch of [past, past + 1, past + 2]) {
+          expect((await client.workflow.getHandle(lobbyShardWorkflowId(settings.ceremonyId, 1, epoch)).describe()).status.name).toBe('COMPLETED');
+        }
+      },
+      { timeout: 10_000, interval: 200 },
+    );
+    // Both leave: the table empties and the chain of 2 s epochs ends.
+    const at = Date.now();
+    for (const epoch of lobbyEpochsAround(at, settings.timing)) {
+      for (const participantId of ['aa01', 'aa02']) {
+        await client.workflow.getHandle(lobbyShardWorkflowId(settings.ceremonyId, 1, epoch)).signal(lobbyLeftSignal, { participantId, at }).catch(() => undefined);
+      }
     }
+    // The epoch of the departures ends with an empty table: nobody starts the one after the next.
+    const afterNext = lobbyEpochOf(at, settings.timing) + 2;
+    await sleep(afterNext * settings.timing.lobbyEpochMs + 2 * settings.timing.lobbyEpochOverlapMs - Date.now());
+    await expect(client.workflow.getHandle(lobbyShardWorkflowId(settings.ceremonyId, 1, afterNext)).describe()).rejects.toThrow();
+  });
+
+  it('a batch sent to an epoch that is over (a replica far behind) reaches the present one', async () => {
+    const settings = settingsWith(HOUR, 1_000);
+    const present = lobbyEpochOf(Date.now(), settings.timing);
+    const now = Date.now();
+    await checkinsWithStart(settings, 5, present, [entry('ee02', now, now + 50_000)]);
+    await checkinsWithStart(settings, 5, present - 1, [entry('ee01', now, now + 40_000)]);
+    await vi.waitFor(async () => expect(await held(settings, 5, present, 'ee01')).toMatchObject({ deadline: now + 40_000 }), { timeout: 5_000 });
+    expect(await held(settings, 5, present, 'ee02')).toMatchObject({ deadline: now + 50_000 });
+  });
+
+  it('departures are handed over: an older entry the next epoch holds goes, and the turn is told its deadline', async () => {
+    const settings = settingsWith(HOUR, 1_000);
+    const present = lobbyEpochOf(Date.now(), settings.timing);
+    const now = Date.now();
+    const current = await checkinsWithStart(settings, 6, present, [entry('ff01', now - 2_000, now + 8_000), entry('ff02', now, now + 50_000)]);
+    // The previous epoch saw ff01 called after that check-in; its table is empty, so it only signals.
+    await (await startEpoch(settings, 6, present - 1, [], [{ participantId: 'ff01', turnWorkflowId: 'a-turn-of-ff01', at: now - 1_000 }])).result();
+    await vi.waitFor(
+      async () => expect(await signalsSentBy(current.workflowId)).toContainEqual({ to: 'a-turn-of-ff01', name: 'checkinDue', arg: { by: now + 8_000 } }),
+      { timeout: 5_000 },
+    );
+    expect(await held(settings, 6, present, 'ff01')).toBeNull();
+    expect(await held(settings, 6, present, 'ff02')).toMatchObject({ participantId: 'ff02' });
   });
 
   it('a hand-over does not override a newer check-in the next epoch took, and brings in the others', async () => {

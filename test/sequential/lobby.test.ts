@@ -130,7 +130,9 @@ it('removes whoever stops checking in, at the deadline plus grace: out of the qu
   const keepers = ['p3', 'p6'].map((name) => lobby.get(name) as ParticipantClient);
   // An expiry that falls at an epoch's end is swept by the next epoch, after the hand-over.
   const removedBy = last.nextDeadlineMs + timing.checkinGraceMs + 2 * timing.lobbyEpochOverlapMs;
-  while (Date.now() < removedBy + 1_500) {
+  // Until p5 is out (and at least until it is due out; at most 15 s more on a loaded machine).
+  const out = async (): Promise<boolean> => !(await stack.gateway.snapshot(0)).queue.includes(pid('p5'));
+  while (Date.now() < removedBy || (!(await out()) && Date.now() < removedBy + 15_000)) {
     for (const k of keepers) expect((await k.checkin()).status).toBe('queued');
     await sleep(400);
   }
@@ -162,9 +164,19 @@ it('hands its table from epoch to epoch: nobody checking in on time is removed, 
     await sleep(400);
   }
   for (const k of keepers) expect((await k.checkin()).status).toBe('queued');
-  // The epochs that ended have handed over and completed; the present one holds the latest check-in.
+  // The epochs that ended have handed their tables over (started the next epoch with it, or signalled
+  // it) and completed; the present one holds the latest check-in.
   for (const epoch of [first, first + 1]) {
-    await vi.waitFor(async () => expect((await stack.env.client.workflow.getHandle(shardOf('p3', epoch)).describe()).status.name).toBe('COMPLETED'), { timeout: 5_000 });
+    const handle = stack.env.client.workflow.getHandle(shardOf('p3', epoch));
+    await vi.waitFor(async () => expect((await handle.describe()).status.name).toBe('COMPLETED'), { timeout: 10_000 });
+    const events = (await handle.fetchHistory()).events ?? [];
+    const handedOver = events.some(
+      (e) =>
+        e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId === shardOf('p3', epoch + 1) ||
+        (e.signalExternalWorkflowExecutionInitiatedEventAttributes?.signalName === 'lobbyHandover' &&
+          e.signalExternalWorkflowExecutionInitiatedEventAttributes.workflowExecution?.workflowId === shardOf('p3', epoch + 1)),
+    );
+    expect(handedOver, `epoch ${epoch} handed its table to ${epoch + 1}`).toBe(true);
   }
   expect((await heldFor('p3'))?.participantId).toBe(pid('p3'));
   expect((await stack.gateway.snapshot(0)).queue).toEqual(expect.arrayContaining([pid('p3'), pid('p6')]));

@@ -8,16 +8,17 @@
 // - An epoch never continues as new (a signal arriving while a run continues as new fails that
 //   workflow task, and under a steady stream of batches the run could not finish for seconds). When
 //   its epoch is over, plus `lobbyEpochOverlapMs` for late batches from replicas whose clocks lag, it
-//   hands its table to the next epoch (starting it, or signalling it when check-ins already started
-//   it) and completes; an empty table is not handed over.
+//   hands its table and recent departures to the next epoch (starting it, or signalling it when
+//   check-ins already started it), forwards whatever came meanwhile, and completes. An empty table
+//   does not start the next epoch; a running one is still told.
 // - Only one epoch removes people at a time: an epoch sweeps once it has its predecessor's table
-//   (or `2 x overlap` after its start, when there was none to wait for) and stops sweeping `overlap`
-//   before its end, when replicas whose clocks run ahead may already send to the next one.
+//   (or `2 x overlap` after its start, when none came) and stops sweeping `overlap` before its end,
+//   when replicas whose clocks run ahead may already send to the next one.
 //
 // A sweep tells each participant's workflow that it missed its deadline plus the grace allowance.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { allHandlersFinished, ApplicationFailure, condition, getExternalWorkflowHandle, ParentClosePolicy, setHandler, startChild } from '@temporalio/workflow';
-import { checkinDueSignal, checkinsSignal, livenessQuery, lobbyHandoverSignal, lobbyLeftSignal, missedCheckinSignal, type LivenessEntry } from './messages.js';
+import { allHandlersFinished, condition, getExternalWorkflowHandle, ParentClosePolicy, setHandler, sleep, startChild } from '@temporalio/workflow';
+import { checkinDueSignal, checkinsSignal, livenessQuery, lobbyHandoverSignal, lobbyLeftSignal, missedCheckinSignal, type LivenessEntry, type LobbyDeparture, type LobbyHandover } from './messages.js';
 import { participantWorkflowIdFor } from './ids.js';
 import { signalStarted } from './signal-started.js';
 import type { SequentialSettings, SequentialTiming } from './types.js';
@@ -28,6 +29,8 @@ export interface LobbyShardInput {
   epoch: number;
   /** The previous epoch's table, when it started this one. */
   entries?: LivenessEntry[];
+  /** The previous epoch's recent departures, when it started this one. */
+  departures?: LobbyDeparture[];
 }
 
 /** Which lobby shard holds a participant (participant ids are hex digests). */
@@ -86,13 +89,16 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
   const { settings, epoch } = input;
   const grace = settings.timing.checkinGraceMs;
   const table = new Map<string, LivenessEntry>();
-  /** Who left during this epoch: an older entry of theirs, handed over or late, is not taken. */
+  /** Who left lately: an older entry of theirs, handed over or late, is not taken. */
   const departed = new Map<string, Departure>();
   let predecessorIn = input.entries !== undefined;
   const expiry = (e: LivenessEntry): number => e.deadline + grace;
   /** When the armed timer fires; an entry expiring sooner must wake the loop. */
   let armedFor = Number.POSITIVE_INFINITY;
   let wake = false;
+  /** Once the hand-over has begun: what came since, still to be forwarded. */
+  let handingOver = false;
+  const late: LobbyHandover = { entries: [], departures: [] };
 
   const tellTurn = (turnWorkflowId: string, entry: LivenessEntry): void => {
     // Called: the participant learns of its turn at its next check-in, due by this deadline.
@@ -112,26 +118,38 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
     // Two writers may race (API replicas, an epoch and its predecessor): the later check-in wins.
     if (known !== undefined && known.at > e.at) return;
     table.set(e.participantId, e);
+    if (handingOver) late.entries.push(e);
     if (expiry(e) < armedFor) wake = true;
   };
-  for (const e of input.entries ?? []) take(e);
+
+  const depart = ({ participantId, at, turnWorkflowId }: LobbyDeparture): void => {
+    const known = table.get(participantId);
+    // A check-in after the departure (the participant came back) stays.
+    const removes = known !== undefined && known.at <= at;
+    if (removes) table.delete(participantId);
+    const previous = departed.get(participantId);
+    if (previous === undefined || previous.at < at) departed.set(participantId, { at, ...(turnWorkflowId === undefined ? {} : { turnWorkflowId }), told: removes });
+    if (removes && turnWorkflowId !== undefined) tellTurn(turnWorkflowId, known);
+    if (handingOver) late.departures.push({ participantId, at, ...(turnWorkflowId === undefined || removes ? {} : { turnWorkflowId }) });
+  };
+
+  const receive = (handover: LobbyHandover): void => {
+    for (const d of handover.departures) depart(d);
+    for (const e of handover.entries) take(e);
+  };
+  receive({ entries: input.entries ?? [], departures: input.departures ?? [] });
 
   setHandler(checkinsSignal, (entries) => {
     for (const e of entries) take(e);
   });
 
-  setHandler(lobbyHandoverSignal, ({ entries }) => {
-    for (const e of entries) take(e);
+  setHandler(lobbyHandoverSignal, (handover) => {
+    receive(handover);
     predecessorIn = true;
     wake = true;
   });
 
-  setHandler(lobbyLeftSignal, ({ participantId, turnWorkflowId, at }) => {
-    const known = table.get(participantId);
-    table.delete(participantId);
-    departed.set(participantId, { at, turnWorkflowId, told: known !== undefined });
-    if (known !== undefined && turnWorkflowId !== undefined) tellTurn(turnWorkflowId, known);
-  });
+  setHandler(lobbyLeftSignal, depart);
 
   setHandler(livenessQuery, (participantId) => table.get(participantId) ?? null);
 
@@ -161,31 +179,60 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
     await condition(() => wake, Math.max(1, next - now));
   }
 
+  // Hand over: the table and the recent departures. An empty table does not start the next epoch,
+  // but a running one still learns that it has everything (it may then sweep at once).
   await condition(allHandlersFinished);
-  if (table.size === 0) return;
-  await handOver(input, [...table.values()]);
-}
-
-/** Starts the next epoch with the table, or signals it the table when check-ins already started it. */
-async function handOver(input: LobbyShardInput, entries: LivenessEntry[]): Promise<void> {
-  const next: LobbyShardInput = { settings: input.settings, shard: input.shard, epoch: input.epoch + 1, entries };
-  const workflowId = lobbyShardWorkflowId(input.settings.ceremonyId, input.shard, next.epoch);
-  // The next epoch may complete between a refused start and the signal (only when this one runs very
-  // late): then the next attempt starts a new run of it.
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      await startChild(lobbyShardWorkflow, { workflowId, taskQueue: input.settings.workflowTaskQueue, args: [next], parentClosePolicy: ParentClosePolicy.ABANDON });
-      return;
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-    }
-    try {
-      await getExternalWorkflowHandle(workflowId).signal(lobbyHandoverSignal, { entries });
-      return;
-    } catch (err) {
-      if (attempt >= HAND_OVER_ATTEMPTS) throw ApplicationFailure.nonRetryable(`could not hand the lobby table to ${workflowId}: ${String(err)}`, 'LOBBY_HAND_OVER_FAILED');
-    }
+  handingOver = true;
+  const recentSince = epoch * settings.timing.lobbyEpochMs - settings.timing.lobbyEpochOverlapMs;
+  const everything = (): LobbyHandover => ({
+    entries: [...table.values()],
+    departures: [...departed.entries()]
+      .filter(([, d]) => d.at >= recentSince)
+      .map(([participantId, d]) => ({ participantId, at: d.at, ...(d.told || d.turnWorkflowId === undefined ? {} : { turnWorkflowId: d.turnWorkflowId }) })),
+  });
+  await handOver(input, everything, table.size > 0);
+  // Check-ins and departures that came while handing over (a replica far behind, a retried batch)
+  // follow, until an activation brings nothing new.
+  for (;;) {
+    await condition(allHandlersFinished);
+    if (late.entries.length === 0 && late.departures.length === 0) return;
+    const more: LobbyHandover = { entries: late.entries.splice(0), departures: late.departures.splice(0) };
+    await handOver(input, () => more, true);
   }
 }
 
-const HAND_OVER_ATTEMPTS = 5;
+/**
+ * Gives the next epoch `handover()`: starts it with it (when `start`), or signals it when it runs.
+ * Never gives up while it must deliver: a table lost would leave its participants unwatched.
+ */
+async function handOver(input: LobbyShardInput, handover: () => LobbyHandover, start: boolean): Promise<void> {
+  const nextEpoch = input.epoch + 1;
+  const workflowId = lobbyShardWorkflowId(input.settings.ceremonyId, input.shard, nextEpoch);
+  for (let attempt = 0; ; attempt += 1) {
+    if (start) {
+      try {
+        await startChild(lobbyShardWorkflow, {
+          workflowId,
+          taskQueue: input.settings.workflowTaskQueue,
+          args: [{ settings: input.settings, shard: input.shard, epoch: nextEpoch, ...handover() }],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+        return;
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+    }
+    try {
+      await getExternalWorkflowHandle(workflowId).signal(lobbyHandoverSignal, handover());
+      return;
+    } catch {
+      // Not running: nothing to tell when there is nothing to start; else it completed between a
+      // refused start and the signal (only when this epoch runs very late), and the next attempt
+      // starts a new run of it.
+      if (!start) return;
+    }
+    await sleep(Math.min(HAND_OVER_MAX_BACKOFF_MS, 1_000 * 2 ** attempt));
+  }
+}
+
+const HAND_OVER_MAX_BACKOFF_MS = 30_000;

@@ -68,13 +68,24 @@ export interface LivenessEntry {
  * the API answers once the signal is in the workflow's history.
  */
 export const checkinsSignal = defineSignal<[LivenessEntry[]]>('checkinBatch');
-/** From the previous lobby epoch, when this one was already running: its table. */
-export const lobbyHandoverSignal = defineSignal<[{ entries: LivenessEntry[] }]>('lobbyHandover');
+/** A participant who left the lobby at `at` (by the sender's clock); the turn when it was called and not yet told. */
+export interface LobbyDeparture {
+  participantId: string;
+  turnWorkflowId?: string;
+  at: number;
+}
+/** What one lobby epoch hands to the next: its table and its recent departures. */
+export interface LobbyHandover {
+  entries: LivenessEntry[];
+  departures: LobbyDeparture[];
+}
+/** From the previous lobby epoch, when this one was already running (also what came after its hand-over). */
+export const lobbyHandoverSignal = defineSignal<[LobbyHandover]>('lobbyHandover');
 /**
  * From a participant's workflow when it leaves the lobby: called (then the turn learns the deadline the
  * shard holds), or left, banned or dropped; `at` by the workflow's clock.
  */
-export const lobbyLeftSignal = defineSignal<[{ participantId: string; turnWorkflowId?: string; at: number }]>('lobbyLeft');
+export const lobbyLeftSignal = defineSignal<[LobbyDeparture]>('lobbyLeft');
 export const livenessQuery = defineQuery<LivenessEntry | null, [string]>('liveness');
 
 // turn workflow
