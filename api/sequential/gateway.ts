@@ -26,7 +26,7 @@ import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, tu
 import type { CheckinResponse, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
 import { viaTemporal } from '../temporal-errors.js';
 import { lobbyAnswer } from '../../workflows/sequential/checkin-schedule.js';
-import { lobbyEpochsAround, lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { latestEntry, lobbyEpochsAround, lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import { livenessQuery, type LivenessEntry } from '../../workflows/sequential/messages.js';
 import { Batcher } from './batcher.js';
 import { LivenessRecorder } from './liveness-recorder.js';
@@ -231,9 +231,7 @@ export class SequentialGateway {
           .catch(() => null),
       ),
     );
-    let latest: LivenessEntry | undefined;
-    for (const entry of held) if (entry !== null && (latest === undefined || entry.at > latest.at)) latest = entry;
-    return latest;
+    return latestEntry(held);
   }
 
   private positionsIn(snapshot: QueueSnapshot): Map<string, number> {

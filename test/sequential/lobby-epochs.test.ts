@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { sequentialSettings } from '../../api/sequential/settings.js';
-import { epochPhases, lobbyEpochOf, lobbyEpochsAround, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { epochPhases, latestEntry, lobbyEpochOf, lobbyEpochsAround, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import { checkinsSignal, livenessQuery, lobbyLeftSignal, type LivenessEntry, type LobbyDeparture } from '../../workflows/sequential/messages.js';
 import { participantWorkflowIdFor } from '../../workflows/sequential/ids.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
@@ -79,6 +79,11 @@ describe('epoch phases (pure)', () => {
   it('sweeps from the start with the predecessor in, from 2 x overlap without; stops overlap before the end; hands over overlap after it', () => {
     expect(epochPhases(10, timing, true)).toEqual({ sweepFrom: 600_000, sweepUntil: 655_000, handOverAt: 665_000 });
     expect(epochPhases(10, timing, false).sweepFrom).toBe(610_000);
+  });
+
+  it('the latest entry across epochs wins', () => {
+    expect(latestEntry([null, entry('x', 5, 10), entry('x', 7, 9), null])).toMatchObject({ at: 7 });
+    expect(latestEntry([null, null])).toBeUndefined();
   });
 
   it('a departure reaches the epoch of the moment, and a neighbour only within the overlap of a boundary', () => {

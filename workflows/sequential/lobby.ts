@@ -53,6 +53,13 @@ export function lobbyEpochsAround(at: number, timing: Pick<SequentialTiming, 'lo
   return [...new Set(epochs)];
 }
 
+/** The latest of the entries several epochs hold for one participant (null where one holds none). */
+export function latestEntry(held: ReadonlyArray<LivenessEntry | null>): LivenessEntry | undefined {
+  let latest: LivenessEntry | undefined;
+  for (const entry of held) if (entry !== null && (latest === undefined || entry.at > latest.at)) latest = entry;
+  return latest;
+}
+
 export function lobbyShardWorkflowId(ceremonyId: string, shard: number, epoch: number): string {
   return `ceremony-${ceremonyId}-lobby-${shard}-e${epoch}`;
 }
