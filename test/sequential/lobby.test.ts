@@ -83,7 +83,7 @@ beforeAll(async () => {
     }
   })();
   // The snapshot the API computes positions from has caught up with the joins.
-  await vi.waitFor(async () => expect((await stack.gateway.snapshot(0)).queue).toHaveLength(6), { timeout: 5_000 });
+  await vi.waitFor(async () => expect((await stack.gateway.snapshot(0)).queue).toHaveLength(6), { timeout: 15_000 });
   await sleep(300);
 });
 
