@@ -204,7 +204,7 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
     await condition(allHandlersFinished);
     if (late.entries.length === 0 && late.departures.length === 0) return;
     const more: LobbyHandover = { entries: late.entries.splice(0), departures: late.departures.splice(0) };
-    await handOver(input, () => more, true);
+    await handOver(input, () => more, more.entries.length > 0);
   }
 }
 
