@@ -73,6 +73,14 @@ async function signalsSentBy(workflowId: string): Promise<Array<{ to: string; na
   });
 }
 
+/** The epoch told `turn` the deadline `by` of `gone`, holds no entry of `gone` and still holds `stays`. */
+async function expectCalledAndGone(settings: SequentialSettings, shard: number, epoch: number, c: { gone: string; turn: string; by: number; stays: string }): Promise<void> {
+  const workflowId = lobbyShardWorkflowId(settings.ceremonyId, shard, epoch);
+  await vi.waitFor(async () => expect(await signalsSentBy(workflowId)).toContainEqual({ to: c.turn, name: 'checkinDue', arg: { by: c.by } }), { timeout: 15_000 });
+  expect(await held(settings, shard, epoch, c.gone)).toBeNull();
+  expect(await held(settings, shard, epoch, c.stays)).toMatchObject({ participantId: c.stays });
+}
+
 describe('epoch phases (pure)', () => {
   const timing = { lobbyEpochMs: 60_000, lobbyEpochOverlapMs: 5_000 };
 
@@ -145,15 +153,10 @@ describe('lobby epochs on the dev server', () => {
     const settings = settingsWith(HOUR, 1_000);
     const present = lobbyEpochOf(Date.now(), settings.timing);
     const now = Date.now();
-    const current = await checkinsWithStart(settings, 6, present, [entry('ff01', now - 2_000, now + 8_000), entry('ff02', now, now + 50_000)]);
+    await checkinsWithStart(settings, 6, present, [entry('ff01', now - 2_000, now + 8_000), entry('ff02', now, now + 50_000)]);
     // The previous epoch saw ff01 called after that check-in; its table is empty, so it only signals.
     await (await startEpoch(settings, 6, present - 1, [], [{ participantId: 'ff01', turnWorkflowId: 'a-turn-of-ff01', at: now - 1_000 }])).result();
-    await vi.waitFor(
-      async () => expect(await signalsSentBy(current.workflowId)).toContainEqual({ to: 'a-turn-of-ff01', name: 'checkinDue', arg: { by: now + 8_000 } }),
-      { timeout: 15_000 },
-    );
-    expect(await held(settings, 6, present, 'ff01')).toBeNull();
-    expect(await held(settings, 6, present, 'ff02')).toMatchObject({ participantId: 'ff02' });
+    await expectCalledAndGone(settings, 6, present, { gone: 'ff01', turn: 'a-turn-of-ff01', by: now + 8_000, stays: 'ff02' });
   });
 
   it('a hand-over does not override a newer check-in the next epoch took, and brings in the others', async () => {
@@ -176,12 +179,7 @@ describe('lobby epochs on the dev server', () => {
     await current.signal(lobbyLeftSignal, { participantId: 'cc01', turnWorkflowId: 'a-turn-of-cc01', at: now });
     const previous = await startEpoch(settings, 3, present - 1, [entry('cc01', now - 1_000, now + 7_000)]);
     await previous.result();
-    await vi.waitFor(
-      async () => expect(await signalsSentBy(current.workflowId)).toContainEqual({ to: 'a-turn-of-cc01', name: 'checkinDue', arg: { by: now + 7_000 } }),
-      { timeout: 15_000 },
-    );
-    expect(await held(settings, 3, present, 'cc01')).toBeNull();
-    expect(await held(settings, 3, present, 'cc02')).toMatchObject({ participantId: 'cc02' });
+    await expectCalledAndGone(settings, 3, present, { gone: 'cc01', turn: 'a-turn-of-cc01', by: now + 7_000, stays: 'cc02' });
   });
 
   it('sweeps an expired entry: the participant workflow is told its deadline, and the entry is gone', async () => {
