@@ -26,8 +26,8 @@ import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, tu
 import type { CheckinResponse, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
 import { viaTemporal } from '../temporal-errors.js';
 import { lobbyAnswer } from '../../workflows/sequential/checkin-schedule.js';
-import { latestEntry, lobbyEpochsAround, lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
-import { livenessQuery, type LivenessEntry } from '../../workflows/sequential/messages.js';
+import type { LivenessEntry } from '../../workflows/sequential/messages.js';
+import { lookUpLiveness } from './liveness-lookup.js';
 import { Batcher } from './batcher.js';
 import { LivenessRecorder } from './liveness-recorder.js';
 import { participantIdOf, participantWorkflowId, sequentialSettings } from './settings.js';
@@ -217,21 +217,9 @@ export class SequentialGateway {
     this.lastAnswers.set(participantId, answer);
   }
 
-  /**
-   * The lobby shard's record of a participant's last answered check-in, or undefined: the latest held by
-   * the epoch of the moment and its neighbours within the overlap (before and after a hand-over).
-   */
-  private async livenessOf(participantId: string): Promise<LivenessEntry | undefined> {
-    const shard = lobbyShardOf(participantId, this.settings.lobbyShards);
-    const held = await Promise.all(
-      lobbyEpochsAround(Date.now(), this.settings.timing).map((epoch) =>
-        this.client.workflow
-          .getHandle(lobbyShardWorkflowId(this.settings.ceremonyId, shard, epoch))
-          .query(livenessQuery, participantId)
-          .catch(() => null),
-      ),
-    );
-    return latestEntry(held);
+  /** The lobby shard's record of a participant's last answered check-in, or undefined. */
+  private livenessOf(participantId: string): Promise<LivenessEntry | undefined> {
+    return lookUpLiveness(this.client, this.settings, participantId);
   }
 
   private positionsIn(snapshot: QueueSnapshot): Map<string, number> {

@@ -7,8 +7,9 @@
 // epochs a departure reaches are pure.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Client } from '@temporalio/client';
+import { lookUpLiveness } from '../../api/sequential/liveness-lookup.js';
 import { sequentialSettings } from '../../api/sequential/settings.js';
-import { epochPhases, latestEntry, lobbyEpochOf, lobbyEpochsAround, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { epochPhases, latestEntry, lobbyEpochOf, lobbyEpochsAround, lobbyEpochsForDeparture, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import { checkinsSignal, livenessQuery, lobbyLeftSignal, type LivenessEntry, type LobbyDeparture } from '../../workflows/sequential/messages.js';
 import { participantWorkflowIdFor } from '../../workflows/sequential/ids.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
@@ -94,11 +95,15 @@ describe('epoch phases (pure)', () => {
     expect(latestEntry([null, null])).toBeUndefined();
   });
 
-  it('a departure reaches the epoch of the moment, and a neighbour only within the overlap of a boundary', () => {
+  it('a lookup or departure reaches the epoch of the moment, and a neighbour only near a boundary', () => {
     expect(lobbyEpochsAround(630_000, timing)).toEqual([10]);
     expect(lobbyEpochsAround(602_000, timing)).toEqual([9, 10]);
     expect(lobbyEpochsAround(657_000, timing)).toEqual([10, 11]);
     expect(lobbyEpochOf(659_999, timing)).toBe(10);
+    // A departure also reaches the previous epoch while it may still be handing its table over.
+    expect(lobbyEpochsForDeparture(608_000, timing)).toEqual([9, 10]);
+    expect(lobbyEpochsForDeparture(611_000, timing)).toEqual([10]);
+    expect(lobbyEpochsForDeparture(657_000, timing)).toEqual([10, 11]);
   });
 });
 
@@ -128,7 +133,7 @@ describe('lobby epochs on the dev server', () => {
     );
     // Both leave: the table empties and the chain of epochs ends.
     const at = Date.now();
-    for (const epoch of lobbyEpochsAround(at, settings.timing)) {
+    for (const epoch of lobbyEpochsForDeparture(at, settings.timing)) {
       for (const participantId of ['aa01', 'aa02']) {
         await client.workflow.getHandle(lobbyShardWorkflowId(settings.ceremonyId, 1, epoch)).signal(lobbyLeftSignal, { participantId, at }).catch(() => undefined);
       }
@@ -180,6 +185,21 @@ describe('lobby epochs on the dev server', () => {
     const previous = await startEpoch(settings, 3, present - 1, [entry('cc01', now - 1_000, now + 7_000)]);
     await previous.result();
     await expectCalledAndGone(settings, 3, present, { gone: 'cc01', turn: 'a-turn-of-cc01', by: now + 7_000, stays: 'cc02' });
+  });
+
+  it('a lookup that finds nothing around the moment asks the previous epoch, even once it has completed', async () => {
+    // Shard 0: where lookUpLiveness looks for an id that is not hex, with one shard.
+    const settings = settingsWith(HOUR, 1_000);
+    const present = lobbyEpochOf(Date.now(), settings.timing);
+    const now = Date.now();
+    const previous = await startEpoch(settings, 0, present - 1, [entry('gg01', now, now + 50_000)]);
+    await previous.result();
+    await vi.waitFor(async () => expect(await held(settings, 0, present, 'gg01')).toMatchObject({ at: now }), { timeout: 15_000 });
+    // The present epoch forgets it; the completed previous one still answers from its history.
+    await client.workflow.getHandle(lobbyShardWorkflowId(settings.ceremonyId, 0, present)).signal(lobbyLeftSignal, { participantId: 'gg01', at: now + 1 });
+    await vi.waitFor(async () => expect(await held(settings, 0, present, 'gg01')).toBeNull(), { timeout: 15_000 });
+    if (lobbyEpochsAround(Date.now(), settings.timing).includes(present - 1)) return; // within the overlap: asked anyway
+    expect(await lookUpLiveness(client, settings, 'gg01')).toMatchObject({ participantId: 'gg01', at: now, deadline: now + 50_000 });
   });
 
   it('sweeps an expired entry: the participant workflow is told its deadline, and the entry is gone', async () => {

@@ -7,8 +7,9 @@ import { ApiError } from '../../client/http.js';
 import { ParticipantClient, type CheckinAnswer } from '../../client/participant-client.js';
 import { SequentialGateway } from '../../api/sequential/gateway.js';
 import { participantIdOf, participantWorkflowId } from '../../api/sequential/settings.js';
-import { latestEntry, lobbyEpochOf, lobbyEpochsAround, lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
-import { livenessQuery, type LivenessEntry } from '../../workflows/sequential/messages.js';
+import { lookUpLiveness } from '../../api/sequential/liveness-lookup.js';
+import { lobbyEpochOf, lobbyShardOf, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import type { LivenessEntry } from '../../workflows/sequential/messages.js';
 import { devParticipant, sleep } from '../helpers/sequential.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
@@ -46,8 +47,8 @@ function shardOf(name: string, epoch = lobbyEpochOf(Date.now(), timing)): string
 }
 
 /** The latest entry the lobby holds for a participant, in the epoch of the moment or a neighbour. */
-async function heldFor(name: string): Promise<LivenessEntry | undefined> {
-  return latestEntry(await Promise.all(lobbyEpochsAround(Date.now(), timing).map((epoch) => stack.env.client.workflow.getHandle(shardOf(name, epoch)).query(livenessQuery, pid(name)).catch(() => null))));
+function heldFor(name: string): Promise<LivenessEntry | undefined> {
+  return lookUpLiveness(stack.env.client, stack.gateway.settings, pid(name));
 }
 
 async function codeOf(call: Promise<unknown>): Promise<string> {

@@ -45,12 +45,23 @@ export function lobbyEpochOf(at: number, timing: Pick<SequentialTiming, 'lobbyEp
 }
 
 /**
- * The epochs a message about a participant leaving, sent at `at`, must reach: the epoch of the moment
- * and its neighbours within the overlap (a replica whose clock differs may have recorded there).
+ * The epochs that may hold a participant's latest entry at `at`: the epoch of the moment and its
+ * neighbours within the overlap (a replica whose clock differs may have recorded there).
  */
 export function lobbyEpochsAround(at: number, timing: Pick<SequentialTiming, 'lobbyEpochMs' | 'lobbyEpochOverlapMs'>): number[] {
-  const epochs = [at - timing.lobbyEpochOverlapMs, at, at + timing.lobbyEpochOverlapMs].map((t) => lobbyEpochOf(t, timing));
-  return [...new Set(epochs)];
+  return epochsOf([at - timing.lobbyEpochOverlapMs, at, at + timing.lobbyEpochOverlapMs], timing);
+}
+
+/**
+ * The epochs a departure at `at` must reach: those around the moment, and the previous one up to
+ * `2 x overlap` after the boundary, while it may still be handing its table over.
+ */
+export function lobbyEpochsForDeparture(at: number, timing: Pick<SequentialTiming, 'lobbyEpochMs' | 'lobbyEpochOverlapMs'>): number[] {
+  return epochsOf([at - 2 * timing.lobbyEpochOverlapMs, at, at + timing.lobbyEpochOverlapMs], timing);
+}
+
+function epochsOf(moments: number[], timing: Pick<SequentialTiming, 'lobbyEpochMs'>): number[] {
+  return [...new Set(moments.map((t) => lobbyEpochOf(t, timing)))];
 }
 
 /** The latest of the entries several epochs hold for one participant (null where one holds none). */

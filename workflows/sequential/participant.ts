@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { SequentialActivities } from './activities-api.js';
 import { lobbyAnswer } from './checkin-schedule.js';
-import { lobbyEpochsAround, lobbyShardOf, lobbyShardWorkflowId } from './lobby.js';
+import { lobbyEpochsForDeparture, lobbyShardOf, lobbyShardWorkflowId } from './lobby.js';
 import { signalStarted } from './signal-started.js';
 import {
   banSignal,
@@ -80,13 +80,13 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
   setHandler(participantQuery, () => view);
 
   /**
-   * Tells the lobby shard the participant is no longer waiting (with the turn when it was called): the
-   * epoch of the moment and its neighbours within the clock-skew overlap; epochs not running ignore it.
+   * Tells the lobby shard the participant is no longer waiting (with the turn when it was called): every
+   * epoch that may hold its entry (`lobbyEpochsForDeparture`); a signal to one not running just fails.
    */
   const leftLobby = (turnWorkflowId?: string): void => {
     const at = Date.now();
     const shard = lobbyShardOf(view.participantId, settings.lobbyShards);
-    for (const epoch of lobbyEpochsAround(at, settings.timing)) {
+    for (const epoch of lobbyEpochsForDeparture(at, settings.timing)) {
       getExternalWorkflowHandle(lobbyShardWorkflowId(settings.ceremonyId, shard, epoch))
         .signal(lobbyLeftSignal, { participantId: view.participantId, turnWorkflowId, at })
         .catch(ignore);
