@@ -5,29 +5,23 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RoundsClient } from '../../client/rounds-client.js';
 import { runRoundsContributor } from '../../client/rounds-contributor.js';
 import { waitFor } from '../../common/child-process.js';
-import { createEngine, type Engine } from '../../engine/context.js';
+import type { Engine } from '../../engine/context.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { startRoundsTestStack, stopRoundsTestStack } from '../helpers/rounds.js';
+import type { TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
 let engine: Engine;
 
 beforeAll(async () => {
-  stack = await startTestStack(
-    {
-      ceremony: { mode: 'rounds', rounds: { numG1Powers: 16, numG2Powers: 3, chunkCount: 4, contributorsPerRound: 3, roundFillWaitMs: 1_000, heartbeatTimeoutMs: 10_000, sweepIntervalMs: 300 } },
-      auth: { rateLimits: { enabled: false } },
-    },
+  ({ stack, engine } = await startRoundsTestStack(
+    { numG1Powers: 16, numG2Powers: 3, chunkCount: 4, contributorsPerRound: 3, roundFillWaitMs: 1_000, heartbeatTimeoutMs: 10_000, sweepIntervalMs: 300 },
     { temporalArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'] },
-  );
-  engine = await createEngine({ threads: 0 });
+  ));
 });
 
-afterAll(async () => {
-  await engine?.close();
-  await stack?.stop();
-});
+afterAll(() => stopRoundsTestStack({ stack, engine }));
 
 it('REQ-34 a round whose history grows long continues as new and still completes', async () => {
   const runs = ['amy', 'bo', 'cy'].map((name) => runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 300 }));

@@ -8,43 +8,34 @@ import { RoundsClient, type RoundsStatusAnswer } from '../../client/rounds-clien
 import { runRoundsContributor, type RoundsContributorEvent, type RoundsContributorResult } from '../../client/rounds-contributor.js';
 import { runVerifier } from '../../client/verifier.js';
 import { waitFor } from '../../common/child-process.js';
-import { createEngine, type Engine } from '../../engine/context.js';
+import type { Engine } from '../../engine/context.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { startRoundsTestStack, stopRoundsTestStack } from '../helpers/rounds.js';
+import type { TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
 let engine: Engine;
 
 beforeAll(async () => {
-  stack = await startTestStack({
-    ceremony: {
-      mode: 'rounds',
-      rounds: {
-        numG1Powers: 64,
-        numG2Powers: 4,
-        chunkCount: 8,
-        contributorsPerRound: 5,
-        roundFillWaitMs: 2_000,
-        verification: 'external',
-        verifierIdentities: ['dev|v-good', 'dev|v-bad'],
-        replacementIdentities: ['dev|replacement'],
-        heartbeatTimeoutMs: 4_000,
-        slowTaskTimeoutMs: 60_000,
-        verificationLeaseMs: 3_000,
-        maxVerifierFailures: 2,
-        sweepIntervalMs: 300,
-      },
-    },
-    auth: { rateLimits: { enabled: false } },
-  });
-  engine = await createEngine({ threads: 0 });
+  ({ stack, engine } = await startRoundsTestStack({
+    numG1Powers: 64,
+    numG2Powers: 4,
+    chunkCount: 8,
+    contributorsPerRound: 5,
+    roundFillWaitMs: 2_000,
+    verification: 'external',
+    verifierIdentities: ['dev|v-good', 'dev|v-bad'],
+    replacementIdentities: ['dev|replacement'],
+    heartbeatTimeoutMs: 4_000,
+    slowTaskTimeoutMs: 60_000,
+    verificationLeaseMs: 3_000,
+    maxVerifierFailures: 2,
+    sweepIntervalMs: 300,
+  }));
 });
 
-afterAll(async () => {
-  await engine?.close();
-  await stack?.stop();
-});
+afterAll(() => stopRoundsTestStack({ stack, engine }));
 
 const status = (): Promise<RoundsStatusAnswer> => new RoundsClient(stack.url).status();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

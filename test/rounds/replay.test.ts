@@ -9,39 +9,30 @@ import { waitFor } from '../../common/child-process.js';
 import { chunkStateFromText } from '../../engine/chunked/any-document.js';
 import { contributeChunk, deriveRoundSecret } from '../../engine/chunked/contribute.js';
 import { serializeChunkContribution } from '../../engine/chunked/format.js';
-import { createEngine, type Engine } from '../../engine/context.js';
+import type { Engine } from '../../engine/context.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
 import { sha256OfKey } from '../../store/object-store.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
+import { startRoundsTestStack, stopRoundsTestStack } from '../helpers/rounds.js';
+import type { TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
 let engine: Engine;
 
 beforeAll(async () => {
-  stack = await startTestStack({
-    ceremony: {
-      mode: 'rounds',
-      rounds: {
-        numG1Powers: 16,
-        numG2Powers: 3,
-        chunkCount: 2,
-        contributorsPerRound: 2,
-        roundFillWaitMs: 1_500,
-        verification: 'coordinator',
-        heartbeatTimeoutMs: 6_000,
-        sweepIntervalMs: 300,
-      },
-    },
-    auth: { rateLimits: { enabled: false } },
-  });
-  engine = await createEngine({ threads: 0 });
+  ({ stack, engine } = await startRoundsTestStack({
+    numG1Powers: 16,
+    numG2Powers: 3,
+    chunkCount: 2,
+    contributorsPerRound: 2,
+    roundFillWaitMs: 1_500,
+    verification: 'coordinator',
+    heartbeatTimeoutMs: 6_000,
+    sweepIntervalMs: 300,
+  }));
 });
 
-afterAll(async () => {
-  await engine?.close();
-  await stack?.stop();
-});
+afterAll(() => stopRoundsTestStack({ stack, engine }));
 
 interface RoundRecord {
   kind: string;
