@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { lookUpLiveness } from '../../api/sequential/liveness-lookup.js';
 import { sequentialSettings } from '../../api/sequential/settings.js';
-import { epochPhases, latestEntry, lobbyEpochOf, lobbyEpochsAround, lobbyEpochsForDeparture, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { epochPhases, latestEntry, lobbyEpochOf, lobbyRemovalAt, lobbyEpochsAround, lobbyEpochsForDeparture, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import { checkinsSignal, livenessQuery, lobbyLeftSignal, type LivenessEntry, type LobbyDeparture } from '../../workflows/sequential/messages.js';
 import { participantWorkflowIdFor } from '../../workflows/sequential/ids.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
@@ -88,6 +88,21 @@ describe('epoch phases (pure)', () => {
   it('sweeps from the start with the predecessor in, from 2 x overlap without; stops overlap before the end; hands over overlap after it', () => {
     expect(epochPhases(10, timing, true)).toEqual({ sweepFrom: 600_000, sweepUntil: 655_000, handOverAt: 665_000 });
     expect(epochPhases(10, timing, false).sweepFrom).toBe(610_000);
+  });
+
+  it('removes at the expiry, or overlap after the boundary when the expiry falls within overlap of one (neither epoch sweeps there)', () => {
+    expect(lobbyRemovalAt(630_000, timing)).toBe(630_000);
+    expect(lobbyRemovalAt(654_999, timing)).toBe(654_999);
+    // The last overlap of epoch 10 and the first of epoch 11: epoch 11 sweeps once 10's table is in.
+    expect(lobbyRemovalAt(655_000, timing)).toBe(665_000);
+    expect(lobbyRemovalAt(660_000, timing)).toBe(665_000);
+    expect(lobbyRemovalAt(664_999, timing)).toBe(665_000);
+    expect(lobbyRemovalAt(665_000, timing)).toBe(665_000);
+    expect(lobbyRemovalAt(598_000, timing)).toBe(605_000);
+    // The bound agrees with the phases the sweep loop runs on.
+    const { sweepUntil, handOverAt } = epochPhases(10, timing, true);
+    expect(lobbyRemovalAt(sweepUntil, timing)).toBe(handOverAt);
+    expect(lobbyRemovalAt(sweepUntil - 1, timing)).toBe(sweepUntil - 1);
   });
 
   it('the latest entry across epochs wins', () => {

@@ -91,6 +91,19 @@ export function epochPhases(epoch: number, timing: Pick<SequentialTiming, 'lobby
   return { sweepFrom: predecessorIn ? startsAt : startsAt + 2 * overlap, sweepUntil: endsAt - overlap, handOverAt: endsAt + overlap };
 }
 
+/**
+ * When the lobby removes a participant whose deadline plus grace passes at `expiry`, with hand-overs on
+ * time: at once, unless `expiry` falls within `overlap` of an epoch boundary, when neither epoch
+ * sweeps and the later one removes it once the earlier one's table is in (`overlap` after the
+ * boundary). Workflow-task latency comes on top.
+ */
+export function lobbyRemovalAt(expiry: number, timing: Pick<SequentialTiming, 'lobbyEpochMs' | 'lobbyEpochOverlapMs'>): number {
+  const nearestBoundary = Math.round(expiry / timing.lobbyEpochMs) * timing.lobbyEpochMs;
+  const overlap = timing.lobbyEpochOverlapMs;
+  const inGap = expiry >= nearestBoundary - overlap && expiry < nearestBoundary + overlap;
+  return inGap ? nearestBoundary + overlap : expiry;
+}
+
 const ignore = (): void => undefined;
 
 /** Most participants one shard is meant to hold (the table handed to the next epoch stays well under 2 MB). */
