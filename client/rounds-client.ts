@@ -8,22 +8,32 @@ import { SessionClient } from './session-client.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** Retries a call the coordinator rate-limited (after its Retry-After) or could not serve for a moment (503), bounded. */
-async function politely<T>(call: () => Promise<T>): Promise<T> {
+/** A failure worth asking again about: the coordinator or the network could not answer this time. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof ApiError) return err.status === 502 || err.status === 503 || err.status === 504;
+  // fetch's own failures: the connection refused or reset, or the request's deadline passed.
+  return err instanceof TypeError || (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError'));
+}
+
+/**
+ * Retries a call the coordinator rate-limited (after its Retry-After), and, when the call is safe to
+ * repeat, one it could not answer this time (502/503/504, network), with a growing pause; bounded.
+ */
+async function politely<T>(call: () => Promise<T>, repeatable = true): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await call();
     } catch (err) {
-      if (!(err instanceof ApiError) || attempt >= 30) throw err;
-      if (err.status === 429) await sleep(Math.min(60, err.retryAfterSeconds ?? 1) * 1000);
-      else if (err.status === 503 && attempt < 10) await sleep(500 * (attempt + 1));
+      if (attempt >= 30) throw err;
+      if (err instanceof ApiError && err.status === 429) await sleep(Math.min(60, err.retryAfterSeconds ?? 1) * 1000);
+      else if (repeatable && isTransient(err) && attempt < 10) await sleep(Math.min(5_000, 500 * (attempt + 1)));
       else throw err;
     }
   }
 }
 
-function json<T>(baseUrl: string, path: string, options: RequestOptions = {}): Promise<T> {
-  return politely(() => requestJson<T>(baseUrl, path, options));
+function json<T>(baseUrl: string, path: string, options: RequestOptions = {}, repeatable = true): Promise<T> {
+  return politely(() => requestJson<T>(baseUrl, path, options), repeatable);
 }
 
 export class RoundsClient extends SessionClient {
@@ -52,7 +62,7 @@ export class RoundsClient extends SessionClient {
   }
 
   submitChunk(chunk: number, baseStateKey: string, contributionJson: string): Promise<{ contributionId: string; status: string }> {
-    return json(this.baseUrl, `/rounds/contribution/${chunk}?base=${encodeURIComponent(baseStateKey)}`, { method: 'POST', token: this.auth(), body: contributionJson, timeoutMs: 300_000 });
+    return json(this.baseUrl, `/rounds/contribution/${chunk}?base=${encodeURIComponent(baseStateKey)}`, { method: 'POST', token: this.auth(), body: contributionJson, timeoutMs: 300_000 }, false);
   }
 
   nextVerification(): Promise<VerificationTask> {
@@ -60,7 +70,7 @@ export class RoundsClient extends SessionClient {
   }
 
   submitVerification(contributionId: string, signature: string): Promise<{ accepted: boolean }> {
-    return json(this.baseUrl, `/rounds/verifications/${encodeURIComponent(contributionId)}`, { method: 'POST', token: this.auth(), json: { signature } });
+    return json(this.baseUrl, `/rounds/verifications/${encodeURIComponent(contributionId)}`, { method: 'POST', token: this.auth(), json: { signature } }, false);
   }
 
   status(): Promise<RoundsStatusAnswer> {

@@ -6,13 +6,15 @@ import { contributeChunk, deriveRoundSecret } from '../engine/chunked/contribute
 import { serializeChunkContribution } from '../engine/chunked/format.js';
 import type { Engine } from '../engine/context.js';
 import { ApiError } from './http.js';
-import { RoundsClient } from './rounds-client.js';
+import { isTransient, RoundsClient } from './rounds-client.js';
 
 export type RoundsContributorEvent =
   | { kind: 'joined'; position: number; round: number }
   | { kind: 'standing-by' }
   | { kind: 'contributed'; round: number; chunk: number; ms: number }
   | { kind: 'rejected-upload'; chunk: number; code: string }
+  /** The coordinator could not answer this time (502/503/504, network): the contributor asks again. */
+  | { kind: 'retrying'; message: string }
   | { kind: 'done'; round: number }
   | { kind: 'dropped'; reason: string };
 
@@ -46,8 +48,13 @@ export async function runRoundsContributor(options: RoundsContributorOptions): P
   await client.loginDev(options.name);
   if (options.replacement === true) emit?.({ kind: 'standing-by' });
   else {
-    const joined = await client.join();
-    emit?.({ kind: 'joined', ...joined });
+    try {
+      const joined = await client.join();
+      emit?.({ kind: 'joined', ...joined });
+    } catch (err) {
+      // A join repeated after an answer was lost, once the round it joined has started: already in.
+      if (!(err instanceof ApiError && err.code === 'ALREADY_IN_QUEUE')) throw err;
+    }
   }
   let stopped = false;
   void options.stop?.then(() => (stopped = true));
@@ -58,35 +65,48 @@ export async function runRoundsContributor(options: RoundsContributorOptions): P
   const rounds: number[] = [];
   let chunks = 0;
   let secret: { round: number; value: bigint } | undefined;
+  /** One task: undefined to go on, or the result when the contributor is finished. */
+  const step = async (): Promise<RoundsContributorResult | undefined> => {
+    const task = await client.nextTask();
+    if (task.action === 'contribute') {
+      if (secret?.round !== task.round) secret = { round: task.round, value: deriveRoundSecret(options.entropy) };
+      const began = Date.now();
+      const state = chunkStateFromText(await client.object(task.baseStateKey));
+      const contribution = await contributeChunk(options.engine, state, secret.value);
+      if (options.simulatedComputeMs !== undefined && options.simulatedComputeMs > 0) await sleep(options.simulatedComputeMs);
+      if (aborted()) return undefined;
+      try {
+        await client.submitChunk(task.chunk, task.baseStateKey, serializeChunkContribution(contribution));
+        chunks += 1;
+        if (!rounds.includes(task.round)) rounds.push(task.round);
+        emit?.({ kind: 'contributed', round: task.round, chunk: task.chunk, ms: Date.now() - began });
+      } catch (err) {
+        if (!(err instanceof ApiError) || err.status >= 500) throw err;
+        emit?.({ kind: 'rejected-upload', chunk: task.chunk, code: err.code });
+      }
+    } else if (task.action === 'wait') {
+      await sleep(Math.min(task.retryAfterMs, 1_000));
+    } else if (task.action === 'done') {
+      emit?.({ kind: 'done', round: task.round });
+      if (options.replacement !== true) return { outcome: 'done', rounds, chunks };
+      await sleep(1_000);
+    } else if (task.action === 'dropped') {
+      emit?.({ kind: 'dropped', reason: task.reason });
+      return { outcome: 'dropped', rounds, chunks };
+    } else {
+      await sleep(1_000);
+    }
+    return undefined;
+  };
   try {
     while (!aborted()) {
-      const task = await client.nextTask();
-      if (task.action === 'contribute') {
-        if (secret?.round !== task.round) secret = { round: task.round, value: deriveRoundSecret(options.entropy) };
-        const began = Date.now();
-        const state = chunkStateFromText(await client.object(task.baseStateKey));
-        const contribution = await contributeChunk(options.engine, state, secret.value);
-        if (options.simulatedComputeMs !== undefined && options.simulatedComputeMs > 0) await sleep(options.simulatedComputeMs);
-        if (aborted()) break;
-        try {
-          await client.submitChunk(task.chunk, task.baseStateKey, serializeChunkContribution(contribution));
-          chunks += 1;
-          if (!rounds.includes(task.round)) rounds.push(task.round);
-          emit?.({ kind: 'contributed', round: task.round, chunk: task.chunk, ms: Date.now() - began });
-        } catch (err) {
-          if (!(err instanceof ApiError) || err.status >= 500) throw err;
-          emit?.({ kind: 'rejected-upload', chunk: task.chunk, code: err.code });
-        }
-      } else if (task.action === 'wait') {
-        await sleep(Math.min(task.retryAfterMs, 1_000));
-      } else if (task.action === 'done') {
-        emit?.({ kind: 'done', round: task.round });
-        if (options.replacement !== true) return { outcome: 'done', rounds, chunks };
-        await sleep(1_000);
-      } else if (task.action === 'dropped') {
-        emit?.({ kind: 'dropped', reason: task.reason });
-        return { outcome: 'dropped', rounds, chunks };
-      } else {
+      try {
+        const next = await step();
+        if (next !== undefined) return next;
+      } catch (err) {
+        // Whatever the coordinator could not answer, it still knows: the next task says where things stand.
+        if (!isTransient(err)) throw err;
+        emit?.({ kind: 'retrying', message: err instanceof Error ? err.message : String(err) });
         await sleep(1_000);
       }
     }

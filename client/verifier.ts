@@ -7,7 +7,7 @@ import { verifyChunkContribution } from '../engine/chunked/verify.js';
 import type { Engine } from '../engine/context.js';
 import { CeremonyError as EngineError } from '../engine/errors.js';
 import { ApiError } from './http.js';
-import { RoundsClient } from './rounds-client.js';
+import { isTransient, RoundsClient } from './rounds-client.js';
 
 export type VerifierEvent = { kind: 'verified'; contributionId: string; valid: boolean; code?: string; ms: number } | { kind: 'dropped'; reason: string };
 
@@ -35,7 +35,11 @@ export async function runVerifier(options: VerifierOptions): Promise<{ verified:
   let verified = 0;
   try {
     while (!stopped) {
-      const task = await client.nextVerification();
+      const task = await client.nextVerification().catch((err: unknown) => {
+        // The coordinator could not answer this time: ask again shortly.
+        if (isTransient(err)) return { action: 'wait' as const, retryAfterMs: 1_000 };
+        throw err;
+      });
       if (task.action === 'wait') {
         await sleep(Math.min(task.retryAfterMs, 500));
         continue;
@@ -61,8 +65,9 @@ export async function runVerifier(options: VerifierOptions): Promise<{ verified:
       try {
         await client.submitVerification(task.contributionId, signature);
       } catch (err) {
-        // The lease expired (the work went to another verifier) or the contribution was removed by a drop.
-        if (err instanceof ApiError && err.status === 409) continue;
+        // The lease expired (the work went to another verifier) or the contribution was removed by a drop;
+        // or the answer was lost: if the verdict did not land, the lease runs out and the work goes again.
+        if ((err instanceof ApiError && err.status === 409) || isTransient(err)) continue;
         throw err;
       }
       verified += 1;

@@ -1,6 +1,7 @@
 // Rounds mode as the API sees it: participant calls become updates, signals and queries on the
 // ceremony workflow (queue, bans, restarts) or the running round workflow (tasks, verification).
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
 import type { RoundsCeremonyStatus } from '../../workflows/rounds/ceremony-types.js';
@@ -24,6 +25,7 @@ import {
 import type { Member, RoundStatus, RoundsSettings, TaskAnswer, VerificationTask } from '../../workflows/rounds/types.js';
 import { participantIdOf } from '../sequential/settings.js';
 import { viaTemporal } from '../temporal-errors.js';
+import { executeBoundedUpdate, type UpdateBudget } from '../bounded-update.js';
 import { roundsSettings } from './settings.js';
 
 const STATUS_MAX_AGE_MS = 250;
@@ -49,6 +51,13 @@ export class RoundsGateway {
 
   private ceremony() {
     return this.client.workflow.getHandle(this.ceremonyWorkflowId);
+  }
+
+  /** Every update on the ceremony or a round waits at most this long (DEFAULT_UPDATE_BUDGET in production). */
+  updateBudget: UpdateBudget | undefined;
+
+  private update<Ret, Args extends [unknown, ...unknown[]]>(handle: WorkflowHandle, def: UpdateDefinition<Ret, Args>, args: Args): Promise<Ret> {
+    return executeBoundedUpdate(this.client, handle, def, args, this.updateBudget);
   }
 
   private noCeremony = (): CeremonyError => new CeremonyError('NOT_READY', 'the ceremony is not running');
@@ -111,13 +120,13 @@ export class RoundsGateway {
   }
 
   async join(identity: string): Promise<{ position: number; round: number }> {
-    const result = await viaTemporal(() => this.ceremony().executeUpdate(joinRoundQueueUpdate, { args: [{ member: memberOf(identity) }] }), this.noCeremony);
+    const result = await viaTemporal(() => this.update(this.ceremony(), joinRoundQueueUpdate, [{ member: memberOf(identity) }]), this.noCeremony);
     this.cached = undefined;
     return result;
   }
 
   async leave(identity: string): Promise<{ left: boolean }> {
-    const result = await viaTemporal(() => this.ceremony().executeUpdate(leaveRoundQueueUpdate, { args: [{ memberId: memberOf(identity).id }] }), this.noCeremony);
+    const result = await viaTemporal(() => this.update(this.ceremony(), leaveRoundQueueUpdate, [{ memberId: memberOf(identity).id }]), this.noCeremony);
     this.cached = undefined;
     return result;
   }
@@ -133,7 +142,7 @@ export class RoundsGateway {
     }
     let answer: TaskAnswer;
     try {
-      answer = await viaTemporal(() => round.handle.executeUpdate(takeTaskUpdate, { args: [{ member: memberOf(identity), replacement }] }), this.noRound);
+      answer = await viaTemporal(() => this.update(round.handle, takeTaskUpdate, [{ member: memberOf(identity), replacement }]), this.noRound);
     } catch (err) {
       // The round ended between the status read and the update: the next one is being set up.
       if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 500, reason: 'the next round is starting' };
@@ -168,7 +177,7 @@ export class RoundsGateway {
 
   async submitChunk(identity: string, chunk: number, uploadKey: string, baseStateKey: string) {
     const { handle } = await this.round();
-    return viaTemporal(() => handle.executeUpdate(submitChunkUpdate, { args: [{ memberId: memberOf(identity).id, chunk, uploadKey, baseStateKey }] }), this.noRound);
+    return viaTemporal(() => this.update(handle, submitChunkUpdate, [{ memberId: memberOf(identity).id, chunk, uploadKey, baseStateKey }]), this.noRound);
   }
 
   async takeVerification(identity: string): Promise<VerificationTask> {
@@ -180,7 +189,7 @@ export class RoundsGateway {
       throw err;
     }
     try {
-      return await viaTemporal(() => round.handle.executeUpdate(takeVerificationUpdate, { args: [{ member: memberOf(identity) }] }), this.noRound);
+      return await viaTemporal(() => this.update(round.handle, takeVerificationUpdate, [{ member: memberOf(identity) }]), this.noRound);
     } catch (err) {
       if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 500 };
       throw err;
@@ -189,7 +198,7 @@ export class RoundsGateway {
 
   async submitVerification(identity: string, verdict: { contributionId: string; valid: boolean; code?: string; message?: string; pubkey?: string; verificationKey: string }) {
     const { handle } = await this.round();
-    return viaTemporal(() => handle.executeUpdate(submitVerificationUpdate, { args: [{ verifierId: memberOf(identity).id, ...verdict }] }), this.noRound);
+    return viaTemporal(() => this.update(handle, submitVerificationUpdate, [{ verifierId: memberOf(identity).id, ...verdict }]), this.noRound);
   }
 
   async adminRestart(reason: string): Promise<void> {
