@@ -25,6 +25,7 @@ import {
 import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
 import type { CheckinResponse, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
 import { viaTemporal } from '../temporal-errors.js';
+import { DEFAULT_UPDATE_BUDGET, executeBoundedUpdate } from '../bounded-update.js';
 import { lobbyAnswer } from '../../workflows/sequential/checkin-schedule.js';
 import type { LivenessEntry } from '../../workflows/sequential/messages.js';
 import { lookUpLiveness } from './liveness-lookup.js';
@@ -44,6 +45,8 @@ const LAST_ANSWERS_MAX = 200_000;
  * workflow, which knows authoritatively when it has been called; the snapshot may be a turn behind.
  */
 const HEAD_PLACES = 2;
+/** contribution/complete waits for verification: attempts as usual, but up to just under the client's 300 s. */
+const COMPLETE_BUDGET = { ...DEFAULT_UPDATE_BUDGET, totalMs: 280_000 };
 /** Most joins one update carries (the ceremony accepts up to 1 000). */
 const JOIN_BATCH_MAX = 500;
 /** How long contribution/start waits for a turn workflow that has been called but not yet started. */
@@ -85,7 +88,7 @@ export class SequentialGateway {
   ) {
     this.settings = sequentialSettings(cfg);
     this.liveness = new LivenessRecorder(client, this.settings, cfg.ceremony.sequential.checkinBatchMs, cfg.ceremony.sequential.checkinBatchesInFlight);
-    this.joins = new Batcher((requests) => viaTemporal(() => this.ceremony().executeUpdate(joinBatchUpdate, { args: [requests] }), this.noCeremony), 0, JOIN_BATCH_MAX);
+    this.joins = new Batcher((requests) => viaTemporal(() => executeBoundedUpdate(this.client, this.ceremony(), joinBatchUpdate, [requests]), this.noCeremony), 0, JOIN_BATCH_MAX);
   }
 
   get ceremonyWorkflowId(): string {
@@ -187,9 +190,7 @@ export class SequentialGateway {
     // Called at once: the participant's workflow answers `ready` and tells the turn.
     const response = await viaTemporal(
       () =>
-        this.client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, {
-          args: [{ position: joined.position, waitersAhead: joined.waitersAhead, averageRoundTripMs: joined.averageRoundTripMs, first: true }],
-        }),
+        executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ position: joined.position, waitersAhead: joined.waitersAhead, averageRoundTripMs: joined.averageRoundTripMs, first: true }]),
       this.notInQueue,
     );
     await this.answered(participantId, response, joined.ticket);
@@ -262,9 +263,7 @@ export class SequentialGateway {
     }
     const response = await viaTemporal(
       () =>
-        this.client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, {
-          args: [{ position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, first: false, previousIntervalMs: known?.intervalMs }],
-        }),
+        executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, first: false, previousIntervalMs: known?.intervalMs }]),
       this.notInQueue,
     );
     await this.answered(participantId, response, known?.ticket ?? 0);
@@ -331,7 +330,7 @@ export class SequentialGateway {
     for (;;) {
       try {
         return await viaTemporal(
-          () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(startUpdate, { args: [{ participantId: turn.participantId }] }),
+          () => executeBoundedUpdate(this.client, this.client.workflow.getHandle(turn.turnWorkflowId), startUpdate, [{ participantId: turn.participantId }]),
           () => notFound,
         );
       } catch (err) {
@@ -363,7 +362,7 @@ export class SequentialGateway {
 
   async complete(turn: { participantId: string; turnWorkflowId: string }, uploadKey: string): Promise<CompleteResult> {
     const result = await viaTemporal(
-      () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(completeUpdate, { args: [{ participantId: turn.participantId, uploadKey }] }),
+      () => executeBoundedUpdate(this.client, this.client.workflow.getHandle(turn.turnWorkflowId), completeUpdate, [{ participantId: turn.participantId, uploadKey }], COMPLETE_BUDGET),
       () => new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', 'your turn is over'),
     );
     this.invalidate();
@@ -388,7 +387,7 @@ export class SequentialGateway {
   async abort(caller: Caller): Promise<{ outcome: string }> {
     const turn = await this.currentTurn(caller);
     const result = await viaTemporal(
-      () => this.client.workflow.getHandle(turn.turnWorkflowId).executeUpdate(abortUpdate, { args: [{ participantId: turn.participantId }] }),
+      () => executeBoundedUpdate(this.client, this.client.workflow.getHandle(turn.turnWorkflowId), abortUpdate, [{ participantId: turn.participantId }]),
       () => new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', 'your turn is over'),
     );
     this.invalidate();
