@@ -7,8 +7,8 @@ import { serializeBatchContribution } from '../engine/format/serialize.js';
 import { signIdentity } from '../engine/identity/bls.js';
 import { signEcdsa } from '../engine/identity/pot-typed-data.js';
 import { contribute } from '../engine/ops/contribute.js';
-import { verifyReceipt } from '../evidence/receipt.js';
-import { ApiError } from './http.js';
+import { verifyReceipt, type SignedReceipt } from '../evidence/receipt.js';
+import { ApiError, isTransient } from './http.js';
 import { ParticipantClient, type CheckinAnswer, type CompleteAnswer } from './participant-client.js';
 import { siweLoginMessage } from './siwe-client.js';
 
@@ -17,6 +17,8 @@ export type ContributorEvent =
   | { kind: 'entered'; answer: CheckinAnswer }
   | { kind: 'checked-in'; answer: CheckinAnswer }
   | { kind: 'rate-limited'; retryAfterSeconds: number }
+  /** The coordinator could not answer this time (502/503/504, network): the call is made again. */
+  | { kind: 'retrying'; message: string }
   | { kind: 'started'; sequence: number; computeDeadline: string }
   | { kind: 'contributed'; ms: number }
   | { kind: 'accepted'; answer: CompleteAnswer; receiptValid: boolean };
@@ -46,7 +48,11 @@ export interface ContributorResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function withRateLimitRetry<T>(call: () => Promise<T>, onEvent: ContributorOptions['onEvent']): Promise<T> {
+/**
+ * Makes a call again after 429 (once its Retry-After has passed) and, when it is safe to repeat,
+ * after a failure the coordinator or the network may not have the next time (502/503/504, network).
+ */
+async function withRetry<T>(call: () => Promise<T>, onEvent: ContributorOptions['onEvent'], repeatable: boolean): Promise<T> {
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await call();
@@ -57,15 +63,43 @@ async function withRateLimitRetry<T>(call: () => Promise<T>, onEvent: Contributo
         await sleep(wait * 1000);
         continue;
       }
+      if (repeatable && isTransient(err) && attempt < 10) {
+        onEvent?.({ kind: 'retrying', message: err instanceof Error ? err.message : String(err) });
+        await sleep(Math.min(2_000, 250 * 2 ** attempt));
+        continue;
+      }
       throw err;
     }
   }
 }
 
+/** How long a contributor whose completion answer was lost keeps asking for its outcome. */
+const OUTCOME_WAIT_MS = 300_000;
+
+/**
+ * The answer to contribution/complete when it was lost on the way (504, a dropped connection): the
+ * upload may have landed and been verified, so ask the participant record until the turn is over.
+ */
+async function outcomeAfterLostAnswer(client: ParticipantClient, onEvent: ContributorOptions['onEvent']): Promise<CompleteAnswer> {
+  const giveUpAt = Date.now() + OUTCOME_WAIT_MS;
+  while (Date.now() < giveUpAt) {
+    const view = (await withRetry(() => client.participant(), onEvent, true)) as { turnId?: string; lastOutcome?: string; receipts?: Array<{ sequence: number; receiptId: string }> };
+    if (view.turnId === undefined && view.lastOutcome !== undefined) {
+      const last = view.receipts?.[view.receipts.length - 1];
+      if (view.lastOutcome !== 'accepted' || last === undefined) throw new Error(`the contribution was not accepted (${view.lastOutcome})`);
+      const receipt = (await withRetry(() => client.receipt(last.receiptId), onEvent, true)) as SignedReceipt;
+      return { outcome: 'accepted', sequence: last.sequence, receiptId: last.receiptId, receipt: { jws: receipt.jws, payload: { ...receipt.payload } }, transcriptSha256: receipt.payload.transcriptSha256After };
+    }
+    await sleep(2_000);
+  }
+  throw new Error('the outcome of the contribution did not come in time');
+}
+
 export async function runContributor(options: ContributorOptions): Promise<ContributorResult> {
   const client = new ParticipantClient(options.url);
   const emit = options.onEvent;
-  const retry = <T>(call: () => Promise<T>): Promise<T> => withRateLimitRetry(call, emit);
+  const retry = <T>(call: () => Promise<T>): Promise<T> => withRetry(call, emit, false);
+  const repeat = <T>(call: () => Promise<T>): Promise<T> => withRetry(call, emit, true);
   let participantId: string;
   let identity: string;
   if (options.ethereumKey !== undefined) {
@@ -80,7 +114,7 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
   }
   emit?.({ kind: 'logged-in', participantId });
 
-  let answer = await retry(() => client.enter());
+  let answer = await repeat(() => client.enter());
   emit?.({ kind: 'entered', answer });
   const giveUpAt = Date.now() + (options.maxWaitMs ?? 24 * 3600_000);
   const fraction = options.checkinAt ?? 0.5;
@@ -91,11 +125,11 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
     }
     const untilDeadline = answer.nextDeadlineMs - Date.now();
     await sleep(Math.max(200, Math.floor(untilDeadline * fraction)));
-    answer = await retry(() => client.checkin());
+    answer = await repeat(() => client.checkin());
     emit?.({ kind: 'checked-in', answer });
   }
 
-  const started = await retry(() => client.start());
+  const started = await repeat(() => client.start());
   emit?.({ kind: 'started', sequence: started.sequence, computeDeadline: started.computeDeadline });
   const began = Date.now();
   let contribution;
@@ -110,8 +144,11 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
     throw err;
   }
   emit?.({ kind: 'contributed', ms: Date.now() - began });
-  const done = await retry(() => client.complete(serializeBatchContribution(contribution)));
-  const info = await retry(() => client.info());
+  const done = await retry(() => client.complete(serializeBatchContribution(contribution))).catch((err: unknown) => {
+    if (isTransient(err)) return outcomeAfterLostAnswer(client, emit);
+    throw err;
+  });
+  const info = await repeat(() => client.info());
   const check = await verifyReceipt(done.receipt, info.receiptKeys.keys);
   emit?.({ kind: 'accepted', answer: done, receiptValid: check.valid });
   return { participantId, sequence: done.sequence, receiptId: done.receiptId, receiptValid: check.valid, transcriptSha256: done.transcriptSha256 };

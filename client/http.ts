@@ -57,3 +57,10 @@ export async function request(baseUrl: string, path: string, options: RequestOpt
 export async function requestJson<T>(baseUrl: string, path: string, options: RequestOptions = {}): Promise<T> {
   return (await (await request(baseUrl, path, options)).json()) as T;
 }
+
+/** A failure worth asking again about: the coordinator or the network could not answer this time. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof ApiError) return err.status === 502 || err.status === 503 || err.status === 504;
+  // fetch's own failures: the connection refused or reset, or the request's deadline passed.
+  return err instanceof TypeError || (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError'));
+}

@@ -3,17 +3,12 @@ import type { RoundsCeremonyStatus } from '../workflows/rounds/ceremony-types.js
 import type { RoundStatus, TaskAnswer, VerificationTask } from '../workflows/rounds/types.js';
 
 export type RoundsStatusAnswer = RoundsCeremonyStatus & { round: RoundStatus | null };
-import { ApiError, request, requestJson, type RequestOptions } from './http.js';
+import { ApiError, isTransient, request, requestJson, type RequestOptions } from './http.js';
+
+export { isTransient };
 import { SessionClient } from './session-client.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A failure worth asking again about: the coordinator or the network could not answer this time. */
-export function isTransient(err: unknown): boolean {
-  if (err instanceof ApiError) return err.status === 502 || err.status === 503 || err.status === 504;
-  // fetch's own failures: the connection refused or reset, or the request's deadline passed.
-  return err instanceof TypeError || (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError'));
-}
 
 /**
  * Retries a call the coordinator rate-limited (after its Retry-After), and, when the call is safe to

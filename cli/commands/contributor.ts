@@ -32,6 +32,8 @@ function describe(event: ContributorEvent): string {
     }
     case 'rate-limited':
       return `rate limited; retrying in ${event.retryAfterSeconds} s`;
+    case 'retrying':
+      return `the coordinator did not answer (${event.message}); asking again`;
     case 'started':
       return `started contribution ${event.sequence}; deadline ${event.computeDeadline}`;
     case 'contributed':
