@@ -16,7 +16,7 @@ let engine: Engine;
 
 beforeAll(async () => {
   ({ stack, engine } = await startRoundsTestStack(
-    { numG1Powers: 16, numG2Powers: 3, chunkCount: 4, contributorsPerRound: 3, roundFillWaitMs: 1_000, heartbeatTimeoutMs: 10_000, sweepIntervalMs: 300 },
+    { numG1Powers: 16, numG2Powers: 3, chunkCount: 4, contributorsPerRound: 3, roundFillWaitMs: 10_000, heartbeatTimeoutMs: 10_000, sweepIntervalMs: 300 },
     { temporalArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=60'] },
   ));
 });

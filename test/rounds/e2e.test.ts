@@ -23,13 +23,15 @@ beforeAll(async () => {
     numG2Powers: 4,
     chunkCount: 8,
     contributorsPerRound: 5,
-    roundFillWaitMs: 2_000,
+    // Both rounds fill at once (5 join each); a long wait keeps a loaded machine from starting one short.
+    roundFillWaitMs: 10_000,
     verification: 'external',
     verifierIdentities: ['dev|v-good', 'dev|v-bad'],
     replacementIdentities: ['dev|replacement'],
-    heartbeatTimeoutMs: 4_000,
+    // Long enough that a loaded machine does not drop a working contributor or the good verifier.
+    heartbeatTimeoutMs: 8_000,
     slowTaskTimeoutMs: 60_000,
-    verificationLeaseMs: 3_000,
+    verificationLeaseMs: 8_000,
     maxVerifierFailures: 2,
     sweepIntervalMs: 300,
   }));

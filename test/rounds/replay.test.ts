@@ -25,7 +25,7 @@ beforeAll(async () => {
     numG2Powers: 3,
     chunkCount: 2,
     contributorsPerRound: 2,
-    roundFillWaitMs: 1_500,
+    roundFillWaitMs: 10_000,
     verification: 'coordinator',
     heartbeatTimeoutMs: 6_000,
     sweepIntervalMs: 300,

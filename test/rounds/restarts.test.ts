@@ -23,7 +23,7 @@ const rounds = {
     numG2Powers: 3,
     chunkCount: 4,
     contributorsPerRound: 3,
-    roundFillWaitMs: 1_500,
+    roundFillWaitMs: 5_000,
     verification: 'coordinator',
     heartbeatTimeoutMs: 6_000,
     sweepIntervalMs: 300,

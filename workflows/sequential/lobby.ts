@@ -11,9 +11,11 @@
 //   hands its table and recent departures to the next epoch (starting it, or signalling it when
 //   check-ins already started it), forwards whatever came meanwhile, and completes. An empty table
 //   does not start the next epoch; a running one is still told.
-// - Only one epoch removes people at a time: an epoch sweeps once it has its predecessor's table
-//   (or `2 x overlap` after its start, when none came) and stops sweeping `overlap` before its end,
-//   when replicas whose clocks run ahead may already send to the next one.
+// - Exactly one epoch removes people at any moment, and it sees every check-in: an epoch sweeps
+//   until it hands over, and its successor from when the table is in. Batches that reach the
+//   successor before that (replicas whose clocks run ahead) are forwarded back to the sweeping
+//   predecessor; batches that reach the predecessor after it (clocks that lag) are forwarded on.
+//   An epoch with no predecessor learns so when the first forward fails, and sweeps at once.
 //
 // A sweep tells each participant's workflow that it missed its deadline plus the grace allowance.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
@@ -76,33 +78,23 @@ export function lobbyShardWorkflowId(ceremonyId: string, shard: number, epoch: n
 }
 
 export interface EpochPhases {
-  /** The epoch removes people from here (once it has its predecessor's table, or has waited for it)… */
-  sweepFrom: number;
-  /** …to here, when replicas whose clocks run ahead may already send to the next epoch. */
-  sweepUntil: number;
   /** Late batches are taken until here; then the table goes to the next epoch. */
   handOverAt: number;
+  /**
+   * A predecessor that exists but has not handed over by here (its worker far behind) is no longer
+   * waited for: this epoch sweeps with what it has.
+   */
+  predecessorGivenUpAt: number;
 }
 
-export function epochPhases(epoch: number, timing: Pick<SequentialTiming, 'lobbyEpochMs' | 'lobbyEpochOverlapMs'>, predecessorIn: boolean): EpochPhases {
+export function epochPhases(epoch: number, timing: Pick<SequentialTiming, 'lobbyEpochMs' | 'lobbyEpochOverlapMs'>): EpochPhases {
   const startsAt = epoch * timing.lobbyEpochMs;
-  const endsAt = startsAt + timing.lobbyEpochMs;
   const overlap = timing.lobbyEpochOverlapMs;
-  return { sweepFrom: predecessorIn ? startsAt : startsAt + 2 * overlap, sweepUntil: endsAt - overlap, handOverAt: endsAt + overlap };
+  return { handOverAt: startsAt + timing.lobbyEpochMs + overlap, predecessorGivenUpAt: startsAt + 3 * overlap };
 }
 
-/**
- * When the lobby removes a participant whose deadline plus grace passes at `expiry`, with hand-overs on
- * time: at once, unless `expiry` falls within `overlap` of an epoch boundary, when neither epoch
- * sweeps and the later one removes it once the earlier one's table is in (`overlap` after the
- * boundary). Workflow-task latency comes on top.
- */
-export function lobbyRemovalAt(expiry: number, timing: Pick<SequentialTiming, 'lobbyEpochMs' | 'lobbyEpochOverlapMs'>): number {
-  const nearestBoundary = Math.round(expiry / timing.lobbyEpochMs) * timing.lobbyEpochMs;
-  const overlap = timing.lobbyEpochOverlapMs;
-  const inGap = expiry >= nearestBoundary - overlap && expiry < nearestBoundary + overlap;
-  return inGap ? nearestBoundary + overlap : expiry;
-}
+/** Batches forwarded back to the predecessor go at most this often (one signal carries them all). */
+export const FORWARD_BACK_EVERY_MS = 100;
 
 const ignore = (): void => undefined;
 
@@ -129,6 +121,12 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
   let wake = false;
   /** Once the hand-over has begun: what came since, still to be forwarded. */
   let handingOver = false;
+  /** Check-ins from replicas taken before the predecessor's table came in, for the predecessor (it sweeps). */
+  const forwardBack: LivenessEntry[] = [];
+  /** Without a table at the start, the first forward goes at once, empty or not: it finds out whether a predecessor runs. */
+  let probePending = !predecessorIn;
+  let forwardInFlight = false;
+  let lastForwardAt = Number.NEGATIVE_INFINITY;
   const late: LobbyHandover = { entries: [], departures: [] };
 
   const tellTurn = (turnWorkflowId: string, entry: LivenessEntry): void => {
@@ -172,11 +170,16 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
 
   setHandler(checkinsSignal, (entries) => {
     for (const e of entries) take(e);
+    if (!predecessorIn && !handingOver) {
+      forwardBack.push(...entries);
+      wake = true;
+    }
   });
 
   setHandler(lobbyHandoverSignal, (handover) => {
     receive(handover);
     predecessorIn = true;
+    forwardBack.length = 0;
     wake = true;
   });
 
@@ -184,27 +187,53 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
 
   setHandler(livenessQuery, (participantId) => table.get(participantId) ?? null);
 
-  // Sweep while this epoch is the one that removes people; then take late batches until the overlap
-  // has passed, and hand over.
-  const sweepFrom = (): number => epochPhases(epoch, settings.timing, predecessorIn).sweepFrom;
-  const { sweepUntil, handOverAt } = epochPhases(epoch, settings.timing, predecessorIn);
+  const sendForwardBack = (): void => {
+    const entries = forwardBack.splice(0);
+    probePending = false;
+    forwardInFlight = true;
+    lastForwardAt = Date.now();
+    getExternalWorkflowHandle(lobbyShardWorkflowId(settings.ceremonyId, input.shard, epoch - 1))
+      .signal(checkinsSignal, entries)
+      .catch(() => {
+        // No predecessor runs: none will hand over (one that completed already has).
+        predecessorIn = true;
+      })
+      .finally(() => {
+        forwardInFlight = false;
+        wake = true;
+      });
+  };
+
+  // Sweep once this epoch is the one that removes people (its predecessor's table is in, or there is
+  // none); until then forward check-ins back to the predecessor, which still sweeps. Take late batches
+  // until the overlap has passed, and hand over.
+  const { handOverAt, predecessorGivenUpAt } = epochPhases(epoch, settings.timing);
   for (;;) {
     const now = Date.now();
     if (now >= handOverAt) break;
-    const sweeping = now >= sweepFrom() && now < sweepUntil;
+    if (!predecessorIn && now >= predecessorGivenUpAt) predecessorIn = true;
+    const forwardDueAt = !predecessorIn && !forwardInFlight && (probePending || forwardBack.length > 0) ? lastForwardAt + FORWARD_BACK_EVERY_MS : Number.POSITIVE_INFINITY;
+    if (forwardDueAt <= now) sendForwardBack();
+    const sweeping = predecessorIn;
     let earliest = Number.POSITIVE_INFINITY;
     if (sweeping) for (const e of table.values()) earliest = Math.min(earliest, expiry(e));
     if (sweeping && earliest <= now) {
-      // Everyone whose deadline and grace have passed is told, and forgotten.
+      // Everyone whose deadline and grace have passed is told, and forgotten; the successor, which
+      // may hold an older copy of the entry, learns it as a departure.
       const missed = [...table.values()].filter((e) => expiry(e) <= now);
-      for (const e of missed) table.delete(e.participantId);
+      for (const e of missed) {
+        table.delete(e.participantId);
+        const previous = departed.get(e.participantId);
+        if (previous === undefined || previous.at < e.at) departed.set(e.participantId, { at: e.at, told: true });
+      }
       await Promise.all(
         missed.map((e) => getExternalWorkflowHandle(participantWorkflowIdFor(settings.ceremonyId, e.participantId)).signal(missedCheckinSignal, { deadline: e.deadline, at: e.at }).catch(ignore)),
       );
       continue;
     }
-    // Wake at the earliest expiry while sweeping, or when sweeping starts, stops, or the hand-over is due.
-    const next = Math.min(earliest, now < sweepFrom() ? sweepFrom() : Number.POSITIVE_INFINITY, now < sweepUntil ? sweepUntil : handOverAt, handOverAt);
+    // Wake at the earliest expiry while sweeping, when a forward is due, when the predecessor is
+    // given up, or when the hand-over is due.
+    const next = Math.min(earliest, forwardDueAt > now ? forwardDueAt : Number.POSITIVE_INFINITY, predecessorIn ? Number.POSITIVE_INFINITY : predecessorGivenUpAt, handOverAt);
     wake = false;
     armedFor = sweeping ? earliest : Number.NEGATIVE_INFINITY;
     await condition(() => wake, Math.max(1, next - now));
