@@ -1,5 +1,7 @@
 // The HTTP server around the Koa app, with a graceful close: stop accepting, let in-flight requests
-// finish, then drop idle keep-alive connections.
+// finish, then drop idle keep-alive connections. A request whose client went away still counts until
+// its handler is done: its Temporal calls must not outlive the close (the Temporal connection is
+// closed next, and a call still retrying then throws from a timer).
 import http from 'node:http';
 import type Koa from 'koa';
 
@@ -10,7 +12,16 @@ export interface RunningServer {
 }
 
 export async function listen(app: Koa, host: string, port: number, requestTimeoutMs: number): Promise<RunningServer> {
-  const server = http.createServer(app.callback());
+  const handle = app.callback();
+  let inFlight = 0;
+  const whenIdle: Array<() => void> = [];
+  const server = http.createServer((req, res) => {
+    inFlight += 1;
+    void handle(req, res).finally(() => {
+      inFlight -= 1;
+      if (inFlight === 0) for (const resolve of whenIdle.splice(0)) resolve();
+    });
+  });
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = Math.min(requestTimeoutMs, 60_000);
   server.keepAliveTimeout = 5_000;
@@ -28,17 +39,19 @@ export async function listen(app: Koa, host: string, port: number, requestTimeou
     url: `http://${shownHost}:${actualPort}`,
     port: actualPort,
     close(timeoutMs: number): Promise<void> {
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
+      const closed = new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      const handled = inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenIdle.push(resolve));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<void>((resolve) => {
+        timer = setTimeout(() => {
           server.closeAllConnections();
           resolve();
         }, timeoutMs);
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        server.closeIdleConnections();
       });
+      return Promise.race([Promise.all([closed, handled]).then(() => undefined), timedOut]).finally(() => clearTimeout(timer));
     },
   };
 }

@@ -63,7 +63,8 @@ export async function startTestStack(overrides: Record<string, unknown>, options
     store,
     gateway,
     async stop() {
-      await server.close(1_000);
+      // Returns once every handler is done (a handler still calling Temporal must not outlive the connection).
+      await server.close(10_000);
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await Promise.allSettled(running);
       await closeSharedEngine();
