@@ -245,7 +245,7 @@ describe('contribution/complete with a bad body', () => {
 
     // Dave is called at once (well before Carol's compute deadline) and contributes as number 3.
     await daveReady;
-    expect(Date.now() - rejectedAt).toBeLessThan(10_000);
+    expect(Date.now() - rejectedAt).toBeLessThan(30_000); // half the 60 s compute deadline
     const daveStarted = await dave.start();
     expect(daveStarted.sequence).toBe(3);
     expect(await dave.complete(await validContribution(daveStarted))).toMatchObject({ outcome: 'accepted', sequence: 3 });

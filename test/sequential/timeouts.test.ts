@@ -89,8 +89,8 @@ async function rejoinAfterPenalty(client: ParticipantClient, lostAfter: number, 
   // The penalty runs from the moment the slot was lost.
   expect(retryAt as number).toBeGreaterThanOrEqual(lostAfter + timing.rejoinPenaltyMs);
   expect(retryAt as number).toBeLessThanOrEqual(lostBefore + timing.rejoinPenaltyMs);
-  // Still refused shortly before it ends...
-  await sleep(Math.max(0, (retryAt as number) - Date.now() - 1_500));
+  // Still refused well before it ends (half the penalty: a loaded machine's sleep may overshoot)...
+  await sleep(Math.max(0, (retryAt as number) - Date.now() - timing.rejoinPenaltyMs / 2));
   expect(await codeOf(client.enter())).toMatchObject({ status: 409, code: 'PENALTY_ACTIVE' });
   // ...and let in once it has.
   await sleep(Math.max(0, (retryAt as number) - Date.now() + 100));
@@ -165,11 +165,13 @@ describe('the compute deadline', () => {
   it('releases the slot when it passes: the next participant is ready at once; the late complete is 409 DEADLINE_MISSED and stores nothing', async () => {
     const slow = await login('slow-computer');
     expect((await slow.enter()).status).toBe('ready');
+    const beforeStart = Date.now();
     const started = await slow.start();
     const startedAt = Date.now();
+    // The deadline runs from the moment the turn took the start, somewhere within the call.
     const deadline = Date.parse(started.computeDeadline);
-    expect(deadline).toBeGreaterThan(startedAt + timing.computeDeadlineMs - 1_000);
-    expect(deadline).toBeLessThanOrEqual(startedAt + timing.computeDeadlineMs);
+    expect(deadline - timing.computeDeadlineMs).toBeGreaterThanOrEqual(beforeStart);
+    expect(deadline - timing.computeDeadlineMs).toBeLessThanOrEqual(startedAt);
     const body = serializeBatchContribution(await contribute(engine, parseBatchContribution(started.powers)));
 
     const next = await login('next-after-slow');
