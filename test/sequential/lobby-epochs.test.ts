@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Client } from '@temporalio/client';
 import { lookUpLiveness } from '../../api/sequential/liveness-lookup.js';
 import { sequentialSettings } from '../../api/sequential/settings.js';
-import { epochPhases, latestEntry, lobbyEpochOf, lobbyEpochsAround, lobbyEpochsForDeparture, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
+import { epochPhases, forwardBackEveryMs, latestEntry, lobbyEpochOf, lobbyEpochsAround, lobbyEpochsForDeparture, lobbyShardWorkflow, lobbyShardWorkflowId } from '../../workflows/sequential/lobby.js';
 import { checkinsSignal, livenessQuery, lobbyLeftSignal, type LivenessEntry, type LobbyDeparture } from '../../workflows/sequential/messages.js';
 import { participantWorkflowIdFor } from '../../workflows/sequential/ids.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
@@ -89,6 +89,12 @@ describe('epoch phases (pure)', () => {
 
   it('hands over overlap after its end; gives a silent predecessor up 3 x overlap after its start', () => {
     expect(epochPhases(10, timing)).toEqual({ handOverAt: 665_000, predecessorGivenUpAt: 615_000 });
+  });
+
+  it('forwards back within a quarter of the grace allowance, at most every second', () => {
+    expect(forwardBackEveryMs({ checkinGraceMs: 5_000 })).toBe(1_000);
+    expect(forwardBackEveryMs({ checkinGraceMs: 500 })).toBe(125);
+    expect(forwardBackEveryMs({ checkinGraceMs: 0 })).toBe(50);
   });
 
   it('the latest entry across epochs wins', () => {
@@ -241,8 +247,10 @@ describe('lobby epochs on the dev server', () => {
   });
 
   it('an epoch started by a check-in with no predecessor running finds that out at once and sweeps', async () => {
-    // With a quarter-hour overlap it would otherwise wait for the predecessor until 45 min into the hour.
-    const settings = settingsWith(HOUR, HOUR / 4);
+    // Epochs of a century (this is epoch 0, from 1970): it would otherwise wait for a predecessor
+    // until 3 x overlap into the epoch, 75 years here.
+    const century = 100 * 365 * 24 * HOUR;
+    const settings = settingsWith(century, century / 4);
     const present = lobbyEpochOf(Date.now(), settings.timing);
     const now = Date.now();
     const expired = now - settings.timing.checkinGraceMs - 1_000;

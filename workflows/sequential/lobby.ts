@@ -14,7 +14,7 @@
 // - Exactly one epoch removes people at any moment, and it sees every check-in: an epoch sweeps
 //   until it hands over, and its successor from when the table is in. Batches that reach the
 //   successor before that (replicas whose clocks run ahead) are forwarded back to the sweeping
-//   predecessor; batches that reach the predecessor after it (clocks that lag) are forwarded on.
+//   predecessor (within a quarter of the grace allowance); batches that reach the predecessor after it (clocks that lag) are forwarded on.
 //   An epoch with no predecessor learns so when the first forward fails, and sweeps at once.
 //
 // A sweep tells each participant's workflow that it missed its deadline plus the grace allowance.
@@ -93,8 +93,15 @@ export function epochPhases(epoch: number, timing: Pick<SequentialTiming, 'lobby
   return { handOverAt: startsAt + timing.lobbyEpochMs + overlap, predecessorGivenUpAt: startsAt + 3 * overlap };
 }
 
-/** Batches forwarded back to the predecessor go at most this often (one signal carries them all). */
-export const FORWARD_BACK_EVERY_MS = 100;
+/**
+ * How often batches are forwarded back to the predecessor (one signal carries all that came
+ * meanwhile). A check-in made by its deadline must reach the sweeping predecessor before the grace
+ * runs out: a quarter of the grace, at most 1 s (each forward costs three workflow tasks; at 100 ms
+ * the check-in p99 of bench/sequential.ts rose from 82 to 110–151 ms).
+ */
+export function forwardBackEveryMs(timing: Pick<SequentialTiming, 'checkinGraceMs'>): number {
+  return Math.min(1_000, Math.max(50, Math.floor(timing.checkinGraceMs / 4)));
+}
 
 const ignore = (): void => undefined;
 
@@ -208,11 +215,12 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
   // none); until then forward check-ins back to the predecessor, which still sweeps. Take late batches
   // until the overlap has passed, and hand over.
   const { handOverAt, predecessorGivenUpAt } = epochPhases(epoch, settings.timing);
+  const forwardEvery = forwardBackEveryMs(settings.timing);
   for (;;) {
     const now = Date.now();
     if (now >= handOverAt) break;
     if (!predecessorIn && now >= predecessorGivenUpAt) predecessorIn = true;
-    const forwardDueAt = !predecessorIn && !forwardInFlight && (probePending || forwardBack.length > 0) ? lastForwardAt + FORWARD_BACK_EVERY_MS : Number.POSITIVE_INFINITY;
+    const forwardDueAt = !predecessorIn && !forwardInFlight && (probePending || forwardBack.length > 0) ? lastForwardAt + forwardEvery : Number.POSITIVE_INFINITY;
     if (forwardDueAt <= now) sendForwardBack();
     const sweeping = predecessorIn;
     let earliest = Number.POSITIVE_INFINITY;
