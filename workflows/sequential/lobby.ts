@@ -204,6 +204,7 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
       .catch(() => {
         // No predecessor runs: none will hand over (one that completed already has).
         predecessorIn = true;
+        forwardBack.length = 0;
       })
       .finally(() => {
         forwardInFlight = false;
@@ -219,7 +220,10 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
   for (;;) {
     const now = Date.now();
     if (now >= handOverAt) break;
-    if (!predecessorIn && now >= predecessorGivenUpAt) predecessorIn = true;
+    if (!predecessorIn && now >= predecessorGivenUpAt) {
+      predecessorIn = true;
+      forwardBack.length = 0;
+    }
     const forwardDueAt = !predecessorIn && !forwardInFlight && (probePending || forwardBack.length > 0) ? lastForwardAt + forwardEvery : Number.POSITIVE_INFINITY;
     if (forwardDueAt <= now) sendForwardBack();
     const sweeping = predecessorIn;
