@@ -14,8 +14,9 @@
 // - Exactly one epoch removes people at any moment, and it sees every check-in: an epoch sweeps
 //   until it hands over, and its successor from when the table is in. Batches that reach the
 //   successor before that (replicas whose clocks run ahead) are forwarded back to the sweeping
-//   predecessor (within a quarter of the grace allowance); batches that reach the predecessor after it (clocks that lag) are forwarded on.
-//   An epoch with no predecessor learns so when the first forward fails, and sweeps at once.
+//   predecessor (within a quarter of the grace allowance); batches that reach the predecessor after
+//   the hand-over (clocks that lag) are forwarded on. An epoch with no predecessor learns so when
+//   its first forward fails, and sweeps at once.
 //
 // A sweep tells each participant's workflow that it missed its deadline plus the grace allowance.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
