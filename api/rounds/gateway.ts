@@ -25,7 +25,7 @@ import {
 import type { Member, RoundStatus, RoundsSettings, TaskAnswer, VerificationTask } from '../../workflows/rounds/types.js';
 import { participantIdOf } from '../sequential/settings.js';
 import { viaTemporal } from '../temporal-errors.js';
-import { executeBoundedUpdate, type UpdateBudget } from '../bounded-update.js';
+import { executeBoundedUpdate } from '../bounded-update.js';
 import { roundsSettings } from './settings.js';
 
 const STATUS_MAX_AGE_MS = 250;
@@ -53,11 +53,9 @@ export class RoundsGateway {
     return this.client.workflow.getHandle(this.ceremonyWorkflowId);
   }
 
-  /** Every update on the ceremony or a round waits at most this long (DEFAULT_UPDATE_BUDGET in production). */
-  updateBudget: UpdateBudget | undefined;
-
+  /** Every update on the ceremony or a round waits within a bound (api/bounded-update.ts). */
   private update<Ret, Args extends [unknown, ...unknown[]]>(handle: WorkflowHandle, def: UpdateDefinition<Ret, Args>, args: Args): Promise<Ret> {
-    return executeBoundedUpdate(this.client, handle, def, args, this.updateBudget);
+    return executeBoundedUpdate(this.client, handle, def, args);
   }
 
   private noCeremony = (): CeremonyError => new CeremonyError('NOT_READY', 'the ceremony is not running');
