@@ -66,7 +66,8 @@ export const sequentialTimingSchema = z
     lobbyEpochMs: z.number().int().min(2_000).max(3_600_000).default(30_000),
     /**
      * Allowance for clock skew between API replicas and for batches in flight at an epoch's boundary: an
-     * epoch takes late batches this long after its end, and stops removing people this long before it.
+     * epoch takes late batches this long after its end, then hands its table to the next epoch, which
+     * until then forwards the batches it takes back to it (removals stay on time across the boundary).
      */
     lobbyEpochOverlapMs: ms.max(60_000).default(5_000),
     /** The API sends check-ins to a lobby shard at most this often (one signal carries all that came meanwhile). */
