@@ -41,6 +41,8 @@ afterAll(() => stopRoundsTestStack({ stack, engine }));
 
 const status = (): Promise<RoundsStatusAnswer> => new RoundsClient(stack.url).status();
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** Every client's heartbeat: a quarter of the heartbeat timeout (12 clients' signals on one round workflow). */
+const HEARTBEAT_MS = 2_000;
 
 it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing verifier is dropped, the round aggregates and the next starts from the queue', async () => {
   let stopAll!: () => void;
@@ -65,12 +67,12 @@ it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing veri
       const task = await client.nextVerification().catch(() => ({ action: 'wait' as const, retryAfterMs: 500 }));
       if (task.action === 'dropped') return 'dropped';
       await client.heartbeat().catch(() => undefined);
-      await sleep(300);
+      await sleep(1_000);
     }
     return 'stopped';
   })();
-  const goodVerifier = runVerifier({ url: stack.url, engine, name: 'v-good', stop, heartbeatMs: 1_000 });
-  const replacement = runRoundsContributor({ url: stack.url, engine, name: 'replacement', replacement: true, stop, heartbeatMs: 1_000 });
+  const goodVerifier = runVerifier({ url: stack.url, engine, name: 'v-good', stop, heartbeatMs: HEARTBEAT_MS });
+  const replacement = runRoundsContributor({ url: stack.url, engine, name: 'replacement', replacement: true, stop, heartbeatMs: HEARTBEAT_MS });
 
   // Carol is killed right after her second chunk (not when a status poll notices: on a fast run she
   // could finish every chunk first).
@@ -86,7 +88,7 @@ it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing veri
         url: stack.url,
         engine,
         name,
-        heartbeatMs: 1_000,
+        heartbeatMs: HEARTBEAT_MS,
         ...(name === 'carol' ? { signal: victimAbort.signal, onEvent: killAfterTwoChunks } : {}),
       }),
     );
@@ -95,7 +97,7 @@ it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing veri
   await new Promise<void>((resolve) => victimAbort.signal.addEventListener('abort', () => resolve(), { once: true }));
 
   // Second round's participants queue up meanwhile.
-  const nextRound = ['frank', 'grace', 'heidi', 'ivan', 'judy'].map((name) => runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 1_000 }));
+  const nextRound = ['frank', 'grace', 'heidi', 'ivan', 'judy'].map((name) => runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: HEARTBEAT_MS }));
 
   const firstRound = await Promise.all(contributors);
   expect(firstRound.map((r) => r.outcome)).toEqual(['done', 'done', 'stopped', 'done', 'done']);

@@ -1,7 +1,7 @@
 // One round of a rounds-mode ceremony (seed 000): contributors x chunks with optimistic pipelining,
 // verification (the coordinator's own activities or external verifiers), drops with removal of
 // dependent work, replacement contributors, automatic and admin restarts, aggregation, receipts.
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RoundsActivities, VerifyChunkResult } from './activities-api.js';
 import {
   heartbeatSignal,
@@ -292,6 +292,17 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     for (const chunk of state.chunks) for (const c of chunk.contributions) if (c.status === 'verifying') verifyWithCoordinator(c.id);
   }
 
+  // One timer per sweep interval, not one per wake-up: every update or signal wakes the loop (to
+  // check for the end and for continue-as-new), and a timeout on that wait would start and cancel a
+  // timer each time, two history events and a command per workflow task.
+  let sweeps = 0;
+  void (async () => {
+    for (;;) {
+      await sleep(settings.sweepIntervalMs);
+      sweeps += 1;
+    }
+  })();
+
   while (ending === undefined && !isComplete(state)) {
     if (workflowInfo().continueAsNewSuggested && verificationsInFlight === 0) {
       await Promise.allSettled(pendingWork);
@@ -301,7 +312,9 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
       }
     }
     const seen = changes;
-    await condition(() => changes !== seen || ending !== undefined || isComplete(state), settings.sweepIntervalMs);
+    const sweepsSeen = sweeps;
+    await condition(() => changes !== seen || sweeps !== sweepsSeen || ending !== undefined || isComplete(state));
+    if (sweeps === sweepsSeen) continue;
     const now = Date.now();
     for (const straggler of findStragglers(state, now, settings.heartbeatTimeoutMs, settings.slowTaskTimeoutMs)) {
       if (ending !== undefined) break;
