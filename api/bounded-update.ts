@@ -40,6 +40,10 @@ export async function executeBoundedUpdate<Ret, Args extends [unknown, ...unknow
       return await client.withDeadline(deadline, () => handle.executeUpdate(def, { args, updateId }));
     } catch (err) {
       if (!(err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) || Date.now() >= giveUpAt) throw err;
+      // Cancelled before its deadline (the call, not the wait, failed): pause instead of spinning.
+      if (Date.now() < deadline - 50) await new Promise((r) => setTimeout(r, Math.min(RESEND_PAUSE_MS, giveUpAt - Date.now())));
     }
   }
 }
+
+const RESEND_PAUSE_MS = 250;
