@@ -61,6 +61,7 @@ export async function requestJson<T>(baseUrl: string, path: string, options: Req
 /** A failure worth asking again about: the coordinator or the network could not answer this time. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof ApiError) return err.status === 502 || err.status === 503 || err.status === 504;
-  // fetch's own failures: the connection refused or reset, or the request's deadline passed.
-  return err instanceof TypeError || (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError'));
+  // fetch's own failures (the connection refused or reset; not any TypeError, which may be a bug),
+  // or the request's deadline passed.
+  return (err instanceof TypeError && err.message === 'fetch failed') || (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError'));
 }

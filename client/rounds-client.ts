@@ -4,8 +4,6 @@ import type { RoundStatus, TaskAnswer, VerificationTask } from '../workflows/rou
 
 export type RoundsStatusAnswer = RoundsCeremonyStatus & { round: RoundStatus | null };
 import { ApiError, isTransient, request, requestJson, type RequestOptions } from './http.js';
-
-export { isTransient };
 import { SessionClient } from './session-client.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

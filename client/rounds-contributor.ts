@@ -5,8 +5,8 @@ import { chunkStateFromText } from '../engine/chunked/any-document.js';
 import { contributeChunk, deriveRoundSecret } from '../engine/chunked/contribute.js';
 import { serializeChunkContribution } from '../engine/chunked/format.js';
 import type { Engine } from '../engine/context.js';
-import { ApiError } from './http.js';
-import { isTransient, RoundsClient } from './rounds-client.js';
+import { ApiError, isTransient } from './http.js';
+import { RoundsClient } from './rounds-client.js';
 
 export type RoundsContributorEvent =
   | { kind: 'joined'; position: number; round: number }

@@ -6,8 +6,8 @@ import { parseChunkContribution } from '../engine/chunked/format.js';
 import { verifyChunkContribution } from '../engine/chunked/verify.js';
 import type { Engine } from '../engine/context.js';
 import { CeremonyError as EngineError } from '../engine/errors.js';
-import { ApiError } from './http.js';
-import { isTransient, RoundsClient } from './rounds-client.js';
+import { ApiError, isTransient } from './http.js';
+import { RoundsClient } from './rounds-client.js';
 
 export type VerifierEvent = { kind: 'verified'; contributionId: string; valid: boolean; code?: string; ms: number } | { kind: 'dropped'; reason: string };
 
@@ -57,6 +57,8 @@ export async function runVerifier(options: VerifierOptions): Promise<{ verified:
         await verifyChunkContribution(options.engine, previous, contribution, task.expectedPubkey === undefined ? {} : { expectedPubkey: task.expectedPubkey });
         verdict = { valid: true, pubkey: contribution.potPubkey };
       } catch (err) {
+        // The download failed this time: the lease is still ours, and the next ask returns it.
+        if (isTransient(err)) continue;
         if (!(err instanceof EngineError)) throw err;
         verdict = { valid: false, code: err.code, message: err.message.slice(0, 1_000) };
       }
@@ -66,7 +68,8 @@ export async function runVerifier(options: VerifierOptions): Promise<{ verified:
         await client.submitVerification(task.contributionId, signature);
       } catch (err) {
         // The lease expired (the work went to another verifier) or the contribution was removed by a drop;
-        // or the answer was lost: if the verdict did not land, the lease runs out and the work goes again.
+        // or the answer was lost: if the verdict did not land, the next ask hands this verifier its own
+        // lease again (a verdict that landed is then not counted here).
         if ((err instanceof ApiError && err.status === 409) || isTransient(err)) continue;
         throw err;
       }

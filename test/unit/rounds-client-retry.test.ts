@@ -4,8 +4,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { ApiError } from '../../client/http.js';
-import { isTransient, RoundsClient } from '../../client/rounds-client.js';
+import { ApiError, isTransient } from '../../client/http.js';
+import { RoundsClient } from '../../client/rounds-client.js';
 
 let server: Server | undefined;
 

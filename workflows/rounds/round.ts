@@ -296,8 +296,10 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
   // check for the end and for continue-as-new), and a timeout on that wait would start and cancel a
   // timer each time, two history events and a command per workflow task.
   let sweeps = 0;
+  let swept = 0;
+  let sweeping = true;
   void (async () => {
-    for (;;) {
+    while (sweeping) {
       await sleep(settings.sweepIntervalMs);
       sweeps += 1;
     }
@@ -312,9 +314,9 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
       }
     }
     const seen = changes;
-    const sweepsSeen = sweeps;
-    await condition(() => changes !== seen || sweeps !== sweepsSeen || ending !== undefined || isComplete(state));
-    if (sweeps === sweepsSeen) continue;
+    await condition(() => changes !== seen || sweeps !== swept || ending !== undefined || isComplete(state));
+    if (sweeps === swept) continue;
+    swept = sweeps;
     const now = Date.now();
     for (const straggler of findStragglers(state, now, settings.heartbeatTimeoutMs, settings.slowTaskTimeoutMs)) {
       if (ending !== undefined) break;
@@ -336,6 +338,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     }
   }
 
+  sweeping = false;
   const contributors = state.slots.map((s) => s.member);
   if (ending !== undefined) {
     phase = 'restarting';

@@ -179,8 +179,9 @@ export async function lobbyShardWorkflow(input: LobbyShardInput): Promise<void> 
   setHandler(checkinsSignal, (entries) => {
     for (const e of entries) take(e);
     if (!predecessorIn && !handingOver) {
+      // Wake only to schedule a forward: one already due or on its way takes these too.
+      if (forwardBack.length === 0 && !forwardInFlight) wake = true;
       forwardBack.push(...entries);
-      wake = true;
     }
   });
 
