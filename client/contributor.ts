@@ -8,7 +8,7 @@ import { signIdentity } from '../engine/identity/bls.js';
 import { signEcdsa } from '../engine/identity/pot-typed-data.js';
 import { contribute } from '../engine/ops/contribute.js';
 import { verifyReceipt, type SignedReceipt } from '../evidence/receipt.js';
-import { ApiError, isTransient } from './http.js';
+import { isTransient, withRetries } from './http.js';
 import { ParticipantClient, type CheckinAnswer, type CompleteAnswer } from './participant-client.js';
 import { siweLoginMessage } from './siwe-client.js';
 
@@ -48,29 +48,11 @@ export interface ContributorResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Makes a call again after 429 (once its Retry-After has passed) and, when it is safe to repeat,
- * after a failure the coordinator or the network may not have the next time (502/503/504, network).
- */
-async function withRetry<T>(call: () => Promise<T>, onEvent: ContributorOptions['onEvent'], repeatable: boolean): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 429 && attempt < 20) {
-        const wait = err.retryAfterSeconds ?? 1;
-        onEvent?.({ kind: 'rate-limited', retryAfterSeconds: wait });
-        await sleep(wait * 1000);
-        continue;
-      }
-      if (repeatable && isTransient(err) && attempt < 10) {
-        onEvent?.({ kind: 'retrying', message: err instanceof Error ? err.message : String(err) });
-        await sleep(Math.min(2_000, 250 * 2 ** attempt));
-        continue;
-      }
-      throw err;
-    }
-  }
+function withRetry<T>(call: () => Promise<T>, onEvent: ContributorOptions['onEvent'], repeatable: boolean): Promise<T> {
+  return withRetries(call, repeatable, {
+    onRateLimited: (retryAfterSeconds) => onEvent?.({ kind: 'rate-limited', retryAfterSeconds }),
+    onTransient: (message) => onEvent?.({ kind: 'retrying', message }),
+  });
 }
 
 /** How long a contributor whose completion answer was lost keeps asking for its outcome. */

@@ -65,3 +65,38 @@ export function isTransient(err: unknown): boolean {
   // or the request's deadline passed.
   return (err instanceof TypeError && err.message === 'fetch failed') || (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError'));
 }
+
+export interface RetryHooks {
+  onRateLimited?: (retryAfterSeconds: number) => void;
+  onTransient?: (message: string) => void;
+}
+
+const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Makes a call again after 429 (once its Retry-After has passed, at most 60 s) and, when the call is
+ * safe to repeat, after a failure the coordinator or the network may not have the next time
+ * (isTransient), with a pause doubling from 250 ms to 2 s. Bounded: 20 rate limits, 10 failures.
+ */
+export async function withRetries<T>(call: () => Promise<T>, repeatable: boolean, hooks: RetryHooks = {}): Promise<T> {
+  let limited = 0;
+  let failed = 0;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 429 && limited < 20) {
+        limited += 1;
+        const wait = Math.min(60, err.retryAfterSeconds ?? 1);
+        hooks.onRateLimited?.(wait);
+        await pause(wait * 1000);
+      } else if (repeatable && isTransient(err) && failed < 10) {
+        hooks.onTransient?.(err instanceof Error ? err.message : String(err));
+        await pause(Math.min(2_000, 250 * 2 ** failed));
+        failed += 1;
+      } else {
+        throw err;
+      }
+    }
+  }
+}

@@ -3,30 +3,11 @@ import type { RoundsCeremonyStatus } from '../workflows/rounds/ceremony-types.js
 import type { RoundStatus, TaskAnswer, VerificationTask } from '../workflows/rounds/types.js';
 
 export type RoundsStatusAnswer = RoundsCeremonyStatus & { round: RoundStatus | null };
-import { ApiError, isTransient, request, requestJson, type RequestOptions } from './http.js';
+import { request, requestJson, withRetries, type RequestOptions } from './http.js';
 import { SessionClient } from './session-client.js';
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Retries a call the coordinator rate-limited (after its Retry-After), and, when the call is safe to
- * repeat, one it could not answer this time (502/503/504, network), with a growing pause; bounded.
- */
-async function politely<T>(call: () => Promise<T>, repeatable = true): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await call();
-    } catch (err) {
-      if (attempt >= 30) throw err;
-      if (err instanceof ApiError && err.status === 429) await sleep(Math.min(60, err.retryAfterSeconds ?? 1) * 1000);
-      else if (repeatable && isTransient(err) && attempt < 10) await sleep(Math.min(5_000, 500 * (attempt + 1)));
-      else throw err;
-    }
-  }
-}
-
 function json<T>(baseUrl: string, path: string, options: RequestOptions = {}, repeatable = true): Promise<T> {
-  return politely(() => requestJson<T>(baseUrl, path, options), repeatable);
+  return withRetries(() => requestJson<T>(baseUrl, path, options), repeatable);
 }
 
 export class RoundsClient extends SessionClient {
@@ -51,7 +32,7 @@ export class RoundsClient extends SessionClient {
   }
 
   async object(key: string): Promise<string> {
-    return politely(async () => (await request(this.baseUrl, `/rounds/objects/${key}`)).text());
+    return withRetries(async () => (await request(this.baseUrl, `/rounds/objects/${key}`)).text(), true);
   }
 
   submitChunk(chunk: number, baseStateKey: string, contributionJson: string): Promise<{ contributionId: string; status: string }> {
