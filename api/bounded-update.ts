@@ -18,7 +18,7 @@ export interface UpdateBudget {
 
 export const DEFAULT_UPDATE_BUDGET: UpdateBudget = { attemptMs: 10_000, totalMs: 40_000 };
 
-/** Attempts made under one update id, for the tests and the logs. */
+/** Counts the attempts made under one update id (the tests read it). */
 export interface UpdateAttempts {
   attempts: number;
 }
