@@ -1,4 +1,4 @@
-// Every admin action is logged and recorded in the store (records/ prefix).
+// Records the API writes itself (records/ prefix): every admin action, and every refused verdict.
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { CeremonyError } from '../common/errors.js';
@@ -12,6 +12,12 @@ export async function recordAdminAction(ctx: Context, deps: { log: Logger; store
   deps.log.info({ admin, action, target, reason }, 'admin action');
   const record = { version: 1, kind: 'admin', action, admin, identity: target, reason, ceremonyId: deps.ceremonyId, at: new Date().toISOString() };
   await deps.store.put('records', Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+}
+
+/** A request the ceremony refused, kept as evidence (e.g. a verifier's verdict on a lease it no longer holds). */
+export async function recordRefusal(store: ObjectStore, ceremonyId: string, refusal: { kind: string } & Record<string, unknown>): Promise<void> {
+  const record = { version: 1, ...refusal, ceremonyId, at: new Date().toISOString() };
+  await store.put('records', Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
 }
 
 /** Reads and validates a JSON body against a schema; VALIDATION_FAILED names each bad field. */

@@ -1,5 +1,8 @@
-// Maps every thrown error to a JSON body {code, message} and an HTTP status, in one place.
-import type { Middleware } from 'koa';
+// Maps every thrown error, and every error status a router left without a body (404, 405, 501), to a
+// JSON body {code, message} and an HTTP status, in one place. A request whose client went away before
+// its body ended is CLIENT_CLOSED, whatever the code under it failed with: it is the client's doing,
+// never counted as an outage of the store or of Temporal.
+import type { Context, Middleware } from 'koa';
 import { CeremonyError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
 
@@ -12,17 +15,37 @@ function fromKoaHttpError(err: unknown): CeremonyError | undefined {
   return new CeremonyError('BAD_REQUEST', message);
 }
 
+/** The error an empty error answer stands for: the routers' 404, 405 and 501 (an unknown method, which is the caller's mistake). */
+function fromEmptyAnswer(ctx: Context): CeremonyError {
+  if (ctx.status === 405 || ctx.status === 501) {
+    const allowed = ctx.response.get('Allow');
+    return new CeremonyError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}${allowed === '' ? '' : ` (allowed: ${allowed})`}`);
+  }
+  if (ctx.status === 404) return new CeremonyError('NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
+  return new CeremonyError('BAD_REQUEST', `the request was refused (HTTP ${ctx.status})`);
+}
+
+/** True when the client closed the connection before sending its whole request. */
+export function clientClosedEarly(ctx: Context): boolean {
+  return !ctx.req.complete && (ctx.req.destroyed || ctx.req.socket.destroyed);
+}
+
 export function errorMiddleware(log: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined) {
-        throw new CeremonyError('NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
-      }
+      if (ctx.status >= 400 && (ctx.body === undefined || ctx.body === null)) throw fromEmptyAnswer(ctx);
     } catch (err) {
-      const known = err instanceof CeremonyError ? err : fromKoaHttpError(err);
-      const error = known ?? new CeremonyError('INTERNAL', 'internal error');
-      if (known === undefined) log.error({ err, requestId: ctx.state['requestId'] }, 'unhandled error');
+      const requestId = ctx.state['requestId'];
+      let error: CeremonyError;
+      if (clientClosedEarly(ctx)) {
+        error = new CeremonyError('CLIENT_CLOSED', 'the client closed the connection before its request ended');
+        log.info({ requestId, method: ctx.method, path: ctx.path, cause: (err as Error).message }, 'client closed the request');
+      } else {
+        const known = err instanceof CeremonyError ? err : fromKoaHttpError(err);
+        if (known === undefined) log.error({ err, requestId }, 'unhandled error');
+        error = known ?? new CeremonyError('INTERNAL', 'internal error');
+      }
       ctx.status = error.status;
       ctx.body = error.toBody();
       if (error.code === 'RATE_LIMITED' && typeof error.details?.['retryAfterSeconds'] === 'number') {

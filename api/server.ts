@@ -3,12 +3,42 @@
 // its handler is done: its Temporal calls must not outlive the close (the Temporal connection is
 // closed next, and a call still retrying then throws from a timer).
 import http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type Koa from 'koa';
+import { CeremonyError, type ErrorCode } from '../common/errors.js';
 
 export interface RunningServer {
   url: string;
   port: number;
   close(timeoutMs: number): Promise<void>;
+}
+
+/** The answer to a request Node's HTTP parser refused before Koa saw it: JSON {code, message} like every other. */
+function clientErrorAnswer(err: NodeJS.ErrnoException): string {
+  const [code, message]: [ErrorCode, string] =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? ['HEADERS_TOO_LARGE', 'the request headers are too large']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? ['REQUEST_TIMEOUT', 'the request did not arrive in time']
+        : ['BAD_REQUEST', 'malformed HTTP request'];
+  const error = new CeremonyError(code, message);
+  const body = JSON.stringify(error.toBody());
+  return [
+    `HTTP/1.1 ${error.status} ${http.STATUS_CODES[error.status] ?? ''}`,
+    'Content-Type: application/json; charset=utf-8',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    'Connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(clientErrorAnswer(err));
 }
 
 export async function listen(app: Koa, host: string, port: number, requestTimeoutMs: number): Promise<RunningServer> {
@@ -22,6 +52,7 @@ export async function listen(app: Koa, host: string, port: number, requestTimeou
       if (inFlight === 0) for (const resolve of whenIdle.splice(0)) resolve();
     });
   });
+  server.on('clientError', answerClientError);
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = Math.min(requestTimeoutMs, 60_000);
   server.keepAliveTimeout = 5_000;

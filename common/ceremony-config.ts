@@ -108,7 +108,11 @@ export const roundsConfigSchema = z
     maxRounds: z.number().int().min(0).default(0),
   })
   .strict()
-  .refine((r) => r.numG2Powers <= r.numG1Powers, { message: 'numG2Powers must not exceed numG1Powers' });
+  .refine((r) => r.numG2Powers <= r.numG1Powers, { message: 'numG2Powers must not exceed numG1Powers' })
+  .refine((r) => !r.verifierIdentities.some((v) => r.replacementIdentities.includes(v)), {
+    message: 'an identity cannot be both a verifier and a replacement contributor: no one verifies their own work',
+    path: ['replacementIdentities'],
+  });
 
 export const ceremonyConfigSchema = z
   .object({

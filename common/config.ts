@@ -28,6 +28,7 @@ export const configSchema = z
         maxUploadBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
         requestTimeoutMs: positiveMs.default(60_000),
         trustProxy: z.boolean().default(false),
+        proxyHops: z.number().int().min(1).max(16).default(1),
       })
       .strict()
       .prefault({}),
@@ -112,6 +113,7 @@ export const environmentVariables: ReadonlyArray<{ name: string; path: string[];
   { name: 'CEREMONY_PUBLIC_URL', path: ['api', 'publicUrl'], kind: 'string' },
   { name: 'CEREMONY_MAX_UPLOAD_BYTES', path: ['api', 'maxUploadBytes'], kind: 'int' },
   { name: 'CEREMONY_TRUST_PROXY', path: ['api', 'trustProxy'], kind: 'bool' },
+  { name: 'CEREMONY_PROXY_HOPS', path: ['api', 'proxyHops'], kind: 'int' },
   { name: 'TEMPORAL_ADDRESS', path: ['temporal', 'address'], kind: 'string' },
   { name: 'TEMPORAL_NAMESPACE', path: ['temporal', 'namespace'], kind: 'string' },
   { name: 'CEREMONY_TEMPORAL_EXECUTABLE', path: ['temporal', 'devServer', 'executable'], kind: 'string' },

@@ -5,7 +5,10 @@ import { z } from 'zod';
 const positiveSeconds = z.number().int().positive();
 
 /** An identity string such as `eth|0x…`, `git|<id>|@<handle>` or `dev|<name>`. */
-const identityString = z.string().regex(/^(?:eth|git|dev)\|\S+$/, 'expected an identity such as eth|0x… or git|<id>|@<handle>');
+export const identityString = z
+  .string()
+  .max(200)
+  .regex(/^(?:eth|git|dev)\|\S+$/, 'expected an identity such as eth|0x… or git|<id>|@<handle>');
 
 /** A list given as a JSON array, or as one comma-separated string (so it can come from one environment variable). */
 const identityList = z
@@ -30,9 +33,9 @@ export const rateLimitConfigSchema = z
     authenticated: windowLimit(50, 60),
     /** Most client addresses tracked per limit; the least recently seen are forgotten first. */
     maxTrackedClients: z.number().int().positive().max(10_000_000).default(100_000),
-    /** Paths counted as login attempts (exact match on the request path). */
+    /** Routes counted as login attempts, as the API declares them; a request is matched to its route first, whatever its case or trailing slash. */
     loginPaths: z.array(z.string().startsWith('/')).default(['/login', '/auth/github/callback']),
-    /** Paths never limited (probes, metrics, public keys). */
+    /** Routes never limited (probes, metrics, public keys), as the API declares them. */
     exemptPaths: z.array(z.string().startsWith('/')).default(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json']),
   })
   .strict();

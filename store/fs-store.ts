@@ -1,7 +1,7 @@
 // Filesystem object store: temp file, fsync, rename. A reader never sees a half-written object.
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, access } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, rmdir, stat, access } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -48,14 +48,26 @@ export class FsObjectStore implements ObjectStore {
       const sha256 = hasher.digestHex();
       const key = keyFor(prefix, sha256);
       const target = this.pathOf(key);
-      await mkdir(path.dirname(target), { recursive: true });
-      await rename(tmp, target);
+      await this.moveInto(tmp, target);
       await this.syncDir(path.dirname(target));
       return { key, sha256, size: hasher.size };
     } catch (err) {
       await rm(tmp, { force: true });
       if (err instanceof CeremonyError) throw err;
       throw new CeremonyError('STORE_UNAVAILABLE', `filesystem store write failed: ${(err as Error).message}`, undefined, { cause: err });
+    }
+  }
+
+  /** rename into the key's directory; a delete may prune that directory between mkdir and rename, so make it again. */
+  private async moveInto(tmp: string, target: string): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      await mkdir(path.dirname(target), { recursive: true });
+      try {
+        await rename(tmp, target);
+        return;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT' || attempt >= 3) throw err;
+      }
     }
   }
 
@@ -110,9 +122,21 @@ export class FsObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * Removes the object, then the directories it leaves empty below its top-level prefix (a refused
+   * upload's `<submission>/` leaves nothing behind); the top-level prefixes themselves stay.
+   */
   async delete(key: string): Promise<void> {
     assertKey(key);
     await rm(this.pathOf(key), { force: true });
+    const parts = key.split('/');
+    for (let depth = parts.length - 1; depth > 1; depth -= 1) {
+      try {
+        await rmdir(path.join(this.root, ...parts.slice(0, depth)));
+      } catch {
+        return; // not empty (or already gone): stop
+      }
+    }
   }
 
   async ping(): Promise<void> {

@@ -2,3 +2,4 @@
 export { smokeWorkflow } from './smoke.js';
 export { sequentialCeremonyWorkflow, participantWorkflow, turnWorkflow, lobbyShardWorkflow } from './sequential/index.js';
 export { roundsCeremonyWorkflow, roundWorkflow } from './rounds/index.js';
+export { spentLoginNonceWorkflow } from './auth/login-nonce.js';

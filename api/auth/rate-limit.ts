@@ -1,20 +1,23 @@
 // The participant API's rate limits, per client address and per replica (seed 002): login attempts,
 // other requests without valid authentication, and requests with valid authentication, each with its
 // own window. Mount after `authenticate` so a valid session is known. Excess → RATE_LIMITED (429 with
-// Retry-After). The client address is ctx.ip (X-Forwarded-For is honoured when app.proxy is true).
-import type { Context, Middleware } from 'koa';
+// Retry-After). Requests are classed by the route they reach (api/route-of.ts), never by the raw path.
+// The client address is ctx.ip: with api.trustProxy, the address api.proxyHops proxies back in
+// X-Forwarded-For (api/koa-app.ts), never an entry the client could have written itself.
+import type { Middleware } from 'koa';
 import { CeremonyError } from '../../common/errors.js';
 import type { RateLimitConfig } from '../../identity/auth-config.js';
+import type { RouteOf } from '../route-of.js';
 import { sessionOf } from './middleware.js';
 import { SlidingWindowLimiter } from './sliding-window.js';
 
 export type RequestClass = 'exempt' | 'login' | 'unauthenticated' | 'authenticated';
 
-/** Which limit a request counts against. Needs `authenticate` to have run. */
-export function classifyRequest(ctx: Context, cfg: Pick<RateLimitConfig, 'exemptPaths' | 'loginPaths'>): RequestClass {
-  if (cfg.exemptPaths.includes(ctx.path)) return 'exempt';
-  if (cfg.loginPaths.includes(ctx.path)) return 'login';
-  return sessionOf(ctx) === undefined ? 'unauthenticated' : 'authenticated';
+/** Which limit a request counts against, from the route it reaches and whether it carries a valid session. */
+export function classifyRequest(route: string | undefined, authenticated: boolean, cfg: Pick<RateLimitConfig, 'exemptPaths' | 'loginPaths'>): RequestClass {
+  if (route !== undefined && cfg.exemptPaths.includes(route)) return 'exempt';
+  if (route !== undefined && cfg.loginPaths.includes(route)) return 'login';
+  return authenticated ? 'authenticated' : 'unauthenticated';
 }
 
 export interface RateLimitOptions {
@@ -24,22 +27,23 @@ export interface RateLimitOptions {
 
 type Limited = Exclude<RequestClass, 'exempt'>;
 
-export function rateLimits(cfg: RateLimitConfig, options: RateLimitOptions = {}): Middleware {
+/** Refuses a configuration that names a route no router declares: such a limit would never apply. */
+export function checkLimitedRoutes(cfg: Pick<RateLimitConfig, 'exemptPaths' | 'loginPaths'>, declared: ReadonlySet<string>): void {
+  const unknown = [...cfg.loginPaths, ...cfg.exemptPaths].filter((route) => !declared.has(route));
+  if (unknown.length > 0) throw new Error(`auth.rateLimits names routes the API does not serve: ${unknown.join(', ')}`);
+}
+
+export function rateLimits(cfg: RateLimitConfig, route: RouteOf, options: RateLimitOptions = {}): Middleware {
   const now = options.now ?? Date.now;
+  const limiter = (kind: Limited) => new SlidingWindowLimiter({ limit: cfg[kind].limit, windowMs: cfg[kind].windowSeconds * 1000 }, cfg.maxTrackedClients);
   const limiters: Record<Limited, SlidingWindowLimiter> = {
-    login: new SlidingWindowLimiter({ limit: cfg.login.limit, windowMs: cfg.login.windowSeconds * 1000 }, cfg.maxTrackedClients),
-    unauthenticated: new SlidingWindowLimiter(
-      { limit: cfg.unauthenticated.limit, windowMs: cfg.unauthenticated.windowSeconds * 1000 },
-      cfg.maxTrackedClients,
-    ),
-    authenticated: new SlidingWindowLimiter(
-      { limit: cfg.authenticated.limit, windowMs: cfg.authenticated.windowSeconds * 1000 },
-      cfg.maxTrackedClients,
-    ),
+    login: limiter('login'),
+    unauthenticated: limiter('unauthenticated'),
+    authenticated: limiter('authenticated'),
   };
   return async (ctx, next) => {
     if (!cfg.enabled) return next();
-    const kind = classifyRequest(ctx, cfg);
+    const kind = classifyRequest(route(ctx.method, ctx.path), sessionOf(ctx) !== undefined, cfg);
     if (kind === 'exempt') return next();
     const rule = cfg[kind];
     const decision = limiters[kind].hit(ctx.ip, now());

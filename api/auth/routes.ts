@@ -15,12 +15,15 @@ import { checkGithubState, GITHUB_STATE_COOKIE, githubAuthorizeRedirect, githubL
 import { issueSiweChallenge, siweSettings, verifySiweLogin } from '../../identity/providers/siwe-login.js';
 import type { FetchLike } from '../../identity/providers/upstream.js';
 import { mustSession } from './middleware.js';
+import type { NonceLedger } from './nonce-ledger.js';
 import { readJson } from './read-json.js';
 import type { Provider, SessionTokens } from './session.js';
 
 export interface AuthRouteDeps {
   cfg: Config;
   tokens: SessionTokens;
+  /** Where SIWE nonces are spent, shared by every replica. */
+  nonces: NonceLedger;
   /** Clock in milliseconds; Date.now by default. */
   now?: () => number;
   /** fetch used for GitHub and the Ethereum JSON-RPC node; the global fetch by default. */
@@ -75,7 +78,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     }
     const identity = await verifySiweLogin(
       { message: body.message, signature: body.signature },
-      { secret, settings: siwe, now: now(), ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) },
+      { secret, settings: siwe, now: now(), spendNonce: (nonce, expiresAt) => deps.nonces.spend(nonce, expiresAt), ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) },
     );
     await answerLogin(ctx, identity, 'siwe');
   });

@@ -29,6 +29,8 @@ import { executeBoundedUpdate } from '../bounded-update.js';
 import { roundsSettings } from './settings.js';
 
 const STATUS_MAX_AGE_MS = 250;
+/** Most round-status answers kept by workflow id (a round that ended is replaced by the next). */
+const ROUND_VIEWS_MAX = 8;
 
 export function memberOf(identity: string): Member {
   return { id: participantIdOf(identity), identity };
@@ -37,6 +39,7 @@ export function memberOf(identity: string): Member {
 export class RoundsGateway {
   readonly settings: RoundsSettings;
   private cached: { at: number; status: Promise<RoundsCeremonyStatus> } | undefined;
+  private readonly roundViews = new Map<string, { at: number; status: Promise<RoundStatus> }>();
 
   constructor(
     private readonly client: Client,
@@ -59,7 +62,7 @@ export class RoundsGateway {
   }
 
   private noCeremony = (): CeremonyError => new CeremonyError('NOT_READY', 'the ceremony is not running');
-  private noRound = (): CeremonyError => new CeremonyError('NOT_IN_QUEUE', 'no round is running');
+  private noRound = (): CeremonyError => new CeremonyError('NO_ROUND_RUNNING', 'no round is running');
 
   async ensureCeremony(): Promise<void> {
     await viaTemporal(
@@ -107,17 +110,44 @@ export class RoundsGateway {
   private async round() {
     let status = await this.status();
     if (status.current === null) status = await this.status(0);
-    if (status.current === null) throw new CeremonyError('NOT_IN_QUEUE', 'no round is running; wait in the queue');
+    if (status.current === null) throw new CeremonyError('NO_ROUND_RUNNING', 'no round is running; wait in the queue');
     return { handle: this.client.workflow.getHandle(status.current.workflowId), current: status.current };
   }
 
   async roundStatus(): Promise<RoundStatus | null> {
     const status = await this.status();
     if (status.current === null) return null;
-    return viaTemporal(() => this.client.workflow.getHandle(status.current?.workflowId ?? '').query(roundStatusQuery), this.noRound);
+    return this.roundView(status.current.workflowId);
+  }
+
+  /** A round's status query, shared by the calls of the last STATUS_MAX_AGE_MS (maxAgeMs 0: a fresh one). */
+  private roundView(workflowId: string, maxAgeMs = STATUS_MAX_AGE_MS): Promise<RoundStatus> {
+    const now = Date.now();
+    const cached = this.roundViews.get(workflowId);
+    if (cached !== undefined && now - cached.at <= maxAgeMs) return cached.status;
+    const status = viaTemporal(() => this.client.workflow.getHandle(workflowId).query(roundStatusQuery), this.noRound);
+    if (this.roundViews.size >= ROUND_VIEWS_MAX) this.roundViews.clear();
+    this.roundViews.set(workflowId, { at: now, status });
+    status.catch(() => {
+      if (this.roundViews.get(workflowId)?.status === status) this.roundViews.delete(workflowId);
+    });
+    return status;
+  }
+
+  /**
+   * Whether the identity has a part in the running round: a configured verifier or replacement, or an
+   * active contributor. A cached view may say yes; only a fresh one says no.
+   */
+  private async takesPart(workflowId: string, identity: string): Promise<boolean> {
+    if (this.settings.verifierIdentities.includes(identity) || this.settings.replacementIdentities.includes(identity)) return true;
+    const contributes = (view: RoundStatus) => view.slots.some((slot) => slot.identity === identity && slot.status !== 'dropped');
+    return contributes(await this.roundView(workflowId)) || contributes(await this.roundView(workflowId, 0));
   }
 
   async join(identity: string): Promise<{ position: number; round: number }> {
+    if (this.settings.verifierIdentities.includes(identity)) {
+      throw new CeremonyError('ROLE_CONFLICT', `${identity} is a verifier of this ceremony; a verifier does not contribute, so that no one verifies their own work`);
+    }
     const result = await viaTemporal(() => this.update(this.ceremony(), joinRoundQueueUpdate, [{ member: memberOf(identity) }]), this.noCeremony);
     this.cached = undefined;
     return result;
@@ -135,7 +165,7 @@ export class RoundsGateway {
     try {
       round = await this.round();
     } catch (err) {
-      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return this.outsideRound(identity, 'no round is running');
+      if (err instanceof CeremonyError && err.code === 'NO_ROUND_RUNNING') return this.outsideRound(identity, 'no round is running');
       throw err;
     }
     let answer: TaskAnswer;
@@ -143,7 +173,7 @@ export class RoundsGateway {
       answer = await viaTemporal(() => this.update(round.handle, takeTaskUpdate, [{ member: memberOf(identity), replacement }]), this.noRound);
     } catch (err) {
       // The round ended between the status read and the update: the next one is being set up.
-      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 500, reason: 'the next round is starting' };
+      if (err instanceof CeremonyError && err.code === 'NO_ROUND_RUNNING') return { action: 'wait', retryAfterMs: 500, reason: 'the next round is starting' };
       throw err;
     }
     return answer.action === 'not-in-round' ? this.outsideRound(identity, 'you are not in the running round') : answer;
@@ -168,9 +198,25 @@ export class RoundsGateway {
     return { ...view, queuePosition: position < 0 ? null : position + 1 };
   }
 
+  /** Heartbeats reach the round only from those who take part in it; anyone else is refused without a signal. */
   async heartbeat(identity: string): Promise<void> {
-    const { handle } = await this.round();
+    const { handle, current } = await this.round();
+    if (!(await this.takesPart(current.workflowId, identity))) {
+      throw new CeremonyError('NOT_IN_ROUND', 'you are not a contributor, verifier or replacement of the running round');
+    }
     await viaTemporal(() => handle.signal(heartbeatSignal, { memberId: memberOf(identity).id, at: Date.now() }), this.noRound);
+  }
+
+  /**
+   * Refuses an upload before a byte of it is read unless the caller is a contributor of the running
+   * round holding `chunk` (the same rule as the round's submitChunk), from a fresh query.
+   */
+  async checkUploadAllowed(identity: string, chunk: number): Promise<void> {
+    const { handle } = await this.round();
+    const view = await viaTemporal(() => handle.query(instructionsQuery, memberOf(identity).id), this.noRound);
+    if (view.tasks.length === 0) throw new CeremonyError('NOT_IN_ROUND', `you are not a contributor of the running round (${view.status})`);
+    const task = view.tasks.find((t) => t.chunk === chunk);
+    if (task?.state !== 'in-progress') throw new CeremonyError('NOT_YOUR_TURN', `chunk ${chunk} is not the task you hold; ask POST /rounds/tasks/next`);
   }
 
   async submitChunk(identity: string, chunk: number, uploadKey: string, baseStateKey: string) {
@@ -183,13 +229,13 @@ export class RoundsGateway {
     try {
       round = await this.round();
     } catch (err) {
-      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 1_000 };
+      if (err instanceof CeremonyError && err.code === 'NO_ROUND_RUNNING') return { action: 'wait', retryAfterMs: 1_000 };
       throw err;
     }
     try {
       return await viaTemporal(() => this.update(round.handle, takeVerificationUpdate, [{ member: memberOf(identity) }]), this.noRound);
     } catch (err) {
-      if (err instanceof CeremonyError && err.code === 'NOT_IN_QUEUE') return { action: 'wait', retryAfterMs: 500 };
+      if (err instanceof CeremonyError && err.code === 'NO_ROUND_RUNNING') return { action: 'wait', retryAfterMs: 500 };
       throw err;
     }
   }
@@ -200,6 +246,7 @@ export class RoundsGateway {
   }
 
   async adminRestart(reason: string): Promise<void> {
+    await this.round();
     await viaTemporal(() => this.ceremony().signal(adminRestartSignal, { reason }), this.noCeremony);
     this.cached = undefined;
   }
@@ -210,8 +257,12 @@ export class RoundsGateway {
     this.cached = undefined;
   }
 
+  /** Admin: drops a contributor or verifier of the running round (NOT_IN_ROUND for anyone else). */
   async drop(identity: string): Promise<void> {
-    const { handle } = await this.round();
+    const { handle, current } = await this.round();
+    const view = await this.roundView(current.workflowId, 0);
+    const member = view.slots.some((s) => s.identity === identity && s.status !== 'dropped') || view.verifiers.some((v) => v.identity === identity && v.status !== 'dropped');
+    if (!member) throw new CeremonyError('NOT_IN_ROUND', `${identity} is not an active contributor or verifier of round ${view.round}`);
     await viaTemporal(() => handle.signal(roundDropSignal, { memberId: memberOf(identity).id, reason: 'admin' }), this.noRound);
     this.cached = undefined;
   }

@@ -9,13 +9,14 @@ import { z } from 'zod';
 import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
-import { CeremonyError as EngineError } from '../../engine/errors.js';
-import { parseChunkContribution } from '../../engine/chunked/format.js';
+import { checkChunkUpload } from './chunk-upload.js';
 import type { ObjectStore } from '../../store/index.js';
 import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
 import { CHUNK_UPLOAD_PREFIX, chunkSubmissionPrefix } from '../../workflows/rounds/upload-keys.js';
-import { readBody, recordAdminAction } from '../admin-record.js';
+import { readBody, recordAdminAction, recordRefusal } from '../admin-record.js';
+import { declaredLength, handOverStaged, mayHaveArrived } from '../staged-object.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
+import { identityString } from '../../identity/auth-config.js';
 import type { RoundsGateway } from './gateway.js';
 
 export interface RoundsRouteDeps {
@@ -32,7 +33,7 @@ export interface RoundsRouteDeps {
 const PUBLIC_PREFIXES = new Set(['chunks', CHUNK_UPLOAD_PREFIX, 'verifications', 'receipts', 'records', 'aggregates']);
 /** What a task's baseStateKey may be: a chunk state, or a chunk upload (either layout). */
 const BASE_KEY = /^(chunks|chunk-uploads(\/[0-9a-f]{32})?)\/[0-9a-f]{64}$/;
-const identityBody = z.object({ identity: z.string().min(3).max(200), reason: z.string().max(500).default('') }).strict();
+const identityBody = z.object({ identity: identityString, reason: z.string().max(500).default('') }).strict();
 const reasonBody = z.object({ reason: z.string().min(1).max(500) }).strict();
 const restoreBody = z.object({ backupKey: z.string().regex(/^backups\/[0-9a-f]{64}$/) }).strict();
 const verdictBody = z
@@ -118,6 +119,8 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     await serveObject(ctx, `${chunkSubmissionPrefix(submission)}/${sha}`, sha);
   });
 
+  // The caller, the chunk it holds and the declared length are checked before a byte is read; a
+  // refused upload is deleted (api/staged-object.ts).
   router.post('/rounds/contribution/:chunk', requireSession(), async (ctx) => {
     const identity = who(ctx);
     const chunkText = ctx.params['chunk'] ?? '';
@@ -125,26 +128,15 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     const chunk = Number(chunkText);
     const base = ctx.query['base'];
     if (typeof base !== 'string' || !BASE_KEY.test(base)) throw new CeremonyError('BAD_REQUEST', 'pass ?base=<the baseStateKey of your task>');
-    if (!ctx.is('application/json')) throw new CeremonyError('UNSUPPORTED_MEDIA_TYPE', 'send the chunk contribution as application/json');
-    const declared = Number(ctx.get('content-length') || '0');
-    if (declared > cfg.api.maxUploadBytes) throw new CeremonyError('PAYLOAD_TOO_LARGE', `the upload exceeds the limit of ${cfg.api.maxUploadBytes} bytes`);
-    // Its own prefix: the catch below, and the round's delete of a rejected upload, can then only
-    // remove this submission's object, never another's with the same bytes (such as the base).
+    declaredLength(ctx, cfg.api.maxUploadBytes, 'the chunk contribution');
+    await gateway.checkUploadAllowed(identity, chunk);
+    // Its own prefix: deleting a refused upload can then only remove this submission's object, never
+    // another's with the same bytes (such as the base).
     const stored = await store.put(chunkSubmissionPrefix(randomBytes(16).toString('hex')), ctx.req, { maxBytes: cfg.api.maxUploadBytes, contentType: 'application/json' });
-    try {
-      const contribution = parseChunkContribution(Buffer.from(await store.getBytes(stored.key, cfg.api.maxUploadBytes)).toString('utf8'));
-      if (contribution.chunkIndex !== chunk || contribution.chunkCount !== gateway.settings.chunkCount || contribution.numG1Powers !== gateway.settings.numG1Powers) {
-        throw new CeremonyError('WRONG_CONTRIBUTION_SIZE', `the upload is chunk ${contribution.chunkIndex} of ${contribution.chunkCount} (n=${contribution.numG1Powers}); expected chunk ${chunk} of ${gateway.settings.chunkCount} (n=${gateway.settings.numG1Powers})`);
-      }
-      ctx.body = await gateway.submitChunk(identity, chunk, stored.key, base);
-    } catch (err) {
-      // Not after an ambiguous failure: the update may have reached the round, which then holds the key
-      // (an unused upload costs space; a deleted one the round relies on would stall its chunk).
-      const ambiguous = err instanceof CeremonyError && (err.code === 'TIMEOUT' || err.code === 'TEMPORAL_UNAVAILABLE' || err.code === 'INTERNAL');
-      if (!ambiguous) await store.delete(stored.key);
-      if (err instanceof EngineError) throw new CeremonyError(err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, { check: err.code });
-      throw err;
-    }
+    ctx.body = await handOverStaged(store, stored.key, async () => {
+      await checkChunkUpload(store, stored.key, chunk, gateway.settings, cfg.api.maxUploadBytes);
+      return gateway.submitChunk(identity, chunk, stored.key, base);
+    });
   });
 
   router.post('/rounds/verifications/next', requireSession(), async (ctx) => {
@@ -152,9 +144,12 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     ctx.body = await gateway.takeVerification(identity);
   });
 
-  // The verifier's verdict is a JWS signed with its own Ed25519 key (the public JWK in the header).
+  // The verifier's verdict is a JWS signed with its own Ed25519 key (the public JWK in the header). It
+  // is stored only to be handed to the round, and deleted when the round refuses it; the refusal is a
+  // record instead (records/), so the public verdicts are exactly the accepted ones.
   router.post('/rounds/verifications/:contributionId', requireSession(), async (ctx) => {
     const identity = requireRole(ctx, gateway.settings.verifierIdentities, 'verifier');
+    const contributionId = ctx.params['contributionId'] ?? '';
     const { signature } = await readBody(ctx, verdictBody, cfg.api.maxJsonBytes);
     let payload: unknown;
     let jwk: JWK | undefined;
@@ -167,9 +162,20 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
       throw new CeremonyError('VALIDATION_FAILED', `the verdict signature does not verify: ${(err as Error).message}`);
     }
     const verdict = signedVerdict.safeParse(payload);
-    if (!verdict.success || verdict.data.contributionId !== ctx.params['contributionId']) throw new CeremonyError('VALIDATION_FAILED', 'the signed verdict is malformed or names another contribution');
-    const { key } = await store.put('verifications', Buffer.from(JSON.stringify({ verifier: identity, jws: signature, jwk, payload: verdict.data })), { contentType: 'application/json' });
-    ctx.body = await gateway.submitVerification(identity, { ...verdict.data, verificationKey: key });
+    if (!verdict.success || verdict.data.contributionId !== contributionId) throw new CeremonyError('VALIDATION_FAILED', 'the signed verdict is malformed or names another contribution');
+    // A fresh submission id makes each submission's bytes, and so its content address, its own: deleting
+    // a refused one can never remove an accepted copy of the same verdict.
+    const submission = randomBytes(16).toString('hex');
+    const document = { verifier: identity, jws: signature, jwk, payload: verdict.data, submission, receivedAt: new Date().toISOString() };
+    const { key } = await store.put('verifications', Buffer.from(JSON.stringify(document)), { contentType: 'application/json' });
+    try {
+      ctx.body = await handOverStaged(store, key, () => gateway.submitVerification(identity, { ...verdict.data, verificationKey: key }));
+    } catch (err) {
+      if (!mayHaveArrived(err) && err instanceof CeremonyError) {
+        await recordRefusal(store, gateway.settings.ceremonyId, { kind: 'verdict-refused', verifier: identity, contributionId, valid: verdict.data.valid, code: err.code, message: err.message });
+      }
+      throw err;
+    }
   });
 
   const admin = (action: string) => (ctx: Context, target: string, reason: string) =>

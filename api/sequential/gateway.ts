@@ -52,6 +52,9 @@ const JOIN_BATCH_MAX = 500;
 /** How long contribution/start waits for a turn workflow that has been called but not yet started. */
 const TURN_START_WAIT_MS = 2_000;
 
+/** The statuses of a participant an admin can drop: in the queue, or holding the turn. */
+const DROPPABLE: ReadonlySet<ParticipantView['status']> = new Set(['waiting', 'queued', 'ready', 'contributing']);
+
 export interface Caller {
   identity: string;
 }
@@ -288,6 +291,15 @@ export class SequentialGateway {
     return { ...view, status: entry.status, checkinDeadline: entry.deadline, checkinIntervalMs: entry.intervalMs };
   }
 
+  /** Admin: a participant's record; UNKNOWN_IDENTITY when the coordinator has none. */
+  async participantForAdmin(identity: string): Promise<ParticipantView> {
+    const { workflowId } = this.participantHandle(identity);
+    return viaTemporal(
+      () => this.client.workflow.getHandle(workflowId).query(participantQuery),
+      () => new CeremonyError('UNKNOWN_IDENTITY', `the coordinator has no record of ${identity}`),
+    );
+  }
+
   private async currentTurn(caller: Caller): Promise<{ participantId: string; turnWorkflowId: string }> {
     return this.turnOf(await this.participant(caller.identity));
   }
@@ -412,9 +424,16 @@ export class SequentialGateway {
     this.invalidate();
   }
 
-  /** Admin: drop a participant from the queue or from its running turn, without a ban. */
+  /**
+   * Admin: drop a participant from the queue or from its running turn, without a ban. UNKNOWN_IDENTITY
+   * for an identity the coordinator has no record of, NOT_IN_QUEUE for one neither waiting nor contributing.
+   */
   async drop(identity: string): Promise<void> {
-    const { participantId } = this.participantHandle(identity);
+    const view = await this.participantForAdmin(identity);
+    if (!DROPPABLE.has(view.status)) {
+      throw new CeremonyError('NOT_IN_QUEUE', `${identity} is neither waiting nor contributing (status ${view.status}); there is nothing to drop`);
+    }
+    const { participantId } = view;
     await viaTemporal(() => this.ceremony().signal(leaveQueueSignal, { participantId, reason: 'dropped' }), this.noCeremony);
     this.invalidate();
   }

@@ -10,6 +10,8 @@ import type { Logger } from '../../common/logger.js';
 import type { ObjectStore } from '../../store/index.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
 import { readBody, recordAdminAction } from '../admin-record.js';
+import { handOverStaged } from '../staged-object.js';
+import { identityString } from '../../identity/auth-config.js';
 import type { SequentialGateway } from './gateway.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { receiveContribution } from './upload.js';
@@ -22,7 +24,7 @@ export interface SequentialRouteDeps {
   receiptKeys: JWK[];
 }
 
-const adminTarget = z.object({ identity: z.string().min(3).max(200), reason: z.string().max(500).default('') }).strict();
+const adminTarget = z.object({ identity: identityString, reason: z.string().max(500).default('') }).strict();
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -111,7 +113,8 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
   router.post('/contribution/complete', requireSession(), async (ctx) => {
     const turn = await gateway.turnForUpload(caller(ctx));
     const uploadKey = await receiveContribution(ctx, store, turn.turnWorkflowId, gateway.settings.sizes, cfg.api.maxUploadBytes);
-    const result = await gateway.complete(turn, uploadKey);
+    // Refused for certain (another upload won the turn, the turn ended): the upload is deleted.
+    const result = await handOverStaged(store, uploadKey, () => gateway.complete(turn, uploadKey));
     if (result.outcome === 'rejected') {
       throw new CeremonyError('INVALID_CONTRIBUTION', `the contribution failed verification: ${result.failedCheck?.message ?? 'unknown check'}`, {
         check: result.failedCheck?.code,
@@ -170,7 +173,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
     } catch {
       throw new CeremonyError('BAD_REQUEST', 'the identity is not valid URL encoding');
     }
-    ctx.body = await gateway.participant(identity);
+    ctx.body = await gateway.participantForAdmin(identity);
   });
   router.post('/admin/ban', requireAdmin(), async (ctx) => {
     const { identity, reason } = await target(ctx);

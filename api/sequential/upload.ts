@@ -10,14 +10,11 @@ import { parseBatchContribution } from '../../engine/format/parse-contribution.j
 import type { ObjectStore } from '../../store/index.js';
 import type { SubCeremonySize } from '../../workflows/sequential/types.js';
 import { submissionUploadPrefix } from '../../workflows/sequential/upload-keys.js';
+import { declaredLength } from '../staged-object.js';
 
 /** Stores the body under `uploads/<turnWorkflowId>/<fresh submission id>/<sha256>` and returns that key. */
 export async function receiveContribution(ctx: Context, store: ObjectStore, turnWorkflowId: string, sizes: SubCeremonySize[], maxBytes: number): Promise<string> {
-  if (!ctx.is('application/json')) {
-    throw new CeremonyError('UNSUPPORTED_MEDIA_TYPE', 'send the BatchContribution as application/json');
-  }
-  const declared = Number(ctx.get('content-length') || '0');
-  if (declared > maxBytes) throw new CeremonyError('PAYLOAD_TOO_LARGE', `the upload exceeds the limit of ${maxBytes} bytes`, { maxBytes });
+  declaredLength(ctx, maxBytes, 'the BatchContribution');
   let prefix: string;
   try {
     prefix = submissionUploadPrefix(turnWorkflowId, randomBytes(16).toString('hex'));

@@ -1,7 +1,7 @@
 // Stateless, self-verifying short-lived tokens (SIWE nonces, OAuth states): random bytes, an expiry and
 // an HMAC over both and a purpose label, all lowercase hex, so any replica holding the secret can check
-// one and a SIWE nonce stays within [A-Za-z0-9]. They are not single-use: one can be presented again
-// until it expires (see docs/identity-and-limits.md).
+// one and a SIWE nonce stays within [A-Za-z0-9]. A token by itself is not single-use; a SIWE login also
+// spends its nonce in a ledger every replica shares (api/auth/nonce-ledger.ts).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const RANDOM_HEX = 32;

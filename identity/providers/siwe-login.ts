@@ -1,6 +1,7 @@
 // Sign-In with Ethereum login. The coordinator hands out stateless signed nonces (any replica can check
 // them); a login presents a SIWE message carrying one, for our domain, URI and chain id, and its
-// personal_sign signature, checked by identity/siwe.ts. An optional anti-sybil rule asks an Ethereum
+// personal_sign signature, checked by identity/siwe.ts. A login that passes every check spends its
+// nonce (`spendNonce`, shared by every replica): the same signed message never logs in twice. An optional anti-sybil rule asks an Ethereum
 // JSON-RPC node for the address's transaction count and refuses addresses below a minimum.
 import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
@@ -94,6 +95,8 @@ export interface SiweLoginDeps {
   secret: Uint8Array;
   settings: SiweSettings;
   now: number;
+  /** Marks a nonce spent; false when it already was. */
+  spendNonce: (nonce: string, expiresAt: number) => Promise<boolean>;
   fetch?: FetchLike;
 }
 
@@ -135,6 +138,9 @@ export async function verifySiweLogin(input: { message: string; signature: strin
         { reason: 'SIWE_MIN_NONCE', required: settings.minNonce, actual: Number(count) },
       );
     }
+  }
+  if (!(await deps.spendNonce(fields.nonce, nonce.expiresAt))) {
+    throw rejected('SIWE_NONCE_REUSED', 'this nonce has already been used to log in; ask for a new one at /auth/siwe/nonce');
   }
   return ethIdentity(address);
 }

@@ -8,16 +8,10 @@ import type Router from '@koa/router';
 import { Client } from '@temporalio/client';
 import Koa from 'koa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { apiRouters } from '../../api/app.js';
 import { createSessionTokens } from '../../api/auth/session.js';
-import { authRoutes } from '../../api/auth/routes.js';
-import { healthRoutes } from '../../api/health.js';
-import { metricsRoutes } from '../../api/metrics.js';
 import { openApiDocument, openApiJson, openApiPath, openApiRoutes } from '../../api/openapi.js';
-import { RoundsGateway } from '../../api/rounds/gateway.js';
-import { roundsRoutes } from '../../api/rounds/routes.js';
 import { listen, type RunningServer } from '../../api/server.js';
-import { SequentialGateway } from '../../api/sequential/gateway.js';
-import { sequentialRoutes } from '../../api/sequential/routes.js';
 import { loadConfig } from '../../common/config.js';
 import { errorCodes } from '../../common/errors.js';
 import { createLogger } from '../../common/logger.js';
@@ -43,11 +37,9 @@ beforeAll(async () => {
   const store = new FsObjectStore(path.join(dir, 'objects'));
   const tokens = await createSessionTokens(cfg);
   const log = createLogger('silent');
-  const shared = [healthRoutes({ temporal, store }), authRoutes({ cfg, tokens }), openApiRoutes(), metricsRoutes()];
-  routersByMode = {
-    sequential: [...shared, sequentialRoutes({ cfg, log, store, gateway: new SequentialGateway(temporal, cfg), receiptKeys: [] })],
-    rounds: [...shared, roundsRoutes({ cfg, log, store, gateway: new RoundsGateway(temporal, cfg), receiptKeys: [] })],
-  };
+  const deps = { cfg, log, temporal, store, tokens, receiptKeys: [] };
+  const roundsCfg = loadConfig({ env: {}, overrides: { dataDir: dir, ceremony: { mode: 'rounds' } } });
+  routersByMode = { sequential: apiRouters(deps), rounds: apiRouters({ ...deps, cfg: roundsCfg }) };
 });
 
 afterAll(async () => {

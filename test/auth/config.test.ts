@@ -80,6 +80,6 @@ describe('auth configuration', () => {
     }
     const cfg = loadConfig({ env: {}, overrides: { dataDir: scratch.dir, auth: { github: { clientId: 'abc' } } } });
     const tokens = await createSessionTokens(cfg);
-    expect(() => authRoutes({ cfg, tokens })).toThrow(/clientSecret or auth\.github\.clientSecretFile is required/);
+    expect(() => authRoutes({ cfg, tokens, nonces: { spend: () => Promise.resolve(true) } })).toThrow(/clientSecret or auth\.github\.clientSecretFile is required/);
   });
 });

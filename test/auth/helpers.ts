@@ -1,15 +1,19 @@
-// A small app wired like api/app.ts will wire the auth pieces, on a real loopback server.
+// A small app wired like api/app.ts (api/koa-app.ts assembles both): the auth routes and a few probe
+// routes, on a real loopback server. SIWE logins spend their nonces in a real Temporal dev server's
+// ledger when the test passes one (`temporal`); without it a SIWE login that passes every other check
+// fails loudly, so no test can pass by skipping the single-use rule.
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import Koa from 'koa';
 import Router from '@koa/router';
-import { authenticate, mustSession, requireAdmin, requireSession } from '../../api/auth/middleware.js';
-import { rateLimits, type RateLimitOptions } from '../../api/auth/rate-limit.js';
+import type { Client } from '@temporalio/client';
+import { mustSession, requireAdmin, requireSession } from '../../api/auth/middleware.js';
+import type { RateLimitOptions } from '../../api/auth/rate-limit.js';
+import { TemporalNonceLedger, type NonceLedger } from '../../api/auth/nonce-ledger.js';
 import { authRoutes } from '../../api/auth/routes.js';
 import { createSessionTokens, type SessionTokens } from '../../api/auth/session.js';
-import { errorMiddleware } from '../../api/errors-middleware.js';
+import { assembleApp } from '../../api/koa-app.js';
 import { listen, type RunningServer } from '../../api/server.js';
 import { loadConfig, type Config } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
@@ -31,6 +35,8 @@ export interface TestAppOptions {
   now?: () => number;
   fetch?: FetchLike;
   rateLimitOptions?: RateLimitOptions;
+  /** A client of a real Temporal server, where SIWE nonces are spent. */
+  temporal?: Client;
 }
 
 export async function tempDir(prefix = 'auth-'): Promise<{ dir: string; remove(): Promise<void> }> {
@@ -42,27 +48,31 @@ export function testConfig(dataDir: string, auth: Record<string, unknown> = {}, 
   return loadConfig({ env: {}, overrides: { ...overrides, dataDir, auth } });
 }
 
+const noLedger: NonceLedger = {
+  spend() {
+    return Promise.reject(new Error('this test app has no Temporal server to spend SIWE nonces in; pass `temporal`'));
+  },
+};
+
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const temp = options.dataDir === undefined ? await tempDir() : undefined;
   const dataDir = options.dataDir ?? temp?.dir ?? '';
   const cfg = testConfig(dataDir, options.auth, options.overrides);
   const tokens = await createSessionTokens(cfg);
-  const app = new Koa({ proxy: cfg.api.trustProxy });
-  app.silent = true;
-  app.use(errorMiddleware(createLogger('silent')));
-  app.use(authenticate(tokens));
-  app.use(rateLimits(cfg.auth.rateLimits, options.rateLimitOptions));
   const auth = authRoutes({
     cfg,
     tokens,
+    nonces: options.temporal === undefined ? noLedger : new TemporalNonceLedger(options.temporal, cfg),
     ...(options.now === undefined ? {} : { now: options.now }),
     ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
   });
-  app.use(auth.routes()).use(auth.allowedMethods());
   const probe = new Router();
-  probe.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
-  });
+  // The probes the default rate-limit configuration exempts (a configured route must exist).
+  for (const route of ['/healthz', '/readyz', '/metrics']) {
+    probe.get(route, (ctx) => {
+      ctx.body = { status: 'ok' };
+    });
+  }
   probe.get('/public', (ctx) => {
     ctx.body = { ok: true };
   });
@@ -72,7 +82,8 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   probe.get('/admin', requireAdmin(), (ctx) => {
     ctx.body = { admin: true };
   });
-  app.use(probe.routes()).use(probe.allowedMethods());
+  const rateLimits = options.rateLimitOptions === undefined ? {} : { rateLimits: options.rateLimitOptions };
+  const app = assembleApp({ cfg, log: createLogger('silent'), tokens }, [auth, probe], rateLimits);
   const server: RunningServer = await listen(app, '127.0.0.1', 0, 10_000);
   return {
     url: server.url,

@@ -93,6 +93,41 @@ describe('defaults over HTTP', () => {
     expect((await from('203.0.113.2')).status).toBe(200);
   });
 
+  it('counts a login by the route it reaches: /LOGIN, /Login and /login/ are logins too, with or without a token (hardening #1)', async () => {
+    const a = await app({ auth: { rateLimits: { login: { limit: 3 } } } });
+    const first = await postJson(`${a.url}/login`, { provider: 'dev', name: 'dora' });
+    const token = bearer(String(first.body['token']));
+    expect((await postJson(`${a.url}/LOGIN`, { provider: 'dev', name: 'dora' })).status).toBe(200);
+    expect((await postJson(`${a.url}/Login/`, { provider: 'dev', name: 'dora' }, token)).status).toBe(200);
+    for (const spelled of ['/login/', '/LOGIN', '/Login', '/login']) {
+      expectLimited(await postJson(`${a.url}${spelled}`, { provider: 'dev', name: 'dora' }, token), 'login', 2 * 3600);
+    }
+  });
+
+  it('trusts exactly api.proxyHops entries of X-Forwarded-For: a spoofed leftmost entry does not make a new client (hardening #2)', async () => {
+    const a = await app({ overrides: { api: { trustProxy: true } }, auth: { rateLimits: { login: { limit: 2 } } } });
+    // One proxy (the default) appended the client's real address, 203.0.113.7; the rest is the client's.
+    const attempt = (spoof: string) => postJson(`${a.url}/login`, { provider: 'dev', name: 'eve' }, { 'x-forwarded-for': `${spoof}, 203.0.113.7` });
+    expect((await attempt('198.18.0.1')).status).toBe(200);
+    expect((await attempt('198.18.0.2')).status).toBe(200);
+    expectLimited(await attempt('198.18.0.3'), 'login', 2 * 3600);
+    expectLimited(await attempt('198.18.0.4, 198.18.0.5'), 'login', 2 * 3600);
+    // Another real client behind the same proxy has its own allowance.
+    expect((await postJson(`${a.url}/login`, { provider: 'dev', name: 'eve' }, { 'x-forwarded-for': '198.18.0.3, 203.0.113.8' })).status).toBe(200);
+  });
+
+  it('with two proxies (api.proxyHops 2) the client is the second entry from the right', async () => {
+    const a = await app({ overrides: { api: { trustProxy: true, proxyHops: 2 } }, auth: { rateLimits: { unauthenticated: { limit: 1 } } } });
+    const from = (xff: string) => call(`${a.url}/public`, { headers: { 'x-forwarded-for': xff } });
+    expect((await from('198.18.0.1, 203.0.113.9, 10.0.0.1')).status).toBe(200);
+    expect((await from('198.18.0.2, 203.0.113.9, 10.0.0.2')).status).toBe(429);
+    expect((await from('198.18.0.2, 203.0.113.10, 10.0.0.1')).status).toBe(200);
+  });
+
+  it('a rate-limit route the API does not serve fails at start', async () => {
+    await expect(app({ auth: { rateLimits: { loginPaths: ['/signin'] } } })).rejects.toThrow(/routes the API does not serve: \/signin/);
+  });
+
   it('ignores X-Forwarded-For when no proxy is trusted', async () => {
     const a = await app({ auth: { rateLimits: { unauthenticated: { limit: 2 } } } });
     const from = (ip: string) => call(`${a.url}/public`, { headers: { 'x-forwarded-for': ip } });

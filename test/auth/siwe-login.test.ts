@@ -4,7 +4,9 @@ import type http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { privateKeyToAddress } from '../../engine/identity/secp256k1.js';
 import { buildSiweMessage, signSiwe, type SiweMessageFields } from '../../identity/siwe.js';
-import { bearer, call, postJson, readBody, sendJson, standIn, startTestApp, type TestApp } from './helpers.js';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { startTemporal } from '../helpers/temporal.js';
+import { bearer, call, postJson, readBody, sendJson, standIn, startTestApp as startAuthApp, tempDir, type TestApp, type TestAppOptions } from './helpers.js';
 
 const KEY_A = '0x' + '11'.repeat(32);
 const KEY_B = '0x' + '22'.repeat(32);
@@ -13,13 +15,21 @@ const ADDRESS_B = privateKeyToAddress(KEY_B);
 
 let clock = Date.now();
 let app: TestApp;
+/** A real Temporal dev server: where every app of this file spends its SIWE nonces (one ledger, as replicas share). */
+let temporal: TestWorkflowEnvironment;
+
+function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  return startAuthApp({ ...options, temporal: temporal.client });
+}
 
 beforeAll(async () => {
+  temporal = await startTemporal();
   app = await startTestApp({ now: () => clock });
 });
 
 afterAll(async () => {
   await app?.close();
+  await temporal?.teardown();
 });
 
 interface Challenge {
@@ -76,6 +86,32 @@ describe('POST /login {provider: siwe}', () => {
     expect(res.body['participantId']).toBe(`eth|${ADDRESS_A.toLowerCase()}`);
     const me = await call(`${app.url}/whoami`, { headers: bearer(String(res.body['token'])) });
     expect(me.body).toMatchObject({ provider: 'siwe', participantId: `eth|${ADDRESS_A.toLowerCase()}` });
+  });
+
+  it('a signed message logs in once: the same message again is refused SIWE_NONCE_REUSED (hardening #7)', async () => {
+    const text = message(await challenge(), ADDRESS_A);
+    const signature = signSiwe(KEY_A, text);
+    const first = await postJson(`${app.url}/login`, { provider: 'siwe', message: text, signature });
+    expect(first.status).toBe(200);
+    const again = await postJson(`${app.url}/login`, { provider: 'siwe', message: text, signature });
+    expect(again.status).toBe(401);
+    expect(again.body).toMatchObject({ code: 'LOGIN_REJECTED', details: { reason: 'SIWE_NONCE_REUSED' } });
+  });
+
+  it('a nonce spent at one replica is spent at every replica; concurrent replays log in once', async () => {
+    const shared = await tempDir('siwe-replicas-');
+    const [one, two] = [await startTestApp({ dataDir: shared.dir }), await startTestApp({ dataDir: shared.dir })];
+    try {
+      const text = message(await challenge(one), ADDRESS_B);
+      const signature = signSiwe(KEY_B, text);
+      const tries = await Promise.all([one, two, one, two].map((target) => postJson(`${target.url}/login`, { provider: 'siwe', message: text, signature })));
+      expect(tries.map((r) => r.status).sort()).toEqual([200, 401, 401, 401]);
+      for (const refused of tries.filter((r) => r.status === 401)) expect(refused.body).toMatchObject({ details: { reason: 'SIWE_NONCE_REUSED' } });
+    } finally {
+      await one.close();
+      await two.close();
+      await shared.remove();
+    }
   });
 
   it('refuses a nonce we did not issue', async () => {

@@ -333,6 +333,18 @@ describe('REQ-31 verification API: leases', () => {
     expect(takeVerification(state, member('v4'), T0)).toEqual({ action: 'wait', retryAfterMs: 500 });
   });
 
+  it('REQ-31 a verifier is never leased its own contribution (hardening #11): it gets the next one, or waits', () => {
+    const { state, entries } = threePending();
+    const [a, b] = entries as [ChunkContributionEntry, ChunkContributionEntry];
+    // The contributor of the oldest pending contribution asks to verify: it skips its own.
+    const self: Member = { id: a.contributorId, identity: `dev|${a.contributorId}` };
+    expect(takeVerification(state, self, T0)).toMatchObject({ action: 'verify', contributionId: b.id });
+    const alone = fresh(1, 1);
+    const own = contribute(alone, idOf(alone, 0), T0 + 1);
+    expect(takeVerification(alone, { id: own.contributorId, identity: 'dev|c0' }, T0)).toEqual({ action: 'wait', retryAfterMs: 500 });
+    expect(alone.leases).toEqual([]);
+  });
+
   it('REQ-31 a verdict frees the lease and the queue entry, and the verifier moves on to the next', () => {
     const { state, entries } = threePending();
     const [a, b] = entries as [ChunkContributionEntry, ChunkContributionEntry];

@@ -167,7 +167,7 @@ describe('contribution/complete with a bad body', () => {
     expect(declared).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE', details: { maxBytes: MAX_UPLOAD } } });
     await stillOpen();
 
-    // ...and streamed without one (chunked): the store stops reading at the limit.
+    // ...and streamed without one (chunked): refused before a byte of it is read (hardening #3).
     const chunks = [Buffer.from('{"contributions":[],"pad":"'), ...Array.from({ length: 6 }, () => Buffer.alloc(MAX_UPLOAD / 2, 0x78)), Buffer.from('"}')];
     const streamed = await answer(
       await fetch(new URL('/contribution/complete', stack.url), {
@@ -182,7 +182,7 @@ describe('contribution/complete with a bad body', () => {
         duplex: 'half',
       } as RequestInit & { duplex: 'half' }),
     );
-    expect(streamed).toMatchObject({ status: 413, body: { code: 'PAYLOAD_TOO_LARGE' } });
+    expect(streamed).toMatchObject({ status: 411, body: { code: 'LENGTH_REQUIRED' } });
     await stillOpen();
 
     // Well-formed JSON of the wrong sizes.

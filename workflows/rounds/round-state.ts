@@ -286,7 +286,9 @@ export function takeVerification(state: RoundState, member: Member, now: number)
   if (verifier.status === 'dropped') return { action: 'dropped', reason: 'too many failed or late verifications' };
   const leased = new Set(state.leases.map((l) => l.contributionId));
   const own = state.leases.find((l) => l.verifierId === member.id);
-  const id = own?.contributionId ?? state.verificationQueue.find((c) => !leased.has(c));
+  // Never a verifier's own contribution (an identity that is both is refused at join; this holds even if not).
+  const ownWork = (id: string) => findContribution(state, id)?.entry.contributorId === member.id;
+  const id = own?.contributionId ?? state.verificationQueue.find((c) => !leased.has(c) && !ownWork(c));
   if (id === undefined) return { action: 'wait', retryAfterMs: 500 };
   const found = findContribution(state, id);
   if (found === undefined) return { action: 'wait', retryAfterMs: 500 };

@@ -1,0 +1,40 @@
+// The Koa application every API server runs, in one place: the proxy trust, the middleware in its
+// order (request id and log line, metrics, errors, authentication, rate limits), then the routers.
+// api/app.ts gives it the ceremony's routers; tests give it the routers they exercise.
+import type Router from '@koa/router';
+import Koa from 'koa';
+import type { Config } from '../common/config.js';
+import type { Logger } from '../common/logger.js';
+import { authenticate } from './auth/middleware.js';
+import { checkLimitedRoutes, rateLimits, type RateLimitOptions } from './auth/rate-limit.js';
+import type { SessionTokens } from './auth/session.js';
+import { errorMiddleware } from './errors-middleware.js';
+import { metricsMiddleware } from './metrics.js';
+import { requestContext } from './request-context.js';
+import { declaredRoutes, routeOf } from './route-of.js';
+
+/**
+ * Koa with the configured proxy trust. Behind proxies, the client's address is the entry that
+ * api.proxyHops proxies back in X-Forwarded-For (each proxy appends the address it saw); entries further
+ * left were written by the client and are never trusted.
+ */
+export function createKoa(cfg: Config): Koa {
+  return new Koa({ proxy: cfg.api.trustProxy, maxIpsCount: cfg.api.trustProxy ? cfg.api.proxyHops : 0 });
+}
+
+export interface AssembleOptions {
+  rateLimits?: RateLimitOptions;
+}
+
+export function assembleApp(deps: { cfg: Config; log: Logger; tokens: SessionTokens }, routers: readonly Router[], options: AssembleOptions = {}): Koa {
+  checkLimitedRoutes(deps.cfg.auth.rateLimits, declaredRoutes(routers));
+  const app = createKoa(deps.cfg);
+  app.silent = true;
+  app.use(requestContext(deps.log));
+  app.use(metricsMiddleware());
+  app.use(errorMiddleware(deps.log));
+  app.use(authenticate(deps.tokens));
+  app.use(rateLimits(deps.cfg.auth.rateLimits, routeOf(routers), options.rateLimits));
+  for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}
