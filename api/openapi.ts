@@ -605,7 +605,9 @@ function operations(): Operation[] {
       path: '/login',
       operationId: 'login',
       summary: 'Log in with the dev provider or Sign-In with Ethereum',
-      description: 'Counts against the login rate limit. GitHub login starts at GET /auth/github/start instead.',
+      description:
+        'Counts against the login rate limit. GitHub login starts at GET /auth/github/start instead. A SIWE nonce logs in once, at any replica ' +
+        '(LOGIN_REJECTED with details.reason SIWE_NONCE_REUSED after that).',
       tag: 'auth',
       access: 'public',
       requestBody: { required: true, content: json(ref('LoginRequest')) },
@@ -738,7 +740,7 @@ function operations(): Operation[] {
       tag: 'lobby',
       access: 'session',
       responses: { '200': ok('the participant', ref('ParticipantView')) },
-      errors: ['NOT_IN_QUEUE'],
+      errors: ['UNKNOWN_IDENTITY', 'BAD_REQUEST'],
       temporal: true,
     },
     {
@@ -767,13 +769,14 @@ function operations(): Operation[] {
       operationId: 'contributionComplete',
       summary: 'Upload the contribution; answers after verification with a signed receipt',
       description:
-        'The body is streamed to the store under api.maxUploadBytes, checked for shape and sizes, then verified. ' +
+        'The turn and the declared Content-Length (LENGTH_REQUIRED, PAYLOAD_TOO_LARGE) are checked before a byte is read; the body is then ' +
+        'streamed to the store under api.maxUploadBytes, checked for shape and sizes, and verified. An upload the turn refuses is deleted. ' +
         'INVALID_CONTRIBUTION (422) names the failed check in details.check; the slot is lost.',
       tag: 'contribution',
       access: 'session',
       requestBody: { required: true, content: json(ref('BatchContribution')) },
       responses: { '200': ok('accepted', ref('CompleteAnswer')) },
-      errors: [...turnErrors, 'WRONG_CONTRIBUTION_SIZE', 'INVALID_CONTRIBUTION', 'NO_CONTRIBUTION_IN_PROGRESS', 'CONTRIBUTION_ALREADY_COMPLETED'],
+      errors: [...turnErrors, 'LENGTH_REQUIRED', 'WRONG_CONTRIBUTION_SIZE', 'INVALID_CONTRIBUTION', 'NO_CONTRIBUTION_IN_PROGRESS', 'CONTRIBUTION_ALREADY_COMPLETED'],
       temporal: true,
       store: true,
       jsonBody: true,
@@ -856,7 +859,7 @@ function operations(): Operation[] {
     },
     adminAction('/admin/ban', 'adminBan', 'Ban an identity: it leaves the queue and loses a running turn', 'AdminTarget', ref('BanAnswer')),
     adminAction('/admin/unban', 'adminUnban', 'Lift a ban', 'AdminTarget', ref('BanAnswer')),
-    adminAction('/admin/drop', 'adminDrop', 'Drop a participant from the queue or its running turn, without a ban', 'AdminTarget', ref('DropAnswer')),
+    adminAction('/admin/drop', 'adminDrop', 'Drop a participant from the queue or its running turn, without a ban', 'AdminTarget', ref('DropAnswer'), ['UNKNOWN_IDENTITY', 'NOT_IN_QUEUE']),
     ...roundsOperations(),
   ];
 }
@@ -882,8 +885,8 @@ function adminAction(path: string, operationId: string, summary: string, body: s
 
 /** The rounds-mode routes (api/rounds/routes.ts), served instead of the sequential ones when ceremony.mode is rounds. */
 function roundsOperations(): Operation[] {
-  // NOT_IN_QUEUE: no round is running (or it ended under the call).
-  const roundErrors: ErrorCode[] = ['NOT_IN_QUEUE'];
+  // NO_ROUND_RUNNING: no round is running (or it ended under the call).
+  const roundErrors: ErrorCode[] = ['NO_ROUND_RUNNING'];
   const rounds = (op: Omit<Operation, 'tag'> & { tag?: string }): Operation => ({ tag: 'rounds', temporal: true, ...op });
   const sha = pathParam('sha', 'SHA-256 of the object', { type: 'string', pattern: SHA256 });
   const objectAnswer = (description: string, schema: Schema): Record<string, Schema> => ({ '200': ok(description, schema, { ETag: headerRef('ETag') }) });
@@ -904,7 +907,7 @@ function roundsOperations(): Operation[] {
       summary: 'Join the round queue (idempotent while queued)',
       access: 'session',
       responses: { '200': ok('the place in the queue', ref('RoundsJoinAnswer')) },
-      errors: ['BANNED', 'ALREADY_CONTRIBUTED', 'ALREADY_IN_QUEUE', 'CEREMONY_CLOSED'],
+      errors: ['BANNED', 'ALREADY_CONTRIBUTED', 'ALREADY_IN_QUEUE', 'CEREMONY_CLOSED', 'ROLE_CONFLICT'],
     }),
     rounds({
       method: 'post',
@@ -929,10 +932,12 @@ function roundsOperations(): Operation[] {
       path: '/rounds/heartbeat',
       operationId: 'roundsHeartbeat',
       summary: 'Stay in the running round',
-      description: 'A contributor without a heartbeat for ceremony.rounds.heartbeatTimeoutMs is dropped.',
+      description:
+        'A contributor without a heartbeat for ceremony.rounds.heartbeatTimeoutMs is dropped. Only contributors of the running round, ' +
+        'configured verifiers and replacements reach the round; anyone else gets NOT_IN_ROUND and sends no signal.',
       access: 'session',
       responses: { '200': ok('noted', obj({ ok: { const: true } }, ['ok'])) },
-      errors: roundErrors,
+      errors: [...roundErrors, 'NOT_IN_ROUND'],
     }),
     rounds({
       method: 'post',
@@ -974,7 +979,8 @@ function roundsOperations(): Operation[] {
       operationId: 'roundsContribute',
       summary: 'Upload a contribution to the chunk of your task',
       description:
-        'Contributors of the running round only (NOT_IN_ROUND otherwise), for the chunk their task holds (NOT_YOUR_TURN otherwise). ' +
+        'Contributors of the running round only (NOT_IN_ROUND otherwise), for the chunk their task holds (NOT_YOUR_TURN otherwise), ' +
+        'with a Content-Length within api.maxUploadBytes (LENGTH_REQUIRED, PAYLOAD_TOO_LARGE): all checked before a byte of the body is read. A refused upload is deleted. ' +
         'The body is stored under api.maxUploadBytes and checked for shape (VALIDATION_FAILED or MALFORMED_JSON, details.check naming the check) and layout (WRONG_CONTRIBUTION_SIZE); ' +
         'it is then verified asynchronously (GET /rounds/instructions shows the result). STALE_TASK or ROUND_RESTARTING: ask for the next task.',
       access: 'session',
@@ -984,7 +990,7 @@ function roundsOperations(): Operation[] {
       ],
       requestBody: { required: true, content: json(ref('ChunkContribution')) },
       responses: { '200': ok('stored; verification pending', ref('ChunkSubmitted')) },
-      errors: [...roundErrors, 'BAD_REQUEST', 'WRONG_CONTRIBUTION_SIZE', 'NOT_IN_ROUND', 'NOT_YOUR_TURN', 'STALE_TASK', 'ROUND_RESTARTING'],
+      errors: [...roundErrors, 'BAD_REQUEST', 'LENGTH_REQUIRED', 'WRONG_CONTRIBUTION_SIZE', 'NOT_IN_ROUND', 'NOT_YOUR_TURN', 'STALE_TASK', 'ROUND_RESTARTING'],
       store: true,
       jsonBody: true,
     }),
@@ -1004,7 +1010,9 @@ function roundsOperations(): Operation[] {
       path: '/rounds/verifications/:contributionId',
       operationId: 'roundsSubmitVerification',
       summary: 'Submit a signed verdict on a contribution leased to the caller',
-      description: 'The verdict is stored (verifications/) and applied; NOT_YOUR_TURN when the lease expired or belongs to another verifier.',
+      description:
+        'An accepted verdict is stored (verifications/) and applied; NOT_YOUR_TURN when the lease expired or belongs to another verifier. ' +
+        'A refused verdict is not kept as a verdict; the refusal is a record (records/, kind verdict-refused).',
       access: 'verifier',
       parameters: [pathParam('contributionId', 'contribution id from the verification task', { type: 'string', minLength: 1, maxLength: 200 })],
       requestBody: { required: true, content: json(ref('VerdictRequest')) },
@@ -1013,8 +1021,8 @@ function roundsOperations(): Operation[] {
       store: true,
       jsonBody: true,
     }),
-    adminAction('/admin/rounds/restart', 'adminRoundsRestart', 'Restart the running round, keeping its contributors', 'RoundsRestartRequest', obj({ restarting: { const: true } }, ['restarting'])),
-    adminAction('/admin/rounds/drop', 'adminRoundsDrop', 'Drop a participant from the running round, without a ban', 'AdminTarget', ref('DropAnswer'), roundErrors),
+    adminAction('/admin/rounds/restart', 'adminRoundsRestart', 'Restart the running round, keeping its contributors', 'RoundsRestartRequest', obj({ restarting: { const: true } }, ['restarting']), roundErrors),
+    adminAction('/admin/rounds/drop', 'adminRoundsDrop', 'Drop a contributor or verifier from the running round, without a ban', 'AdminTarget', ref('DropAnswer'), [...roundErrors, 'NOT_IN_ROUND']),
     adminAction('/admin/rounds/ban', 'adminRoundsBan', 'Ban an identity: it leaves the queue and the running round', 'AdminTarget', ref('BanAnswer')),
     adminAction('/admin/rounds/unban', 'adminRoundsUnban', 'Lift a ban', 'AdminTarget', ref('BanAnswer')),
     adminAction('/admin/rounds/restore', 'adminRoundsRestore', 'Replace the ceremony with one started from a backup', 'RoundsRestoreRequest', obj({ restored: str('the backup key') }, ['restored']), ['NOT_FOUND']),
