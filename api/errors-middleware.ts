@@ -48,7 +48,7 @@ export function errorMiddleware(log: Logger): Middleware {
       }
       ctx.status = error.status;
       ctx.body = error.toBody();
-      if (error.code === 'RATE_LIMITED' && typeof error.details?.['retryAfterSeconds'] === 'number') {
+      if (typeof error.details?.['retryAfterSeconds'] === 'number') {
         ctx.set('Retry-After', String(error.details['retryAfterSeconds']));
       }
     }

@@ -1,5 +1,6 @@
 // The Koa application every API server runs, in one place: the proxy trust, the middleware in its
-// order (request id and log line, metrics, errors, authentication, rate limits), then the routers.
+// order (request id and log line, metrics, errors, the in-flight bound, authentication, rate limits),
+// then the routers.
 // api/app.ts gives it the ceremony's routers; tests give it the routers they exercise.
 import type Router from '@koa/router';
 import Koa from 'koa';
@@ -9,6 +10,7 @@ import { authenticate } from './auth/middleware.js';
 import { checkLimitedRoutes, rateLimits, type RateLimitOptions } from './auth/rate-limit.js';
 import type { SessionTokens } from './auth/session.js';
 import { errorMiddleware } from './errors-middleware.js';
+import { inFlightLimit } from './in-flight.js';
 import { metricsMiddleware } from './metrics.js';
 import { requestContext } from './request-context.js';
 import { declaredRoutes, routeOf } from './route-of.js';
@@ -30,11 +32,13 @@ export function assembleApp(deps: { cfg: Config; log: Logger; tokens: SessionTok
   checkLimitedRoutes(deps.cfg.auth.rateLimits, declaredRoutes(routers));
   const app = createKoa(deps.cfg);
   app.silent = true;
+  const route = routeOf(routers);
   app.use(requestContext(deps.log));
   app.use(metricsMiddleware());
   app.use(errorMiddleware(deps.log));
+  app.use(inFlightLimit(deps.cfg.api.maxInFlightRequests, route));
   app.use(authenticate(deps.tokens));
-  app.use(rateLimits(deps.cfg.auth.rateLimits, routeOf(routers), options.rateLimits));
+  app.use(rateLimits(deps.cfg.auth.rateLimits, route, options.rateLimits));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

@@ -41,7 +41,12 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   socket.end(clientErrorAnswer(err));
 }
 
-export async function listen(app: Koa, host: string, port: number, requestTimeoutMs: number): Promise<RunningServer> {
+/**
+ * Serves the app. `maxConnections` (api.maxConnections) bounds the open client connections: one beyond
+ * it is closed at once. A request must arrive whole within `requestTimeoutMs`, its headers within a
+ * minute (at most), and an idle keep-alive connection is closed after 5 s.
+ */
+export async function listen(app: Koa, host: string, port: number, requestTimeoutMs: number, maxConnections = Number.POSITIVE_INFINITY): Promise<RunningServer> {
   const handle = app.callback();
   let inFlight = 0;
   const whenIdle: Array<() => void> = [];
@@ -53,6 +58,7 @@ export async function listen(app: Koa, host: string, port: number, requestTimeou
     });
   });
   server.on('clientError', answerClientError);
+  server.maxConnections = maxConnections;
   server.requestTimeout = requestTimeoutMs;
   server.headersTimeout = Math.min(requestTimeoutMs, 60_000);
   server.keepAliveTimeout = 5_000;

@@ -29,6 +29,8 @@ export const configSchema = z
         requestTimeoutMs: positiveMs.default(60_000),
         trustProxy: z.boolean().default(false),
         proxyHops: z.number().int().min(1).max(16).default(1),
+        maxConnections: z.number().int().min(1).max(1_000_000).default(10_000),
+        maxInFlightRequests: z.number().int().min(1).max(1_000_000).default(2_000),
       })
       .strict()
       .prefault({}),
@@ -114,6 +116,8 @@ export const environmentVariables: ReadonlyArray<{ name: string; path: string[];
   { name: 'CEREMONY_MAX_UPLOAD_BYTES', path: ['api', 'maxUploadBytes'], kind: 'int' },
   { name: 'CEREMONY_TRUST_PROXY', path: ['api', 'trustProxy'], kind: 'bool' },
   { name: 'CEREMONY_PROXY_HOPS', path: ['api', 'proxyHops'], kind: 'int' },
+  { name: 'CEREMONY_MAX_CONNECTIONS', path: ['api', 'maxConnections'], kind: 'int' },
+  { name: 'CEREMONY_MAX_IN_FLIGHT_REQUESTS', path: ['api', 'maxInFlightRequests'], kind: 'int' },
   { name: 'TEMPORAL_ADDRESS', path: ['temporal', 'address'], kind: 'string' },
   { name: 'TEMPORAL_NAMESPACE', path: ['temporal', 'namespace'], kind: 'string' },
   { name: 'CEREMONY_TEMPORAL_EXECUTABLE', path: ['temporal', 'devServer', 'executable'], kind: 'string' },

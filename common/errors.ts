@@ -48,6 +48,7 @@ export const errorCodes = {
   TEMPORAL_UNAVAILABLE: 503,
   STORE_UNAVAILABLE: 503,
   NOT_READY: 503,
+  OVERLOADED: 503,
   TIMEOUT: 504,
 } as const;
 

@@ -72,7 +72,7 @@ export async function startStack(cfg: Config, log: Logger): Promise<RunningStack
     await ensureCeremony(client, cfg);
     const receiptKey = await loadReceiptKey(cfg);
     const app = createApp({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] });
-    const server: RunningServer = await listen(app, cfg.api.host, cfg.api.port, cfg.api.requestTimeoutMs);
+    const server: RunningServer = await listen(app, cfg.api.host, cfg.api.port, cfg.api.requestTimeoutMs, cfg.api.maxConnections);
     undo.push(() => server.close(Math.max(1_000, cfg.shutdownTimeoutMs - 6_000)));
 
     return {

@@ -27,7 +27,7 @@ export async function run(argv: string[]): Promise<number> {
   const store = await openStore(cfg);
   const client = await connectClient(address, cfg.temporal.namespace);
   await ensureCeremony(client, cfg);
-  const server = await listen(createApp({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [(await loadReceiptKey(cfg)).publicJwk] }), cfg.api.host, cfg.api.port, cfg.api.requestTimeoutMs);
+  const server = await listen(createApp({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [(await loadReceiptKey(cfg)).publicJwk] }), cfg.api.host, cfg.api.port, cfg.api.requestTimeoutMs, cfg.api.maxConnections);
   log.info({ url: server.url, temporal: address }, 'api listening');
   await signal;
   await server.close(cfg.shutdownTimeoutMs - 1_000);

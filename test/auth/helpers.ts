@@ -84,7 +84,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const rateLimits = options.rateLimitOptions === undefined ? {} : { rateLimits: options.rateLimitOptions };
   const app = assembleApp({ cfg, log: createLogger('silent'), tokens }, [auth, probe], rateLimits);
-  const server: RunningServer = await listen(app, '127.0.0.1', 0, 10_000);
+  const server: RunningServer = await listen(app, '127.0.0.1', 0, 10_000, cfg.api.maxConnections);
   return {
     url: server.url,
     cfg,

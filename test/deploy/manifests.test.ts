@@ -407,6 +407,7 @@ async function checkLoadsAsConfig(set: ManifestSet): Promise<void> {
     expect(cfg.api.host).toBe('0.0.0.0');
     expect(cfg.api.port).toBe(c.ports?.find((p) => p.name === 'http')?.containerPort);
     expect(cfg.api.trustProxy).toBe(true);
+    expect(cfg.api.proxyHops, 'the proxies in front of the API are counted (X-Forwarded-For)').toBe(1);
     expect(cfg.auth.signingKeyFile).toMatch(/^\/etc\/ceremony\/secrets\//);
     expect(cfg.evidence.receiptKeyFile).toMatch(/^\/etc\/ceremony\/secrets\//);
     expect(cfg.dataDir.startsWith('/tmp/'), 'the data directory is on the writable /tmp').toBe(true);

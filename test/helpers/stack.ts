@@ -54,6 +54,7 @@ export async function startTestStack(overrides: Record<string, unknown>, options
     '127.0.0.1',
     0,
     60_000,
+    cfg.api.maxConnections,
   );
   return {
     url: server.url,
