@@ -61,8 +61,8 @@ export class FsObjectStore implements ObjectStore {
   /** rename into the key's directory; a delete may prune that directory between mkdir and rename, so make it again. */
   private async moveInto(tmp: string, target: string): Promise<void> {
     for (let attempt = 0; ; attempt += 1) {
-      await mkdir(path.dirname(target), { recursive: true });
       try {
+        await mkdir(path.dirname(target), { recursive: true });
         await rename(tmp, target);
         return;
       } catch (err) {

@@ -107,9 +107,10 @@ export class RoundsGateway {
     return status;
   }
 
-  private async round() {
-    let status = await this.status();
-    if (status.current === null) status = await this.status(0);
+  /** The running round, from the cached ceremony status unless `fresh`; a cache that shows none is asked again. */
+  private async round(fresh = false) {
+    let status = await this.status(fresh ? 0 : STATUS_MAX_AGE_MS);
+    if (status.current === null && !fresh) status = await this.status(0);
     if (status.current === null) throw new CeremonyError('NO_ROUND_RUNNING', 'no round is running; wait in the queue');
     return { handle: this.client.workflow.getHandle(status.current.workflowId), current: status.current };
   }
@@ -138,10 +139,9 @@ export class RoundsGateway {
    * Whether the identity has a part in the running round: a configured verifier or replacement, or an
    * active contributor. A cached view may say yes; only a fresh one says no.
    */
-  private async takesPart(workflowId: string, identity: string): Promise<boolean> {
+  private async takesPart(workflowId: string, identity: string, maxAgeMs = STATUS_MAX_AGE_MS): Promise<boolean> {
     if (this.settings.verifierIdentities.includes(identity) || this.settings.replacementIdentities.includes(identity)) return true;
-    const contributes = (view: RoundStatus) => view.slots.some((slot) => slot.identity === identity && slot.status !== 'dropped');
-    return contributes(await this.roundView(workflowId)) || contributes(await this.roundView(workflowId, 0));
+    return (await this.roundView(workflowId, maxAgeMs)).slots.some((slot) => slot.identity === identity && slot.status !== 'dropped');
   }
 
   async join(identity: string): Promise<{ position: number; round: number }> {
@@ -200,19 +200,24 @@ export class RoundsGateway {
 
   /** Heartbeats reach the round only from those who take part in it; anyone else is refused without a signal. */
   async heartbeat(identity: string): Promise<void> {
-    const { handle, current } = await this.round();
-    if (!(await this.takesPart(current.workflowId, identity))) {
-      throw new CeremonyError('NOT_IN_ROUND', 'you are not a contributor, verifier or replacement of the running round');
+    let round = await this.round();
+    if (!(await this.takesPart(round.current.workflowId, identity))) {
+      // Only fresh views (the ceremony's and the round's) may refuse: the round may have just changed.
+      round = await this.round(true);
+      if (!(await this.takesPart(round.current.workflowId, identity, 0))) {
+        throw new CeremonyError('NOT_IN_ROUND', 'you are not a contributor, verifier or replacement of the running round');
+      }
     }
+    const { handle } = round;
     await viaTemporal(() => handle.signal(heartbeatSignal, { memberId: memberOf(identity).id, at: Date.now() }), this.noRound);
   }
 
   /**
    * Refuses an upload before a byte of it is read unless the caller is a contributor of the running
-   * round holding `chunk` (the same rule as the round's submitChunk), from a fresh query.
+   * round holding `chunk` (the same rule as the round's submitChunk), from fresh queries.
    */
   async checkUploadAllowed(identity: string, chunk: number): Promise<void> {
-    const { handle } = await this.round();
+    const { handle } = await this.round(true);
     const view = await viaTemporal(() => handle.query(instructionsQuery, memberOf(identity).id), this.noRound);
     if (view.tasks.length === 0) throw new CeremonyError('NOT_IN_ROUND', `you are not a contributor of the running round (${view.status})`);
     const task = view.tasks.find((t) => t.chunk === chunk);
