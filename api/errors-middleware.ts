@@ -1,7 +1,8 @@
 // Maps every thrown error, and every error status a router left without a body (404, 405, 501), to a
-// JSON body {code, message} and an HTTP status, in one place. A request whose client went away before
-// its body ended is CLIENT_CLOSED, whatever the code under it failed with: it is the client's doing,
-// never counted as an outage of the store or of Temporal.
+// JSON body {code, message} and an HTTP status, in one place. An error answered before the request's
+// body has arrived closes the connection, so the rest of the body is never read. A request whose
+// client went away before its body ended is CLIENT_CLOSED, whatever the code under it failed with: it
+// is the client's doing, never counted as an outage of the store or of Temporal.
 import type { Context, Middleware } from 'koa';
 import { CeremonyError } from '../common/errors.js';
 import type { Logger } from '../common/logger.js';
@@ -17,11 +18,13 @@ function fromKoaHttpError(err: unknown): CeremonyError | undefined {
 
 /** The error an empty error answer stands for: the routers' 404, 405 and 501 (an unknown method, which is the caller's mistake). */
 function fromEmptyAnswer(ctx: Context): CeremonyError {
-  if (ctx.status === 405 || ctx.status === 501) {
-    const allowed = ctx.response.get('Allow');
-    return new CeremonyError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path}${allowed === '' ? '' : ` (allowed: ${allowed})`}`);
+  const allowed = ctx.response.get('Allow');
+  // 501 is the router's answer to a method it does not know: on a path no route has, that is a 404.
+  if (ctx.status === 405 || (ctx.status === 501 && allowed !== '')) {
+    return new CeremonyError('METHOD_NOT_ALLOWED', `${ctx.method} is not allowed on ${ctx.path} (allowed: ${allowed})`);
   }
-  if (ctx.status === 404) return new CeremonyError('NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
+  if (ctx.status === 501) ctx.remove('Allow');
+  if (ctx.status === 404 || ctx.status === 501) return new CeremonyError('NOT_FOUND', `no route for ${ctx.method} ${ctx.path}`);
   return new CeremonyError('BAD_REQUEST', `the request was refused (HTTP ${ctx.status})`);
 }
 
@@ -48,6 +51,9 @@ export function errorMiddleware(log: Logger): Middleware {
       }
       ctx.status = error.status;
       ctx.body = error.toBody();
+      // Refused before its body was read: close the connection after the answer instead of reading
+      // (and discarding) the rest of a body nobody will use.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
       if (typeof error.details?.['retryAfterSeconds'] === 'number') {
         ctx.set('Retry-After', String(error.details['retryAfterSeconds']));
       }

@@ -36,9 +36,10 @@ export function assembleApp(deps: { cfg: Config; log: Logger; tokens: SessionTok
   app.use(requestContext(deps.log));
   app.use(metricsMiddleware());
   app.use(errorMiddleware(deps.log));
-  app.use(inFlightLimit(deps.cfg.api.maxInFlightRequests, route));
+  const { rateLimits: limits } = deps.cfg.auth;
+  app.use(inFlightLimit({ total: deps.cfg.api.maxInFlightRequests, perAddress: limits.enabled ? limits.inFlightPerAddress : Number.POSITIVE_INFINITY }, route));
   app.use(authenticate(deps.tokens));
-  app.use(rateLimits(deps.cfg.auth.rateLimits, route, options.rateLimits));
+  app.use(rateLimits(limits, route, options.rateLimits));
   for (const router of routers) app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

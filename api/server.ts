@@ -33,24 +33,37 @@ function clientErrorAnswer(err: NodeJS.ErrnoException): string {
   ].join('\r\n');
 }
 
+/**
+ * Answers, then destroys the connection, as Node's own handler does: a half-open connection would go
+ * on reading the body of a request that already had its answer (a slow body past requestTimeoutMs).
+ * Nothing is written where a response has already begun on the connection.
+ */
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
-  if (err.code === 'ECONNRESET' || !socket.writable) {
+  // Node keeps the response in progress on the socket (a private field; it checks the same one).
+  const inProgress = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (err.code === 'ECONNRESET' || !socket.writable || inProgress?.headersSent === true) {
     socket.destroy();
     return;
   }
-  socket.end(clientErrorAnswer(err));
+  socket.end(clientErrorAnswer(err), () => socket.destroy());
+}
+
+/** How often Node looks for requests past their deadline (its default, 30 s, would make a 60 s bound up to 90 s). */
+function checkingIntervalFor(requestTimeoutMs: number): number {
+  return Math.min(30_000, Math.max(1_000, Math.floor(requestTimeoutMs / 10)));
 }
 
 /**
  * Serves the app. `maxConnections` (api.maxConnections) bounds the open client connections: one beyond
- * it is closed at once. A request must arrive whole within `requestTimeoutMs`, its headers within a
- * minute (at most), and an idle keep-alive connection is closed after 5 s.
+ * it is closed at once. A request must arrive whole within `requestTimeoutMs` (checked every tenth of
+ * it, at least every second), its headers within a minute (at most), and an idle keep-alive
+ * connection is closed after 5 s.
  */
 export async function listen(app: Koa, host: string, port: number, requestTimeoutMs: number, maxConnections = Number.POSITIVE_INFINITY): Promise<RunningServer> {
   const handle = app.callback();
   let inFlight = 0;
   const whenIdle: Array<() => void> = [];
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ connectionsCheckingInterval: checkingIntervalFor(requestTimeoutMs) }, (req, res) => {
     inFlight += 1;
     void handle(req, res).finally(() => {
       inFlight -= 1;

@@ -1,12 +1,12 @@
 // Objects the API stores before a workflow decides on them (uploads, verdicts), and the rules every
-// such route shares: the declared length is checked before a byte is read, and an object the workflow
-// refused for certain is deleted, so a refused request leaves nothing behind. After an ambiguous
-// failure (a timeout, Temporal unreachable, an internal error) the workflow may already hold the key,
-// so the object is kept: an unused object costs space, a deleted one the workflow relies on would
-// stall it.
+// such route shares: the declared length is checked before a byte is read, and an object that fails
+// its checks or that the workflow refused is deleted, so a refused request leaves nothing behind.
+// After any other failure the workflow may already hold the key, so the object is kept: an unused
+// object costs space, a deleted one the workflow relies on would lose a contribution.
 import type { Context } from 'koa';
 import { CeremonyError } from '../common/errors.js';
 import type { ObjectStore } from '../store/index.js';
+import { refusedByWorkflow } from './temporal-errors.js';
 
 /** The body's declared Content-Length, refused unless present, well-formed and within `maxBytes`. */
 export function declaredLength(ctx: Context, maxBytes: number, what: string): number {
@@ -20,17 +20,26 @@ export function declaredLength(ctx: Context, maxBytes: number, what: string): nu
   return length;
 }
 
-/** True when a failed call may still have reached the workflow. */
-export function mayHaveArrived(err: unknown): boolean {
-  return !(err instanceof CeremonyError) || err.code === 'TIMEOUT' || err.code === 'TEMPORAL_UNAVAILABLE' || err.code === 'INTERNAL';
-}
-
-/** Runs `handOver` with a stored object's key; deletes the object when the call is refused for certain. */
+/**
+ * Runs `handOver` with a stored object's key; deletes the object when the workflow refused it. Any
+ * other failure (a timeout, Temporal unreachable, a workflow not found because it just closed after
+ * accepting this very key under a re-sent update) keeps it.
+ */
 export async function handOverStaged<T>(store: ObjectStore, key: string, handOver: () => Promise<T>): Promise<T> {
   try {
     return await handOver();
   } catch (err) {
-    if (!mayHaveArrived(err)) await store.delete(key);
+    if (refusedByWorkflow(err)) await store.delete(key);
+    throw err;
+  }
+}
+
+/** Checks a stored object before any workflow has seen its key; deletes it when the check fails. */
+export async function checkStaged(store: ObjectStore, key: string, check: () => Promise<void>): Promise<void> {
+  try {
+    await check();
+  } catch (err) {
+    await store.delete(key);
     throw err;
   }
 }

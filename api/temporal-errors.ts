@@ -18,13 +18,18 @@ export function translateTemporalError(err: unknown, notFound: () => CeremonyErr
   if (failure !== undefined && isErrorCode(failure.type)) {
     const detail = failure.details?.[0];
     const details = typeof detail === 'object' && detail !== null ? (detail as Record<string, unknown>) : undefined;
-    return new CeremonyError(failure.type, failure.message, details);
+    return new CeremonyError(failure.type, failure.message, details, { cause: failure });
   }
   if (err instanceof WorkflowNotFoundError) return notFound();
   if (err instanceof WorkflowUpdateFailedError) return new CeremonyError('INTERNAL', 'the workflow refused the request');
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new CeremonyError('TIMEOUT', 'the ceremony did not answer in time; retry');
   if (err instanceof ServiceError) return new CeremonyError('TEMPORAL_UNAVAILABLE', `Temporal: ${err.message}`);
   return new CeremonyError('INTERNAL', 'internal error', undefined, { cause: err });
+}
+
+/** True when the workflow itself refused the call (a validator or handler failure with a known code). */
+export function refusedByWorkflow(err: unknown): boolean {
+  return err instanceof CeremonyError && err.cause instanceof ApplicationFailure;
 }
 
 /**

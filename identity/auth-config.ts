@@ -31,6 +31,8 @@ export const rateLimitConfigSchema = z
     login: windowLimit(50, 3600),
     unauthenticated: windowLimit(100, 3600),
     authenticated: windowLimit(50, 60),
+    /** Most requests one address (an IPv6 /64) may have in flight at one replica. */
+    inFlightPerAddress: z.number().int().positive().max(100_000).default(32),
     /** Most client addresses tracked per limit; the least recently seen are forgotten first. */
     maxTrackedClients: z.number().int().positive().max(10_000_000).default(100_000),
     /** Routes counted as login attempts, as the API declares them; a request is matched to its route first, whatever its case or trailing slash. */

@@ -81,6 +81,7 @@ const descriptions: Record<string, string> = {
   'auth.rateLimits.authenticated.limit': 'Requests with a valid session allowed per address per window.',
   'auth.rateLimits.authenticated.windowSeconds': 'Window of the authenticated limit.',
   'auth.rateLimits.maxTrackedClients': 'Most addresses tracked per limit (least recently seen forgotten first).',
+  'auth.rateLimits.inFlightPerAddress': 'Most requests one client address (an IPv6 /64) may have in flight at one replica; beyond it 429 RATE_LIMITED (class in-flight) with Retry-After, so a few clients trickling bodies cannot take every request slot. Off with the other limits.',
   'auth.rateLimits.loginPaths': 'Routes counted as login attempts, as the API declares them (a request counts by the route it reaches, whatever its case or trailing slash). A route the API does not serve fails the start.',
   'auth.rateLimits.exemptPaths': 'Routes never rate limited, as the API declares them. A route the API does not serve fails the start.',
   'ceremony.id': 'Name of the ceremony (lowercase letters, digits, dashes; at most 40 characters): part of every workflow id (`ceremony-<id>…`) and written into receipts and records.',

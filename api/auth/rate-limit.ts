@@ -3,11 +3,13 @@
 // own window. Mount after `authenticate` so a valid session is known. Excess → RATE_LIMITED (429 with
 // Retry-After). Requests are classed by the route they reach (api/route-of.ts), never by the raw path.
 // The client address is ctx.ip: with api.trustProxy, the address api.proxyHops proxies back in
-// X-Forwarded-For (api/koa-app.ts), never an entry the client could have written itself.
+// X-Forwarded-For (api/koa-app.ts), never an entry the client could have written itself; an IPv6
+// address counts by its /64 (api/auth/client-address.ts).
 import type { Middleware } from 'koa';
 import { CeremonyError } from '../../common/errors.js';
 import type { RateLimitConfig } from '../../identity/auth-config.js';
 import type { RouteOf } from '../route-of.js';
+import { addressKey } from './client-address.js';
 import { sessionOf } from './middleware.js';
 import { SlidingWindowLimiter } from './sliding-window.js';
 
@@ -46,7 +48,7 @@ export function rateLimits(cfg: RateLimitConfig, route: RouteOf, options: RateLi
     const kind = classifyRequest(route(ctx.method, ctx.path), sessionOf(ctx) !== undefined, cfg);
     if (kind === 'exempt') return next();
     const rule = cfg[kind];
-    const decision = limiters[kind].hit(ctx.ip, now());
+    const decision = limiters[kind].hit(addressKey(ctx.ip), now());
     ctx.set('RateLimit-Policy', `${rule.limit};w=${rule.windowSeconds}`);
     if (!decision.allowed) {
       throw new CeremonyError(

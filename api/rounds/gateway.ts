@@ -141,11 +141,26 @@ export class RoundsGateway {
    */
   private async takesPart(workflowId: string, identity: string, maxAgeMs = STATUS_MAX_AGE_MS): Promise<boolean> {
     if (this.settings.verifierIdentities.includes(identity) || this.settings.replacementIdentities.includes(identity)) return true;
-    return (await this.roundView(workflowId, maxAgeMs)).slots.some((slot) => slot.identity === identity && slot.status !== 'dropped');
+    const { id } = memberOf(identity);
+    return (await this.roundView(workflowId, maxAgeMs)).slots.some((slot) => slot.memberId === id && slot.status !== 'dropped');
+  }
+
+  /**
+   * The running round in which the identity has (or had: dropped) a contributor's slot: from the cached
+   * views, else from fresh ones (the round may have just changed); undefined when even those say no.
+   */
+  private async roundWithSlot(identity: string): Promise<Awaited<ReturnType<RoundsGateway['round']>> | undefined> {
+    const { id } = memberOf(identity);
+    const hasSlot = async (workflowId: string, maxAgeMs: number) => (await this.roundView(workflowId, maxAgeMs)).slots.some((slot) => slot.memberId === id);
+    const cached = await this.round();
+    if (await hasSlot(cached.current.workflowId, STATUS_MAX_AGE_MS)) return cached;
+    const fresh = await this.round(true);
+    return (await hasSlot(fresh.current.workflowId, 0)) ? fresh : undefined;
   }
 
   async join(identity: string): Promise<{ position: number; round: number }> {
-    if (this.settings.verifierIdentities.includes(identity)) {
+    const { id } = memberOf(identity);
+    if (this.settings.verifierIdentities.some((verifier) => memberOf(verifier).id === id)) {
       throw new CeremonyError('ROLE_CONFLICT', `${identity} is a verifier of this ceremony; a verifier does not contribute, so that no one verifies their own work`);
     }
     const result = await viaTemporal(() => this.update(this.ceremony(), joinRoundQueueUpdate, [{ member: memberOf(identity) }]), this.noCeremony);
@@ -153,7 +168,10 @@ export class RoundsGateway {
     return result;
   }
 
+  /** Leaves the round queue; someone not in it (by a fresh status) is answered without an update. */
   async leave(identity: string): Promise<{ left: boolean }> {
+    const { id } = memberOf(identity);
+    if (!(await this.status(0)).queue.some((m) => m.id === id)) return { left: false };
     const result = await viaTemporal(() => this.update(this.ceremony(), leaveRoundQueueUpdate, [{ memberId: memberOf(identity).id }]), this.noCeremony);
     this.cached = undefined;
     return result;
@@ -163,14 +181,18 @@ export class RoundsGateway {
     const replacement = this.settings.replacementIdentities.includes(identity);
     let round;
     try {
-      round = await this.round();
+      // Only the round's contributors and the configured replacements reach the round's update; anyone
+      // else is answered from the statuses, without a word in the round's history.
+      round = replacement ? await this.round() : await this.roundWithSlot(identity);
     } catch (err) {
       if (err instanceof CeremonyError && err.code === 'NO_ROUND_RUNNING') return this.outsideRound(identity, 'no round is running');
       throw err;
     }
+    if (round === undefined) return this.outsideRound(identity, 'you are not in the running round');
+    const { handle } = round;
     let answer: TaskAnswer;
     try {
-      answer = await viaTemporal(() => this.update(round.handle, takeTaskUpdate, [{ member: memberOf(identity), replacement }]), this.noRound);
+      answer = await viaTemporal(() => this.update(handle, takeTaskUpdate, [{ member: memberOf(identity), replacement }]), this.noRound);
     } catch (err) {
       // The round ended between the status read and the update: the next one is being set up.
       if (err instanceof CeremonyError && err.code === 'NO_ROUND_RUNNING') return { action: 'wait', retryAfterMs: 500, reason: 'the next round is starting' };

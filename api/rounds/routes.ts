@@ -14,7 +14,8 @@ import type { ObjectStore } from '../../store/index.js';
 import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
 import { CHUNK_UPLOAD_PREFIX, chunkSubmissionPrefix } from '../../workflows/rounds/upload-keys.js';
 import { readBody, recordAdminAction, recordRefusal } from '../admin-record.js';
-import { declaredLength, handOverStaged, mayHaveArrived } from '../staged-object.js';
+import { checkStaged, declaredLength, handOverStaged } from '../staged-object.js';
+import { refusedByWorkflow } from '../temporal-errors.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
 import { identityString } from '../../identity/auth-config.js';
 import type { RoundsGateway } from './gateway.js';
@@ -133,10 +134,8 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     // Its own prefix: deleting a refused upload can then only remove this submission's object, never
     // another's with the same bytes (such as the base).
     const stored = await store.put(chunkSubmissionPrefix(randomBytes(16).toString('hex')), ctx.req, { maxBytes: cfg.api.maxUploadBytes, contentType: 'application/json' });
-    ctx.body = await handOverStaged(store, stored.key, async () => {
-      await checkChunkUpload(store, stored.key, chunk, gateway.settings, cfg.api.maxUploadBytes);
-      return gateway.submitChunk(identity, chunk, stored.key, base);
-    });
+    await checkStaged(store, stored.key, () => checkChunkUpload(store, stored.key, chunk, gateway.settings, cfg.api.maxUploadBytes));
+    ctx.body = await handOverStaged(store, stored.key, () => gateway.submitChunk(identity, chunk, stored.key, base));
   });
 
   router.post('/rounds/verifications/next', requireSession(), async (ctx) => {
@@ -171,7 +170,7 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     try {
       ctx.body = await handOverStaged(store, key, () => gateway.submitVerification(identity, { ...verdict.data, verificationKey: key }));
     } catch (err) {
-      if (!mayHaveArrived(err) && err instanceof CeremonyError) {
+      if (refusedByWorkflow(err) && err instanceof CeremonyError) {
         await recordRefusal(store, gateway.settings.ceremonyId, { kind: 'verdict-refused', verifier: identity, contributionId, valid: verdict.data.valid, code: err.code, message: err.message });
       }
       throw err;

@@ -10,7 +10,7 @@ import { parseBatchContribution } from '../../engine/format/parse-contribution.j
 import type { ObjectStore } from '../../store/index.js';
 import type { SubCeremonySize } from '../../workflows/sequential/types.js';
 import { submissionUploadPrefix } from '../../workflows/sequential/upload-keys.js';
-import { declaredLength } from '../staged-object.js';
+import { checkStaged, declaredLength } from '../staged-object.js';
 
 /** Stores the body under `uploads/<turnWorkflowId>/<fresh submission id>/<sha256>` and returns that key. */
 export async function receiveContribution(ctx: Context, store: ObjectStore, turnWorkflowId: string, sizes: SubCeremonySize[], maxBytes: number): Promise<string> {
@@ -22,9 +22,14 @@ export async function receiveContribution(ctx: Context, store: ObjectStore, turn
     throw new CeremonyError('INTERNAL', (err as Error).message);
   }
   const stored = await store.put(prefix, ctx.req, { maxBytes, contentType: 'application/json' });
-  try {
-    const text = Buffer.from(await store.getBytes(stored.key, maxBytes)).toString('utf8');
-    const contribution = parseBatchContribution(text);
+  await checkStaged(store, stored.key, async () => {
+    let contribution;
+    try {
+      contribution = parseBatchContribution(Buffer.from(await store.getBytes(stored.key, maxBytes)).toString('utf8'));
+    } catch (err) {
+      if (err instanceof EngineError) throw new CeremonyError(err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, { check: err.code });
+      throw err;
+    }
     const got = contribution.contributions.map((c) => `${c.numG1Powers}:${c.numG2Powers}`).join(',');
     const want = sizes.map((s) => `${s.numG1Powers}:${s.numG2Powers}`).join(',');
     if (got !== want) {
@@ -33,13 +38,6 @@ export async function receiveContribution(ctx: Context, store: ObjectStore, turn
     if (contribution.contributions.some((c) => c.potPubkey === undefined)) {
       throw new CeremonyError('VALIDATION_FAILED', 'every sub-ceremony needs a potPubkey', { check: 'INVALID_SCHEMA' });
     }
-    return stored.key;
-  } catch (err) {
-    await store.delete(stored.key);
-    if (err instanceof EngineError) {
-      const code = err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED';
-      throw new CeremonyError(code, err.message, { check: err.code });
-    }
-    throw err;
-  }
+  });
+  return stored.key;
 }

@@ -19,6 +19,9 @@ import { loadConfig, type Config } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import type { FetchLike } from '../../identity/providers/upstream.js';
 
+/** How long a request to a test app may take to arrive whole (api.requestTimeoutMs of production). */
+export const TEST_APP_REQUEST_TIMEOUT_MS = 10_000;
+
 export interface TestApp {
   url: string;
   cfg: Config;
@@ -84,7 +87,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   });
   const rateLimits = options.rateLimitOptions === undefined ? {} : { rateLimits: options.rateLimitOptions };
   const app = assembleApp({ cfg, log: createLogger('silent'), tokens }, [auth, probe], rateLimits);
-  const server: RunningServer = await listen(app, '127.0.0.1', 0, 10_000, cfg.api.maxConnections);
+  const server: RunningServer = await listen(app, '127.0.0.1', 0, TEST_APP_REQUEST_TIMEOUT_MS, cfg.api.maxConnections);
   return {
     url: server.url,
     cfg,

@@ -124,6 +124,15 @@ describe('defaults over HTTP', () => {
     expect((await from('198.18.0.2, 203.0.113.10, 10.0.0.1')).status).toBe(200);
   });
 
+  it('counts an IPv6 client by its /64: a fresh address in the same /64 is the same client', async () => {
+    const a = await app({ overrides: { api: { trustProxy: true } }, auth: { rateLimits: { unauthenticated: { limit: 2 } } } });
+    const from = (ip: string) => call(`${a.url}/public`, { headers: { 'x-forwarded-for': ip } });
+    expect((await from('2001:db8:1:2::1')).status).toBe(200);
+    expect((await from('2001:db8:1:2::2')).status).toBe(200);
+    expect((await from('2001:db8:1:2:ffff:ffff:ffff:ffff')).status).toBe(429);
+    expect((await from('2001:db8:1:3::1')).status).toBe(200);
+  });
+
   it('a rate-limit route the API does not serve fails at start', async () => {
     await expect(app({ auth: { rateLimits: { loginPaths: ['/signin'] } } })).rejects.toThrow(/routes the API does not serve: \/signin/);
   });

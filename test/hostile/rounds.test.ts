@@ -8,6 +8,7 @@ import { RoundsClient } from '../../client/rounds-client.js';
 import { runRoundsContributor } from '../../client/rounds-contributor.js';
 import { runVerifier } from '../../client/verifier.js';
 import { createEngine, type Engine } from '../../engine/context.js';
+import { roundsCeremonyWorkflowId } from '../../workflows/rounds/index.js';
 import { keysUnder } from '../helpers/objects.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { bearer, codeOf, forgedTokens, json, routesOf, sendHeadOfLargeBody, type ForgedTokens } from './hostile-http.js';
@@ -44,7 +45,8 @@ beforeAll(async () => {
         verification: 'external',
         verifierIdentities: ['dev|v1'],
         replacementIdentities: ['dev|spare'],
-        heartbeatTimeoutMs: 60_000,
+        // Long enough that the member, which heartbeats only now and then until the last test, stays in.
+        heartbeatTimeoutMs: 600_000,
         verificationLeaseMs: 60_000,
         sweepIntervalMs: 1_000,
         maxRounds: 1,
@@ -107,9 +109,28 @@ describe('findings of the adversarial review, rounds mode, with a round running'
   it('#4 a heartbeat from outside the round → 409 NOT_IN_ROUND and no signal; members, verifiers and replacements still reach the round', async () => {
     const before = await heartbeatSignals(roundWorkflowId);
     for (let i = 0; i < 5; i += 1) expect(await post('/rounds/heartbeat', 'outsider')).toMatchObject({ status: 409, code: 'NOT_IN_ROUND' });
-    expect(await heartbeatSignals(roundWorkflowId)).toBe(before);
     for (const who of ['member', 'v1', 'spare']) expect((await post('/rounds/heartbeat', who)).status, who).toBe(200);
+    // Signals reach the history in the order they arrived, once the workflow task under way ends:
+    // when the last of the three is in, any outsider's signal would be in too.
+    await vi.waitFor(async () => expect(await heartbeatSignals(roundWorkflowId)).toBeGreaterThanOrEqual(before + 3), { timeout: 30_000, interval: 100 });
     expect(await heartbeatSignals(roundWorkflowId)).toBe(before + 3);
+  });
+
+  it('#4 tasks/next and leave from outside the round and the queue write nothing to the round or the ceremony', async () => {
+    const accepted = async (workflowId: string) =>
+      ((await stack.env.client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).filter((e) => e.workflowExecutionUpdateAcceptedEventAttributes != null).length;
+    const ceremonyWorkflowId = roundsCeremonyWorkflowId(stack.cfg.ceremony.id);
+    const before = { round: await accepted(roundWorkflowId), ceremony: await accepted(ceremonyWorkflowId) };
+    for (let i = 0; i < 5; i += 1) {
+      expect(await post('/rounds/tasks/next', 'outsider')).toMatchObject({ status: 200 });
+      expect(await post('/rounds/leave', 'outsider')).toMatchObject({ status: 200 });
+    }
+    expect(JSON.parse((await post('/rounds/tasks/next', 'outsider')).answer.text)).toMatchObject({ action: 'wait', reason: 'you are not in the running round' });
+    expect(JSON.parse((await post('/rounds/leave', 'outsider')).answer.text)).toEqual({ left: false });
+    expect({ round: await accepted(roundWorkflowId), ceremony: await accepted(ceremonyWorkflowId) }).toEqual(before);
+    // The member's own call still reaches the round.
+    expect(JSON.parse((await post('/rounds/tasks/next', 'member')).answer.text)).toMatchObject({ action: 'contribute' });
+    expect(await accepted(roundWorkflowId)).toBe(before.round + 1);
   });
 
   it('#3 an upload from outside the round is refused before its body is read (60 MB declared, 1 KB sent), and nothing is stored', async () => {

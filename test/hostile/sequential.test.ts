@@ -137,7 +137,7 @@ describe('findings of the adversarial review, sequential mode', () => {
     expect(await codeOf(stack.url, { method: 'GET', path: '/login' })).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
     expect((await send(stack.url, { method: 'GET', path: '/login' })).headers['allow']).toMatch(/POST/);
     expect(await codeOf(stack.url, { method: 'PROPFIND', path: '/transcript' })).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
-    expect(await codeOf(stack.url, { method: 'PROPFIND', path: '/no/such/thing' })).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
+    expect(await codeOf(stack.url, { method: 'PROPFIND', path: '/no/such/thing' })).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(await codeOf(stack.url, { method: 'GET', path: '/no/such/thing' })).toMatchObject({ status: 404, code: 'NOT_FOUND' });
     expect(await codeOf(stack.url, { method: 'DELETE', path: '/ceremony/status' })).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
   });
