@@ -174,6 +174,17 @@ describe('findings of the adversarial review, rounds mode, with a round running'
   });
 });
 
+describe('concurrent duplicates', () => {
+  it('five simultaneous joins of one identity: no 5xx, and it is in the queue once', async () => {
+    await login('duplicate');
+    const answers = await Promise.all([0, 1, 2, 3, 4].map(() => post('/rounds/join', 'duplicate')));
+    for (const a of answers) expect([200, 409]).toContain(a.status);
+    const queue = (await new RoundsClient(stack.url).status()).queue;
+    expect(queue.filter((m) => m.identity === 'dev|duplicate')).toHaveLength(1);
+    expect((await post('/rounds/leave', 'duplicate')).status).toBe(200);
+  });
+});
+
 hostileRouteTable(ROUTES, () => ({ url: stack.url, participantToken, adminToken, forged }));
 
 describe('after all of it', () => {

@@ -75,6 +75,40 @@ export function hostileRouteTable(ROUTES: Route[], ctx: () => TableContext): voi
     });
   });
 
+  // Paths that try to reach what no route serves: the store's other prefixes, the data directory,
+  // the session and receipt keys. None may answer 200, and each answer keeps the invariant.
+  const pathTricks: string[] = [
+    '/rounds/objects/keys/' + 'a'.repeat(64),
+    '/rounds/objects/..%2f..%2fkeys/' + 'a'.repeat(64),
+    '/rounds/objects/chunks/..%2F..%2F..%2Fetc%2Fpasswd',
+    '/rounds/objects/chunk-uploads/../../keys/' + 'a'.repeat(64),
+    '/rounds/objects/.tmp/' + 'a'.repeat(64),
+    '/receipts/..%2F..%2Fkeys%2Fsession-signing-key.pem',
+    '/receipts/' + 'A'.repeat(64),
+    '/receipts/' + 'a'.repeat(63) + '%00',
+    '/transcript/../admin/status',
+    '/transcript/%2e%2e/admin/status',
+    '/transcript/-1',
+    '/transcript/99999999999999999999',
+    '/transcript/1e3',
+    '//admin/status',
+    '/admin/status/',
+    '/admin%2fstatus',
+    '/ceremony/status%00',
+    '/ceremony/status;admin=true',
+    '/.well-known/../keys',
+    '/' + 'a/'.repeat(2_000),
+    '/' + 'x'.repeat(8_000),
+  ];
+  describe('path tricks', () => {
+    it.each(pathTricks.map((p) => [p.length > 80 ? `${p.slice(0, 60)}… (${p.length} characters)` : p, p] as const))('GET %s: never 200, well-formed', async (_name, p) => {
+      for (const token of [undefined, ctx().participantToken]) {
+        const answer = await codeOf(ctx().url, { method: 'GET', path: p, headers: token === undefined ? {} : bearer(token) });
+        expect(answer.status, p).not.toBe(200);
+      }
+    });
+  });
+
   describe('HEAD on every GET route', () => {
     it.each(ROUTES.filter((r) => r.method === 'GET').map((r) => [r.template, r] as const))('HEAD %s: no 5xx', async (_t, route) => {
       expect((await send(ctx().url, { method: 'HEAD', path: route.path })).status).toBeLessThan(500);
