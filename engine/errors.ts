@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'INVALID_POINT',
   'NOT_IN_SUBGROUP',
   'PUBKEY_AT_INFINITY',
+  // A contribution whose secret is 1: its pubkey is the generator and its powers are the previous ones
+  'NO_OP_CONTRIBUTION',
   'FIRST_POWER_NOT_GENERATOR',
   // Pairing checks of a contribution
   'TAU_UPDATE_MISMATCH',

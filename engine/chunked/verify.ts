@@ -80,6 +80,10 @@ function checkSameLayout(previous: ChunkState, next: ChunkState): void {
 function checkNoInfinity(contribution: ChunkContribution, previous: ChunkState): void {
   const c = contribution.chunkIndex;
   if (contribution.potPubkey === G2_INFINITY_HEX) throw fail('PUBKEY_AT_INFINITY', c, 'potPubkey is the point at infinity', '$.potPubkey');
+  // A secret of 1 passes every other check and adds no randomness: its pubkey is the generator.
+  if (contribution.potPubkey.toLowerCase() === G2_GENERATOR_HEX) {
+    throw fail('NO_OP_CONTRIBUTION', c, 'potPubkey is the G2 generator (a secret of 1): the chunk is the previous one, unchanged', '$.potPubkey');
+  }
   const atInfinity = (list: readonly string[], path: string, what: string, infinity: string, input: InputRole = 'contribution'): void => {
     const index = list.indexOf(infinity);
     if (index >= 0) throw fail('POINT_AT_INFINITY', c, `${what} ${index} is the point at infinity`, `${path}[${index}]`, index, input);

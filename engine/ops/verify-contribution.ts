@@ -5,6 +5,7 @@
 // of all sub-ceremonies are batched into one random linear combination.
 import type { CurveBackend } from '../curve/backend.js';
 import type { Engine } from '../context.js';
+import { G2_GENERATOR_HEX } from '../curve/constants.js';
 import { CeremonyError } from '../errors.js';
 import { hexToBytes } from '../format/hex.js';
 import type { BatchContribution, BatchTranscript } from '../format/types.js';
@@ -98,6 +99,16 @@ async function verifyWith<P1, P2>(
     }
   });
   packed.forEach((p, j) => checkGeneratorPowers(p, j, 'contribution'));
+  // A secret of 1 passes every pairing check and adds no randomness: its pubkey is the generator.
+  subs.forEach((sub, j) => {
+    if ((sub.potPubkey as string).toLowerCase() === G2_GENERATOR_HEX) {
+      throw new CeremonyError('NO_OP_CONTRIBUTION', `sub-ceremony ${j}: potPubkey is the G2 generator (a secret of 1): the powers are the previous ones, unchanged`, {
+        subCeremony: j,
+        input: 'contribution',
+        path: `contributions[${j}].potPubkey`,
+      });
+    }
+  });
 
   // Pairing checks: tau update, same tau in G1 and G2, consecutive G1 powers.
   const taus = packed.map((p) => tauPoints(backend, p));

@@ -130,6 +130,16 @@ describe.each(BACKENDS)('verifyContribution (%s backend)', (backend) => {
     expect(await rejection(engine, transcript, bad)).toMatchObject({ code: 'PUBKEY_AT_INFINITY', subCeremony: 1 });
   });
 
+  it('NO_OP_CONTRIBUTION: the previous powers unchanged, with the generator as pubkey (a secret of 1, which passes every pairing check)', async () => {
+    const { engine, transcript, contribution } = await setup();
+    const noOp = clone(contribution);
+    noOp.contributions.forEach((sub, j) => {
+      sub.powersOfTau = clone(transcript.transcripts[j]!.powersOfTau);
+      sub.potPubkey = g2Hex(1n);
+    });
+    expect(await rejection(engine, transcript, noOp)).toMatchObject({ code: 'NO_OP_CONTRIBUTION', subCeremony: 0, path: 'contributions[0].potPubkey' });
+  });
+
   it('FIRST_POWER_NOT_GENERATOR: a consistently scaled vector', async () => {
     const { engine, transcript } = await setup();
     const contribution = await contributionOn(engine, transcript);

@@ -11,6 +11,7 @@ import { createEngine, type Engine } from '../../engine/context.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import { serializeBatchContribution } from '../../engine/format/serialize.js';
 import { contribute } from '../../engine/ops/contribute.js';
+import { G2_GENERATOR_HEX } from '../../engine/curve/constants.js';
 import { participantIdOf } from '../../api/sequential/settings.js';
 import { keysUnder } from '../helpers/objects.js';
 import { devParticipant, untilIdle } from '../helpers/sequential.js';
@@ -117,6 +118,15 @@ describe('findings of the adversarial review, sequential mode', () => {
     expect(await emptyDirsUnder('uploads')).toEqual([]);
     const done = await client.complete(contribution);
     expect(done.outcome).toBe('accepted');
+  });
+
+  it('a no-op contribution (the previous powers, the generator as pubkey: a secret of 1) is 422 INVALID_CONTRIBUTION, check NO_OP_CONTRIBUTION', async () => {
+    const { token, started } = await holdingTheTurn('free-rider');
+    const noOp = parseBatchContribution(started.powers);
+    for (const sub of noOp.contributions) sub.potPubkey = G2_GENERATOR_HEX;
+    const answer = await codeOf(stack.url, { method: 'POST', path: '/contribution/complete', headers: { ...json, ...bearer(token) }, body: serializeBatchContribution(noOp) });
+    expect(answer).toMatchObject({ status: 422, code: 'INVALID_CONTRIBUTION' });
+    expect(JSON.parse(answer.answer.text)).toMatchObject({ details: { check: 'NO_OP_CONTRIBUTION' } });
   });
 
   it('#10 admin calls on an identity the coordinator does not know, or one with nothing to drop, say so', async () => {

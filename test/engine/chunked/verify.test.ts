@@ -251,6 +251,10 @@ describe('each check has a failing input', () => {
     await expectCode(previous3, { ...clone(honest3), tauG2: G2_INFINITY }, { code: 'POINT_AT_INFINITY', path: '$.tauG2' });
   });
 
+  it('a secret of 1 (the generator as pubkey) is NO_OP_CONTRIBUTION', async () => {
+    await expectCode(previous3, { ...clone(honest3), potPubkey: g2Hex(1n) }, { code: 'NO_OP_CONTRIBUTION', path: '$.potPubkey' });
+  });
+
   it('wrong counts', async () => {
     const short = clone(honest3);
     short.g1Powers.pop();
