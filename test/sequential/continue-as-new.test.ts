@@ -1,7 +1,9 @@
 // A long-running sequential ceremony outgrows one workflow history: with Temporal told to suggest
 // continue-as-new after a few dozen events, the ceremony and the participants continue as new between
-// turns and check-ins, and nothing is lost: every contribution lands, in join order.
-import { afterAll, beforeAll, expect, it } from 'vitest';
+// turns and check-ins, and nothing is lost: every contribution lands, in join order, and every record
+// a participant workflow starts is stored even when it continues as new right after.
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { participantIdOf, participantWorkflowId } from '../../api/sequential/settings.js';
 import { runContributor } from '../../client/contributor.js';
 import { ParticipantClient } from '../../client/participant-client.js';
 import { createEngine, type Engine } from '../../engine/context.js';
@@ -16,7 +18,7 @@ beforeAll(async () => {
   stack = await startTestStack(
     {
       ceremony: { sizes: [{ numG1Powers: 8, numG2Powers: 3 }], sequential: { minCheckinIntervalMs: 1_000, checkinGraceMs: 3_000, initialRoundTripMs: 1_000 } },
-      auth: { rateLimits: { enabled: false } },
+      auth: { rateLimits: { enabled: false }, admins: ['dev|admin'] },
     },
     { temporalArgs: ['--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40'] },
   );
@@ -43,3 +45,33 @@ it('keeps every contribution across continue-as-new of the ceremony workflow', a
   const status = (await new ParticipantClient(stack.url).status()) as { sequence: number; stats: { accepted: number } };
   expect(status).toMatchObject({ sequence: 6, stats: { accepted: 6 } });
 });
+
+it('#10 keeps every record a participant workflow starts, when it continues as new right after (ten bans and unbans: twenty records)', async () => {
+  const admin = new ParticipantClient(stack.url);
+  await admin.loginDev('admin');
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(new URL(path, stack.url), { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${admin.token ?? ''}` }, body: JSON.stringify(body) });
+    expect(res.status, path).toBe(200);
+  };
+  for (let i = 0; i < 10; i += 1) {
+    await post('/admin/ban', { identity: 'dev|target', reason: `ban ${i}` });
+    await post('/admin/unban', { identity: 'dev|target', reason: `unban ${i}` });
+  }
+  const participantId = participantIdOf('dev|target');
+  const mine = async () => {
+    const found: Array<Record<string, unknown>> = [];
+    for await (const o of stack.store.list('records')) {
+      const record = JSON.parse(Buffer.from(await stack.store.getBytes(o.key, 1 << 20)).toString('utf8')) as Record<string, unknown>;
+      if (record['participantId'] === participantId) found.push(record);
+    }
+    return found;
+  };
+  await vi.waitFor(async () => expect((await mine()).length).toBeGreaterThanOrEqual(20), { timeout: 60_000, interval: 250 });
+  const records = await mine();
+  expect(records.map((r) => r['detail']).sort()).toEqual([...Array.from({ length: 10 }, (_, i) => `ban ${i}`), ...Array.from({ length: 10 }, (_, i) => `unban ${i}`)].sort());
+  // The participant workflow did continue as new along the way.
+  const runs: string[] = [];
+  for await (const wf of stack.env.client.workflow.list({ query: `WorkflowId = '${participantWorkflowId(stack.cfg.ceremony.id, participantId)}'` })) runs.push(wf.runId);
+  expect(runs.length).toBeGreaterThan(1);
+}, 120_000);
+

@@ -7,6 +7,7 @@ import {
   condition,
   continueAsNew,
   getExternalWorkflowHandle,
+  log,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -52,10 +53,11 @@ const inLobby = (s: ParticipantView['status']): boolean => s === 'waiting' || s 
 export async function participantWorkflow(input: ParticipantInput): Promise<void> {
   const { settings } = input;
   const timing = settings.timing;
-  const activities = proxyActivities<SequentialActivities>({
+  // A record is retried until the store takes it (no attempt limit): evidence is never given up.
+  const records = proxyActivities<Pick<SequentialActivities, 'writeRecord'>>({
     taskQueue: settings.workflowTaskQueue,
     startToCloseTimeout: '30 seconds',
-    retry: { maximumAttempts: 10, initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
+    retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
   });
   const view: ParticipantView = input.state ?? {
     participantId: input.participantId,
@@ -74,8 +76,19 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
   let turnWorkflowId: string | undefined;
   const ceremony = getExternalWorkflowHandle(input.ceremonyWorkflowId);
 
-  const record = (kind: 'left' | 'missed-checkin' | 'banned' | 'unbanned', detail?: string): Promise<unknown> =>
-    activities.writeRecord({ ceremonyId: settings.ceremonyId, kind, participantId: view.participantId, identity: view.identity, detail, at: Date.now() });
+  // Records are evidence (REQ-18): each write is tracked until it settles, a failure is logged, and
+  // the workflow continues as new only once every write it started has settled.
+  const pendingRecords = new Set<Promise<void>>();
+  const record = (kind: 'left' | 'missed-checkin' | 'banned' | 'unbanned', detail?: string): void => {
+    const write: Promise<void> = records
+      .writeRecord({ ceremonyId: settings.ceremonyId, kind, participantId: view.participantId, identity: view.identity, detail, at: Date.now() })
+      .then(
+        () => undefined,
+        (err: unknown) => log.error('a participant record could not be written', { kind, participantId: view.participantId, error: String(err) }),
+      )
+      .finally(() => pendingRecords.delete(write));
+    pendingRecords.add(write);
+  };
 
   setHandler(participantQuery, () => view);
 
@@ -176,7 +189,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
       if (timing.abortPenaltyMs > 0) view.penaltyUntil = Date.now() + timing.abortPenaltyMs;
       ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'left' }).catch(ignore);
       leftLobby();
-      record('left').catch(ignore);
+      record('left');
       return view;
     },
     {
@@ -208,7 +221,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     view.strikes += 1;
     view.penaltyUntil = Date.now() + timing.rejoinPenaltyMs;
     ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'missed-checkin' }).catch(ignore);
-    record('missed-checkin').catch(ignore);
+    record('missed-checkin');
   });
 
   setHandler(joinFailedSignal, ({ reason }) => {
@@ -250,11 +263,11 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
         ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'banned' }).catch(ignore);
         leftLobby();
       }
-      record('banned', reason).catch(ignore);
+      record('banned', reason);
     } else if (view.status === 'banned') {
       view.status = view.contributions >= settings.contributionsPerIdentity ? 'contributed' : 'idle';
       view.removedReason = undefined;
-      record('unbanned', reason).catch(ignore);
+      record('unbanned', reason);
     }
   });
 
@@ -264,6 +277,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
   for (;;) {
     await condition(() => workflowInfo().continueAsNewSuggested && atRest());
     await condition(allHandlersFinished);
+    await condition(() => pendingRecords.size === 0);
     // A handler may have changed the status meanwhile: continue as new only at rest.
     if (atRest()) await continueAsNew<typeof participantWorkflow>({ ...input, state: view });
   }
