@@ -18,6 +18,7 @@ import { RoundsGateway } from './rounds/gateway.js';
 import { roundsRoutes } from './rounds/routes.js';
 import { openApiRoutes } from './openapi.js';
 import { metricsRoutes } from './metrics.js';
+import { receiptRoutes } from './receipts.js';
 
 export interface ApiDeps {
   cfg: Config;
@@ -36,6 +37,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
     healthRoutes(deps),
     metricsRoutes(),
     openApiRoutes(),
+    receiptRoutes(deps.store),
   ];
   const mode =
     deps.cfg.ceremony.mode === 'sequential'

@@ -273,8 +273,24 @@ function schemas(): Record<string, Schema> {
       },
       ['version', 'ceremonyId', 'identity', 'sequence', 'transcriptSha256Before', 'transcriptSha256After', 'potPubkeys', 'acceptedAt'],
     ),
+    RoundReceiptPayload: obj(
+      {
+        version: { const: 1 },
+        kind: { const: 'round-contribution' },
+        ceremonyId: str('ceremony id'),
+        round: int('the round', { minimum: 1 }),
+        identity: str('identity string'),
+        contributions: array(obj({ chunk: int('chunk index', { minimum: 0 }), uploadKey: str('the accepted chunk upload'), pubkey: str('G2 point', { pattern: G2 }) }, ['chunk', 'uploadKey'])),
+        aggregatedSha256: str('SHA-256 of the round\'s aggregated transcript', { pattern: SHA256 }),
+        issuedAt: isoTime('when the receipt was issued'),
+      },
+      ['version', 'kind', 'ceremonyId', 'round', 'identity', 'contributions', 'aggregatedSha256', 'issuedAt'],
+    ),
     Receipt: obj(
-      { jws: str('compact JWS (EdDSA, typ ceremony-receipt+jws) over the payload; keys at /ceremony/info'), payload: ref('ReceiptPayload') },
+      {
+        jws: str('compact JWS (EdDSA) over the payload; typ ceremony-receipt+jws for a turn, ceremony-round-receipt+jws for a round; keys at /ceremony/info'),
+        payload: { oneOf: [ref('ReceiptPayload'), ref('RoundReceiptPayload')] },
+      },
       ['jws', 'payload'],
     ),
     CompleteAnswer: obj(
@@ -822,7 +838,7 @@ function operations(): Operation[] {
       method: 'get',
       path: '/receipts/:id',
       operationId: 'receipt',
-      summary: 'A receipt by id',
+      summary: 'A receipt by id, of either mode',
       tag: 'transcript',
       access: 'public',
       parameters: [pathParam('id', 'receipt id', { type: 'string', pattern: SHA256 })],

@@ -1,5 +1,6 @@
 // A client of the rounds-mode API: what the rounds contributor, the replacement and the verifier use.
 import type { RoundsCeremonyStatus } from '../workflows/rounds/ceremony-types.js';
+import type { JWK } from 'jose';
 import type { RoundStatus, TaskAnswer, VerificationTask } from '../workflows/rounds/types.js';
 
 export type RoundsStatusAnswer = RoundsCeremonyStatus & { round: RoundStatus | null };
@@ -49,5 +50,14 @@ export class RoundsClient extends SessionClient {
 
   status(): Promise<RoundsStatusAnswer> {
     return json(this.baseUrl, '/rounds/status');
+  }
+
+  /** The coordinator's published receipt keys (a JWK set) and the ceremony's settings. */
+  info(): Promise<{ ceremonyId: string; receiptKeys: { keys: JWK[] } }> {
+    return json(this.baseUrl, '/ceremony/info');
+  }
+
+  receipt(id: string): Promise<unknown> {
+    return json(this.baseUrl, `/receipts/${id}`);
   }
 }

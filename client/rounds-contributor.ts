@@ -5,6 +5,7 @@ import { chunkStateFromText } from '../engine/chunked/any-document.js';
 import { contributeChunk, deriveRoundSecret } from '../engine/chunked/contribute.js';
 import { serializeChunkContribution } from '../engine/chunked/format.js';
 import type { Engine } from '../engine/context.js';
+import { verifyReceipt } from '../evidence/receipt.js';
 import { ApiError, isTransient } from './http.js';
 import { RoundsClient } from './rounds-client.js';
 
@@ -16,6 +17,8 @@ export type RoundsContributorEvent =
   /** The coordinator could not answer this time (502/503/504, network): the contributor asks again. */
   | { kind: 'retrying'; message: string }
   | { kind: 'done'; round: number }
+  /** The round's signed receipt, checked against the coordinator's published key. */
+  | { kind: 'receipt'; round: number; receiptId: string; valid: boolean }
   | { kind: 'dropped'; reason: string };
 
 export interface RoundsContributorOptions {
@@ -38,14 +41,39 @@ export interface RoundsContributorResult {
   outcome: 'done' | 'dropped' | 'stopped';
   rounds: number[];
   chunks: number;
+  /** done: the receipt of the round it finished, and whether it verified against the published key. */
+  receipt?: { round: number; receiptId: string; receipt: unknown; valid: boolean };
+}
+
+/**
+ * The receipt of the identity's finished round, from the round history, checked against the keys at
+ * /ceremony/info. The round is recorded a moment after it tells its contributors they are done.
+ */
+async function roundReceipt(client: RoundsClient, identity: string, round: number): Promise<NonNullable<RoundsContributorResult['receipt']>> {
+  const giveUp = Date.now() + RECEIPT_WAIT_MS;
+  while (Date.now() < giveUp) {
+    const entry = (await client.status()).history.find((h) => h.round === round);
+    const mine = entry?.receipts.find((r) => r.identity === identity);
+    if (mine !== undefined) {
+      const receipt = await client.receipt(mine.receiptId);
+      const check = await verifyReceipt(receipt, (await client.info()).receiptKeys.keys);
+      return { round, receiptId: mine.receiptId, receipt, valid: check.valid && check.kind === 'round' && check.payload.identity === identity && check.payload.round === round };
+    }
+    await sleep(250);
+  }
+  // The round told this contributor it was done but lists no receipt for it: that is the coordinator's
+  // failure, reported as a receipt that does not verify.
+  return { round, receiptId: '', receipt: undefined, valid: false };
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** How long a finished contributor looks for its round's receipt in the round history. */
+const RECEIPT_WAIT_MS = 120_000;
 
 export async function runRoundsContributor(options: RoundsContributorOptions): Promise<RoundsContributorResult> {
   const client = new RoundsClient(options.url);
   const emit = options.onEvent;
-  await client.loginDev(options.name);
+  const identity = await client.loginDev(options.name);
   if (options.replacement === true) emit?.({ kind: 'standing-by' });
   else {
     try {
@@ -88,7 +116,11 @@ export async function runRoundsContributor(options: RoundsContributorOptions): P
       await sleep(Math.min(task.retryAfterMs, 1_000));
     } else if (task.action === 'done') {
       emit?.({ kind: 'done', round: task.round });
-      if (options.replacement !== true) return { outcome: 'done', rounds, chunks };
+      if (options.replacement !== true) {
+        const receipt = await roundReceipt(client, identity, task.round);
+        emit?.({ kind: 'receipt', round: receipt.round, receiptId: receipt.receiptId, valid: receipt.valid });
+        return { outcome: 'done', rounds, chunks, receipt };
+      }
       await sleep(1_000);
     } else if (task.action === 'dropped') {
       emit?.({ kind: 'dropped', reason: task.reason });

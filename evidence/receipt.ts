@@ -1,9 +1,13 @@
-// Receipts: the evidence a contributor keeps. A receipt is a JWS (EdDSA) over a JSON payload naming
-// the identity, the sequence number, the transcript hashes before and after, and the pubkeys.
+// Receipts: the evidence a contributor keeps, of either ceremony mode. A receipt is a JWS (EdDSA,
+// signed with the coordinator's receipt key) over a JSON payload. A sequential turn's receipt names
+// the identity, the sequence number, the transcript hashes before and after, and the pubkeys; a
+// round's names the identity, the round, each chunk contribution and the aggregated transcript's
+// hash. The JWS `typ` says which; one verifier checks both.
 import type { KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 
 export const RECEIPT_TYPE = 'ceremony-receipt+jws';
+export const ROUND_RECEIPT_TYPE = 'ceremony-round-receipt+jws';
 
 export interface ReceiptPayload {
   version: 1;
@@ -16,19 +20,41 @@ export interface ReceiptPayload {
   acceptedAt: string;
 }
 
+export interface RoundReceiptPayload {
+  version: 1;
+  kind: 'round-contribution';
+  ceremonyId: string;
+  round: number;
+  identity: string;
+  contributions: Array<{ chunk: number; uploadKey: string; pubkey: string | undefined }>;
+  aggregatedSha256: string;
+  issuedAt: string;
+}
+
 export interface SignedReceipt {
   /** The compact JWS; its payload is the canonical JSON of `payload`. */
   jws: string;
   payload: ReceiptPayload;
 }
 
-export async function signReceipt(payload: ReceiptPayload, key: { kid: string; privateKey: KeyObject }): Promise<SignedReceipt> {
-  const bytes = new TextEncoder().encode(JSON.stringify(payload));
-  const jws = await new CompactSign(bytes).setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ: RECEIPT_TYPE }).sign(key.privateKey);
-  return { jws, payload };
+type ReceiptKeyPair = { kid: string; privateKey: KeyObject };
+
+async function sign(payload: object, typ: string, key: ReceiptKeyPair): Promise<string> {
+  return new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', kid: key.kid, typ }).sign(key.privateKey);
 }
 
-export type ReceiptCheck = { valid: true; payload: ReceiptPayload } | { valid: false; code: string; message: string };
+export async function signReceipt(payload: ReceiptPayload, key: ReceiptKeyPair): Promise<SignedReceipt> {
+  return { jws: await sign(payload, RECEIPT_TYPE, key), payload };
+}
+
+export async function signRoundReceipt(payload: RoundReceiptPayload, key: ReceiptKeyPair): Promise<{ jws: string; payload: RoundReceiptPayload }> {
+  return { jws: await sign(payload, ROUND_RECEIPT_TYPE, key), payload };
+}
+
+export type ReceiptCheck =
+  | { valid: true; kind: 'turn'; payload: ReceiptPayload }
+  | { valid: true; kind: 'round'; payload: RoundReceiptPayload }
+  | { valid: false; code: string; message: string };
 
 function isPayload(value: unknown): value is ReceiptPayload {
   if (typeof value !== 'object' || value === null) return false;
@@ -45,7 +71,22 @@ function isPayload(value: unknown): value is ReceiptPayload {
   );
 }
 
-/** Checks a receipt against the coordinator's published public key(s). */
+function isRoundPayload(value: unknown): value is RoundReceiptPayload {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Record<string, unknown>;
+  return (
+    p['version'] === 1 &&
+    p['kind'] === 'round-contribution' &&
+    typeof p['ceremonyId'] === 'string' &&
+    typeof p['round'] === 'number' &&
+    typeof p['identity'] === 'string' &&
+    Array.isArray(p['contributions']) &&
+    typeof p['aggregatedSha256'] === 'string' &&
+    typeof p['issuedAt'] === 'string'
+  );
+}
+
+/** Checks a receipt of either mode against the coordinator's published public key(s). */
 export async function verifyReceipt(receipt: unknown, keys: JWK[]): Promise<ReceiptCheck> {
   if (typeof receipt !== 'object' || receipt === null || typeof (receipt as { jws?: unknown }).jws !== 'string') {
     return { valid: false, code: 'MALFORMED_RECEIPT', message: 'a receipt is a JSON object with a "jws" string' };
@@ -59,7 +100,7 @@ export async function verifyReceipt(receipt: unknown, keys: JWK[]): Promise<Rece
   } catch {
     return { valid: false, code: 'MALFORMED_RECEIPT', message: 'the JWS header is not JSON' };
   }
-  if (header.alg !== 'EdDSA' || header.typ !== RECEIPT_TYPE) {
+  if (header.alg !== 'EdDSA' || (header.typ !== RECEIPT_TYPE && header.typ !== ROUND_RECEIPT_TYPE)) {
     return { valid: false, code: 'BAD_SIGNATURE', message: `unexpected JWS header (alg ${String(header.alg)}, typ ${String(header.typ)})` };
   }
   const key = keys.find((k) => k.kid === header.kid);
@@ -71,10 +112,11 @@ export async function verifyReceipt(receipt: unknown, keys: JWK[]): Promise<Rece
   } catch (err) {
     return { valid: false, code: 'BAD_SIGNATURE', message: `the signature does not verify: ${(err as Error).message}` };
   }
-  if (!isPayload(payload)) return { valid: false, code: 'MALFORMED_RECEIPT', message: 'the signed payload is not a receipt' };
   const shown = (receipt as { payload?: unknown }).payload;
   if (shown !== undefined && JSON.stringify(shown) !== JSON.stringify(payload)) {
     return { valid: false, code: 'PAYLOAD_MISMATCH', message: 'the receipt\'s readable payload differs from what was signed' };
   }
-  return { valid: true, payload };
+  if (header.typ === RECEIPT_TYPE && isPayload(payload)) return { valid: true, kind: 'turn', payload };
+  if (header.typ === ROUND_RECEIPT_TYPE && isRoundPayload(payload)) return { valid: true, kind: 'round', payload };
+  return { valid: false, code: 'MALFORMED_RECEIPT', message: `the signed payload is not a ${header.typ === RECEIPT_TYPE ? 'turn' : 'round'} receipt` };
 }

@@ -1,6 +1,7 @@
 // Activities of rounds mode: initial challenges, chunk verification, aggregation, receipts, records,
 // clean-up and backups.
 import { CompactSign } from 'jose';
+import { signRoundReceipt } from '../../evidence/receipt.js';
 import { CeremonyError as EngineError } from '../../engine/errors.js';
 import { parseChunkContribution } from '../../engine/chunked/format.js';
 import { initialChunkStates } from '../../engine/chunked/initial.js';
@@ -61,18 +62,20 @@ export function createRoundsActivities(store: ObjectStore, receiptKey: ReceiptKe
     },
 
     async issueRoundReceipt(input) {
-      const payload = {
-        version: 1,
-        kind: 'round-contribution',
-        ceremonyId: input.ceremonyId,
-        round: input.round,
-        identity: input.identity,
-        contributions: input.contributions,
-        aggregatedSha256: input.aggregatedSha256,
-        issuedAt: new Date().toISOString(),
-      };
-      const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', kid: receiptKey.kid, typ: 'ceremony-round-receipt+jws' }).sign(receiptKey.privateKey);
-      const { sha256 } = await putJson(store, ROUND_RECEIPT_PREFIX, { jws, payload });
+      const receipt = await signRoundReceipt(
+        {
+          version: 1,
+          kind: 'round-contribution',
+          ceremonyId: input.ceremonyId,
+          round: input.round,
+          identity: input.identity,
+          contributions: input.contributions,
+          aggregatedSha256: input.aggregatedSha256,
+          issuedAt: new Date().toISOString(),
+        },
+        receiptKey,
+      );
+      const { sha256 } = await putJson(store, ROUND_RECEIPT_PREFIX, receipt);
       return { receiptId: sha256 };
     },
 

@@ -15,6 +15,7 @@ import { identityString } from '../../identity/auth-config.js';
 import type { SequentialGateway } from './gateway.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { receiveContribution } from './upload.js';
+import { streamObject } from '../public-objects.js';
 
 export interface SequentialRouteDeps {
   cfg: Config;
@@ -28,21 +29,6 @@ const adminTarget = z.object({ identity: identityString, reason: z.string().max(
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
-}
-
-async function streamObject(ctx: Context, store: ObjectStore, key: string, sha256: string): Promise<void> {
-  const head = await store.head(key);
-  if (head === null) throw new CeremonyError('NOT_FOUND', `object ${key} is missing`);
-  ctx.set('ETag', `"${sha256}"`);
-  ctx.set('X-Content-SHA256', sha256);
-  ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
-  if (ctx.get('if-none-match') === `"${sha256}"`) {
-    ctx.status = 304;
-    return;
-  }
-  ctx.type = 'application/json';
-  ctx.length = head.size;
-  ctx.body = await store.get(key);
 }
 
 export function sequentialRoutes(deps: SequentialRouteDeps): Router {
@@ -150,12 +136,6 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
     const key = sequence === s.head.sequence ? s.head.transcriptKey : await history.keyOf(sequence, s.lastRecordKey, s.head.sequence);
     ctx.set('X-Sequence', String(sequence));
     await streamObject(ctx, store, key, key.slice(key.lastIndexOf('/') + 1));
-  });
-
-  router.get('/receipts/:id', async (ctx) => {
-    const id = ctx.params['id'] ?? '';
-    if (!/^[0-9a-f]{64}$/.test(id)) throw new CeremonyError('NOT_FOUND', 'a receipt id is 64 lowercase hex digits');
-    await streamObject(ctx, store, `receipts/${id}`, id);
   });
 
   // Admin: authenticated administrators only; every action is logged and recorded in the store.

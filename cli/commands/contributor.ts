@@ -94,7 +94,7 @@ export async function run(argv: string[]): Promise<number> {
         onEvent: (e) => process.stderr.write(`[contributor] ${JSON.stringify(e)}\n`),
       });
       process.stdout.write(`${JSON.stringify(result)}\n`);
-      return result.outcome === 'dropped' ? 1 : 0;
+      return result.outcome === 'dropped' || result.receipt?.valid === false ? 1 : 0;
     } catch (err) {
       process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
       return 2;

@@ -1,4 +1,5 @@
-// `ceremony verify-receipt RECEIPT_FILE (--keys FILE | --url URL)`: checks a receipt offline against
+// `ceremony verify-receipt RECEIPT_FILE (--keys FILE | --url URL)`: checks a receipt of either mode
+// (a sequential turn's or a round's; `receiptKind` says which) offline against
 // the coordinator's published key (a JWK set, or the /ceremony/info document that holds one).
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
@@ -53,6 +54,6 @@ export async function run(argv: string[]): Promise<number> {
   }
   const result = await verifyReceipt(receipt, keys);
   if (!result.valid) return fail(result.code, result.message);
-  process.stdout.write(`${JSON.stringify({ valid: true, ...result.payload })}\n`);
+  process.stdout.write(`${JSON.stringify({ valid: true, ...result.payload, receiptKind: result.kind })}\n`);
   return 0;
 }

@@ -2,6 +2,9 @@
 // API, filesystem store), with external verifiers. First the findings of the adversarial review
 // (issue #12) that concern rounds mode, each through the interface it was found on; then the table
 // of hostile requests for every route and random request shapes; then the round still completes.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { CompactSign, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { RoundsClient } from '../../client/rounds-client.js';
@@ -9,6 +12,7 @@ import { runRoundsContributor } from '../../client/rounds-contributor.js';
 import { runVerifier } from '../../client/verifier.js';
 import { createEngine, type Engine } from '../../engine/context.js';
 import { roundsCeremonyWorkflowId } from '../../workflows/rounds/index.js';
+import { ceremonyCli } from '../helpers/cli.js';
 import { keysUnder } from '../helpers/objects.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { bearer, codeOf, forgedTokens, json, routesOf, sendHeadOfLargeBody, type ForgedTokens } from './hostile-http.js';
@@ -195,6 +199,28 @@ describe('after all of it', () => {
     try {
       const result = await runRoundsContributor({ url: stack.url, engine, name: 'member', heartbeatMs: 1_000 });
       expect(result.outcome).toBe('done');
+      // #10: the contributor checked its round receipt (GET /receipts/:id) against the published key,
+      // and so does `ceremony verify-receipt`, offline and by URL.
+      expect(result.receipt).toMatchObject({ round: 1, valid: true });
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'round-receipt-'));
+      try {
+        const receiptFile = path.join(dir, 'receipt.json');
+        const keysFile = path.join(dir, 'keys.json');
+        await writeFile(receiptFile, JSON.stringify(result.receipt?.receipt));
+        await writeFile(keysFile, JSON.stringify((await new RoundsClient(stack.url).info()).receiptKeys));
+        for (const keys of [['--keys', keysFile], ['--url', stack.url]]) {
+          const checked = await ceremonyCli(['verify-receipt', receiptFile, ...keys]);
+          expect(checked.code, checked.stderr).toBe(0);
+          expect(JSON.parse(checked.stdout)).toMatchObject({ valid: true, receiptKind: 'round', round: 1, identity: 'dev|member' });
+        }
+        const signed = result.receipt?.receipt as { jws: string; payload: Record<string, unknown> };
+        await writeFile(receiptFile, JSON.stringify({ ...signed, payload: { ...signed.payload, round: 2 } }));
+        const tampered = await ceremonyCli(['verify-receipt', receiptFile, '--keys', keysFile]);
+        expect(tampered.code).toBe(1);
+        expect(JSON.parse(tampered.stdout)).toMatchObject({ valid: false, code: 'PAYLOAD_MISMATCH' });
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
       await vi.waitFor(async () => expect((await new RoundsClient(stack.url).status()).completedRounds).toBeGreaterThanOrEqual(1), { timeout: 60_000, interval: 300 });
     } finally {
       stop();

@@ -44,6 +44,8 @@ it('REQ-34 a round completes when a task answer is 504 and an upload answer is l
     ['amy', 'ben'].map((name) => runRoundsContributor({ url: through, engine, name, heartbeatMs: 1_000, onEvent: (e) => events.push(e) })),
   );
   expect(results.map((r) => r.outcome)).toEqual(['done', 'done']);
+  // Each checked its round receipt against the published key (issue #10).
+  expect(results.map((r) => r.receipt?.valid)).toEqual([true, true]);
   expect(proxy.injected).toEqual(['timeout POST /rounds/tasks/next', expect.stringMatching(/^lose-answer POST \/rounds\/contribution\/\d+$/)]);
   // The 504 is asked again inside the client; the lost upload answer sends the contributor back to its tasks.
   expect(events.filter((e) => e.kind === 'retrying').length).toBeGreaterThanOrEqual(1);

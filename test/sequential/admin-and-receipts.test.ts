@@ -2,7 +2,6 @@
 // against the real sequential stack: a receipt from a real contribution checked offline, as saved and
 // tampered with; status, ban (403 BANNED, out of the queue), unban, drop (from the queue and from a
 // running turn), FORBIDDEN for non-admins, and an admin record for every action.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,12 +10,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { participantIdOf } from '../../api/sequential/settings.js';
 import { ApiError } from '../../client/http.js';
 import { ParticipantClient, type CheckinAnswer, type CompleteAnswer } from '../../client/participant-client.js';
-import { repoRoot } from '../../common/tools.js';
 import { createEngine, type Engine } from '../../engine/context.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import { serializeBatchContribution } from '../../engine/format/serialize.js';
 import { contribute } from '../../engine/ops/contribute.js';
 import { devParticipant, sleep, untilIdle } from '../helpers/sequential.js';
+import { ceremonyCli, type CliResult } from '../helpers/cli.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -48,25 +47,7 @@ const idle = (): Promise<void> => untilIdle(stack);
 
 beforeEach(idle);
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, CEREMONY_LOG_LEVEL: 'warn' };
-  delete env['CEREMONY_TOKEN'];
-  const child = spawn(path.join(repoRoot, 'bin', 'ceremony'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = ceremonyCli;
 
 function admin(action: string, options: { identity?: string; reason?: string; as?: string } = {}): Promise<CliResult> {
   const args = ['admin', action, '--url', stack.url, '--dev-name', options.as ?? 'root'];
