@@ -6,6 +6,7 @@ import { parseChunkContribution } from '../../engine/chunked/format.js';
 import type { ChunkContribution, ChunkHistory } from '../../engine/chunked/types.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { serializeBatchTranscript } from '../../engine/format/serialize.js';
+import { transcriptParticipantId } from '../../engine/format/identity-patterns.js';
 import type { ObjectStore } from '../../store/index.js';
 import type { AggregateInput, AggregateResult } from '../../workflows/rounds/activities-api.js';
 import { sharedEngine } from '../engine-instance.js';
@@ -15,12 +16,12 @@ export const AGGREGATE_PREFIX = 'aggregates';
 const MAX_TRANSCRIPT_BYTES = 512 * 1024 * 1024;
 
 async function previousHistory(store: ObjectStore, key: string | undefined): Promise<ChunkHistory> {
-  if (key === undefined) return { runningProducts: [], potPubkeys: [] };
+  if (key === undefined) return { runningProducts: [], potPubkeys: [], participantIds: [] };
   const transcript = parseBatchTranscript(Buffer.from(await store.getBytes(key, MAX_TRANSCRIPT_BYTES)).toString('utf8'));
   const sub = transcript.transcripts[0];
-  if (sub === undefined) return { runningProducts: [], potPubkeys: [] };
+  if (sub === undefined) return { runningProducts: [], potPubkeys: [], participantIds: [] };
   // Index 0 of the witness is the generators' entry; the history is what follows.
-  return { runningProducts: sub.witness.runningProducts.slice(1), potPubkeys: sub.witness.potPubkeys.slice(1) };
+  return { runningProducts: sub.witness.runningProducts.slice(1), potPubkeys: sub.witness.potPubkeys.slice(1), participantIds: transcript.participantIds.slice(1) };
 }
 
 export async function aggregateRoundChunks(store: ObjectStore, input: AggregateInput): Promise<AggregateResult> {
@@ -31,10 +32,12 @@ export async function aggregateRoundChunks(store: ObjectStore, input: AggregateI
   const earlier = await previousHistory(store, input.previousAggregatedKey);
   const contributions: ChunkContribution[] = [];
   for (const key of input.historyKeys) contributions.push(parseChunkContribution(Buffer.from(await store.getBytes(key, MAX_CHUNK_DOCUMENT_BYTES)).toString('utf8')));
-  const thisRound = historyOf(contributions);
+  // Each step of the witness is attributed to its contributor, as the KZG transcript writes identities.
+  const thisRound = historyOf(contributions, input.historyIdentities.map(transcriptParticipantId));
   const history: ChunkHistory = {
     runningProducts: [...earlier.runningProducts, ...thisRound.runningProducts],
     potPubkeys: [...earlier.potPubkeys, ...thisRound.potPubkeys],
+    participantIds: [...(earlier.participantIds ?? []), ...(thisRound.participantIds ?? [])],
   };
   const transcript = toBatchTranscript(aggregated, history);
   const stored = await store.put(AGGREGATE_PREFIX, Buffer.from(serializeBatchTranscript(transcript)), { contentType: 'application/json' });

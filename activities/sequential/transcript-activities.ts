@@ -5,7 +5,7 @@ import { parseBatchContribution } from '../../engine/format/parse-contribution.j
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { serializeBatchContribution, serializeBatchTranscript } from '../../engine/format/serialize.js';
 import type { BatchContribution, BatchTranscript } from '../../engine/format/types.js';
-import { isValidParticipantId } from '../../engine/format/identity-patterns.js';
+import { transcriptParticipantId } from '../../engine/format/identity-patterns.js';
 import { pruneInvalidSignatures } from '../../engine/identity/prune.js';
 import { applyVerifiedContribution } from '../../engine/ops/apply-contribution.js';
 import { newTranscript } from '../../engine/ops/new-transcript.js';
@@ -21,12 +21,6 @@ export const POWERS_PREFIX = 'powers';
 
 /** Bounds on what is read back from the store into memory. */
 export const MAX_TRANSCRIPT_BYTES = 512 * 1024 * 1024;
-
-/** The identity as the transcript's schema allows it: eth| and git| identities, else ''. */
-export function transcriptParticipantId(identity: string): string {
-  const lowered = identity.startsWith('eth|') ? identity.toLowerCase() : identity;
-  return isValidParticipantId(lowered) ? lowered : '';
-}
 
 /** The current powers as a BatchContribution: what `contribution/start` hands to the contributor. */
 export function powersOf(transcript: BatchTranscript): BatchContribution {

@@ -360,6 +360,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     round: input.round,
     finalKeys,
     historyKeys: (state.chunks[0]?.contributions ?? []).map((c) => c.uploadKey),
+    historyIdentities: (state.chunks[0]?.contributions ?? []).map((c) => state.slots.find((s) => s.member.id === c.contributorId)?.member.identity ?? ''),
     contributors: state.slots.map((s) => ({ memberId: s.member.id, identity: s.member.identity, pubkeys: state.chunks.map((c) => c.contributions.find((x) => x.slot === s.slot)?.pubkey ?? '') })),
     previousAggregatedKey: input.previousAggregatedKey,
   });
