@@ -22,6 +22,7 @@ const commands: Record<string, CommandEntry> = {
   'verify-receipt': { summary: 'verify a receipt offline against the published key', load: () => import('./commands/verify-receipt.js') },
   admin: { summary: 'status, ban, unban, drop (admin API)', load: () => import('./commands/admin.js') },
   'verify-transcript': { summary: 'verify a whole transcript', load: () => import('./commands/verify-transcript.js') },
+  verify: { summary: 'verify a ceremony: the transcript, receipts against a pinned key, inclusion', load: () => import('./commands/verify.js') },
 };
 
 function usage(): string {

@@ -21,6 +21,8 @@ export interface RunningStack {
   dataDir: string;
   store: ObjectStore;
   client: Client;
+  /** The fingerprint (RFC 7638 thumbprint) of the key that signs receipts: what the public pins. */
+  receiptKeyFingerprint: string;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startStack(cfg: Config, log: Logger): Promise<RunningStack
       dataDir: cfg.dataDir,
       store,
       client,
+      receiptKeyFingerprint: receiptKey.kid,
       stop: stopAll,
     };
   } catch (err) {

@@ -10,6 +10,7 @@ import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { checkChunkUpload } from './chunk-upload.js';
+import { streamObject } from '../public-objects.js';
 import type { ObjectStore } from '../../store/index.js';
 import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
 import { CHUNK_UPLOAD_PREFIX, chunkSubmissionPrefix } from '../../workflows/rounds/upload-keys.js';
@@ -74,8 +75,18 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
       contributorsPerRound: settings.contributorsPerRound,
       verification: settings.verification,
       receiptKeys: { keys: deps.receiptKeys },
+      receiptKeyFingerprints: deps.receiptKeys.map((k) => k.kid),
       sessionKeysUrl: '/.well-known/jwks.json',
     };
+  });
+
+  // The latest aggregated transcript: every completed round's contributions (REQ-37), as in sequential mode.
+  router.get('/transcript', async (ctx) => {
+    const last = (await gateway.status()).history.at(-1);
+    if (last === undefined) throw new CeremonyError('NOT_FOUND', 'no round has completed yet: the first transcript is written when round 1 completes');
+    ctx.set('X-Round', String(last.round));
+    await streamObject(ctx, store, last.aggregatedKey, last.aggregatedSha256);
+    ctx.set('Cache-Control', 'no-cache');
   });
 
   router.get('/rounds/status', async (ctx) => {

@@ -45,6 +45,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
       contributionsPerIdentity: gateway.settings.contributionsPerIdentity,
       timing: gateway.settings.timing,
       receiptKeys: { keys: deps.receiptKeys },
+      receiptKeyFingerprints: deps.receiptKeys.map((k) => k.kid),
       sessionKeysUrl: '/.well-known/jwks.json',
     };
   });

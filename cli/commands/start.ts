@@ -30,6 +30,7 @@ export async function run(argv: string[]): Promise<number> {
     ...(stack.temporalUiUrl === undefined ? [] : [`  Temporal UI:  ${stack.temporalUiUrl}`]),
     `  data:         ${stack.dataDir}`,
     `  store:        ${stack.store.kind}`,
+    `  receipt key:  ${stack.receiptKeyFingerprint}  (pin it: ceremony verify --key ${stack.receiptKeyFingerprint})`,
     'press Ctrl-C to stop',
   ];
   process.stderr.write(`${lines.join('\n')}\n`);

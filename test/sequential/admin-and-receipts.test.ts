@@ -185,6 +185,60 @@ describe('bin/ceremony verify-receipt', () => {
     expect(missing.code).toBe(2);
     expect(missing.stdout).toBe('');
     expect(missing.stderr).toContain('no-such-receipt.json');
+
+    // #10 `ceremony verify`: the transcript, the receipt against the pinned key, and its inclusion.
+    const fingerprint = (info as { receiptKeyFingerprints?: string[] }).receiptKeyFingerprints?.[0] ?? '';
+    expect(fingerprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const whole = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, '--key', fingerprint]);
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stdout).toMatch(/transcript: valid, 1 contributions/);
+    expect(whole.stdout).toMatch(/its contribution is number 1 in the transcript\nVALID\n$/);
+    const report = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, '--key', fingerprint, '--json']);
+    expect(oneLine(report.stdout)).toMatchObject({ valid: true, transcript: { contributions: 1 }, receipts: [{ kind: 'turn', identity: 'dev|erin', keyFingerprint: fingerprint, position: 1 }] });
+    expect((await cli(['verify', '--url', stack.url])).code).toBe(0);
+
+    // Another pinned key: an error, not a warning.
+    const otherKey = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, '--key', 'A'.repeat(43), '--json']);
+    expect(otherKey.code).toBe(1);
+    expect(oneLine(otherKey.stdout)).toMatchObject({ valid: false, failure: { stage: 'receipt', code: 'KEY_MISMATCH' } });
+
+    // Offline, with the key from a saved /ceremony/info.
+    const transcriptFile = path.join(dir, 'transcript.json');
+    const transcriptText = await (await fetch(new URL('/transcript', stack.url))).text();
+    await writeFile(transcriptFile, transcriptText);
+    const infoFile = path.join(dir, 'info.json');
+    await writeFile(infoFile, JSON.stringify(info));
+    const offline = await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', infoFile, '--json']);
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(oneLine(offline.stdout)).toMatchObject({ valid: true, receipts: [{ position: 1 }] });
+
+    // A receipt that is not in the transcript (the initial one, before Erin's contribution).
+    const before = path.join(dir, 'transcript-0.json');
+    await writeFile(before, await (await fetch(new URL('/transcript/0', stack.url))).text());
+    const absent = await cli(['verify', '--transcript', before, '--receipt', receiptFile, '--key', infoFile, '--json']);
+    expect(absent.code).toBe(1);
+    expect(oneLine(absent.stdout)).toMatchObject({ valid: false, failure: { stage: 'inclusion', code: 'NOT_INCLUDED' } });
+
+    // The contribution attributed to someone else: verifies as a transcript, but not as Erin's.
+    const misattributed = json(transcriptText) as { participantIds: string[] };
+    misattributed.participantIds[1] = `eth|0x${'1'.repeat(40)}`;
+    await writeFile(transcriptFile, JSON.stringify(misattributed));
+    const wrongId = await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', infoFile, '--json']);
+    expect(wrongId.code).toBe(1);
+    expect(oneLine(wrongId.stdout)).toMatchObject({ failure: { stage: 'inclusion', code: 'NOT_INCLUDED' } });
+
+    // A tampered transcript: two G1 powers swapped.
+    const tampered = json(transcriptText) as { transcripts: Array<{ powersOfTau: { G1Powers: string[] } }> };
+    const g1 = tampered.transcripts[0]?.powersOfTau.G1Powers ?? [];
+    [g1[5], g1[6]] = [g1[6] as string, g1[5] as string];
+    await writeFile(transcriptFile, JSON.stringify(tampered));
+    const broken = await cli(['verify', '--transcript', transcriptFile, '--json']);
+    expect(broken.code).toBe(1);
+    expect(oneLine(broken.stdout)).toMatchObject({ valid: false, failure: { stage: 'transcript', code: 'G1_POWERS_NOT_CONSECUTIVE' } });
+
+    // Usage: a receipt needs a pinned key; a fingerprint alone cannot work offline.
+    expect((await cli(['verify', '--url', stack.url, '--receipt', receiptFile])).code).toBe(2);
+    expect((await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', fingerprint])).code).toBe(2);
   });
 });
 

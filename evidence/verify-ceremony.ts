@@ -1,0 +1,73 @@
+// What `ceremony verify` checks beyond the transcript itself: that a receipt was signed by the key the
+// person pinned (by fingerprint, the RFC 7638 thumbprint the coordinator prints at start and publishes
+// as each key's kid), and that the contribution it vouches for is in the transcript where it says.
+import { calculateJwkThumbprint, type JWK } from 'jose';
+import { transcriptParticipantId } from '../engine/format/identity-patterns.js';
+import type { BatchTranscript } from '../engine/format/types.js';
+import { verifyReceipt, type ReceiptCheck } from './receipt.js';
+
+export type EvidenceFailureCode = 'KEY_MISMATCH' | 'MALFORMED_RECEIPT' | 'BAD_SIGNATURE' | 'PAYLOAD_MISMATCH' | 'NOT_INCLUDED';
+
+export interface EvidenceFailure {
+  valid: false;
+  code: EvidenceFailureCode;
+  message: string;
+}
+
+export type ValidReceipt = Extract<ReceiptCheck, { valid: true }>;
+
+/** The published keys whose fingerprint is one the person pinned. */
+export async function pinnedKeys(published: JWK[], pins: string[]): Promise<{ keys: JWK[] } | EvidenceFailure> {
+  const keys: JWK[] = [];
+  const seen: string[] = [];
+  for (const key of published) {
+    const fingerprint = await calculateJwkThumbprint(key);
+    seen.push(fingerprint);
+    if (pins.includes(fingerprint)) keys.push({ ...key, kid: fingerprint });
+  }
+  if (keys.length > 0) return { keys };
+  return { valid: false, code: 'KEY_MISMATCH', message: `no key with the pinned fingerprint ${pins.join(', ')} (offered: ${seen.join(', ') || 'none'})` };
+}
+
+/** Checks the receipt's signature against the pinned keys only. */
+export async function checkPinnedReceipt(receipt: unknown, keys: JWK[]): Promise<ValidReceipt | EvidenceFailure> {
+  const check = await verifyReceipt(receipt, keys);
+  if (check.valid) return check;
+  if (check.code === 'UNKNOWN_KEY') return { valid: false, code: 'KEY_MISMATCH', message: `the receipt is not signed by the pinned key (${check.message})` };
+  return { valid: false, code: check.code as EvidenceFailureCode, message: check.message };
+}
+
+export interface Inclusion {
+  /** The witness position of the contribution (1 = the first contribution). */
+  position: number;
+  identity: string;
+}
+
+/**
+ * Where the receipt's contribution is in the transcript: a turn's at its sequence number, with the
+ * pubkeys it names in every sub-ceremony; a round's where its pubkey (the same for all of one
+ * contributor's chunks) is in the witness. The participant id there must be the receipt's identity
+ * as the transcript writes it.
+ */
+export function findInclusion(transcript: BatchTranscript, receipt: ValidReceipt): Inclusion | EvidenceFailure {
+  const { identity } = receipt.payload;
+  const expectedId = transcriptParticipantId(identity);
+  const missing = (message: string): EvidenceFailure => ({ valid: false, code: 'NOT_INCLUDED', message });
+  let position: number;
+  if (receipt.kind === 'turn') {
+    position = receipt.payload.sequence;
+    const mismatched = transcript.transcripts.findIndex((sub, j) => sub.witness.potPubkeys[position] !== receipt.payload.potPubkeys[j]);
+    if (position < 1 || mismatched >= 0 || receipt.payload.potPubkeys.length !== transcript.transcripts.length) {
+      return missing(`contribution ${position} of the transcript is not the one the receipt names (pubkeys differ${mismatched >= 0 ? ` in sub-ceremony ${mismatched}` : ''})`);
+    }
+  } else {
+    const pubkey = receipt.payload.contributions.find((c) => c.pubkey !== undefined && c.pubkey !== '')?.pubkey;
+    const witness = transcript.transcripts[0]?.witness.potPubkeys ?? [];
+    position = pubkey === undefined ? -1 : witness.indexOf(pubkey, 1);
+    if (position < 1) return missing(`the receipt's pubkey is not in the transcript's witness (round ${receipt.payload.round})`);
+  }
+  if (transcript.participantIds[position] !== expectedId) {
+    return missing(`the transcript attributes contribution ${position} to '${transcript.participantIds[position] ?? ''}', the receipt to '${expectedId}' (${identity})`);
+  }
+  return { position, identity };
+}
