@@ -1133,8 +1133,8 @@ export function openApiDocument(): object {
         'Trusted-setup ceremony coordinator. The sequential participant API follows the Ethereum KZG ceremony (both name variants, lobby/* and queue/*, are served). ' +
         'Every error is JSON {code, message, details?} with a stable code (components.schemas.ErrorCode lists each code and its HTTP status); an unknown route is NOT_FOUND (404). ' +
         'Rate limits apply per client address and replica: login attempts, requests without a valid session, and requests with one (RATE_LIMITED, 429, with Retry-After). ' +
-        'The sequential routes (lobby, queue, participant, contribution, transcript, receipts, admin) are served when ceremony.mode is sequential; ' +
-        'the rounds-mode routes (/rounds/*, /admin/rounds/*) when it is rounds; the others in both.',
+        'The sequential routes (lobby, queue, participant, contribution, transcript/{sequence}, admin) are served when ceremony.mode is sequential; ' +
+        'the rounds-mode routes (/rounds/*, /admin/rounds/*) when it is rounds; the others (/transcript, /receipts/{id}, /ceremony/info, login, health) in both.',
       license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
     },
     tags: [

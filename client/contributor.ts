@@ -132,8 +132,15 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
   });
   const info = await repeat(() => client.info());
   const check = await verifyReceipt(done.receipt, info.receiptKeys.keys);
-  emit?.({ kind: 'accepted', answer: done, receiptValid: check.valid });
-  return { participantId, sequence: done.sequence, receiptId: done.receiptId, receiptValid: check.valid, transcriptSha256: done.transcriptSha256 };
+  // Valid means: signed by the published key, a turn's receipt, and this contribution's.
+  const receiptValid =
+    check.valid &&
+    check.kind === 'turn' &&
+    check.payload.identity === participantId &&
+    check.payload.sequence === done.sequence &&
+    JSON.stringify(check.payload.potPubkeys) === JSON.stringify(contribution.contributions.map((c) => c.potPubkey));
+  emit?.({ kind: 'accepted', answer: done, receiptValid });
+  return { participantId, sequence: done.sequence, receiptId: done.receiptId, receiptValid, transcriptSha256: done.transcriptSha256 };
 }
 
 function bytesToBigInt(bytes: Uint8Array): bigint {

@@ -41,13 +41,15 @@ export interface Inclusion {
   /** The witness position of the contribution (1 = the first contribution). */
   position: number;
   identity: string;
+  /** The transcript names the receipt's identity there (it writes '' for development logins and had no ids in older rounds). */
+  attributed: boolean;
 }
 
 /**
  * Where the receipt's contribution is in the transcript: a turn's at its sequence number, with the
  * pubkeys it names in every sub-ceremony; a round's where its pubkey (the same for all of one
  * contributor's chunks) is in the witness. The participant id there must be the receipt's identity
- * as the transcript writes it.
+ * as the transcript writes it, or empty (unattributed).
  */
 export function findInclusion(transcript: BatchTranscript, receipt: ValidReceipt): Inclusion | EvidenceFailure {
   const { identity } = receipt.payload;
@@ -66,8 +68,11 @@ export function findInclusion(transcript: BatchTranscript, receipt: ValidReceipt
     position = pubkey === undefined ? -1 : witness.indexOf(pubkey, 1);
     if (position < 1) return missing(`the receipt's pubkey is not in the transcript's witness (round ${receipt.payload.round})`);
   }
-  if (transcript.participantIds[position] !== expectedId) {
-    return missing(`the transcript attributes contribution ${position} to '${transcript.participantIds[position] ?? ''}', the receipt to '${expectedId}' (${identity})`);
+  // The pubkeys place the contribution; the id only attributes it. An id of someone else is a
+  // contradiction; no id (an older round, a development login) is a contribution left unattributed.
+  const recorded = transcript.participantIds[position] ?? '';
+  if (recorded !== '' && recorded !== expectedId) {
+    return missing(`the transcript attributes contribution ${position} to '${recorded}', the receipt to '${expectedId || identity}'`);
   }
-  return { position, identity };
+  return { position, identity, attributed: recorded !== '' };
 }

@@ -33,7 +33,9 @@ export async function aggregateRoundChunks(store: ObjectStore, input: AggregateI
   const contributions: ChunkContribution[] = [];
   for (const key of input.historyKeys) contributions.push(parseChunkContribution(Buffer.from(await store.getBytes(key, MAX_CHUNK_DOCUMENT_BYTES)).toString('utf8')));
   // Each step of the witness is attributed to its contributor, as the KZG transcript writes identities.
-  const thisRound = historyOf(contributions, input.historyIdentities.map(transcriptParticipantId));
+  // (A round scheduled by an older worker names no identities: its steps stay unattributed.)
+  const identities = contributions.map((_, i) => transcriptParticipantId(input.historyIdentities?.[i] ?? ''));
+  const thisRound = historyOf(contributions, identities);
   const history: ChunkHistory = {
     runningProducts: [...earlier.runningProducts, ...thisRound.runningProducts],
     potPubkeys: [...earlier.potPubkeys, ...thisRound.potPubkeys],

@@ -14,13 +14,14 @@ import { DEFAULT_LIMITS } from '../../engine/limits.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
 import { checkPinnedReceipt, findInclusion, pinnedKeys, type EvidenceFailure } from '../../evidence/verify-ceremony.js';
 
-const USAGE = `usage: ceremony verify (--url URL | --transcript FILE) [--receipt FILE ...] [--key FINGERPRINT|KEY_FILE] [--json]
+const USAGE = `usage: ceremony verify (--url URL | --transcript FILE) [--receipt FILE ...] [--key FINGERPRINT|KEY_FILE ...] [--json]
 
 Verifies a ceremony anyone can check:
   - the transcript, in full (every contribution's chain link, every point, the current powers);
   - each receipt's signature, against the coordinator key YOU pin with --key: its fingerprint
     (printed by 'ceremony start', published at /ceremony/info as receiptKeyFingerprints) or a file
-    holding the key (a JWK, a JWK set, or a saved /ceremony/info); a mismatch is an error;
+    holding the key (a JWK, a JWK set, or a saved /ceremony/info); give both to pin a fingerprint
+    offline. A mismatch is an error, with or without receipts;
   - that each receipt's contribution is in the transcript, where the receipt says.
 
 Examples:
@@ -36,7 +37,7 @@ type Stage = 'transcript' | 'receipt' | 'inclusion';
 interface Report {
   valid: boolean;
   transcript?: { sha256: string; contributions: number; sizes: string };
-  receipts: Array<{ file: string; kind: string; identity: string; keyFingerprint: string; position: number }>;
+  receipts: Array<{ file: string; kind: string; identity: string; keyFingerprint: string; position: number; attributed: boolean }>;
   failure?: { stage: Stage; file?: string; code: string; message: string };
 }
 
@@ -46,6 +47,20 @@ function keysIn(doc: unknown): JWK[] {
   if (Array.isArray(d.keys)) return d.keys as JWK[];
   if (Array.isArray(d.receiptKeys?.keys)) return d.receiptKeys.keys as JWK[];
   return typeof d.kty === 'string' ? [doc as JWK] : [];
+}
+
+/** The transcript from the coordinator, read under the same bound as a transcript file. */
+async function downloadTranscript(url: URL): Promise<string> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(300_000) });
+  if (!res.ok || res.body === null) throw new UsageError(`${url.href} answered ${res.status}`);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > DEFAULT_LIMITS.maxFileBytes) throw new EngineError('FILE_TOO_LARGE', `${url.href} is larger than the limit ${DEFAULT_LIMITS.maxFileBytes}`);
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function fetchJson(url: URL): Promise<unknown> {
@@ -64,7 +79,10 @@ function print(report: Report, json: boolean): void {
     lines.push(`transcript: valid, ${report.transcript.contributions} contributions (${report.transcript.sizes}), sha256 ${report.transcript.sha256}`);
   }
   for (const r of report.receipts) {
-    lines.push(`receipt ${r.file}: valid ${r.kind} receipt of ${r.identity}, signed by the pinned key ${r.keyFingerprint}; its contribution is number ${r.position} in the transcript`);
+    lines.push(
+      `receipt ${r.file}: valid ${r.kind} receipt of ${r.identity}, signed by the pinned key ${r.keyFingerprint}; its contribution is number ${r.position} in the transcript` +
+        (r.attributed ? '' : ' (the transcript names no identity there)'),
+    );
   }
   if (report.failure !== undefined) {
     lines.push(`INVALID (${report.failure.stage}${report.failure.file === undefined ? '' : ` ${report.failure.file}`}): ${report.failure.code}: ${report.failure.message}`);
@@ -81,7 +99,7 @@ export async function run(argv: string[]): Promise<number> {
       url: { type: 'string' },
       transcript: { type: 'string' },
       receipt: { type: 'string', multiple: true },
-      key: { type: 'string' },
+      key: { type: 'string', multiple: true },
       json: { type: 'boolean' },
     });
     json = values.json === true;
@@ -90,33 +108,35 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT_OK;
     }
     const receiptFiles = values.receipt ?? [];
+    const keyArgs = values.key ?? [];
     if ((values.url === undefined) === (values.transcript === undefined)) throw new UsageError('give exactly one of --url URL and --transcript FILE');
-    if (receiptFiles.length > 0 && values.key === undefined) {
+    if (receiptFiles.length > 0 && keyArgs.length === 0) {
       throw new UsageError("pin the coordinator's receipt key with --key (its fingerprint is printed by 'ceremony start' and published at /ceremony/info)");
     }
     const base = values.url === undefined ? undefined : new URL(values.url);
 
-    // The pinned key(s): fingerprints to accept, and the keys themselves when a file holds them.
-    let pins: string[] = [];
-    let published: JWK[] = [];
-    if (values.key !== undefined) {
-      if (existsSync(values.key)) {
-        published = keysIn(JSON.parse(await readFile(values.key, 'utf8')));
-        if (published.length === 0) throw new UsageError(`${values.key} holds no JWK`);
-        pins = await Promise.all(published.map((k) => calculateJwkThumbprint(k)));
+    // What is pinned: the fingerprints given, else those of the keys in the files given. The key
+    // material: those files' keys, and online the keys the coordinator publishes; only material with
+    // a pinned fingerprint is ever used.
+    const fingerprints: string[] = [];
+    const fileKeys: JWK[] = [];
+    for (const arg of keyArgs) {
+      if (existsSync(arg)) {
+        const keys = keysIn(JSON.parse(await readFile(arg, 'utf8')));
+        if (keys.length === 0) throw new UsageError(`${arg} holds no JWK`);
+        fileKeys.push(...keys);
+      } else if (/^[A-Za-z0-9_-]{43}$/.test(arg)) {
+        fingerprints.push(arg);
       } else {
-        if (!/^[A-Za-z0-9_-]{43}$/.test(values.key)) throw new UsageError(`--key ${values.key} is neither a file nor a key fingerprint (43 base64url characters)`);
-        if (base === undefined) throw new UsageError('offline, --key must be a file holding the key: a fingerprint alone cannot check a signature');
-        pins = [values.key];
+        throw new UsageError(`--key ${arg} is neither a file nor a key fingerprint (43 base64url characters)`);
       }
-      if (base !== undefined) published = keysIn(await fetchJson(new URL('/ceremony/info', base)));
     }
+    if (base === undefined && keyArgs.length > 0 && fileKeys.length === 0) {
+      throw new UsageError('offline, give the key itself too (--key FILE, with or without --key FINGERPRINT): a fingerprint alone cannot check a signature');
+    }
+    const pins = fingerprints.length > 0 ? fingerprints : await Promise.all(fileKeys.map((k) => calculateJwkThumbprint(k)));
+    const published = base !== undefined && keyArgs.length > 0 ? keysIn(await fetchJson(new URL('/ceremony/info', base))) : [];
 
-    const transcriptText = base === undefined ? await readBoundedText(values.transcript as string, DEFAULT_LIMITS) : await (async () => {
-      const res = await fetch(new URL('/transcript', base), { signal: AbortSignal.timeout(300_000) });
-      if (!res.ok) throw new UsageError(`${new URL('/transcript', base).href} answered ${res.status}`);
-      return res.text();
-    })();
     const report: Report = { valid: false, receipts: [] };
     const fail = (failure: Report['failure']): number => {
       report.failure = failure;
@@ -124,8 +144,13 @@ export async function run(argv: string[]): Promise<number> {
       return EXIT_INVALID;
     };
 
+    // A pinned key the coordinator does not use is an error, with or without receipts to check.
+    const pinned = keyArgs.length === 0 ? { keys: [] } : await pinnedKeys([...fileKeys, ...published], pins);
+    if ('valid' in pinned) return fail({ stage: 'receipt', code: pinned.code, message: pinned.message });
+
     let transcript;
     try {
+      const transcriptText = base === undefined ? await readBoundedText(values.transcript as string, DEFAULT_LIMITS) : await downloadTranscript(new URL('/transcript', base));
       transcript = parseBatchTranscript(transcriptText);
       const parsed = transcript;
       const summary = await withCliEngine((engine) => verifyTranscript(engine, parsed));
@@ -135,24 +160,20 @@ export async function run(argv: string[]): Promise<number> {
       throw err;
     }
 
-    if (receiptFiles.length > 0) {
-      const pinned = await pinnedKeys(published, pins);
-      if ('valid' in pinned) return fail({ stage: 'receipt', code: pinned.code, message: pinned.message });
-      for (const file of receiptFiles) {
-        let receipt: unknown;
-        try {
-          receipt = JSON.parse(await readFile(file, 'utf8'));
-        } catch (err) {
-          if (err instanceof SyntaxError) return fail({ stage: 'receipt', file, code: 'MALFORMED_RECEIPT', message: 'the receipt is not valid JSON' });
-          throw err;
-        }
-        const checked = await checkPinnedReceipt(receipt, pinned.keys);
-        if (!checked.valid) return fail({ stage: 'receipt', file, code: checked.code, message: checked.message });
-        const included = findInclusion(transcript, checked);
-        if ('valid' in included) return fail({ stage: 'inclusion', file, code: (included as EvidenceFailure).code, message: (included as EvidenceFailure).message });
-        const kid = (JSON.parse(Buffer.from(String((receipt as { jws: string }).jws.split('.')[0]), 'base64url').toString('utf8')) as { kid?: string }).kid ?? '';
-        report.receipts.push({ file, kind: checked.kind, identity: checked.payload.identity, keyFingerprint: kid, position: included.position });
+    for (const file of receiptFiles) {
+      let receipt: unknown;
+      try {
+        receipt = JSON.parse(await readFile(file, 'utf8'));
+      } catch (err) {
+        if (err instanceof SyntaxError) return fail({ stage: 'receipt', file, code: 'MALFORMED_RECEIPT', message: 'the receipt is not valid JSON' });
+        throw err;
       }
+      const checked = await checkPinnedReceipt(receipt, pinned.keys);
+      if (!checked.valid) return fail({ stage: 'receipt', file, code: checked.code, message: checked.message });
+      const included = findInclusion(transcript, checked);
+      if ('valid' in included) return fail({ stage: 'inclusion', file, code: (included as EvidenceFailure).code, message: (included as EvidenceFailure).message });
+      const kid = (JSON.parse(Buffer.from(String((receipt as { jws: string }).jws.split('.')[0]), 'base64url').toString('utf8')) as { kid?: string }).kid ?? '';
+      report.receipts.push({ file, kind: checked.kind, identity: checked.payload.identity, keyFingerprint: kid, position: included.position, attributed: included.attributed });
     }
     report.valid = true;
     print(report, json);

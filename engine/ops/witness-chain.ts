@@ -6,6 +6,7 @@
 import type { CurveBackend } from '../curve/backend.js';
 import { randomScalars } from '../curve/scalars.js';
 import type { Engine } from '../context.js';
+import { G2_GENERATOR_HEX } from '../curve/constants.js';
 import { CeremonyError } from '../errors.js';
 import { packHexPoints, G1_BYTES, G2_BYTES } from '../format/hex.js';
 import type { Witness } from '../format/types.js';
@@ -81,6 +82,14 @@ function chainFailureError(failure: ChainFailure, step: number, subCeremony: num
 
 /** Verifies the witness chains of all sub-ceremonies; throws the first failure. */
 export async function verifyWitnessChains(engine: Engine, witnesses: readonly Witness[]): Promise<void> {
+  // A step whose pubkey is the generator (a secret of 1) passes the chain and adds nothing: it would
+  // let a transcript pad its contributions, so it is refused like a no-op contribution.
+  witnesses.forEach((witness, j) => {
+    const step = witness.potPubkeys.findIndex((pubkey, k) => k > 0 && pubkey.toLowerCase() === G2_GENERATOR_HEX);
+    if (step > 0) {
+      throw new CeremonyError('NO_OP_CONTRIBUTION', `sub-ceremony ${j}: potPubkey ${step} is the G2 generator (a secret of 1): that step changes nothing`, { subCeremony: j, pointIndex: step, input: 'transcript' });
+    }
+  });
   const backend = engine.backend;
   const packed = witnesses.map(packWitness);
   const total = packed.reduce((sum, p) => sum + p.steps, 0);

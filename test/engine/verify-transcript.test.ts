@@ -102,6 +102,20 @@ describe.each(BACKENDS)('verifyTranscript (%s backend)', (backend) => {
     expect(await rejection(engine, bad)).toMatchObject({ code: 'PUBKEY_AT_INFINITY', subCeremony: 0, pointIndex: 3 });
   });
 
+  it('NO_OP_CONTRIBUTION: a step padded in with the generator as pubkey (the chain still holds)', async () => {
+    const { engine, transcript } = await setup();
+    const padded = clone(transcript);
+    for (const sub of padded.transcripts) {
+      const w = sub.witness;
+      w.runningProducts.splice(2, 0, w.runningProducts[1] as string);
+      w.potPubkeys.splice(2, 0, g2Hex(1n));
+      w.blsSignatures.splice(2, 0, '');
+    }
+    padded.participantIds.splice(2, 0, '');
+    padded.participantEcdsaSignatures.splice(2, 0, '');
+    expect(await rejection(engine, padded)).toMatchObject({ code: 'NO_OP_CONTRIBUTION', subCeremony: 0, pointIndex: 2 });
+  });
+
   it('INVALID_POINT / NOT_IN_SUBGROUP in the witness name the entry', async () => {
     const { engine, transcript } = await setup();
     const badPubkey = clone(transcript);

@@ -192,15 +192,17 @@ describe('bin/ceremony verify-receipt', () => {
     const whole = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, '--key', fingerprint]);
     expect(whole.code, whole.stderr).toBe(0);
     expect(whole.stdout).toMatch(/transcript: valid, 1 contributions/);
-    expect(whole.stdout).toMatch(/its contribution is number 1 in the transcript\nVALID\n$/);
+    expect(whole.stdout).toMatch(/its contribution is number 1 in the transcript \(the transcript names no identity there\)\nVALID\n$/);
     const report = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, '--key', fingerprint, '--json']);
     expect(oneLine(report.stdout)).toMatchObject({ valid: true, transcript: { contributions: 1 }, receipts: [{ kind: 'turn', identity: 'dev|erin', keyFingerprint: fingerprint, position: 1 }] });
     expect((await cli(['verify', '--url', stack.url])).code).toBe(0);
 
-    // Another pinned key: an error, not a warning.
-    const otherKey = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, '--key', 'A'.repeat(43), '--json']);
-    expect(otherKey.code).toBe(1);
-    expect(oneLine(otherKey.stdout)).toMatchObject({ valid: false, failure: { stage: 'receipt', code: 'KEY_MISMATCH' } });
+    // Another pinned key: an error, not a warning, with or without a receipt to check.
+    for (const receiptArgs of [['--receipt', receiptFile], []]) {
+      const otherKey = await cli(['verify', '--url', stack.url, ...receiptArgs, '--key', 'A'.repeat(43), '--json']);
+      expect(otherKey.code).toBe(1);
+      expect(oneLine(otherKey.stdout)).toMatchObject({ valid: false, failure: { stage: 'receipt', code: 'KEY_MISMATCH' } });
+    }
 
     // Offline, with the key from a saved /ceremony/info.
     const transcriptFile = path.join(dir, 'transcript.json');
@@ -211,6 +213,11 @@ describe('bin/ceremony verify-receipt', () => {
     const offline = await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', infoFile, '--json']);
     expect(offline.code, offline.stderr).toBe(0);
     expect(oneLine(offline.stdout)).toMatchObject({ valid: true, receipts: [{ position: 1 }] });
+    // Offline with a fingerprint pinned as well: the file's key must have it.
+    expect((await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', infoFile, '--key', fingerprint])).code).toBe(0);
+    const offlineOther = await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', infoFile, '--key', 'A'.repeat(43), '--json']);
+    expect(offlineOther.code).toBe(1);
+    expect(oneLine(offlineOther.stdout)).toMatchObject({ failure: { code: 'KEY_MISMATCH' } });
 
     // A receipt that is not in the transcript (the initial one, before Erin's contribution).
     const before = path.join(dir, 'transcript-0.json');
@@ -218,6 +225,9 @@ describe('bin/ceremony verify-receipt', () => {
     const absent = await cli(['verify', '--transcript', before, '--receipt', receiptFile, '--key', infoFile, '--json']);
     expect(absent.code).toBe(1);
     expect(oneLine(absent.stdout)).toMatchObject({ valid: false, failure: { stage: 'inclusion', code: 'NOT_INCLUDED' } });
+
+    // Erin logged in with a development name, which the transcript records as '' (unattributed).
+    expect(oneLine(offline.stdout)).toMatchObject({ receipts: [{ attributed: false }] });
 
     // The contribution attributed to someone else: verifies as a transcript, but not as Erin's.
     const misattributed = json(transcriptText) as { participantIds: string[] };

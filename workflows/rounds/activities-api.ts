@@ -17,8 +17,8 @@ export interface AggregateInput {
   finalKeys: string[];
   /** Chunk 0's verified contributions in the order it received them: the round's running-product chain. */
   historyKeys: string[];
-  /** The identity of each historyKeys contribution's contributor, in the same order. */
-  historyIdentities: string[];
+  /** The identity of each historyKeys contribution's contributor, in the same order (absent from rounds scheduled before it existed). */
+  historyIdentities?: string[];
   contributors: Array<{ memberId: string; identity: string; pubkeys: string[] }>;
   previousAggregatedKey: string | undefined;
 }

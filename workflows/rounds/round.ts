@@ -3,6 +3,7 @@
 // dependent work, replacement contributors, automatic and admin restarts, aggregation, receipts.
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { RoundsActivities, VerifyChunkResult } from './activities-api.js';
+import { G2_GENERATOR_HEX } from '../../engine/curve/constants.js';
 import {
   heartbeatSignal,
   instructionsQuery,
@@ -219,6 +220,9 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
           throw ApplicationFailure.create({ type: 'NOT_YOUR_TURN', message: 'this verification is not leased to you (it may have expired)', nonRetryable: true });
         }
         if (valid && (pubkey === undefined || pubkey === '')) throw ApplicationFailure.create({ type: 'VALIDATION_FAILED', message: 'a valid verdict names the contribution pubkey', nonRetryable: true });
+        if (valid && pubkey?.toLowerCase() === G2_GENERATOR_HEX) {
+          throw ApplicationFailure.create({ type: 'INVALID_CONTRIBUTION', message: 'a contribution whose pubkey is the G2 generator (a secret of 1) is no contribution', nonRetryable: true });
+        }
       },
     },
   );
