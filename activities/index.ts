@@ -7,6 +7,7 @@ import { createEvidenceActivities } from './sequential/evidence-activities.js';
 import { createTranscriptActivities } from './sequential/transcript-activities.js';
 import { createSmokeActivities } from './smoke.js';
 import { createRoundsActivities } from './rounds/rounds-activities.js';
+import { createLedgerActivities, noteRecordFromActivity } from './evidence/ledger-activities.js';
 
 export interface ActivityDeps {
   cfg: Config;
@@ -20,7 +21,7 @@ export async function verificationActivities(deps: ActivityDeps) {
   return {
     ...createSmokeActivities(deps.store),
     ...createTranscriptActivities(deps.store, deps.cfg.api.maxUploadBytes),
-    ...createRoundsActivities(deps.store, receiptKey),
+    ...createRoundsActivities(deps.store, receiptKey, noteRecordFromActivity(deps.cfg)),
   };
 }
 
@@ -28,7 +29,8 @@ export async function verificationActivities(deps: ActivityDeps) {
 export async function workflowQueueActivities(deps: ActivityDeps) {
   const receiptKey = await loadReceiptKey(deps.cfg);
   return {
-    ...createRoundsActivities(deps.store, receiptKey),
-    ...createEvidenceActivities(deps.store, receiptKey),
+    ...createRoundsActivities(deps.store, receiptKey, noteRecordFromActivity(deps.cfg)),
+    ...createEvidenceActivities(deps.store, receiptKey, noteRecordFromActivity(deps.cfg)),
+    ...createLedgerActivities(deps.store),
   };
 }

@@ -1,4 +1,5 @@
-// Records the API writes itself (records/ prefix): every admin action, and every refused verdict.
+// Records the API writes itself (records/ prefix, chained in the records ledger): every admin action,
+// and every refused verdict.
 import type { Context } from 'koa';
 import { z } from 'zod';
 import { CeremonyError } from '../common/errors.js';
@@ -6,18 +7,17 @@ import type { Logger } from '../common/logger.js';
 import type { ObjectStore } from '../store/index.js';
 import { mustSession } from './auth/middleware.js';
 import { readJson } from './auth/read-json.js';
+import type { RecordsLedger } from './records-ledger.js';
 
-export async function recordAdminAction(ctx: Context, deps: { log: Logger; store: ObjectStore; ceremonyId: string }, action: string, target: string, reason: string): Promise<void> {
+export async function recordAdminAction(ctx: Context, deps: { log: Logger; store: ObjectStore; ceremonyId: string; ledger: RecordsLedger }, action: string, target: string, reason: string): Promise<void> {
   const admin = mustSession(ctx).identity;
   deps.log.info({ admin, action, target, reason }, 'admin action');
-  const record = { version: 1, kind: 'admin', action, admin, identity: target, reason, ceremonyId: deps.ceremonyId, at: new Date().toISOString() };
-  await deps.store.put('records', Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+  await deps.ledger.write(deps.store, { version: 1, kind: 'admin', action, admin, identity: target, reason, ceremonyId: deps.ceremonyId, at: new Date().toISOString() });
 }
 
 /** A request the ceremony refused, kept as evidence (e.g. a verifier's verdict on a lease it no longer holds). */
-export async function recordRefusal(store: ObjectStore, ceremonyId: string, refusal: { kind: string } & Record<string, unknown>): Promise<void> {
-  const record = { version: 1, ...refusal, ceremonyId, at: new Date().toISOString() };
-  await store.put('records', Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+export async function recordRefusal(deps: { store: ObjectStore; ledger: RecordsLedger }, ceremonyId: string, refusal: { kind: string } & Record<string, unknown>): Promise<void> {
+  await deps.ledger.write(deps.store, { version: 1, ...refusal, ceremonyId, at: new Date().toISOString() });
 }
 
 /** Reads and validates a JSON body against a schema; VALIDATION_FAILED names each bad field. */

@@ -19,6 +19,8 @@ import { roundsRoutes } from './rounds/routes.js';
 import { openApiRoutes } from './openapi.js';
 import { metricsRoutes } from './metrics.js';
 import { receiptRoutes } from './receipts.js';
+import { recordsRoutes } from './records.js';
+import { RecordsLedger } from './records-ledger.js';
 
 export interface ApiDeps {
   cfg: Config;
@@ -32,17 +34,19 @@ export interface ApiDeps {
 
 /** The routers one replica serves, in dispatch order: the shared ones, then the ceremony mode's. */
 export function apiRouters(deps: ApiDeps): Router[] {
+  const ledger = new RecordsLedger(deps.temporal, deps.cfg);
   const shared = [
     authRoutes({ cfg: deps.cfg, tokens: deps.tokens, nonces: new TemporalNonceLedger(deps.temporal, deps.cfg) }),
     healthRoutes(deps),
     metricsRoutes(),
     openApiRoutes(),
     receiptRoutes(deps.store),
+    recordsRoutes({ store: deps.store, ledger }),
   ];
   const mode =
     deps.cfg.ceremony.mode === 'sequential'
-      ? sequentialRoutes({ ...deps, gateway: new SequentialGateway(deps.temporal, deps.cfg) })
-      : roundsRoutes({ ...deps, gateway: new RoundsGateway(deps.temporal, deps.cfg) });
+      ? sequentialRoutes({ ...deps, ledger, gateway: new SequentialGateway(deps.temporal, deps.cfg) })
+      : roundsRoutes({ ...deps, ledger, gateway: new RoundsGateway(deps.temporal, deps.cfg) });
   return [...shared, mode];
 }
 

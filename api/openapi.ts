@@ -839,6 +839,51 @@ function operations(): Operation[] {
     },
     {
       method: 'get',
+      path: '/records',
+      operationId: 'records',
+      summary: 'Every record, oldest first, with its chain (the records ledger)',
+      description:
+        'Page N holds ledger entries N * pageSize onward; the last page grows. Each item carries the ledger entry as stored (its JSON text names the ' +
+        'previous entry\'s key and the record\'s key, each records-ledger/ or records/ followed by the SHA-256 of the text) and the record as stored; ' +
+        'ceremony verify checks every hash and link. Records: turn outcomes (accepted, rejected with the failed check, cancelled, timed out), ' +
+        'participants leaving, missing a check-in, banned and unbanned, round events (drops with what they removed, replacements, restarts), ' +
+        'admin actions with their reason, refused verdicts.',
+      tag: 'transcript',
+      access: 'public',
+      parameters: [{ name: 'page', in: 'query', required: false, description: 'page number, from 0 (default 0)', schema: { type: 'string', pattern: '^\\d{1,9}$' } }],
+      responses: {
+        '200': ok(
+          'one page of records',
+          obj(
+            {
+              page: int('this page', { minimum: 0 }),
+              pages: int('number of pages', { minimum: 1 }),
+              pageSize: int('entries per full page', { minimum: 1 }),
+              count: int('records in the ledger', { minimum: 0 }),
+              items: array(
+                obj(
+                  {
+                    index: int('position in the ledger, from 0', { minimum: 0 }),
+                    kind: str('the kind of record'),
+                    entryKey: str('records-ledger/<sha256 of entry>'),
+                    entry: str('the ledger entry as stored: JSON text {index, previous, record, kind}'),
+                    recordKey: str('records/<sha256 of record>'),
+                    record: str('the record as stored: JSON text'),
+                  },
+                  ['index', 'kind', 'entryKey', 'entry', 'recordKey', 'record'],
+                ),
+              ),
+            },
+            ['page', 'pages', 'pageSize', 'count', 'items'],
+          ),
+        ),
+      },
+      errors: ['BAD_REQUEST', 'NOT_FOUND'],
+      temporal: true,
+      store: true,
+    },
+    {
+      method: 'get',
       path: '/receipts/:id',
       operationId: 'receipt',
       summary: 'A receipt by id, of either mode',

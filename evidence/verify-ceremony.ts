@@ -1,12 +1,13 @@
 // What `ceremony verify` checks beyond the transcript itself: that a receipt was signed by the key the
 // person pinned (by fingerprint, the RFC 7638 thumbprint the coordinator prints at start and publishes
 // as each key's kid), and that the contribution it vouches for is in the transcript where it says.
+import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { transcriptParticipantId } from '../engine/format/identity-patterns.js';
 import type { BatchTranscript } from '../engine/format/types.js';
 import { verifyReceipt, type ReceiptCheck } from './receipt.js';
 
-export type EvidenceFailureCode = 'KEY_MISMATCH' | 'MALFORMED_RECEIPT' | 'BAD_SIGNATURE' | 'PAYLOAD_MISMATCH' | 'NOT_INCLUDED';
+export type EvidenceFailureCode = 'KEY_MISMATCH' | 'MALFORMED_RECEIPT' | 'BAD_SIGNATURE' | 'PAYLOAD_MISMATCH' | 'NOT_INCLUDED' | 'RECORD_CHAIN_BROKEN';
 
 export interface EvidenceFailure {
   valid: false;
@@ -75,4 +76,43 @@ export function findInclusion(transcript: BatchTranscript, receipt: ValidReceipt
     return missing(`the transcript attributes contribution ${position} to '${recorded}', the receipt to '${expectedId || identity}'`);
   }
   return { position, identity, attributed: recorded !== '' };
+}
+
+/** One item of GET /records: a ledger entry and its record, each as stored, with their keys. */
+export interface ServedRecord {
+  index: number;
+  entryKey: string;
+  entry: string;
+  recordKey: string;
+  record: string;
+}
+
+const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Checks a run of the records ledger that follows the entry `previous` (null at the start): every
+ * entry and record is the text its key hashes, every entry names its index, the entry before it and
+ * its record. Returns the last entry's key, to go on from with the next page.
+ */
+export function checkRecordChain(items: readonly ServedRecord[], start: { index: number; previous: string | null }): { last: string | null } | EvidenceFailure {
+  let previous = start.previous;
+  let index = start.index;
+  const broken = (message: string): EvidenceFailure => ({ valid: false, code: 'RECORD_CHAIN_BROKEN', message });
+  for (const item of items) {
+    if (item.index !== index) return broken(`record ${item.index} comes where record ${index} should`);
+    if (item.entryKey !== `records-ledger/${sha256Hex(item.entry)}`) return broken(`ledger entry ${index} is not the text its key ${item.entryKey} hashes`);
+    if (item.recordKey !== `records/${sha256Hex(item.record)}`) return broken(`record ${index} is not the text its key ${item.recordKey} hashes`);
+    let entry: { index?: unknown; previous?: unknown; record?: unknown };
+    try {
+      entry = JSON.parse(item.entry) as typeof entry;
+    } catch {
+      return broken(`ledger entry ${index} is not JSON`);
+    }
+    if (entry.index !== index || entry.previous !== previous || entry.record !== item.recordKey) {
+      return broken(`ledger entry ${index} does not link to the entry before it (${previous ?? 'none'}) and its record`);
+    }
+    previous = item.entryKey;
+    index += 1;
+  }
+  return { last: previous };
 }

@@ -26,6 +26,7 @@ const descriptions: Record<string, string> = {
   'api.proxyHops': 'With api.trustProxy: how many proxies in front of the API append to X-Forwarded-For (ingress-nginx alone: 1; a cloud load balancer in front of it: 2). The client address is the entry this many places from the right; entries further left come from the client and are never trusted.',
   'api.maxConnections': 'Most open client connections one replica keeps; a connection beyond it is closed at once.',
   'api.maxInFlightRequests': 'Most requests one replica handles at once; beyond it a request gets 503 OVERLOADED with Retry-After (GET /healthz is never refused).',
+  'evidence.recordsPageSize': 'Entries per page of the records ledger (GET /records?page=N): each page is written to the store once full.',
   'temporal.address': 'Temporal frontend host:port. Unset: `ceremony start` runs its own dev server.',
   'temporal.namespace': 'Temporal namespace.',
   'temporal.devServer.ip': 'Address the embedded dev server binds.',

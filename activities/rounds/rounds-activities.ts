@@ -10,12 +10,13 @@ import type { ReceiptKey } from '../../evidence/receipt-key.js';
 import type { ObjectStore } from '../../store/index.js';
 import type { RoundsActivities, VerifyChunkInput, VerifyChunkResult } from '../../workflows/rounds/activities-api.js';
 import { sharedEngine } from '../engine-instance.js';
+import type { NoteRecord } from '../evidence/ledger-activities.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { loadChunkState, MAX_CHUNK_DOCUMENT_BYTES, storeChunkState } from './chunk-store.js';
 import { aggregateRoundChunks } from './aggregate.js';
 
 export const VERIFICATION_PREFIX = 'verifications';
-export const ROUND_RECORD_PREFIX = 'records';
+import { RECORD_PREFIX as ROUND_RECORD_PREFIX } from '../evidence/ledger-activities.js';
 export const BACKUP_PREFIX = 'backups';
 export const ROUND_RECEIPT_PREFIX = 'receipts';
 
@@ -23,7 +24,7 @@ async function putJson(store: ObjectStore, prefix: string, value: unknown): Prom
   return store.put(prefix, Buffer.from(JSON.stringify(value)), { contentType: 'application/json' });
 }
 
-export function createRoundsActivities(store: ObjectStore, receiptKey: ReceiptKey): RoundsActivities {
+export function createRoundsActivities(store: ObjectStore, receiptKey: ReceiptKey, noteRecord: NoteRecord): RoundsActivities {
   const signed = async (payload: Record<string, unknown>): Promise<{ jws: string; payload: Record<string, unknown> }> => {
     const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', kid: receiptKey.kid, typ: 'ceremony-verification+jws' }).sign(receiptKey.privateKey);
     return { jws, payload };
@@ -81,6 +82,7 @@ export function createRoundsActivities(store: ObjectStore, receiptKey: ReceiptKe
 
     async writeRoundRecord(input) {
       const { key } = await putJson(store, ROUND_RECORD_PREFIX, { version: 1, ...input, at: new Date().toISOString() });
+      await noteRecord(input.ceremonyId, { key, kind: input.kind });
       return { recordKey: key };
     },
 

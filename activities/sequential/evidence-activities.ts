@@ -6,11 +6,12 @@ import { signReceipt, type ReceiptPayload } from '../../evidence/receipt.js';
 import type { ReceiptKey } from '../../evidence/receipt-key.js';
 import type { ReceiptInput, RecordInput, SequentialActivities } from '../../workflows/sequential/activities-api.js';
 import { isTurnUploadKey } from '../../workflows/sequential/upload-keys.js';
+import type { NoteRecord } from '../evidence/ledger-activities.js';
 
 export const RECEIPT_PREFIX = 'receipts';
-export const RECORD_PREFIX = 'records';
+import { RECORD_PREFIX } from '../evidence/ledger-activities.js';
 
-export function createEvidenceActivities(store: ObjectStore, receiptKey: ReceiptKey): Pick<SequentialActivities, 'issueReceipt' | 'writeRecord' | 'deleteObject'> {
+export function createEvidenceActivities(store: ObjectStore, receiptKey: ReceiptKey, noteRecord: NoteRecord): Pick<SequentialActivities, 'issueReceipt' | 'writeRecord' | 'deleteObject'> {
   return {
     async issueReceipt(input: ReceiptInput) {
       const payload: ReceiptPayload = {
@@ -31,6 +32,7 @@ export function createEvidenceActivities(store: ObjectStore, receiptKey: Receipt
     async writeRecord(input: RecordInput) {
       const record = { version: 1, ...input, at: new Date(input.at).toISOString() };
       const stored = await store.put(RECORD_PREFIX, Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+      await noteRecord(input.ceremonyId, { key: stored.key, kind: input.kind });
       return { recordKey: stored.key };
     },
 

@@ -12,6 +12,7 @@ import type { Logger } from '../../common/logger.js';
 import { checkChunkUpload } from './chunk-upload.js';
 import { streamObject } from '../public-objects.js';
 import type { ObjectStore } from '../../store/index.js';
+import type { RecordsLedger } from '../records-ledger.js';
 import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
 import { CHUNK_UPLOAD_PREFIX, chunkSubmissionPrefix } from '../../workflows/rounds/upload-keys.js';
 import { readBody, recordAdminAction, recordRefusal } from '../admin-record.js';
@@ -28,6 +29,7 @@ export interface RoundsRouteDeps {
   gateway: RoundsGateway;
   /** Public keys that sign receipts and verdicts (published at /ceremony/info). */
   receiptKeys: JWK[];
+  ledger: RecordsLedger;
 }
 
 // Public objects: `<prefix>/<sha256>`, and chunk uploads, each under its own submission prefix
@@ -182,14 +184,14 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
       ctx.body = await handOverStaged(store, key, () => gateway.submitVerification(identity, { ...verdict.data, verificationKey: key }));
     } catch (err) {
       if (refusedByWorkflow(err) && err instanceof CeremonyError) {
-        await recordRefusal(store, gateway.settings.ceremonyId, { kind: 'verdict-refused', verifier: identity, contributionId, valid: verdict.data.valid, code: err.code, message: err.message });
+        await recordRefusal({ store, ledger: deps.ledger }, gateway.settings.ceremonyId, { kind: 'verdict-refused', verifier: identity, contributionId, valid: verdict.data.valid, code: err.code, message: err.message });
       }
       throw err;
     }
   });
 
   const admin = (action: string) => (ctx: Context, target: string, reason: string) =>
-    recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId }, action, target, reason);
+    recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId, ledger: deps.ledger }, action, target, reason);
   router.post('/admin/rounds/restart', requireAdmin(), async (ctx) => {
     const { reason } = await readBody(ctx, reasonBody, cfg.api.maxJsonBytes);
     await gateway.adminRestart(reason);

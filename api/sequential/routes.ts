@@ -8,6 +8,7 @@ import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ObjectStore } from '../../store/index.js';
+import type { RecordsLedger } from '../records-ledger.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
 import { readBody, recordAdminAction } from '../admin-record.js';
 import { handOverStaged } from '../staged-object.js';
@@ -23,6 +24,7 @@ export interface SequentialRouteDeps {
   store: ObjectStore;
   gateway: SequentialGateway;
   receiptKeys: JWK[];
+  ledger: RecordsLedger;
 }
 
 const adminTarget = z.object({ identity: identityString, reason: z.string().max(500).default('') }).strict();
@@ -141,7 +143,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
 
   // Admin: authenticated administrators only; every action is logged and recorded in the store.
   const recordAdmin = (ctx: Context, action: string, who: string, reason: string): Promise<void> =>
-    recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId }, action, who, reason);
+    recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId, ledger: deps.ledger }, action, who, reason);
   const target = (ctx: Context): Promise<z.infer<typeof adminTarget>> => readBody(ctx, adminTarget, cfg.api.maxJsonBytes);
   router.get('/admin/status', requireAdmin(), async (ctx) => {
     const s = await gateway.snapshot(0);

@@ -12,7 +12,7 @@ import { readBoundedText } from '../../engine/format/read-json.js';
 import { formatSizes } from '../../engine/format/sizes.js';
 import { DEFAULT_LIMITS } from '../../engine/limits.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
-import { checkPinnedReceipt, findInclusion, pinnedKeys, type EvidenceFailure } from '../../evidence/verify-ceremony.js';
+import { checkPinnedReceipt, checkRecordChain, findInclusion, pinnedKeys, type EvidenceFailure, type ServedRecord } from '../../evidence/verify-ceremony.js';
 
 const USAGE = `usage: ceremony verify (--url URL | --transcript FILE) [--receipt FILE ...] [--key FINGERPRINT|KEY_FILE ...] [--json]
 
@@ -22,7 +22,8 @@ Verifies a ceremony anyone can check:
     (printed by 'ceremony start', published at /ceremony/info as receiptKeyFingerprints) or a file
     holding the key (a JWK, a JWK set, or a saved /ceremony/info); give both to pin a fingerprint
     offline. A mismatch is an error, with or without receipts;
-  - that each receipt's contribution is in the transcript, where the receipt says.
+  - that each receipt's contribution is in the transcript, where the receipt says;
+  - online, every record (GET /records): each chained to the one before it, each the text its hash names.
 
 Examples:
   ceremony verify --url https://ceremony.example.org
@@ -32,11 +33,12 @@ Examples:
 Prints a summary (--json: one JSON report). Exit codes: 0 valid, 1 invalid, 2 usage or network.
 `;
 
-type Stage = 'transcript' | 'receipt' | 'inclusion';
+type Stage = 'transcript' | 'records' | 'receipt' | 'inclusion';
 
 interface Report {
   valid: boolean;
   transcript?: { sha256: string; contributions: number; sizes: string };
+  records?: { count: number };
   receipts: Array<{ file: string; kind: string; identity: string; keyFingerprint: string; position: number; attributed: boolean }>;
   failure?: { stage: Stage; file?: string; code: string; message: string };
 }
@@ -78,6 +80,7 @@ function print(report: Report, json: boolean): void {
   if (report.transcript !== undefined) {
     lines.push(`transcript: valid, ${report.transcript.contributions} contributions (${report.transcript.sizes}), sha256 ${report.transcript.sha256}`);
   }
+  if (report.records !== undefined) lines.push(`records: ${report.records.count}, every one chained to the one before it`);
   for (const r of report.receipts) {
     lines.push(
       `receipt ${r.file}: valid ${r.kind} receipt of ${r.identity}, signed by the pinned key ${r.keyFingerprint}; its contribution is number ${r.position} in the transcript` +
@@ -158,6 +161,22 @@ export async function run(argv: string[]): Promise<number> {
     } catch (err) {
       if (err instanceof EngineError) return fail({ stage: 'transcript', code: err.code, message: err.message });
       throw err;
+    }
+
+    // Online: every record, in the ledger's order, chained.
+    if (base !== undefined) {
+      let cursor: { index: number; previous: string | null } = { index: 0, previous: null };
+      for (let page = 0, pages = 1; page < pages; page += 1) {
+        const served = (await fetchJson(new URL(`/records?page=${page}`, base))) as { pages: number; count: number; items: ServedRecord[] };
+        pages = served.pages;
+        const checked = checkRecordChain(served.items, cursor);
+        if ('valid' in checked) return fail({ stage: 'records', code: checked.code, message: checked.message });
+        cursor = { index: cursor.index + served.items.length, previous: checked.last };
+        if (page === pages - 1 && cursor.index !== served.count) {
+          return fail({ stage: 'records', code: 'RECORD_CHAIN_BROKEN', message: `the ledger counts ${served.count} records, its pages hold ${cursor.index}` });
+        }
+      }
+      report.records = { count: cursor.index };
     }
 
     for (const file of receiptFiles) {

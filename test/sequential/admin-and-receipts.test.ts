@@ -30,6 +30,8 @@ beforeAll(async () => {
       sequential: { minCheckinIntervalMs: 1_000, checkinGraceMs: 3_000, startWindowMs: 10_000, computeDeadlineMs: 60_000, initialRoundTripMs: 2_000 },
     },
     auth: { admins: ['dev|root'], rateLimits: { enabled: false } },
+    // Small pages, so the records below span several.
+    evidence: { recordsPageSize: 3 },
   });
   engine = await createEngine({ threads: 0 });
   dir = await mkdtemp(path.join(os.tmpdir(), 'admin-receipts-'));
@@ -342,6 +344,54 @@ describe('bin/ceremony admin', () => {
       ['unban', 'dev|bob', 'appeal granted', 'dev|root'],
     ]);
     for (const r of records) expect(r).toMatchObject({ version: 1, kind: 'admin', ceremonyId: stack.cfg.ceremony.id });
+  });
+});
+
+describe('#10 public records: GET /records and the chain ceremony verify checks', () => {
+  interface Served {
+    page: number;
+    pages: number;
+    count: number;
+    pageSize: number;
+    items: Array<{ index: number; kind: string; entryKey: string; entry: string; recordKey: string; record: string }>;
+  }
+  const page = async (n: number): Promise<Served> => (await (await fetch(new URL(`/records?page=${n}`, stack.url))).json()) as Served;
+
+  it('serves every record, oldest first, each chained to the one before; a record changed in the store breaks the chain', async () => {
+    // Everything written so far has reached the ledger (records are chained as they are written).
+    const stored = async () => {
+      let n = 0;
+      for await (const o of stack.store.list('records')) if (o.key !== '') n += 1;
+      return n;
+    };
+    await vi.waitFor(async () => expect((await page(0)).count).toBe(await stored()), { timeout: 30_000, interval: 250 });
+    const first = await page(0);
+    expect(first.pageSize).toBe(3);
+    expect(first.pages).toBeGreaterThan(2);
+    const all: Served['items'] = [];
+    for (let n = 0; n < first.pages; n += 1) all.push(...(await page(n)).items);
+    expect(all.map((r) => r.index)).toEqual(all.map((_, i) => i));
+    expect(all.length).toBe(first.count);
+    const kinds = new Set(all.map((r) => r.kind));
+    for (const kind of ['accepted', 'admin', 'banned', 'unbanned']) expect(kinds, kind).toContain(kind);
+    // An admin record carries its reason; each entry names the one before it.
+    expect(all.map((r) => JSON.parse(r.record) as Record<string, unknown>)).toContainEqual(expect.objectContaining({ kind: 'admin', action: 'ban', reason: 'sybil' }));
+    expect(JSON.parse(all[1]?.entry ?? '{}')).toMatchObject({ index: 1, previous: all[0]?.entryKey, record: all[1]?.recordKey });
+    expect((await fetch(new URL(`/records?page=${first.pages}`, stack.url))).status).toBe(404);
+    expect((await fetch(new URL('/records?page=-1', stack.url))).status).toBe(400);
+
+    const verified = await cli(['verify', '--url', stack.url, '--json']);
+    expect(verified.code, verified.stderr).toBe(0);
+    expect(oneLine(verified.stdout)).toMatchObject({ valid: true, records: { count: first.count } });
+
+    // Someone edits a stored record (the store is the operator's; the chain is what the public holds).
+    const victim = all[2]?.recordKey ?? '';
+    const file = path.join(stack.dataDir, 'objects', ...victim.split('/'));
+    await writeFile(file, (await readFile(file, 'utf8')).replace('"version":1', '"version":2'));
+    const broken = await cli(['verify', '--url', stack.url, '--json']);
+    expect(broken.code).toBe(1);
+    expect(oneLine(broken.stdout)).toMatchObject({ valid: false, failure: { stage: 'records', code: 'RECORD_CHAIN_BROKEN' } });
+    expect((oneLine(broken.stdout) as { failure: { message: string } }).failure.message).toMatch(/record 2 is not the text its key/);
   });
 });
 
