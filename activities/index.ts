@@ -20,7 +20,7 @@ export async function verificationActivities(deps: ActivityDeps) {
   const receiptKey = await loadReceiptKey(deps.cfg);
   return {
     ...createSmokeActivities(deps.store),
-    ...createTranscriptActivities(deps.store, deps.cfg.api.maxUploadBytes),
+    ...createTranscriptActivities(deps.store, deps.cfg.api.maxUploadBytes, noteRecordFromActivity(deps.cfg)),
     ...createRoundsActivities(deps.store, receiptKey, noteRecordFromActivity(deps.cfg)),
   };
 }

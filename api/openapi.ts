@@ -177,8 +177,9 @@ function schemas(): Record<string, Schema> {
         receiptKeys: ref('Jwks'),
         receiptKeyFingerprints: array(str('RFC 7638 thumbprint of a receipt key (its kid): what `ceremony verify --key` pins')),
         sessionKeysUrl: str('where the session token keys are published'),
+        phase: ref('PhaseView'),
       },
-      ['ceremonyId', 'mode', 'sizes', 'contributionsPerIdentity', 'timing', 'receiptKeys', 'sessionKeysUrl'],
+      ['ceremonyId', 'mode', 'sizes', 'contributionsPerIdentity', 'timing', 'receiptKeys', 'sessionKeysUrl', 'phase'],
     ),
     CeremonyStats: obj(
       Object.fromEntries(statsFields.map((k) => [k, int(k, { minimum: 0 })])),
@@ -194,8 +195,9 @@ function schemas(): Record<string, Schema> {
         transcriptSha256: nullable(str('SHA-256 of the current transcript', { pattern: SHA256 })),
         averageRoundTripMs: int('average compute + verification time of recent turns', { minimum: 0 }),
         stats: ref('CeremonyStats'),
+        phase: ref('PhaseView'),
       },
-      ['ceremonyId', 'mode', 'queueLength', 'contributing', 'sequence', 'transcriptSha256', 'averageRoundTripMs', 'stats'],
+      ['ceremonyId', 'mode', 'queueLength', 'contributing', 'sequence', 'transcriptSha256', 'averageRoundTripMs', 'stats', 'phase'],
     ),
     CheckinAnswer: obj(checkinFields, checkinRequired),
     EnterAnswer: obj({ ...checkinFields, participantId: str('participant id (a hash of the identity)') }, [...checkinRequired, 'participantId']),
@@ -317,6 +319,40 @@ function schemas(): Record<string, Schema> {
       },
       ['ceremonyId', 'queue', 'current', 'head', 'averageRoundTripMs', 'stats'],
     ),
+    PhaseView: obj(
+      {
+        phase: str('open: anyone may join; closed: no new joins, the queue drains; final: the beacon contribution is the last', { enum: ['open', 'closed', 'final'] }),
+        closedAt: epochMs('when the lobby was closed'),
+        closedReason: str('why (recorded)'),
+        beacon: obj(
+          {
+            announcement: obj(
+              { source: str('where the beacon value will come from'), iterations: int('SHA-256 iterations', { minimum: 1 }), announcedAt: epochMs('when it was announced'), recordKey: str('the announcement record') },
+              ['source', 'iterations', 'announcedAt', 'recordKey'],
+            ),
+            final: obj(
+              {
+                beaconValueHex: str('the beacon value'),
+                digestHex: str('SHA-256^iterations of the value'),
+                iterations: int('SHA-256 iterations', { minimum: 1 }),
+                sequence: int('the beacon contribution number', { minimum: 1 }),
+                recordKey: str('the beacon record'),
+              },
+              ['beaconValueHex', 'digestHex', 'iterations', 'sequence', 'recordKey'],
+            ),
+          },
+          ['announcement'],
+        ),
+      },
+      ['phase'],
+    ),
+    CloseRequest: obj({ reason: str('why (recorded)', { minLength: 1, maxLength: 500 }) }, ['reason'], { additionalProperties: false }),
+    BeaconAnnouncement: obj(
+      { source: str('where the value will come from, e.g. a future block hash', { minLength: 1, maxLength: 500 }), iterations: int('SHA-256 iterations', { minimum: 1 }) },
+      ['source', 'iterations'],
+      { additionalProperties: false },
+    ),
+    FinaliseRequest: obj({ beaconValueHex: str('the beacon value, lowercase 0x-hex', { pattern: '^0x(?:[0-9a-f]{2}){1,1024}$' }) }, ['beaconValueHex'], { additionalProperties: false }),
     AdminTarget: obj(
       { identity: str('identity string', { minLength: 3, maxLength: 200 }), reason: str('why (recorded)', { maxLength: 500, default: '' }) },
       ['identity'],
@@ -923,6 +959,9 @@ function operations(): Operation[] {
     },
     adminAction('/admin/ban', 'adminBan', 'Ban an identity: it leaves the queue and loses a running turn', 'AdminTarget', ref('BanAnswer')),
     adminAction('/admin/unban', 'adminUnban', 'Lift a ban', 'AdminTarget', ref('BanAnswer')),
+    adminAction('/admin/close', 'adminClose', 'Close the lobby: no new joins; the queue drains', 'CloseRequest', ref('PhaseView'), ['PHASE_CONFLICT']),
+    adminAction('/admin/beacon', 'adminAnnounceBeacon', 'Announce the beacon (its source and iterations) before its value exists; it cannot change', 'BeaconAnnouncement', ref('PhaseView'), ['PHASE_CONFLICT']),
+    adminAction('/admin/finalise', 'adminFinalise', 'Finalise: the beacon contribution, computed, verified and appended; the ceremony is final', 'FinaliseRequest', ref('PhaseView'), ['PHASE_CONFLICT']),
     adminAction('/admin/drop', 'adminDrop', 'Drop a participant from the queue or its running turn, without a ban', 'AdminTarget', ref('DropAnswer'), ['UNKNOWN_IDENTITY', 'NOT_IN_QUEUE']),
     ...roundsOperations(),
   ];

@@ -38,6 +38,8 @@ export const errorCodes = {
   STALE_TASK: 409,
   NOT_IN_ROUND: 409,
   NO_ROUND_RUNNING: 409,
+  // a phase change out of order (finalise before close, a second announcement, ...)
+  PHASE_CONFLICT: 409,
   // limits and infrastructure
   RATE_LIMITED: 429,
   // the client went away before the answer (nginx's 499): logged and counted as the client's doing,

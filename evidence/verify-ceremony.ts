@@ -7,7 +7,7 @@ import { transcriptParticipantId } from '../engine/format/identity-patterns.js';
 import type { BatchTranscript } from '../engine/format/types.js';
 import { verifyReceipt, type ReceiptCheck } from './receipt.js';
 
-export type EvidenceFailureCode = 'KEY_MISMATCH' | 'MALFORMED_RECEIPT' | 'BAD_SIGNATURE' | 'PAYLOAD_MISMATCH' | 'NOT_INCLUDED' | 'RECORD_CHAIN_BROKEN';
+export type EvidenceFailureCode = 'KEY_MISMATCH' | 'MALFORMED_RECEIPT' | 'BAD_SIGNATURE' | 'PAYLOAD_MISMATCH' | 'NOT_INCLUDED' | 'RECORD_CHAIN_BROKEN' | 'BEACON_MISMATCH';
 
 export interface EvidenceFailure {
   valid: false;
@@ -115,4 +115,28 @@ export function checkRecordChain(items: readonly ServedRecord[], start: { index:
     index += 1;
   }
   return { last: previous };
+}
+
+/** What /ceremony/info says of a finalised ceremony's beacon. */
+export interface PublishedBeacon {
+  announcement: { source: string; iterations: number; announcedAt: number };
+  final: { beaconValueHex: string; iterations: number; sequence: number; digestHex: string };
+}
+
+/**
+ * Checks a final ceremony's beacon: it was finalised with the iterations announced in advance, its
+ * contribution is the transcript's last, and that contribution's pubkeys are the ones the beacon
+ * value derives (`expectedPubkeys`, computed from the value and the announced iterations).
+ */
+export function checkBeacon(transcript: BatchTranscript, beacon: PublishedBeacon, expectedPubkeys: readonly string[]): { sequence: number } | EvidenceFailure {
+  const mismatch = (message: string): EvidenceFailure => ({ valid: false, code: 'BEACON_MISMATCH', message });
+  if (beacon.final.iterations !== beacon.announcement.iterations) {
+    return mismatch(`the beacon was finalised with ${beacon.final.iterations} iterations; ${beacon.announcement.iterations} were announced`);
+  }
+  const { sequence } = beacon.final;
+  const last = transcript.participantIds.length - 1;
+  if (sequence !== last) return mismatch(`the beacon is contribution ${sequence}, the transcript's last is ${last}`);
+  const differs = transcript.transcripts.findIndex((sub, j) => sub.witness.potPubkeys[sequence] !== expectedPubkeys[j]);
+  if (differs >= 0) return mismatch(`sub-ceremony ${differs}: contribution ${sequence} is not the one the beacon value derives`);
+  return { sequence };
 }

@@ -11,6 +11,14 @@ import type { NoteRecord } from '../evidence/ledger-activities.js';
 export const RECEIPT_PREFIX = 'receipts';
 import { RECORD_PREFIX } from '../evidence/ledger-activities.js';
 
+/** Stores a record (records/<sha256>) and chains it in the ceremony's records ledger. */
+export async function storeRecord(store: ObjectStore, noteRecord: NoteRecord, input: RecordInput): Promise<string> {
+  const record = { version: 1, ...input, at: new Date(input.at).toISOString() };
+  const stored = await store.put(RECORD_PREFIX, Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
+  await noteRecord(input.ceremonyId, { key: stored.key, kind: input.kind });
+  return stored.key;
+}
+
 export function createEvidenceActivities(store: ObjectStore, receiptKey: ReceiptKey, noteRecord: NoteRecord): Pick<SequentialActivities, 'issueReceipt' | 'writeRecord' | 'deleteObject'> {
   return {
     async issueReceipt(input: ReceiptInput) {
@@ -30,10 +38,7 @@ export function createEvidenceActivities(store: ObjectStore, receiptKey: Receipt
     },
 
     async writeRecord(input: RecordInput) {
-      const record = { version: 1, ...input, at: new Date(input.at).toISOString() };
-      const stored = await store.put(RECORD_PREFIX, Buffer.from(JSON.stringify(record)), { contentType: 'application/json' });
-      await noteRecord(input.ceremonyId, { key: stored.key, kind: input.kind });
-      return { recordKey: stored.key };
+      return { recordKey: await storeRecord(store, noteRecord, input) };
     },
 
     async deleteObject({ key, within }: { key: string; within?: string }) {

@@ -11,10 +11,13 @@ import { applyVerifiedContribution } from '../../engine/ops/apply-contribution.j
 import { newTranscript } from '../../engine/ops/new-transcript.js';
 import { verifyContribution } from '../../engine/ops/verify-contribution.js';
 import type { ObjectStore } from '../../store/index.js';
-import type { SequentialActivities, VerifyAndApplyInput, VerifyAndApplyResult } from '../../workflows/sequential/activities-api.js';
+import type { FinaliseInput, FinaliseResult, SequentialActivities, VerifyAndApplyInput, VerifyAndApplyResult } from '../../workflows/sequential/activities-api.js';
 import type { SubCeremonySize, TranscriptHead } from '../../workflows/sequential/types.js';
 import { sharedEngine } from '../engine-instance.js';
 import { withHeartbeat } from '../heartbeat.js';
+import { beaconContribution } from '../../engine/beacon/beacon.js';
+import type { NoteRecord } from '../evidence/ledger-activities.js';
+import { storeRecord } from './evidence-activities.js';
 
 export const TRANSCRIPT_PREFIX = 'transcripts';
 export const POWERS_PREFIX = 'powers';
@@ -40,8 +43,39 @@ async function storeTranscript(store: ObjectStore, transcript: BatchTranscript, 
   return { sequence, transcriptKey: stored.key, transcriptSha256: stored.sha256, powersKey: powers.key };
 }
 
-export function createTranscriptActivities(store: ObjectStore, maxUploadBytes: number): Pick<SequentialActivities, 'initialTranscript' | 'verifyAndApply'> {
+export function createTranscriptActivities(store: ObjectStore, maxUploadBytes: number, noteRecord: NoteRecord): Pick<SequentialActivities, 'initialTranscript' | 'verifyAndApply' | 'finaliseWithBeacon'> {
   return {
+    // The beacon's contribution: computed from the announced parameters and the value, verified like
+    // any other, applied (unattributed: no person made it), recorded with the beacon's derivation.
+    async finaliseWithBeacon(input: FinaliseInput): Promise<FinaliseResult> {
+      return withHeartbeat(async () => {
+        const transcript = parseBatchTranscript(Buffer.from(await store.getBytes(input.base.transcriptKey, MAX_TRANSCRIPT_BYTES)).toString('utf8'));
+        const engine = await sharedEngine();
+        let beacon;
+        try {
+          beacon = await beaconContribution(engine, transcript, { beaconValueHex: input.beaconValueHex, iterations: input.iterations });
+        } catch (err) {
+          if (err instanceof EngineError) throw ApplicationFailure.create({ type: 'VALIDATION_FAILED', message: err.message, nonRetryable: true });
+          throw err;
+        }
+        const verified = await verifyContribution(engine, transcript, beacon.contribution);
+        const head = await storeTranscript(store, await applyVerifiedContribution(verified, { participantId: '' }), input.base.sequence + 1);
+        const recordKey = await storeRecord(store, noteRecord, {
+          ceremonyId: input.ceremonyId,
+          kind: 'beacon',
+          participantId: '',
+          identity: '',
+          sequence: head.sequence,
+          previousRecordKey: input.previousRecordKey,
+          transcriptSha256Before: input.base.transcriptSha256,
+          transcriptSha256After: head.transcriptSha256,
+          data: { beacon: beacon.record, announcementRecordKey: input.announcementRecordKey },
+          at: Date.now(),
+        });
+        return { head, recordKey, digestHex: beacon.record.digestHex ?? '' };
+      });
+    },
+
     async initialTranscript({ sizes }: { ceremonyId: string; sizes: SubCeremonySize[] }): Promise<TranscriptHead> {
       return storeTranscript(store, newTranscript(sizes), 0);
     },

@@ -5,6 +5,9 @@ import { CeremonyError } from '../../common/errors.js';
 import type { Config } from '../../common/config.js';
 import {
   abortUpdate,
+  announceBeaconUpdate,
+  closeLobbyUpdate,
+  finaliseUpdate,
   banSignal,
   checkinUpdate,
   completeUpdate,
@@ -23,7 +26,7 @@ import {
   type StartResult,
 } from '../../workflows/sequential/messages.js';
 import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
-import type { CheckinResponse, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
+import type { CeremonyPhaseView, CheckinResponse, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
 import { viaTemporal } from '../temporal-errors.js';
 import { DEFAULT_UPDATE_BUDGET, executeBoundedUpdate } from '../bounded-update.js';
 import { lobbyAnswer } from '../../workflows/sequential/checkin-schedule.js';
@@ -404,6 +407,26 @@ export class SequentialGateway {
     );
     this.invalidate();
     return result;
+  }
+
+  /** Admin phases: close the lobby, announce the beacon, finalise with its value (the ceremony's updates). */
+  async closeLobby(reason: string): Promise<CeremonyPhaseView> {
+    const view = await viaTemporal(() => executeBoundedUpdate(this.client, this.ceremony(), closeLobbyUpdate, [{ reason }]), this.noCeremony);
+    this.invalidate();
+    return view;
+  }
+
+  async announceBeacon(source: string, iterations: number): Promise<CeremonyPhaseView> {
+    const view = await viaTemporal(() => executeBoundedUpdate(this.client, this.ceremony(), announceBeaconUpdate, [{ source, iterations }]), this.noCeremony);
+    this.invalidate();
+    return view;
+  }
+
+  /** Computing and verifying the beacon contribution takes as long as a contribution: the complete budget. */
+  async finalise(beaconValueHex: string): Promise<CeremonyPhaseView> {
+    const view = await viaTemporal(() => executeBoundedUpdate(this.client, this.ceremony(), finaliseUpdate, [{ beaconValueHex }], COMPLETE_BUDGET), this.noCeremony);
+    this.invalidate();
+    return view;
   }
 
   /** Admin: ban or unban an identity; a banned participant leaves the queue and loses a running turn. */

@@ -13,6 +13,7 @@ import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js
 import { readBody, recordAdminAction } from '../admin-record.js';
 import { handOverStaged } from '../staged-object.js';
 import { identityString } from '../../identity/auth-config.js';
+import { MAX_BEACON_ITERATIONS } from '../../engine/beacon/derive.js';
 import type { SequentialGateway } from './gateway.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { receiveContribution } from './upload.js';
@@ -28,6 +29,9 @@ export interface SequentialRouteDeps {
 }
 
 const adminTarget = z.object({ identity: identityString, reason: z.string().max(500).default('') }).strict();
+const closeBody = z.object({ reason: z.string().min(1).max(500) }).strict();
+const beaconAnnouncement = z.object({ source: z.string().min(1).max(500), iterations: z.number().int().min(1).max(MAX_BEACON_ITERATIONS) }).strict();
+const beaconValue = z.object({ beaconValueHex: z.string().regex(/^0x(?:[0-9a-f]{2}){1,1024}$/, 'lowercase 0x-hex, 1 to 1024 bytes') }).strict();
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
@@ -39,8 +43,9 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
   const router = new Router();
   const caller = (ctx: Context) => ({ identity: mustSession(ctx).identity });
 
-  router.get('/ceremony/info', (ctx) => {
+  router.get('/ceremony/info', async (ctx) => {
     ctx.body = {
+      phase: (await gateway.snapshot()).phase,
       ceremonyId: gateway.settings.ceremonyId,
       mode: cfg.ceremony.mode,
       sizes: gateway.settings.sizes,
@@ -63,6 +68,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
       transcriptSha256: s.head?.transcriptSha256 ?? null,
       averageRoundTripMs: s.averageRoundTripMs,
       stats: s.stats,
+      phase: s.phase,
     };
   });
 
@@ -169,6 +175,21 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
     await gateway.setBanned(identity, false, reason);
     await recordAdmin(ctx, 'unban', identity, reason);
     ctx.body = { identity, banned: false };
+  });
+  router.post('/admin/close', requireAdmin(), async (ctx) => {
+    const { reason } = await readBody(ctx, closeBody, cfg.api.maxJsonBytes);
+    ctx.body = await gateway.closeLobby(reason);
+    await recordAdmin(ctx, 'close', '', reason);
+  });
+  router.post('/admin/beacon', requireAdmin(), async (ctx) => {
+    const { source, iterations } = await readBody(ctx, beaconAnnouncement, cfg.api.maxJsonBytes);
+    ctx.body = await gateway.announceBeacon(source, iterations);
+    await recordAdmin(ctx, 'announce-beacon', '', `${source} (${iterations} iterations)`);
+  });
+  router.post('/admin/finalise', requireAdmin(), async (ctx) => {
+    const { beaconValueHex } = await readBody(ctx, beaconValue, cfg.api.maxJsonBytes);
+    ctx.body = await gateway.finalise(beaconValueHex);
+    await recordAdmin(ctx, 'finalise', '', beaconValueHex);
   });
   router.post('/admin/drop', requireAdmin(), async (ctx) => {
     const { identity, reason } = await target(ctx);

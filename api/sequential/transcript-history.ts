@@ -33,7 +33,7 @@ export class TranscriptHistory {
     let cursor = newestRecordKey;
     while (cursor !== undefined) {
       const record = JSON.parse(Buffer.from(await this.store.getBytes(cursor, MAX_RECORD_BYTES)).toString('utf8')) as ChainRecord;
-      if (record.kind === 'accepted' && typeof record.sequence === 'number' && record.transcriptSha256After !== undefined) {
+      if ((record.kind === 'accepted' || record.kind === 'beacon') && typeof record.sequence === 'number' && record.transcriptSha256After !== undefined) {
         this.remember(record.sequence, record.transcriptSha256After);
         if (record.transcriptSha256Before !== undefined) this.remember(record.sequence - 1, record.transcriptSha256Before);
         const found = this.bySequence.get(sequence);

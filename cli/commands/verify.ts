@@ -12,7 +12,8 @@ import { readBoundedText } from '../../engine/format/read-json.js';
 import { formatSizes } from '../../engine/format/sizes.js';
 import { DEFAULT_LIMITS } from '../../engine/limits.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
-import { checkPinnedReceipt, checkRecordChain, findInclusion, pinnedKeys, type EvidenceFailure, type ServedRecord } from '../../evidence/verify-ceremony.js';
+import { checkBeacon, checkPinnedReceipt, checkRecordChain, findInclusion, pinnedKeys, type EvidenceFailure, type PublishedBeacon, type ServedRecord } from '../../evidence/verify-ceremony.js';
+import { beaconPubkeys } from '../../engine/beacon/beacon.js';
 
 const USAGE = `usage: ceremony verify (--url URL | --transcript FILE) [--receipt FILE ...] [--key FINGERPRINT|KEY_FILE ...] [--json]
 
@@ -23,7 +24,9 @@ Verifies a ceremony anyone can check:
     holding the key (a JWK, a JWK set, or a saved /ceremony/info); give both to pin a fingerprint
     offline. A mismatch is an error, with or without receipts;
   - that each receipt's contribution is in the transcript, where the receipt says;
-  - online, every record (GET /records): each chained to the one before it, each the text its hash names.
+  - online, every record (GET /records): each chained to the one before it, each the text its hash names;
+  - online, once the ceremony is final, that its last contribution is the one the beacon value derives
+    with the iterations announced before the value existed.
 
 Examples:
   ceremony verify --url https://ceremony.example.org
@@ -33,12 +36,13 @@ Examples:
 Prints a summary (--json: one JSON report). Exit codes: 0 valid, 1 invalid, 2 usage or network.
 `;
 
-type Stage = 'transcript' | 'records' | 'receipt' | 'inclusion';
+type Stage = 'transcript' | 'beacon' | 'records' | 'receipt' | 'inclusion';
 
 interface Report {
   valid: boolean;
   transcript?: { sha256: string; contributions: number; sizes: string };
   records?: { count: number };
+  beacon?: { sequence: number; source: string; iterations: number; digestHex: string };
   receipts: Array<{ file: string; kind: string; identity: string; keyFingerprint: string; position: number; attributed: boolean }>;
   failure?: { stage: Stage; file?: string; code: string; message: string };
 }
@@ -79,6 +83,9 @@ function print(report: Report, json: boolean): void {
   const lines: string[] = [];
   if (report.transcript !== undefined) {
     lines.push(`transcript: valid, ${report.transcript.contributions} contributions (${report.transcript.sizes}), sha256 ${report.transcript.sha256}`);
+  }
+  if (report.beacon !== undefined) {
+    lines.push(`beacon: contribution ${report.beacon.sequence} is the one derived from the beacon announced as '${report.beacon.source}' (${report.beacon.iterations} iterations); the ceremony is final`);
   }
   if (report.records !== undefined) lines.push(`records: ${report.records.count}, every one chained to the one before it`);
   for (const r of report.receipts) {
@@ -151,12 +158,26 @@ export async function run(argv: string[]): Promise<number> {
     const pinned = keyArgs.length === 0 ? { keys: [] } : await pinnedKeys([...fileKeys, ...published], pins);
     if ('valid' in pinned) return fail({ stage: 'receipt', code: pinned.code, message: pinned.message });
 
+    // Online, a final ceremony's beacon is recomputed from its value and the announced iterations.
+    const beacon = base === undefined ? undefined : ((await fetchJson(new URL('/ceremony/info', base))) as { phase?: { phase?: string; beacon?: PublishedBeacon } }).phase;
+    const finalBeacon = beacon?.phase === 'final' && beacon.beacon?.final !== undefined ? beacon.beacon : undefined;
+    let beaconFailure: EvidenceFailure | undefined;
     let transcript;
     try {
       const transcriptText = base === undefined ? await readBoundedText(values.transcript as string, DEFAULT_LIMITS) : await downloadTranscript(new URL('/transcript', base));
       transcript = parseBatchTranscript(transcriptText);
       const parsed = transcript;
-      const summary = await withCliEngine((engine) => verifyTranscript(engine, parsed));
+      const summary = await withCliEngine(async (engine) => {
+        const verified = await verifyTranscript(engine, parsed);
+        if (finalBeacon !== undefined) {
+          const expected = beaconPubkeys(engine, { beaconValueHex: finalBeacon.final.beaconValueHex, iterations: finalBeacon.announcement.iterations }, parsed.transcripts.length);
+          const checked = checkBeacon(parsed, finalBeacon, expected);
+          if ('valid' in checked) beaconFailure = checked;
+          else report.beacon = { sequence: checked.sequence, source: finalBeacon.announcement.source, iterations: finalBeacon.announcement.iterations, digestHex: finalBeacon.final.digestHex };
+        }
+        return verified;
+      });
+      if (beaconFailure !== undefined) return fail({ stage: 'beacon', code: beaconFailure.code, message: beaconFailure.message });
       report.transcript = { sha256: createHash('sha256').update(transcriptText).digest('hex'), contributions: summary.contributions, sizes: formatSizes(summary.sizes) };
     } catch (err) {
       if (err instanceof EngineError) return fail({ stage: 'transcript', code: err.code, message: err.message });

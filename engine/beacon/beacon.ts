@@ -42,6 +42,11 @@ function subCeremonyCount(input: BatchTranscript | BatchContribution): number {
 }
 
 /** The beacon contribution on top of `input` (a transcript, or a contribution holding the current powers). */
+/** The pubkeys ([secret]_2 per sub-ceremony) a beacon contribution with these parameters has. */
+export function beaconPubkeys(engine: Engine, parameters: BeaconParameters, count: number): string[] {
+  return expectedFor(engine, checkBeaconRecord({ beaconValueHex: parameters.beaconValueHex, iterations: parameters.iterations }), count).record.potPubkeys as string[];
+}
+
 export async function beaconContribution(engine: Engine, input: BatchTranscript | BatchContribution, parameters: BeaconParameters): Promise<BeaconResult> {
   const checked = checkBeaconRecord({ beaconValueHex: parameters.beaconValueHex, iterations: parameters.iterations });
   const expected = expectedFor(engine, checked, subCeremonyCount(input));

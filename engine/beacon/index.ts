@@ -11,4 +11,4 @@ export {
   PRODUCTION_BEACON_ITERATIONS,
 } from './derive.js';
 export { checkBeaconRecord, parseBeaconRecord, serializeBeaconRecord, type BeaconParameters, type BeaconRecord } from './record.js';
-export { beaconContribution, verifyBeaconContribution, type BeaconResult, type VerifyBeaconOptions } from './beacon.js';
+export { beaconContribution, beaconPubkeys, verifyBeaconContribution, type BeaconResult, type VerifyBeaconOptions } from './beacon.js';

@@ -28,7 +28,7 @@ export interface ReceiptInput {
 
 export interface RecordInput {
   ceremonyId: string;
-  kind: TurnOutcomeKind | 'left' | 'missed-checkin' | 'banned' | 'unbanned' | 'admin';
+  kind: TurnOutcomeKind | 'left' | 'missed-checkin' | 'banned' | 'unbanned' | 'admin' | 'lobby-closed' | 'beacon-announced' | 'beacon';
   participantId: string;
   identity: string;
   turnId?: string;
@@ -41,7 +41,24 @@ export interface RecordInput {
   failedCheck?: { code: string; message: string };
   receiptId?: string;
   detail?: string;
+  /** Further structured evidence (the beacon's announcement and value). */
+  data?: Record<string, unknown>;
   at: number;
+}
+
+export interface FinaliseInput {
+  ceremonyId: string;
+  base: TranscriptHead;
+  beaconValueHex: string;
+  iterations: number;
+  previousRecordKey: string | undefined;
+  announcementRecordKey: string;
+}
+
+export interface FinaliseResult {
+  head: TranscriptHead;
+  recordKey: string;
+  digestHex: string;
 }
 
 export interface SequentialActivities {
@@ -49,6 +66,8 @@ export interface SequentialActivities {
   verifyAndApply(input: VerifyAndApplyInput): Promise<VerifyAndApplyResult>;
   issueReceipt(input: ReceiptInput): Promise<{ receiptId: string; receiptKey: string }>;
   writeRecord(input: RecordInput): Promise<{ recordKey: string }>;
+  /** The last contribution, from an announced beacon: computed, verified, applied, recorded. */
+  finaliseWithBeacon(input: FinaliseInput): Promise<FinaliseResult>;
   /** Deletes the key, but only when it is one submission's upload under `within` (else does nothing). */
   deleteObject(input: { key: string; within?: string }): Promise<void>;
 }

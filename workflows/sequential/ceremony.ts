@@ -14,8 +14,11 @@ import {
 } from '@temporalio/workflow';
 import type { SequentialActivities } from './activities-api.js';
 import {
+  announceBeaconUpdate,
   calledSignal,
   cancelSignal,
+  closeLobbyUpdate,
+  finaliseUpdate,
   joinFailedSignal,
   joinBatchUpdate,
   joinUpdate,
@@ -28,7 +31,7 @@ import {
 } from './messages.js';
 import { LOBBY_SHARD_CAPACITY } from './lobby.js';
 import { turnWorkflow } from './turn.js';
-import type { CeremonyStats, QueueSnapshot, SequentialSettings, TranscriptHead, TurnOutcome } from './types.js';
+import type { CeremonyPhaseView, CeremonyStats, QueueSnapshot, SequentialSettings, TranscriptHead, TurnOutcome } from './types.js';
 
 interface QueueEntry {
   participantId: string;
@@ -55,6 +58,8 @@ export interface CeremonyState {
   stats: CeremonyStats;
   /** The most recent outcomes, newest last (bounded). */
   outcomes: TurnOutcome[];
+  /** Absent in state carried from before phases: open. */
+  phase?: CeremonyPhaseView;
 }
 
 export interface CeremonyInput {
@@ -101,7 +106,18 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     outcomes: [],
   };
   let current: CurrentTurn | null = null;
+  let finalising = false;
   const capacity = queueCapacity(settings.lobbyShards);
+  const light = proxyActivities<SequentialActivities>({
+    taskQueue: settings.workflowTaskQueue,
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
+  });
+  const phase = (): CeremonyPhaseView => state.phase ?? { phase: 'open' };
+  const conflict = (message: string): ApplicationFailure => ApplicationFailure.create({ type: 'PHASE_CONFLICT', message, nonRetryable: true });
+  const closedToJoins = { code: 'CEREMONY_CLOSED' as const, message: 'the ceremony is closed to new participants' };
+  const ceremonyRecord = (kind: 'lobby-closed' | 'beacon-announced', detail: string, data: Record<string, unknown>) =>
+    light.writeRecord({ ceremonyId: settings.ceremonyId, kind, participantId: '', identity: '', detail, data, at: Date.now() });
 
   const averageRoundTripMs = (): number =>
     state.roundTrips.length === 0 ? settings.timing.initialRoundTripMs : Math.round(state.roundTrips.reduce((a, b) => a + b, 0) / state.roundTrips.length);
@@ -117,6 +133,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     averageRoundTripMs: averageRoundTripMs(),
     stats: state.stats,
     lastTicket: state.joins ?? 0,
+    phase: phase(),
   }));
   setHandler(recordedOutcomesQuery, () => state.outcomes);
 
@@ -125,7 +142,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   /** Joins the queue (once): false when the queue is full. */
   const enqueue = (req: JoinRequest): boolean => {
     if (current?.participantId === req.participantId || positionOf(req.participantId) >= 0) return true;
-    if (state.queue.length >= capacity) return false;
+    if (state.queue.length >= capacity || phase().phase !== 'open') return false;
     state.joins = (state.joins ?? 0) + 1;
     state.queue.push({ participantId: req.participantId, participantWorkflowId: req.participantWorkflowId, identity: req.identity, ticket: state.joins });
     return true;
@@ -144,12 +161,14 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     const accepted = requests.map(enqueue);
     await condition(() => state.head !== null);
     await advance();
-    return requests.map((req, i) => (accepted[i] === true ? placeOf(req.participantId) : { ...placeOf(req.participantId), refused: queueFull() }));
+    return requests.map((req, i) => (accepted[i] === true ? placeOf(req.participantId) : { ...placeOf(req.participantId), refused: phase().phase === 'open' ? queueFull() : closedToJoins }));
   };
 
   setHandler(joinUpdate, async (req): Promise<JoinResult> => (await join([req]))[0] as JoinResult, {
     validator: (req) => {
-      if (state.queue.length >= capacity && positionOf(req.participantId) < 0 && current?.participantId !== req.participantId) {
+      const known = positionOf(req.participantId) >= 0 || current?.participantId === req.participantId;
+      if (!known && phase().phase !== 'open') throw ApplicationFailure.create({ type: 'CEREMONY_CLOSED', message: closedToJoins.message, nonRetryable: true });
+      if (state.queue.length >= capacity && !known) {
         throw ApplicationFailure.create({ type: 'CEREMONY_CLOSED', message: queueFull()?.message ?? '', nonRetryable: true });
       }
     },
@@ -177,6 +196,75 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       getExternalWorkflowHandle(turn.turnWorkflowId).signal(cancelSignal, { reason }).catch(() => undefined);
     }
   });
+
+  // Phases (issue #10): an admin closes the lobby, announces the beacon (source and iterations) before
+  // its value exists, and once the queue has drained finalises with the value. Each step is a record.
+  setHandler(
+    closeLobbyUpdate,
+    async ({ reason }) => {
+      state.phase = { ...phase(), phase: 'closed', closedAt: Date.now(), closedReason: reason };
+      await ceremonyRecord('lobby-closed', reason, { waiting: state.queue.length });
+      return phase();
+    },
+    {
+      validator: (_: { reason: string }) => {
+        if (phase().phase !== 'open') throw conflict(`the ceremony is already ${phase().phase}`);
+      },
+    },
+  );
+  setHandler(
+    announceBeaconUpdate,
+    async ({ source, iterations }) => {
+      const announcedAt = Date.now();
+      const { recordKey } = await ceremonyRecord('beacon-announced', source, { source, iterations, announcedAt: new Date(announcedAt).toISOString() });
+      state.phase = { ...phase(), beacon: { announcement: { source, iterations, announcedAt, recordKey } } };
+      return phase();
+    },
+    {
+      validator: (_: { source: string; iterations: number }) => {
+        if (phase().phase === 'final') throw conflict('the ceremony is final');
+        if (phase().beacon !== undefined) throw conflict('a beacon is already announced; an announcement cannot change once made');
+      },
+    },
+  );
+  setHandler(
+    finaliseUpdate,
+    async ({ beaconValueHex }) => {
+      finalising = true;
+      try {
+        const announcement = phase().beacon?.announcement as NonNullable<CeremonyPhaseView['beacon']>['announcement'];
+        const base = state.head as TranscriptHead;
+        const result = await activities.finaliseWithBeacon({
+          ceremonyId: settings.ceremonyId,
+          base,
+          beaconValueHex,
+          iterations: announcement.iterations,
+          previousRecordKey: state.lastRecordKey,
+          announcementRecordKey: announcement.recordKey,
+        });
+        state.head = result.head;
+        state.lastRecordKey = result.recordKey;
+        state.phase = {
+          ...phase(),
+          phase: 'final',
+          beacon: { announcement, final: { beaconValueHex, digestHex: result.digestHex, iterations: announcement.iterations, sequence: result.head.sequence, recordKey: result.recordKey } },
+        };
+        return phase();
+      } finally {
+        finalising = false;
+      }
+    },
+    {
+      validator: (_: { beaconValueHex: string }) => {
+        const p = phase();
+        if (p.phase === 'final') throw conflict('the ceremony is already final');
+        if (p.phase !== 'closed') throw conflict('close the lobby first (POST /admin/close)');
+        if (p.beacon === undefined) throw conflict('announce the beacon first (POST /admin/beacon), before its value exists');
+        if (current !== null || advancing || state.queue.length > 0) throw conflict(`the queue has not drained yet (${state.queue.length} waiting${current === null ? '' : ', one contributing'})`);
+        if (finalising || state.head === null) throw conflict('the ceremony is already being finalised');
+      },
+    },
+  );
 
   let advancing = false;
   async function advance(): Promise<void> {
@@ -270,9 +358,9 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   // A join handled while waiting for the handlers may have started a turn: check again, with no
   // await between the check and the continue-as-new, so a running turn is never left behind.
   for (;;) {
-    await condition(() => workflowInfo().continueAsNewSuggested && current === null && !advancing);
+    await condition(() => workflowInfo().continueAsNewSuggested && current === null && !advancing && !finalising);
     await condition(allHandlersFinished);
-    if (current === null && !advancing) break;
+    if (current === null && !advancing && !finalising) break;
   }
   await continueAsNew<typeof sequentialCeremonyWorkflow>({ settings, state });
 }

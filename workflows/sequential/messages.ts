@@ -1,7 +1,7 @@
 // Signals, updates and queries of the sequential-mode workflows. The API imports these definitions
 // to address the workflows; the workflows implement them.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CheckinResponse, ParticipantView, QueueSnapshot, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
+import type { CeremonyPhaseView, CheckinResponse, ParticipantView, QueueSnapshot, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
 
 // ceremony workflow
 export interface JoinRequest {
@@ -24,6 +24,11 @@ export const joinUpdate = defineUpdate<JoinResult, [JoinRequest]>('join');
 export const joinBatchUpdate = defineUpdate<JoinResult[], [JoinRequest[]]>('joinBatch');
 export const leaveQueueSignal = defineSignal<[{ participantId: string; reason: 'left' | 'missed-checkin' | 'banned' | 'dropped' }]>('leaveQueue');
 export const snapshotQuery = defineQuery<QueueSnapshot>('snapshot');
+
+/** Admin phases (issue #10): close the lobby, announce the beacon, finalise with it. */
+export const closeLobbyUpdate = defineUpdate<CeremonyPhaseView, [{ reason: string }]>('closeLobby');
+export const announceBeaconUpdate = defineUpdate<CeremonyPhaseView, [{ source: string; iterations: number }]>('announceBeacon');
+export const finaliseUpdate = defineUpdate<CeremonyPhaseView, [{ beaconValueHex: string }]>('finalise');
 export const recordedOutcomesQuery = defineQuery<TurnOutcome[]>('recordedOutcomes');
 
 // participant workflow

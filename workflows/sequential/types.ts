@@ -95,6 +95,34 @@ export interface CheckinResponse {
   turnId: string | undefined;
 }
 
+/** A beacon announced before its value exists: where the value will come from, and how it is stretched. */
+export interface BeaconAnnouncement {
+  source: string;
+  iterations: number;
+  announcedAt: number;
+  recordKey: string;
+}
+
+export interface BeaconFinal {
+  beaconValueHex: string;
+  digestHex: string;
+  iterations: number;
+  /** The beacon's contribution number in the transcript. */
+  sequence: number;
+  recordKey: string;
+}
+
+/**
+ * The ceremony's phase: open (anyone may join), closed (no new joins; the queue drains), final (the
+ * beacon contribution is the last one; nothing changes any more).
+ */
+export interface CeremonyPhaseView {
+  phase: 'open' | 'closed' | 'final';
+  closedAt?: number;
+  closedReason?: string;
+  beacon?: { announcement: BeaconAnnouncement; final?: BeaconFinal };
+}
+
 export interface QueueSnapshot {
   ceremonyId: string;
   queue: string[];
@@ -106,6 +134,7 @@ export interface QueueSnapshot {
   stats: CeremonyStats;
   /** Tickets of every join so far: a ticket above this joined after the snapshot was taken. */
   lastTicket: number;
+  phase: CeremonyPhaseView;
 }
 
 export interface CeremonyStats {
