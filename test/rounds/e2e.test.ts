@@ -3,6 +3,9 @@
 // dependent work removed, the replacement finishes its tasks) and a verifier that keeps failing
 // (dropped; the other takes over). The round aggregates, the next round starts from the queue, and
 // the final parameters pass the engine's full verification.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { RoundsClient, type RoundsStatusAnswer } from '../../client/rounds-client.js';
 import { runRoundsContributor, type RoundsContributorEvent, type RoundsContributorResult } from '../../client/rounds-contributor.js';
@@ -11,6 +14,7 @@ import { waitFor } from '../../common/child-process.js';
 import type { Engine } from '../../engine/context.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
+import { ceremonyCli } from '../helpers/cli.js';
 import { startRoundsTestStack, stopRoundsTestStack } from '../helpers/rounds.js';
 import type { TestStack } from '../helpers/stack.js';
 
@@ -140,4 +144,24 @@ it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing veri
   await verifyTranscript(engine, transcript);
   expect(transcript.transcripts[0]?.witness.potPubkeys.length).toBe(1 + 10);
   expect(final.lastBackupKey).toMatch(/^backups\/[0-9a-f]{64}$/);
+
+  // Issue #10: every receipt the contributors received verifies with one public command, against the
+  // pinned key, and is included in the transcript; the records chain holds.
+  const received = [...firstRound, ...second].filter((r) => r.outcome === 'done');
+  expect(received.every((r) => r.receipt?.valid === true)).toBe(true);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rounds-receipts-'));
+  try {
+    const files: string[] = [];
+    for (const [i, r] of received.entries()) {
+      const file = path.join(dir, `receipt-${i}.json`);
+      await writeFile(file, JSON.stringify(r.receipt?.receipt));
+      files.push('--receipt', file);
+    }
+    const fingerprint = ((await new RoundsClient(stack.url).info()) as unknown as { receiptKeyFingerprints: string[] }).receiptKeyFingerprints[0] ?? '';
+    const verified = await ceremonyCli(['verify', '--url', stack.url, '--key', fingerprint, ...files, '--json']);
+    expect(verified.code, verified.stderr + verified.stdout).toBe(0);
+    expect((JSON.parse(verified.stdout) as { receipts: unknown[] }).receipts).toHaveLength(received.length);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }, 300_000);

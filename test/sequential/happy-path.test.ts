@@ -1,6 +1,10 @@
 // One participant through the whole sequential flow on the real stack: login, enter (empty queue:
 // ready at once), start, contribute with the engine, complete, receipt, transcript.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ceremonyCli } from '../helpers/cli.js';
 import { createEngine, type Engine } from '../../engine/context.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
@@ -51,4 +55,17 @@ it('takes one contribution end to end and issues a receipt that verifies', async
 
   // One contribution per identity.
   await expect(alice.enter()).rejects.toMatchObject({ status: 409, code: 'ALREADY_CONTRIBUTED' });
+
+  // Issue #10: the receipt verifies with the public's one command, against the pinned key.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'happy-receipt-'));
+  try {
+    const file = path.join(dir, 'receipt.json');
+    await writeFile(file, JSON.stringify(done.receipt));
+    const fingerprint = (info as unknown as { receiptKeyFingerprints: string[] }).receiptKeyFingerprints[0] ?? '';
+    const verified = await ceremonyCli(['verify', '--url', stack.url, '--receipt', file, '--key', fingerprint, '--json']);
+    expect(verified.code, verified.stderr + verified.stdout).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true, receipts: [{ kind: 'turn', identity: 'dev|alice', position: 1 }] });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
