@@ -13,6 +13,7 @@
 //   wait "${pids[@]}"
 //   curl -s http://127.0.0.1:8080/transcript > transcript.json
 //   bin/ceremony verify-transcript transcript.json
+//   (each receipt: curl /receipts/<id> > name-receipt.json; bin/ceremony verify --url … --receipt … --key <fingerprint>)
 //   kill "$stack"; wait "$stack"
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -101,6 +102,18 @@ it('start, three contributors at once, verify the transcript, stop', async () =>
   const verify = run(['verify-transcript', 'transcript.json']);
   expect(await verify.exited, verify.stderr()).toBe(0);
   expect(JSON.parse(verify.stdout().trim())).toMatchObject({ valid: true, contributions: 3 });
+
+  // Each receipt, by the public's one command, pinned to the fingerprint `ceremony start` printed.
+  const fingerprint = /receipt key: +([A-Za-z0-9_-]{43})/.exec(stack.stderr())?.[1] ?? '';
+  expect(fingerprint).not.toBe('');
+  for (const [i, r] of results.entries()) {
+    const receipt = await fetch(`${url}/receipts/${r.receiptId}`);
+    expect(receipt.status).toBe(200);
+    await writeFile(path.join(dir, `${names[i]}-receipt.json`), Buffer.from(await receipt.arrayBuffer()));
+    const checked = run(['verify', '--url', url, '--receipt', `${names[i]}-receipt.json`, '--key', fingerprint]);
+    expect(await checked.exited, checked.stderr() + checked.stdout()).toBe(0);
+    expect(checked.stdout()).toMatch(new RegExp(`valid turn receipt of dev\\|${names[i]}[^\\n]*\\n(.*\\n)*VALID\\n$`));
+  }
 
   // SIGTERM stops everything, cleanly.
   const stopping = Date.now();
