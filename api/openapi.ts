@@ -179,7 +179,7 @@ function schemas(): Record<string, Schema> {
         sessionKeysUrl: str('where the session token keys are published'),
         phase: ref('PhaseView'),
       },
-      ['ceremonyId', 'mode', 'sizes', 'contributionsPerIdentity', 'timing', 'receiptKeys', 'sessionKeysUrl', 'phase'],
+      ['ceremonyId', 'mode', 'sizes', 'contributionsPerIdentity', 'timing', 'receiptKeys', 'sessionKeysUrl'],
     ),
     CeremonyStats: obj(
       Object.fromEntries(statsFields.map((k) => [k, int(k, { minimum: 0 })])),
@@ -348,7 +348,7 @@ function schemas(): Record<string, Schema> {
     ),
     CloseRequest: obj({ reason: str('why (recorded)', { minLength: 1, maxLength: 500 }) }, ['reason'], { additionalProperties: false }),
     BeaconAnnouncement: obj(
-      { source: str('where the value will come from, e.g. a future block hash', { minLength: 1, maxLength: 500 }), iterations: int('SHA-256 iterations', { minimum: 1 }) },
+      { source: str('where the value will come from, e.g. a future block hash', { minLength: 1, maxLength: 500 }), iterations: int('SHA-256 iterations', { minimum: 1, maximum: 2 ** 24 }) },
       ['source', 'iterations'],
       { additionalProperties: false },
     ),

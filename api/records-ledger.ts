@@ -7,7 +7,7 @@ import { CeremonyError } from '../common/errors.js';
 import type { ObjectStore } from '../store/index.js';
 import { noteRecord, RECORD_PREFIX } from '../activities/evidence/ledger-activities.js';
 import { recordsIndexQuery, recordsLedgerWorkflowId, type RecordsIndex } from '../workflows/evidence/records-ledger.js';
-import { viaTemporal } from './temporal-errors.js';
+import { translateTemporalError, viaTemporal } from './temporal-errors.js';
 
 export class RecordsLedger {
   private readonly settings: { ceremonyId: string; taskQueue: string; pageSize: number };
@@ -31,11 +31,12 @@ export class RecordsLedger {
 
   /** The ledger's index; an empty one before the first record. */
   async index(): Promise<RecordsIndex> {
+    const empty: RecordsIndex = { count: 0, pageSize: this.settings.pageSize, pages: [], current: [] };
     try {
       return await this.client.workflow.getHandle(recordsLedgerWorkflowId(this.settings.ceremonyId)).query(recordsIndexQuery);
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return { count: 0, pageSize: this.settings.pageSize, pages: [], current: [] };
-      throw err;
+      if (err instanceof WorkflowNotFoundError) return empty;
+      throw translateTemporalError(err, () => new CeremonyError('NOT_FOUND', 'no records yet'));
     }
   }
 }

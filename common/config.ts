@@ -85,7 +85,7 @@ export const configSchema = z
       .object({
         receiptKey: z.string().min(1).optional(),
         receiptKeyFile: z.string().min(1).optional(),
-        recordsPageSize: z.number().int().min(1).max(1000).default(100),
+        recordsPageSize: z.number().int().min(3).max(1000).default(100),
       })
       .strict()
       .prefault({}),

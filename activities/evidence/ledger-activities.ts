@@ -51,5 +51,8 @@ export async function noteRecord(client: Client, settings: LedgerSettings, note:
     args: [{ ceremonyId: settings.ceremonyId, taskQueue: settings.taskQueue, pageSize: settings.pageSize }],
     signal: recordWrittenSignal,
     signalArgs: [note],
+    // Never a fresh ledger under the id of one that ended (it would restart the chain at 0): the
+    // note fails instead, and the writer retries, so the fault shows.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
   });
 }

@@ -16,6 +16,7 @@ import {
   leaveQueueSignal,
   leaveUpdate,
   completeRefusal,
+  joinFailedSignal,
   participantQuery,
   snapshotQuery,
   startUpdate,
@@ -184,7 +185,11 @@ export class SequentialGateway {
       this.noCeremony,
     );
     const joined = await this.joins.submit({ participantId, participantWorkflowId: workflowId, identity: caller.identity });
-    if (joined.refused !== undefined) throw new CeremonyError(joined.refused.code, joined.refused.message);
+    if (joined.refused !== undefined) {
+      // The participant's workflow took the enter; it must not stay 'waiting' for a queue it is not in.
+      await viaTemporal(() => this.client.workflow.getHandle(workflowId).signal(joinFailedSignal, { reason: joined.refused?.code ?? 'refused' }), this.noCeremony).catch(() => undefined);
+      throw new CeremonyError(joined.refused.code, joined.refused.message);
+    }
     // A join appends to the queue: nobody else's position changes, so the last snapshot stays usable.
     this.cached = undefined;
     if (joined.position > 0) {

@@ -30,7 +30,9 @@ export interface SequentialRouteDeps {
 
 const adminTarget = z.object({ identity: identityString, reason: z.string().max(500).default('') }).strict();
 const closeBody = z.object({ reason: z.string().min(1).max(500) }).strict();
-const beaconAnnouncement = z.object({ source: z.string().min(1).max(500), iterations: z.number().int().min(1).max(MAX_BEACON_ITERATIONS) }).strict();
+/** The coordinator stretches the beacon in an activity that must heartbeat: at most 2^24 SHA-256 rounds (about 20 s). */
+const MAX_COORDINATOR_BEACON_ITERATIONS = Math.min(MAX_BEACON_ITERATIONS, 2 ** 24);
+const beaconAnnouncement = z.object({ source: z.string().min(1).max(500), iterations: z.number().int().min(1).max(MAX_COORDINATOR_BEACON_ITERATIONS) }).strict();
 const beaconValue = z.object({ beaconValueHex: z.string().regex(/^0x(?:[0-9a-f]{2}){1,1024}$/, 'lowercase 0x-hex, 1 to 1024 bytes') }).strict();
 
 function iso(ms: number): string {
@@ -45,7 +47,8 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
 
   router.get('/ceremony/info', async (ctx) => {
     ctx.body = {
-      phase: (await gateway.snapshot()).phase,
+      // The phase when the ceremony answers; the rest (keys above all) whether or not it does.
+      phase: (await gateway.snapshot().catch(() => undefined))?.phase,
       ceremonyId: gateway.settings.ceremonyId,
       mode: cfg.ceremony.mode,
       sizes: gateway.settings.sizes,

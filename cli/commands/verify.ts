@@ -15,7 +15,7 @@ import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
 import { checkBeacon, checkPinnedReceipt, checkRecordChain, findInclusion, pinnedKeys, type EvidenceFailure, type PublishedBeacon, type ServedRecord } from '../../evidence/verify-ceremony.js';
 import { beaconPubkeys } from '../../engine/beacon/beacon.js';
 
-const USAGE = `usage: ceremony verify (--url URL | --transcript FILE) [--receipt FILE ...] [--key FINGERPRINT|KEY_FILE ...] [--json]
+const USAGE = `usage: ceremony verify (--url URL | --transcript FILE) [--receipt FILE ...] [--key FINGERPRINT|KEY_FILE ...] [--records] [--json]
 
 Verifies a ceremony anyone can check:
   - the transcript, in full (every contribution's chain link, every point, the current powers);
@@ -24,9 +24,11 @@ Verifies a ceremony anyone can check:
     holding the key (a JWK, a JWK set, or a saved /ceremony/info); give both to pin a fingerprint
     offline. A mismatch is an error, with or without receipts;
   - that each receipt's contribution is in the transcript, where the receipt says;
-  - online, every record (GET /records): each chained to the one before it, each the text its hash names;
+  - with --records (online), every record (GET /records): each chained to the one before it, each the
+    text its hash names;
   - online, once the ceremony is final, that its last contribution is the one the beacon value derives
-    with the iterations announced before the value existed.
+    with the iterations the coordinator published as announced (the announcement itself is a
+    timestamped record in the ledger).
 
 Examples:
   ceremony verify --url https://ceremony.example.org
@@ -110,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
       transcript: { type: 'string' },
       receipt: { type: 'string', multiple: true },
       key: { type: 'string', multiple: true },
+      records: { type: 'boolean' },
       json: { type: 'boolean' },
     });
     json = values.json === true;
@@ -184,8 +187,9 @@ export async function run(argv: string[]): Promise<number> {
       throw err;
     }
 
-    // Online: every record, in the ledger's order, chained.
-    if (base !== undefined) {
+    // With --records (online): every record, in the ledger's order, chained. Opt-in: a long ceremony
+    // has many pages, and each is a request within the coordinator's rate limits.
+    if (base !== undefined && values.records === true) {
       let cursor: { index: number; previous: string | null } = { index: 0, previous: null };
       for (let page = 0, pages = 1; page < pages; page += 1) {
         const served = (await fetchJson(new URL(`/records?page=${page}`, base))) as { pages: number; count: number; items: ServedRecord[] };

@@ -380,7 +380,7 @@ describe('#10 public records: GET /records and the chain ceremony verify checks'
     expect((await fetch(new URL(`/records?page=${first.pages}`, stack.url))).status).toBe(404);
     expect((await fetch(new URL('/records?page=-1', stack.url))).status).toBe(400);
 
-    const verified = await cli(['verify', '--url', stack.url, '--json']);
+    const verified = await cli(['verify', '--url', stack.url, '--records', '--json']);
     expect(verified.code, verified.stderr).toBe(0);
     expect(oneLine(verified.stdout)).toMatchObject({ valid: true, records: { count: first.count } });
 
@@ -388,7 +388,7 @@ describe('#10 public records: GET /records and the chain ceremony verify checks'
     const victim = all[2]?.recordKey ?? '';
     const file = path.join(stack.dataDir, 'objects', ...victim.split('/'));
     await writeFile(file, (await readFile(file, 'utf8')).replace('"version":1', '"version":2'));
-    const broken = await cli(['verify', '--url', stack.url, '--json']);
+    const broken = await cli(['verify', '--url', stack.url, '--records', '--json']);
     expect(broken.code).toBe(1);
     expect(oneLine(broken.stdout)).toMatchObject({ valid: false, failure: { stage: 'records', code: 'RECORD_CHAIN_BROKEN' } });
     expect((oneLine(broken.stdout) as { failure: { message: string } }).failure.message).toMatch(/record 2 is not the text its key/);

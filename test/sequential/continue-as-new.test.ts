@@ -3,7 +3,10 @@
 // turns and check-ins, and nothing is lost: every contribution lands, in join order, and every record
 // a participant workflow starts is stored even when it continues as new right after.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import { createHash } from 'node:crypto';
 import { participantIdOf, participantWorkflowId } from '../../api/sequential/settings.js';
+import { recordsLedgerWorkflowId } from '../../workflows/evidence/records-ledger.js';
+import { ceremonyCli } from '../helpers/cli.js';
 import { runContributor } from '../../client/contributor.js';
 import { ParticipantClient } from '../../client/participant-client.js';
 import { createEngine, type Engine } from '../../engine/context.js';
@@ -73,5 +76,21 @@ it('#10 keeps every record a participant workflow starts, when it continues as n
   const runs: string[] = [];
   for await (const wf of stack.env.client.workflow.list({ query: `WorkflowId = '${participantWorkflowId(stack.cfg.ceremony.id, participantId)}'` })) runs.push(wf.runId);
   expect(runs.length).toBeGreaterThan(1);
+
+  // The records ledger chained every one of them although it continued as new along the way too.
+  const ledgerRuns: string[] = [];
+  for await (const wf of stack.env.client.workflow.list({ query: `WorkflowId = '${recordsLedgerWorkflowId(stack.cfg.ceremony.id)}'` })) ledgerRuns.push(wf.runId);
+  expect(ledgerRuns.length).toBeGreaterThan(1);
+  await vi.waitFor(
+    async () => {
+      const ledger = (await (await fetch(new URL('/records', stack.url))).json()) as { items: Array<{ recordKey: string }> };
+      const chained = new Set(ledger.items.map((i) => i.recordKey));
+      for (const record of await mine()) expect(chained.has(`records/${createHash('sha256').update(JSON.stringify(record)).digest('hex')}`)).toBe(true);
+    },
+    { timeout: 60_000, interval: 250 },
+  );
+  const verified = await ceremonyCli(['verify', '--url', stack.url, '--records', '--json']);
+  expect(verified.code, verified.stderr).toBe(0);
+  expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true });
 }, 120_000);
 

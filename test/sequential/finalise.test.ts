@@ -56,6 +56,7 @@ describe('finalisation with an announced beacon', () => {
     expect(announced).toMatchObject({ status: 200, body: { phase: 'open', beacon: { announcement: { source: 'the hash of test block 1, not yet mined', iterations: ITERATIONS } } } });
     // An announcement cannot change once made.
     expect(await admin('/admin/beacon', { source: 'another source', iterations: 1 })).toMatchObject({ status: 409, body: { code: 'PHASE_CONFLICT' } });
+    expect(await admin('/admin/beacon', { source: 'too slow for the coordinator', iterations: 2 ** 24 + 1 })).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED' } });
     // Still open: close first.
     expect(await admin('/admin/finalise', { beaconValueHex: BEACON })).toMatchObject({ status: 409, body: { code: 'PHASE_CONFLICT' } });
 
@@ -64,6 +65,11 @@ describe('finalisation with an announced beacon', () => {
     const late = await devParticipant(stack.url, 'late');
     await expect(late.enter()).rejects.toMatchObject({ code: 'CEREMONY_CLOSED' });
 
+    // Once the last turn has been taken in (the contributor may have its receipt a moment before).
+    await vi.waitFor(async () => expect((await (await fetch(new URL('/ceremony/status', stack.url))).json()) as Record<string, unknown>).toMatchObject({ contributing: null, queueLength: 0 }), {
+      timeout: 30_000,
+      interval: 200,
+    });
     const final = await admin('/admin/finalise', { beaconValueHex: BEACON });
     expect(final).toMatchObject({ status: 200, body: { phase: 'final', beacon: { final: { beaconValueHex: BEACON, iterations: ITERATIONS, sequence: 3 } } } });
     expect(await admin('/admin/finalise', { beaconValueHex: BEACON })).toMatchObject({ status: 409, body: { code: 'PHASE_CONFLICT' } });
@@ -86,7 +92,7 @@ describe('finalisation with an announced beacon', () => {
       { timeout: 30_000, interval: 250 },
     );
 
-    const verified = await ceremonyCli(['verify', '--url', stack.url, '--json']);
+    const verified = await ceremonyCli(['verify', '--url', stack.url, '--records', '--json']);
     expect(verified.code, verified.stderr).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true, transcript: { contributions: 3 }, beacon: { sequence: 3, iterations: ITERATIONS } });
 

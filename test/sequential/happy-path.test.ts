@@ -62,7 +62,7 @@ it('takes one contribution end to end and issues a receipt that verifies', async
     const file = path.join(dir, 'receipt.json');
     await writeFile(file, JSON.stringify(done.receipt));
     const fingerprint = (info as unknown as { receiptKeyFingerprints: string[] }).receiptKeyFingerprints[0] ?? '';
-    const verified = await ceremonyCli(['verify', '--url', stack.url, '--receipt', file, '--key', fingerprint, '--json']);
+    const verified = await ceremonyCli(['verify', '--url', stack.url, '--receipt', file, '--key', fingerprint, '--records', '--json']);
     expect(verified.code, verified.stderr + verified.stdout).toBe(0);
     expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true, receipts: [{ kind: 'turn', identity: 'dev|alice', position: 1 }] });
   } finally {

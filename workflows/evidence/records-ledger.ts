@@ -59,6 +59,8 @@ export interface RecordsLedgerInput {
   taskQueue: string;
   pageSize: number;
   state?: LedgerState;
+  /** Notes received but not yet chained when the previous run continued as new. */
+  pending?: RecordNote[];
 }
 
 export const recordWrittenSignal = defineSignal<[RecordNote]>('recordWritten');
@@ -79,7 +81,7 @@ export async function recordsLedgerWorkflow(input: RecordsLedgerInput): Promise<
     retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
   });
   const state: LedgerState = input.state ?? { count: 0, lastEntryKey: null, pages: [], current: [], recent: [] };
-  const queue: RecordNote[] = [];
+  const queue: RecordNote[] = [...(input.pending ?? [])];
   setHandler(recordWrittenSignal, (note) => {
     queue.push(note);
   });
@@ -87,7 +89,10 @@ export async function recordsLedgerWorkflow(input: RecordsLedgerInput): Promise<
 
   for (;;) {
     await condition(() => queue.length > 0 || workflowInfo().continueAsNewSuggested);
-    for (let note = queue.shift(); note !== undefined; note = queue.shift()) {
+    // A steady stream of records must not keep the history growing: continue as new between two
+    // entries when Temporal suggests it, carrying the notes not chained yet.
+    while (queue.length > 0 && !workflowInfo().continueAsNewSuggested) {
+      const note = queue.shift() as RecordNote;
       if (state.recent.includes(note.key)) continue;
       const entry: LedgerEntry = { index: state.count, previous: state.lastEntryKey, record: note.key, kind: note.kind };
       const { key } = await activities.storeLedgerEntry({ entry });
@@ -103,7 +108,7 @@ export async function recordsLedgerWorkflow(input: RecordsLedgerInput): Promise<
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
-      if (queue.length === 0) await continueAsNew<typeof recordsLedgerWorkflow>({ ...input, state });
+      await continueAsNew<typeof recordsLedgerWorkflow>({ ...input, state, pending: [...queue] });
     }
   }
 }

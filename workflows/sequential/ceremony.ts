@@ -107,6 +107,8 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   };
   let current: CurrentTurn | null = null;
   let finalising = false;
+  let announcing = false;
+  let advancing = false;
   const capacity = queueCapacity(settings.lobbyShards);
   const light = proxyActivities<SequentialActivities>({
     taskQueue: settings.workflowTaskQueue,
@@ -215,15 +217,20 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   setHandler(
     announceBeaconUpdate,
     async ({ source, iterations }) => {
-      const announcedAt = Date.now();
-      const { recordKey } = await ceremonyRecord('beacon-announced', source, { source, iterations, announcedAt: new Date(announcedAt).toISOString() });
-      state.phase = { ...phase(), beacon: { announcement: { source, iterations, announcedAt, recordKey } } };
-      return phase();
+      announcing = true;
+      try {
+        const announcedAt = Date.now();
+        const { recordKey } = await ceremonyRecord('beacon-announced', source, { source, iterations, announcedAt: new Date(announcedAt).toISOString() });
+        state.phase = { ...phase(), beacon: { announcement: { source, iterations, announcedAt, recordKey } } };
+        return phase();
+      } finally {
+        announcing = false;
+      }
     },
     {
       validator: (_: { source: string; iterations: number }) => {
         if (phase().phase === 'final') throw conflict('the ceremony is final');
-        if (phase().beacon !== undefined) throw conflict('a beacon is already announced; an announcement cannot change once made');
+        if (phase().beacon !== undefined || announcing) throw conflict('a beacon is already announced; an announcement cannot change once made');
       },
     },
   );
@@ -259,14 +266,13 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
         const p = phase();
         if (p.phase === 'final') throw conflict('the ceremony is already final');
         if (p.phase !== 'closed') throw conflict('close the lobby first (POST /admin/close)');
-        if (p.beacon === undefined) throw conflict('announce the beacon first (POST /admin/beacon), before its value exists');
+        if (p.beacon === undefined || announcing) throw conflict('announce the beacon first (POST /admin/beacon), before its value exists');
         if (current !== null || advancing || state.queue.length > 0) throw conflict(`the queue has not drained yet (${state.queue.length} waiting${current === null ? '' : ', one contributing'})`);
         if (finalising || state.head === null) throw conflict('the ceremony is already being finalised');
       },
     },
   );
 
-  let advancing = false;
   async function advance(): Promise<void> {
     if (advancing) {
       await condition(() => !advancing);
