@@ -587,6 +587,8 @@ const overrides = {
       login: { limit: 1_000_000, windowSeconds: 60 },
       unauthenticated: { limit: 1_000_000, windowSeconds: 60 },
       authenticated: { limit: 10_000_000, windowSeconds: 60 },
+      // One address for every simulated participant: far above what 20 concurrent enters need.
+      inFlightPerAddress: 10_000,
     },
   },
   ceremony: {
