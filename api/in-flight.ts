@@ -6,15 +6,15 @@
 import type { Middleware } from 'koa';
 import { CeremonyError } from '../common/errors.js';
 import { addressKey } from './auth/client-address.js';
-import type { RouteOf } from './route-of.js';
+import type { RequestRoute } from './route-of.js';
 
 const NEVER_REFUSED = new Set(['/healthz']);
 
-export function inFlightLimit(limits: { total: number; perAddress: number }, route: RouteOf): Middleware {
+export function inFlightLimit(limits: { total: number; perAddress: number }, route: RequestRoute): Middleware {
   let total = 0;
   const byAddress = new Map<string, number>();
   return async (ctx, next) => {
-    if (NEVER_REFUSED.has(route(ctx.method, ctx.path) ?? '')) return next();
+    if (NEVER_REFUSED.has(route(ctx) ?? '')) return next();
     const address = addressKey(ctx.ip);
     const mine = byAddress.get(address) ?? 0;
     if (mine >= limits.perAddress) {

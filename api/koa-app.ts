@@ -13,7 +13,7 @@ import { errorMiddleware } from './errors-middleware.js';
 import { inFlightLimit } from './in-flight.js';
 import { metricsMiddleware } from './metrics.js';
 import { requestContext } from './request-context.js';
-import { declaredRoutes, routeOf } from './route-of.js';
+import { declaredRoutes, requestRoute, routeOf } from './route-of.js';
 
 /**
  * Koa with the configured proxy trust. Behind proxies, the client's address is the entry that
@@ -32,7 +32,7 @@ export function assembleApp(deps: { cfg: Config; log: Logger; tokens: SessionTok
   checkLimitedRoutes(deps.cfg.auth.rateLimits, declaredRoutes(routers));
   const app = createKoa(deps.cfg);
   app.silent = true;
-  const route = routeOf(routers);
+  const route = requestRoute(routeOf(routers));
   app.use(requestContext(deps.log));
   app.use(metricsMiddleware());
   app.use(errorMiddleware(deps.log));

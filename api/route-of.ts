@@ -3,8 +3,21 @@
 // router first. Anything keyed on a route (rate limits) uses this, never the raw path, which a client
 // can spell many ways (`/LOGIN`, `/login/`) that reach the same handler.
 import type Router from '@koa/router';
+import type { Context } from 'koa';
 
 export type RouteOf = (method: string, path: string) => string | undefined;
+/** The route of one request, looked up once however many middlewares ask. */
+export type RequestRoute = (ctx: Pick<Context, 'method' | 'path' | 'state'>) => string | undefined;
+
+const ROUTE_KEY = 'route';
+
+export function requestRoute(route: RouteOf): RequestRoute {
+  return (ctx) => {
+    const state = ctx.state as Record<string, unknown>;
+    if (!(ROUTE_KEY in state)) state[ROUTE_KEY] = route(ctx.method, ctx.path);
+    return state[ROUTE_KEY] as string | undefined;
+  };
+}
 
 export function routeOf(routers: readonly Router[]): RouteOf {
   return (method, path) => {

@@ -8,7 +8,7 @@
 import type { Middleware } from 'koa';
 import { CeremonyError } from '../../common/errors.js';
 import type { RateLimitConfig } from '../../identity/auth-config.js';
-import type { RouteOf } from '../route-of.js';
+import type { RequestRoute } from '../route-of.js';
 import { addressKey } from './client-address.js';
 import { sessionOf } from './middleware.js';
 import { SlidingWindowLimiter } from './sliding-window.js';
@@ -35,7 +35,7 @@ export function checkLimitedRoutes(cfg: Pick<RateLimitConfig, 'exemptPaths' | 'l
   if (unknown.length > 0) throw new Error(`auth.rateLimits names routes the API does not serve: ${unknown.join(', ')}`);
 }
 
-export function rateLimits(cfg: RateLimitConfig, route: RouteOf, options: RateLimitOptions = {}): Middleware {
+export function rateLimits(cfg: RateLimitConfig, route: RequestRoute, options: RateLimitOptions = {}): Middleware {
   const now = options.now ?? Date.now;
   const limiter = (kind: Limited) => new SlidingWindowLimiter({ limit: cfg[kind].limit, windowMs: cfg[kind].windowSeconds * 1000 }, cfg.maxTrackedClients);
   const limiters: Record<Limited, SlidingWindowLimiter> = {
@@ -45,7 +45,7 @@ export function rateLimits(cfg: RateLimitConfig, route: RouteOf, options: RateLi
   };
   return async (ctx, next) => {
     if (!cfg.enabled) return next();
-    const kind = classifyRequest(route(ctx.method, ctx.path), sessionOf(ctx) !== undefined, cfg);
+    const kind = classifyRequest(route(ctx), sessionOf(ctx) !== undefined, cfg);
     if (kind === 'exempt') return next();
     const rule = cfg[kind];
     const decision = limiters[kind].hit(addressKey(ctx.ip), now());
