@@ -100,8 +100,13 @@ it('starts, answers readyz and the UI, stops within 10 s on SIGTERM, and resumes
   const resumed = new Client({ connection: again });
   const described = await resumed.workflow.getHandle(workflowId).describe();
   expect(described.status.name).toBe('COMPLETED');
-  const listed: string[] = [];
-  for await (const wf of resumed.workflow.list({ query: `WorkflowId = '${workflowId}'` })) listed.push(wf.workflowId);
+  // The visibility store persisted too; its listing may lag the history by a moment, so ask until it answers.
+  const listed = await waitFor('the workflow in the visibility listing', async () => {
+    const ids: string[] = [];
+    for await (const wf of resumed.workflow.list({ query: `WorkflowId = '${workflowId}'` })) ids.push(wf.workflowId);
+    if (ids.length === 0) throw new Error('not listed yet');
+    return ids;
+  }, 30_000, 200);
   expect(listed).toEqual([workflowId]);
   await again.close();
   const secondStop = await stopWithSigterm(second.child);
