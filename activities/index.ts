@@ -8,6 +8,7 @@ import { createTranscriptActivities } from './sequential/transcript-activities.j
 import { createSmokeActivities } from './smoke.js';
 import { createRoundsActivities } from './rounds/rounds-activities.js';
 import { createLedgerActivities, noteRecordFromActivity } from './evidence/ledger-activities.js';
+import { createAvailabilityActivities } from './availability/outage-activities.js';
 
 export interface ActivityDeps {
   cfg: Config;
@@ -32,5 +33,6 @@ export async function workflowQueueActivities(deps: ActivityDeps) {
     ...createRoundsActivities(deps.store, receiptKey, noteRecordFromActivity(deps.cfg)),
     ...createEvidenceActivities(deps.store, receiptKey, noteRecordFromActivity(deps.cfg)),
     ...createLedgerActivities(deps.store),
+    ...createAvailabilityActivities(),
   };
 }

@@ -19,12 +19,6 @@ export const specSizes = [
   { numG1Powers: 32768, numG2Powers: 65 },
 ];
 
-/**
- * Check-in batches one API replica may send one lobby epoch: a fifth of Temporal's default limit of
- * 10 000 signals per workflow run (history.maximumSignalsPerExecution), so five replicas fit.
- */
-export const MAX_BATCHES_PER_EPOCH = 2_000;
-
 export const sequentialTimingSchema = z
   .object({
     /** First check-in deadline: this long before the estimated start. */
@@ -51,42 +45,22 @@ export const sequentialTimingSchema = z
     abortPenaltyMs: ms.default(0),
     /** Longest a verification may take before the turn fails over to a retry. */
     verificationTimeoutMs: positiveMs.default(120_000),
-    /**
-     * Workflows the lobby's liveness table (check-in deadlines) is split over, by participant id; each
-     * holds up to 7 000 waiting participants (the KZG sequencer capped its lobby at 1 000). More shards
-     * hold more, at the price of more Temporal signals per second (docs/performance.md).
-     */
-    lobbyShards: z.number().int().min(1).max(256).default(1),
-    /**
-     * Each lobby shard's table lives in one workflow per epoch of this length (by the API replicas'
-     * clocks), which hands it to the next epoch's workflow and completes. One API replica sends an
-     * epoch at most lobbyEpochMs / checkinBatchMs batches (1 500 with the defaults), each a signal
-     * and about 4 history events: at most 2 000, as Temporal takes 10 000 signals per run.
-     */
-    lobbyEpochMs: z.number().int().min(2_000).max(3_600_000).default(30_000),
-    /**
-     * Allowance for clock skew between API replicas and for batches in flight at an epoch's boundary: an
-     * epoch takes late batches this long after its end, then hands its table to the next epoch, which
-     * until then forwards the batches it takes back to it (removals stay on time across the boundary).
-     */
-    lobbyEpochOverlapMs: ms.max(60_000).default(5_000),
-    /** The API sends check-ins to a lobby shard at most this often (one signal carries all that came meanwhile). */
-    checkinBatchMs: ms.max(1_000).default(20),
-    /**
-     * Check-in batches to one lobby shard that may be on their way at once (per API replica): a
-     * check-in then waits for the batch window and its own signal, not for the signal before it.
-     */
-    checkinBatchesInFlight: z.number().int().min(1).max(16).default(4),
+  })
+  .strict();
+
+/**
+ * The coordinator's pulse (workflows/availability): how it knows when it could not hear participants,
+ * so that no one is removed or penalised for a deadline that passed during the coordinator's own outage.
+ */
+export const pulseConfigSchema = z
+  .object({
+    /** Every API replica sends the pulse a beat this often. */
+    beatMs: z.number().int().min(100).max(60_000).default(2_000),
+    /** A gap between beats longer than this is an outage: deadlines move back by its length. */
+    outageAfterMs: z.number().int().min(200).max(600_000).default(6_000),
   })
   .strict()
-  .refine((t) => t.lobbyEpochOverlapMs * 4 <= t.lobbyEpochMs, {
-    message: 'lobbyEpochOverlapMs must be at most a quarter of lobbyEpochMs',
-    path: ['lobbyEpochOverlapMs'],
-  })
-  .refine((t) => t.lobbyEpochMs / Math.max(1, t.checkinBatchMs) <= MAX_BATCHES_PER_EPOCH, {
-    message: `one API replica may send an epoch at most ${MAX_BATCHES_PER_EPOCH} check-in batches (lobbyEpochMs / checkinBatchMs): Temporal takes at most 10 000 signals per workflow run`,
-    path: ['lobbyEpochMs'],
-  });
+  .refine((p) => p.outageAfterMs >= 2 * p.beatMs, { message: 'outageAfterMs must be at least twice beatMs (one late beat is not an outage)', path: ['outageAfterMs'] });
 
 export const roundsConfigSchema = z
   .object({
@@ -122,6 +96,7 @@ export const ceremonyConfigSchema = z
     contributionsPerIdentity: z.number().int().min(1).max(1000).default(1),
     sequential: sequentialTimingSchema.prefault({}),
     rounds: roundsConfigSchema.prefault({}),
+    pulse: pulseConfigSchema.prefault({}),
   })
   .strict();
 
@@ -129,3 +104,4 @@ export type CeremonyConfig = z.infer<typeof ceremonyConfigSchema>;
 export type SequentialTiming = z.infer<typeof sequentialTimingSchema>;
 export type SubCeremonySize = z.infer<typeof subCeremonySizeSchema>;
 export type RoundsConfig = z.infer<typeof roundsConfigSchema>;
+export type PulseConfig = z.infer<typeof pulseConfigSchema>;

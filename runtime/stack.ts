@@ -4,8 +4,8 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import { startDevServer, type RunningDevServer } from '../common/temporal-dev-server.js';
-import { createApp } from '../api/app.js';
-import { listen, type RunningServer } from '../api/server.js';
+import { serveApi } from '../api/serve.js';
+import type { RunningServer } from '../api/server.js';
 import { openStore, type ObjectStore } from '../store/index.js';
 import { connectClient, connectWorker } from './temporal.js';
 import { createWorker } from './workers.js';
@@ -73,8 +73,7 @@ export async function startStack(cfg: Config, log: Logger): Promise<RunningStack
 
     await ensureCeremony(client, cfg);
     const receiptKey = await loadReceiptKey(cfg);
-    const app = createApp({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] });
-    const server: RunningServer = await listen(app, cfg.api.host, cfg.api.port, cfg.api.requestTimeoutMs, cfg.api.maxConnections);
+    const server: RunningServer = await serveApi({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] }, cfg.api.host, cfg.api.port);
     undo.push(() => server.close(Math.max(1_000, cfg.shutdownTimeoutMs - 6_000)));
 
     return {

@@ -1,5 +1,6 @@
 // The sequential ceremony as the API sees it: each participant call becomes an update, signal or
-// query on the workflow that owns the state. Stateless apart from a short-lived snapshot cache.
+// query on the workflow that owns the state. Stateless: any replica answers any request the same way
+// (the only memory is a 250 ms cache of the ceremony's small snapshot, for the status page).
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { CeremonyError } from '../../common/errors.js';
 import type { Config } from '../../common/config.js';
@@ -16,39 +17,28 @@ import {
   leaveQueueSignal,
   leaveUpdate,
   completeRefusal,
-  joinFailedSignal,
   participantQuery,
+  queueQuery,
   snapshotQuery,
   startUpdate,
   turnStateQuery,
+  whereaboutsQuery,
   type CompleteResult,
   type JoinRequest,
   type JoinResult,
   type StartResult,
 } from '../../workflows/sequential/messages.js';
 import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
-import type { CeremonyPhaseView, CheckinResponse, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
+import type { Whereabouts } from '../../workflows/sequential/ceremony-state.js';
+import type { Place } from '../../workflows/sequential/checkin-schedule.js';
+import { checkinAnswer, checkinIsEarly } from '../../workflows/sequential/participant-state.js';
+import type { CeremonyPhaseView, CheckinResponse, ParticipantStatus, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
 import { viaTemporal } from '../temporal-errors.js';
 import { DEFAULT_UPDATE_BUDGET, executeBoundedUpdate } from '../bounded-update.js';
-import { lobbyAnswer } from '../../workflows/sequential/checkin-schedule.js';
-import type { LivenessEntry } from '../../workflows/sequential/messages.js';
-import { lookUpLiveness } from './liveness-lookup.js';
 import { Batcher } from './batcher.js';
-import { LivenessRecorder } from './liveness-recorder.js';
 import { participantIdOf, participantWorkflowId, sequentialSettings } from './settings.js';
 
 const SNAPSHOT_MAX_AGE_MS = 250;
-/** A check-in may compute its position from a snapshot up to this old (see checkinSnapshot). */
-const SNAPSHOT_STALE_MAX_MS = 5_000;
-/** Most turn hints kept (see turnHints); the map is emptied when full. */
-const TURN_HINTS_MAX = 10_000;
-/** Most last answers kept (see lastAnswers); expired ones go first when full. */
-const LAST_ANSWERS_MAX = 200_000;
-/**
- * Check-ins from these first places in the queue (by the snapshot) go through the participant's
- * workflow, which knows authoritatively when it has been called; the snapshot may be a turn behind.
- */
-const HEAD_PLACES = 2;
 /** contribution/complete waits for verification: attempts as usual, but up to just under the client's 300 s. */
 const COMPLETE_BUDGET = { ...DEFAULT_UPDATE_BUDGET, totalMs: 280_000 };
 /** Most joins one update carries (the ceremony accepts up to 1 000). */
@@ -57,35 +47,15 @@ const JOIN_BATCH_MAX = 500;
 const TURN_START_WAIT_MS = 2_000;
 
 /** The statuses of a participant an admin can drop: in the queue, or holding the turn. */
-const DROPPABLE: ReadonlySet<ParticipantView['status']> = new Set(['waiting', 'queued', 'ready', 'contributing']);
+const DROPPABLE: ReadonlySet<ParticipantStatus> = new Set(['waiting', 'queued', 'ready']);
 
 export interface Caller {
   identity: string;
 }
 
-/**
- * What a replica remembers of the last check-in it answered for a participant; with the places it gave
- * (`ahead`, `waitersAhead`), which never grow while the participant waits (the queue is FIFO and joins
- * go behind), so they bound what an older snapshot would say.
- */
-type LastAnswer = Pick<LivenessEntry, 'deadline' | 'intervalMs' | 'ticket'> & { ahead?: number; waitersAhead?: number };
-
 export class SequentialGateway {
   readonly settings: SequentialSettings;
-  private cached: { at: number; snapshot: Promise<QueueSnapshot>; settled: boolean } | undefined;
-  /** The newest snapshot that arrived and was not invalidated since, with the time its query was sent. */
-  private lastGood: { at: number; snapshot: QueueSnapshot } | undefined;
-  /**
-   * participantId → the turn workflow that this replica's last `ready` answer named, so that
-   * contribution/start can skip the participant query (one Temporal round trip) on the hand-off
-   * path. Only a hint: when the call through it fails, start() decides from the participant's record.
-   */
-  private readonly turnHints = new Map<string, string>();
-  /** participantId → the deadline and interval of the last check-in this replica answered for it. */
-  private readonly lastAnswers = new Map<string, LastAnswer>();
-  /** Position index of the snapshot it was built from. */
-  private indexed: { snapshot: QueueSnapshot; positions: Map<string, number> } | undefined;
-  private readonly liveness: LivenessRecorder;
+  private cached: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
   /** Concurrent enters join the queue together: one update on the ceremony per batch. */
   private readonly joins: Batcher<JoinRequest, JoinResult>;
 
@@ -94,7 +64,6 @@ export class SequentialGateway {
     cfg: Config,
   ) {
     this.settings = sequentialSettings(cfg);
-    this.liveness = new LivenessRecorder(client, this.settings, cfg.ceremony.sequential.checkinBatchMs, cfg.ceremony.sequential.checkinBatchesInFlight);
     this.joins = new Batcher((requests) => viaTemporal(() => executeBoundedUpdate(this.client, this.ceremony(), joinBatchUpdate, [requests]), this.noCeremony), 0, JOIN_BATCH_MAX);
   }
 
@@ -128,47 +97,47 @@ export class SequentialGateway {
     );
   }
 
-  /** After a call that changes the queue or ends a turn: the next check-in waits for a fresh snapshot. */
+  /** After a call that changes the queue or ends a turn: the next status read asks the ceremony again. */
   private invalidate(): void {
     this.cached = undefined;
-    this.lastGood = undefined;
-  }
-
-  /**
-   * The snapshot a check-in computes its position and expected wait from (estimates: whether it is the
-   * caller's turn comes from the participant's workflow, never from here). While a newer snapshot is on
-   * its way, or when the query fails, the last one serves for up to SNAPSHOT_STALE_MAX_MS, so a slow or
-   * failing query on the busy ceremony workflow no longer holds up or fails every check-in. At most one
-   * background query is in flight.
-   */
-  private async checkinSnapshot(): Promise<QueueSnapshot> {
-    const good = this.lastGood;
-    const age = good === undefined ? Number.POSITIVE_INFINITY : Date.now() - good.at;
-    if (good === undefined || age > SNAPSHOT_STALE_MAX_MS) return this.snapshot();
-    if (age > SNAPSHOT_MAX_AGE_MS && (this.cached === undefined || this.cached.settled)) this.snapshot().catch(() => undefined);
-    return good.snapshot;
   }
 
   async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<QueueSnapshot> {
     const now = Date.now();
     if (this.cached !== undefined && now - this.cached.at <= maxAgeMs) return this.cached.snapshot;
     const snapshot = viaTemporal(() => this.ceremony().query(snapshotQuery), this.noCeremony);
-    const entry = { at: now, snapshot, settled: false };
+    const entry = { at: now, snapshot };
     this.cached = entry;
-    snapshot.then(
-      (value) => {
-        entry.settled = true;
-        // Not when invalidated (or superseded) while the query was on its way.
-        if (this.cached === entry) this.lastGood = { at: now, snapshot: value };
-      },
-      () => {
-        entry.settled = true;
-        if (this.cached === entry) this.cached = undefined;
-      },
-    );
+    snapshot.catch(() => {
+      if (this.cached === entry) this.cached = undefined;
+    });
     return snapshot;
   }
 
+  /** Admin: the waiting participants' ids, in order. */
+  async queue(): Promise<string[]> {
+    return viaTemporal(() => this.ceremony().query(queueQuery), this.noCeremony);
+  }
+
+  /** Where the ceremony places a participant now (a query: nothing is written). */
+  private whereabouts(participantId: string): Promise<Whereabouts> {
+    return viaTemporal(() => this.ceremony().query(whereaboutsQuery, participantId), this.noCeremony);
+  }
+
+  /** The place a check-in is answered with; the back of the queue when the ceremony has none for it (yet). */
+  private async placeOf(participantId: string): Promise<Place> {
+    const where = await this.whereabouts(participantId);
+    if (where.kind === 'queue') return where.place;
+    const s = await this.snapshot();
+    // Holding the turn: the next check-in (due at the head's interval) tells it so.
+    if (where.kind === 'turn') return { position: 1, waitersAhead: 0, averageRoundTripMs: s.averageRoundTripMs };
+    return { position: s.queueLength + 1, waitersAhead: s.queueLength + (s.current === null ? 0 : 1), averageRoundTripMs: s.averageRoundTripMs };
+  }
+
+  /**
+   * lobby/enter: the participant's workflow checks the identity may join (ban, penalty, contributions),
+   * the ceremony queues it, and its first check-in sets its deadline in its own workflow.
+   */
   async enter(caller: Caller): Promise<CheckinResponse & { participantId: string }> {
     const { participantId, workflowId } = this.participantHandle(caller.identity);
     await viaTemporal(
@@ -184,119 +153,38 @@ export class SequentialGateway {
         }),
       this.noCeremony,
     );
-    const joined = await this.joins.submit({ participantId, participantWorkflowId: workflowId, identity: caller.identity });
-    if (joined.refused !== undefined) {
-      // The participant's workflow took the enter; it must not stay 'waiting' for a queue it is not in.
-      await viaTemporal(() => this.client.workflow.getHandle(workflowId).signal(joinFailedSignal, { reason: joined.refused?.code ?? 'refused' }), this.noCeremony).catch(() => undefined);
-      throw new CeremonyError(joined.refused.code, joined.refused.message);
-    }
-    // A join appends to the queue: nobody else's position changes, so the last snapshot stays usable.
-    this.cached = undefined;
-    if (joined.position > 0) {
-      // Waiting: the first deadline follows from the join alone (no previous interval).
-      const answer = lobbyAnswer(this.settings.timing, { now: Date.now(), position: joined.position, waitersAhead: joined.waitersAhead, averageRoundTripMs: joined.averageRoundTripMs, previousIntervalMs: undefined });
-      await this.answered(participantId, answer, joined.ticket);
-      return { ...answer, participantId };
-    }
-    // Called at once: the participant's workflow answers `ready` and tells the turn.
-    const response = await viaTemporal(
-      () =>
-        executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ position: joined.position, waitersAhead: joined.waitersAhead, averageRoundTripMs: joined.averageRoundTripMs, first: true }]),
-      this.notInQueue,
-    );
-    await this.answered(participantId, response, joined.ticket);
+    const joined = await this.joins.submit({ participantId, identity: caller.identity });
+    if (joined.refused !== undefined) throw new CeremonyError(joined.refused.code, joined.refused.message);
+    this.invalidate();
+    const place = joined.whereabouts.kind === 'queue' ? joined.whereabouts.place : await this.placeOf(participantId);
+    const response = await viaTemporal(() => executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ place, first: true }]), this.notInQueue);
     return { ...response, participantId };
   }
 
-  /** Keeps what a check-in answer implies: the turn hint when `ready`, else the deadline, recorded in the lobby. */
-  private async answered(participantId: string, response: CheckinResponse, ticket: number): Promise<void> {
-    this.rememberTurn(participantId, response);
-    if (response.status === 'ready') {
-      this.lastAnswers.delete(participantId);
-      return;
-    }
-    const entry = { participantId, at: Date.now(), deadline: response.nextDeadline, intervalMs: response.checkinIntervalMs, ticket, status: response.status };
-    await this.liveness.record(entry);
-    this.rememberAnswer(participantId, { deadline: entry.deadline, intervalMs: entry.intervalMs, ticket, ahead: response.position - 1, waitersAhead: response.waitersAhead });
-  }
-
-  private rememberAnswer(participantId: string, answer: LastAnswer): void {
-    if (this.lastAnswers.size >= LAST_ANSWERS_MAX && !this.lastAnswers.has(participantId)) {
-      const expired = Date.now() - this.settings.timing.checkinGraceMs;
-      for (const [id, a] of this.lastAnswers) if (a.deadline < expired) this.lastAnswers.delete(id);
-      if (this.lastAnswers.size >= LAST_ANSWERS_MAX) this.lastAnswers.clear();
-    }
-    this.lastAnswers.set(participantId, answer);
-  }
-
-  /** The lobby shard's record of a participant's last answered check-in, or undefined. */
-  private livenessOf(participantId: string): Promise<LivenessEntry | undefined> {
-    return lookUpLiveness(this.client, this.settings, participantId);
-  }
-
-  private positionsIn(snapshot: QueueSnapshot): Map<string, number> {
-    if (this.indexed?.snapshot !== snapshot) this.indexed = { snapshot, positions: new Map(snapshot.queue.map((id, i) => [id, i])) };
-    return this.indexed.positions;
-  }
-
-  private rememberTurn(participantId: string, response: CheckinResponse): void {
-    if (response.status !== 'ready' || response.turnId === undefined) return;
-    if (this.turnHints.size >= TURN_HINTS_MAX) this.turnHints.clear();
-    this.turnHints.set(participantId, turnWorkflowIdFor(this.settings.ceremonyId, response.turnId));
-  }
-
   /**
-   * A check-in. Someone waiting further back than the first places, whose last deadline (plus grace)
-   * has not passed, is answered here from the snapshot with the seed's schedule and recorded in its
-   * lobby shard (one batched signal for many check-ins, no workflow task of its own). Someone who
-   * joined after the snapshot was taken (its join ticket is newer than the snapshot's) is placed by
-   * its ticket. Everyone else (near the head, called, late, removed, unknown to this replica and to
-   * the shard) goes through the participant's workflow, which decides with the exact errors.
+   * A check-in. One that changes nothing (early: less than a quarter of its interval since the one that
+   * set the deadline) is answered from queries, with the same deadline, and writes nothing. Every other
+   * goes to the participant's workflow, which owns the deadline, and answers with the exact errors.
    */
   async checkin(caller: Caller): Promise<CheckinResponse> {
     const { participantId, workflowId } = this.participantHandle(caller.identity);
-    const snapshot = await this.checkinSnapshot();
-    const known: LastAnswer | undefined = this.lastAnswers.get(participantId) ?? (await this.livenessOf(participantId));
-    const index = this.positionsIn(snapshot).get(participantId);
-    const joinedSince = index === undefined && known !== undefined && known.ticket > snapshot.lastTicket;
-    // Not in the snapshot and not joined since: no longer waiting (the update refuses that with its reason).
-    const estimated = index ?? (joinedSince ? snapshot.queue.length + (known.ticket - snapshot.lastTicket) - 1 : snapshot.queue.length);
-    // An older snapshot can only overstate the places; what this replica last answered bounds them.
-    const ahead = Math.min(estimated, known?.ahead ?? estimated);
-    const position = ahead + 1;
-    const waitersAhead = Math.min(ahead + (snapshot.current === null ? 0 : 1), known?.waitersAhead ?? Number.POSITIVE_INFINITY);
+    const [view, place] = await Promise.all([this.participant(caller.identity), this.placeOf(participantId)]);
     const now = Date.now();
-    const inTime = known !== undefined && now <= known.deadline + this.settings.timing.checkinGraceMs;
-    if ((index !== undefined || joinedSince) && position > HEAD_PLACES && inTime) {
-      const answer = lobbyAnswer(this.settings.timing, { now, position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, previousIntervalMs: known.intervalMs });
-      await this.answered(participantId, answer, known.ticket);
-      return answer;
-    }
-    const response = await viaTemporal(
-      () =>
-        executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ position, waitersAhead, averageRoundTripMs: snapshot.averageRoundTripMs, first: false, previousIntervalMs: known?.intervalMs }]),
-      this.notInQueue,
-    );
-    await this.answered(participantId, response, known?.ticket ?? 0);
-    return response;
+    if (checkinIsEarly(view, now)) return checkinAnswer(view, place, this.settings.timing, now);
+    return viaTemporal(() => executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ place, first: false }]), this.notInQueue);
   }
 
   async leave(caller: Caller): Promise<ParticipantView> {
     const { workflowId } = this.participantHandle(caller.identity);
     const view = await viaTemporal(() => this.client.workflow.getHandle(workflowId).executeUpdate(leaveUpdate), this.notInQueue);
-    this.lastAnswers.delete(view.participantId);
     this.invalidate();
     return view;
   }
 
-  /** The participant's record; while it waits in the lobby, with the deadline its lobby shard holds. */
+  /** The participant's record, as its workflow holds it. */
   async participant(identity: string): Promise<ParticipantView> {
-    const { participantId, workflowId } = this.participantHandle(identity);
-    const view = await viaTemporal(() => this.client.workflow.getHandle(workflowId).query(participantQuery), this.notInQueue);
-    if (view.status !== 'waiting' && view.status !== 'queued') return view;
-    const entry = await this.livenessOf(participantId);
-    if (entry === undefined || entry.deadline <= (view.checkinDeadline ?? 0)) return view;
-    return { ...view, status: entry.status, checkinDeadline: entry.deadline, checkinIntervalMs: entry.intervalMs };
+    const { workflowId } = this.participantHandle(identity);
+    return viaTemporal(() => this.client.workflow.getHandle(workflowId).query(participantQuery), this.notInQueue);
   }
 
   /** Admin: a participant's record; UNKNOWN_IDENTITY when the coordinator has none. */
@@ -326,17 +214,6 @@ export class SequentialGateway {
   }
 
   async start(caller: Caller): Promise<StartResult> {
-    const { participantId } = this.participantHandle(caller.identity);
-    const hinted = this.turnHints.get(participantId);
-    if (hinted !== undefined) {
-      try {
-        return await this.startTurn({ participantId, turnWorkflowId: hinted });
-      } catch (err) {
-        this.turnHints.delete(participantId);
-        if (err instanceof CeremonyError && (err.code === 'TEMPORAL_UNAVAILABLE' || err.code === 'TIMEOUT')) throw err;
-        // A stale hint (that turn is over): the participant's record decides, with the usual errors.
-      }
-    }
     return this.startTurn(await this.currentTurn(caller));
   }
 

@@ -65,7 +65,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
     ctx.body = {
       ceremonyId: s.ceremonyId,
       mode: 'sequential',
-      queueLength: s.queue.length,
+      queueLength: s.queueLength,
       contributing: s.current === null ? null : { turnId: s.current.turnId, startedAt: iso(s.current.startedAt) },
       sequence: s.head?.sequence ?? 0,
       transcriptSha256: s.head?.transcriptSha256 ?? null,
@@ -155,8 +155,8 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
     recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId, ledger: deps.ledger }, action, who, reason);
   const target = (ctx: Context): Promise<z.infer<typeof adminTarget>> => readBody(ctx, adminTarget, cfg.api.maxJsonBytes);
   router.get('/admin/status', requireAdmin(), async (ctx) => {
-    const s = await gateway.snapshot(0);
-    ctx.body = { ...s };
+    const [s, queue] = await Promise.all([gateway.snapshot(0), gateway.queue()]);
+    ctx.body = { ...s, queue };
   });
   router.get('/admin/participant/:identity', requireAdmin(), async (ctx) => {
     let identity: string;

@@ -4,13 +4,12 @@ import type { Config } from '../../common/config.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
 
 export function sequentialSettings(cfg: Config): SequentialSettings {
-  const { lobbyShards, checkinBatchMs: _batchMs, checkinBatchesInFlight: _inFlight, ...timing } = cfg.ceremony.sequential;
   return {
     ceremonyId: cfg.ceremony.id,
     sizes: cfg.ceremony.sizes,
     contributionsPerIdentity: cfg.ceremony.contributionsPerIdentity,
-    timing,
-    lobbyShards,
+    timing: cfg.ceremony.sequential,
+    pulse: cfg.ceremony.pulse,
     verificationTaskQueue: cfg.temporal.taskQueues.verification,
     workflowTaskQueue: cfg.temporal.taskQueues.workflows,
   };

@@ -1,7 +1,6 @@
 // `ceremony api`: the API server alone, for deployments with an existing Temporal cluster.
 import { createLogger } from '../../common/logger.js';
-import { createApp } from '../../api/app.js';
-import { listen } from '../../api/server.js';
+import { serveApi } from '../../api/serve.js';
 import { openStore } from '../../store/index.js';
 import { connectClient } from '../../runtime/temporal.js';
 import { parseServiceArgs, untilSignal } from '../service-flags.js';
@@ -27,7 +26,7 @@ export async function run(argv: string[]): Promise<number> {
   const store = await openStore(cfg);
   const client = await connectClient(address, cfg.temporal.namespace);
   await ensureCeremony(client, cfg);
-  const server = await listen(createApp({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [(await loadReceiptKey(cfg)).publicJwk] }), cfg.api.host, cfg.api.port, cfg.api.requestTimeoutMs, cfg.api.maxConnections);
+  const server = await serveApi({ cfg, log, temporal: client, store, tokens: await createSessionTokens(cfg), receiptKeys: [(await loadReceiptKey(cfg)).publicJwk] }, cfg.api.host, cfg.api.port);
   log.info({ url: server.url, temporal: address }, 'api listening');
   await signal;
   await server.close(cfg.shutdownTimeoutMs - 1_000);

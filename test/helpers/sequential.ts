@@ -11,7 +11,7 @@ export async function untilIdle(stack: TestStack): Promise<void> {
   await vi.waitFor(
     async () => {
       const s = await stack.gateway.snapshot(0);
-      expect({ current: s.current, queue: s.queue }).toEqual({ current: null, queue: [] });
+      expect({ current: s.current, queueLength: s.queueLength }).toEqual({ current: null, queueLength: 0 });
     },
     { timeout: 15_000, interval: 100 },
   );

@@ -5,11 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import { createApp } from '../../api/app.js';
+import { serveApi } from '../../api/serve.js';
 import { createSessionTokens } from '../../api/auth/session.js';
 import { SequentialGateway } from '../../api/sequential/gateway.js';
 import { ensureCeremony } from '../../api/ensure-ceremony.js';
-import { listen, type RunningServer } from '../../api/server.js';
+import type { RunningServer } from '../../api/server.js';
 import { loadConfig, type Config } from '../../common/config.js';
 import { createLogger } from '../../common/logger.js';
 import { loadReceiptKey } from '../../evidence/receipt-key.js';
@@ -49,13 +49,7 @@ export async function startTestStack(overrides: Record<string, unknown>, options
   const gateway = new SequentialGateway(env.client, cfg);
   await ensureCeremony(env.client, cfg);
   const receiptKey = await loadReceiptKey(cfg);
-  const server: RunningServer = await listen(
-    createApp({ cfg, log, temporal: env.client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] }),
-    '127.0.0.1',
-    0,
-    60_000,
-    cfg.api.maxConnections,
-  );
+  const server: RunningServer = await serveApi({ cfg, log, temporal: env.client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] }, '127.0.0.1', 0);
   return {
     url: server.url,
     dataDir: dir,

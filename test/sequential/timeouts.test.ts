@@ -110,7 +110,10 @@ describe('a participant called before its next check-in is due', () => {
     const secondReady = untilReady(second, secondFirst);
     const third = await login('called-third');
     const thirdFirst = await third.enter();
-    expect(thirdFirst).toMatchObject({ position: 2, expectedWaitMs: 2 * timing.initialRoundTripMs });
+    // The honest estimate (seed 002): what is left of the running turn's average, then one average for
+    // second; so the estimated start is the running turn's start plus two averages, whenever asked.
+    const running = (await stack.gateway.snapshot(0)).current;
+    expect(thirdFirst).toMatchObject({ position: 2, expectedStartAt: (running?.startedAt ?? 0) + 2 * timing.initialRoundTripMs });
     const thirdDue = thirdFirst.nextDeadlineMs;
     expect(thirdDue - Date.now()).toBeGreaterThan(timing.initialRoundTripMs / 2);
 
@@ -262,7 +265,7 @@ describe('the check-in deadline', () => {
 
     // The queue runs on: first, then third.
     await contributeNow(first, firstStarted);
-    await untilReady(third, thirdAnswer);
+    await untilReady(third, await third.checkin());
     await contributeNow(third);
 
     const again = await rejoinAfterPenalty(silent, removeAt, missedAt);

@@ -42,27 +42,41 @@ export function nextCheckin(timing: SequentialTiming, input: ScheduleInput): Sch
   return { deadline: input.now + regular, intervalMs: regular };
 }
 
-/** Average round trip (compute + verification) times the waiters ahead. */
-export function expectedWait(averageRoundTripMs: number, waitersAhead: number): number {
-  return Math.max(0, Math.round(averageRoundTripMs * waitersAhead));
+/**
+ * The expected wait (seed 002): the average round trip (compute + verification) for every waiter ahead,
+ * except the turn running now, which counts only what is left of its average (`turnElapsedMs` into
+ * it). So the estimated start stays put while nothing changes, and moves only when the queue or the
+ * average does (or when the running turn outlasts the average: then it is "any moment").
+ */
+export function expectedWait(averageRoundTripMs: number, waitersAhead: number, turnElapsedMs?: number): number {
+  if (waitersAhead <= 0) return 0;
+  const runningTurn = turnElapsedMs === undefined ? 0 : Math.max(0, averageRoundTripMs - turnElapsedMs) - averageRoundTripMs;
+  return Math.max(0, Math.round(averageRoundTripMs * waitersAhead + runningTurn));
 }
 
-export interface LobbyAnswerInput {
-  now: number;
+/** Where the ceremony places a participant in its queue (its snapshot may be a moment old). */
+export interface Place {
+  /** 1 for the next in line. */
   position: number;
+  /** Everyone ahead, the turn running now included. */
   waitersAhead: number;
   averageRoundTripMs: number;
+  /** When the turn running now started (absent when none runs). */
+  turnStartedAt?: number;
+}
+
+export interface LobbyAnswerInput extends Place {
+  now: number;
   /** The interval handed out at the previous check-in; undefined at the first one. */
   previousIntervalMs: number | undefined;
 }
 
 /**
  * The answer to a check-in from someone waiting in the lobby (not yet called): its status, expected
- * wait and next deadline. Computed by the participant's workflow near the head and by the API for
- * the rest of the lobby; both must agree, so both call this.
+ * wait and next deadline (participant-state.ts applies it).
  */
 export function lobbyAnswer(timing: SequentialTiming, input: LobbyAnswerInput): CheckinResponse {
-  const wait = expectedWait(input.averageRoundTripMs, input.waitersAhead);
+  const wait = expectedWait(input.averageRoundTripMs, input.waitersAhead, input.turnStartedAt === undefined ? undefined : input.now - input.turnStartedAt);
   const next = nextCheckin(timing, {
     now: input.now,
     expectedWaitMs: wait,

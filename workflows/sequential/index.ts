@@ -1,4 +1,3 @@
 export { sequentialCeremonyWorkflow, ceremonyWorkflowId, turnWorkflowIdFor } from './ceremony.js';
 export { participantWorkflow } from './participant.js';
 export { turnWorkflow } from './turn.js';
-export { lobbyShardWorkflow } from './lobby.js';

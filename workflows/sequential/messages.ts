@@ -1,29 +1,29 @@
 // Signals, updates and queries of the sequential-mode workflows. The API imports these definitions
 // to address the workflows; the workflows implement them.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Place } from './checkin-schedule.js';
+import type { JoinRefusal, Whereabouts } from './ceremony-state.js';
 import type { CeremonyPhaseView, CheckinResponse, ParticipantView, QueueSnapshot, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
 
-// ceremony workflow
+// ceremony workflow (its state and rules: ceremony-state.ts)
 export interface JoinRequest {
   participantId: string;
-  participantWorkflowId: string;
   identity: string;
 }
 export interface JoinResult {
-  position: number;
-  waitersAhead: number;
-  averageRoundTripMs: number;
-  turnId: string | undefined;
-  /** The join's place in join order (0 when called at once); compare with QueueSnapshot.lastTicket. */
-  ticket: number;
+  whereabouts: Whereabouts;
   /** Set when this join was refused (in a batch, the others still join). */
-  refused?: { code: 'CEREMONY_CLOSED'; message: string };
+  refused?: JoinRefusal;
 }
-export const joinUpdate = defineUpdate<JoinResult, [JoinRequest]>('join');
-/** Many joins in one update (the API batches concurrent enters): one result per request, in order. */
+/** Joins, many in one update (the API batches concurrent enters): one result per request, in order. */
 export const joinBatchUpdate = defineUpdate<JoinResult[], [JoinRequest[]]>('joinBatch');
 export const leaveQueueSignal = defineSignal<[{ participantId: string; reason: 'left' | 'missed-checkin' | 'banned' | 'dropped' }]>('leaveQueue');
+/** The ceremony at a glance (small: no queue). */
 export const snapshotQuery = defineQuery<QueueSnapshot>('snapshot');
+/** Where one participant is: what a check-in needs, without the whole queue. */
+export const whereaboutsQuery = defineQuery<Whereabouts, [string]>('whereabouts');
+/** The waiting participants' ids in order (administrators; up to QUEUE_CAPACITY entries). */
+export const queueQuery = defineQuery<string[]>('queue');
 
 /** Admin phases (issue #10): close the lobby, announce the beacon, finalise with it. */
 export const closeLobbyUpdate = defineUpdate<CeremonyPhaseView, [{ reason: string }]>('closeLobby');
@@ -31,67 +31,25 @@ export const announceBeaconUpdate = defineUpdate<CeremonyPhaseView, [{ source: s
 export const finaliseUpdate = defineUpdate<CeremonyPhaseView, [{ beaconValueHex: string }]>('finalise');
 export const recordedOutcomesQuery = defineQuery<TurnOutcome[]>('recordedOutcomes');
 
-// participant workflow
+// participant workflow (its state and rules: participant-state.ts)
 export interface EnterRequest {
   identity: string;
   now: number;
 }
+/** A check-in that counts: where the ceremony's snapshot places the participant; `first` right after the join. */
 export interface CheckinRequest {
-  position: number;
-  waitersAhead: number;
-  averageRoundTripMs: number;
+  place: Place;
   first: boolean;
-  /** The interval handed out at the previous check-in, when the caller knows it (the lobby table does). */
-  previousIntervalMs?: number;
 }
 export const enterUpdate = defineUpdate<ParticipantView, [EnterRequest]>('enter');
 export const checkinUpdate = defineUpdate<CheckinResponse, [CheckinRequest]>('checkin');
 export const leaveUpdate = defineUpdate<ParticipantView, []>('leave');
 export const calledSignal = defineSignal<[{ turnId: string; turnWorkflowId: string; sequence: number }]>('called');
 export const turnFinishedSignal = defineSignal<[{ turnId: string; kind: TurnOutcomeKind; sequence: number; receiptId?: string; receiptKey?: string }]>('turnFinished');
-export const joinFailedSignal = defineSignal<[{ reason: string }]>('joinFailed');
+/** Out of the queue from outside the participant: an administrator dropped it, or its join was refused. */
+export const removedSignal = defineSignal<[{ reason: 'dropped' }]>('removed');
 export const banSignal = defineSignal<[{ banned: boolean; reason: string }]>('ban');
 export const participantQuery = defineQuery<ParticipantView>('participant');
-/** From the participant's lobby shard: no check-in came by `deadline` plus the grace allowance. */
-export const missedCheckinSignal = defineSignal<[{ deadline: number; at: number }]>('missedCheckin');
-
-// lobby shard workflows (the liveness table)
-/** One answered check-in: the participant must check in again by `deadline`. */
-export interface LivenessEntry {
-  participantId: string;
-  /** When the check-in was answered. */
-  at: number;
-  deadline: number;
-  intervalMs: number;
-  /** The participant's join ticket (see JoinResult). */
-  ticket: number;
-  /** The status the answer gave. */
-  status: 'waiting' | 'queued';
-}
-/**
- * A batch of answered check-ins, sent by the API to the lobby epoch of the moment (signal-with-start):
- * the API answers once the signal is in the workflow's history.
- */
-export const checkinsSignal = defineSignal<[LivenessEntry[]]>('checkinBatch');
-/** A participant who left the lobby at `at` (by the sender's clock); the turn when it was called and not yet told. */
-export interface LobbyDeparture {
-  participantId: string;
-  turnWorkflowId?: string;
-  at: number;
-}
-/** What one lobby epoch hands to the next: its table and its recent departures. */
-export interface LobbyHandover {
-  entries: LivenessEntry[];
-  departures: LobbyDeparture[];
-}
-/** From the previous lobby epoch, when this one was already running (also what came after its hand-over). */
-export const lobbyHandoverSignal = defineSignal<[LobbyHandover]>('lobbyHandover');
-/**
- * From a participant's workflow when it leaves the lobby: called (then the turn learns the deadline the
- * shard holds), or left, banned or dropped; `at` by the workflow's clock.
- */
-export const lobbyLeftSignal = defineSignal<[LobbyDeparture]>('lobbyLeft');
-export const livenessQuery = defineQuery<LivenessEntry | null, [string]>('liveness');
 
 // turn workflow
 export interface StartResult {

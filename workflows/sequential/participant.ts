@@ -1,20 +1,9 @@
-// The actor for one person (one identity) in a sequential ceremony: lobby status, the check-in
-// deadline it last handed out, strikes, penalties, bans and receipts. Check-ins near the head land
-// here; the rest are answered by the API and recorded in the lobby shards (lobby.ts).
-import {
-  allHandlersFinished,
-  ApplicationFailure,
-  condition,
-  continueAsNew,
-  getExternalWorkflowHandle,
-  log,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+// The actor for one person (one identity) in a sequential ceremony. It owns the participant's state
+// (participant-state.ts), its check-in deadline included: check-ins that count land here, and removal
+// is this workflow's own timer, moved back by any outage of the coordinator (availability/).
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { fairDeadline } from '../availability/fair-deadline.js';
 import type { SequentialActivities } from './activities-api.js';
-import { lobbyAnswer } from './checkin-schedule.js';
-import { lobbyEpochsForDeparture, lobbyShardOf, lobbyShardWorkflowId } from './lobby.js';
 import { signalStarted } from './signal-started.js';
 import {
   banSignal,
@@ -22,263 +11,175 @@ import {
   checkinDueSignal,
   checkinUpdate,
   enterUpdate,
-  joinFailedSignal,
   leaveQueueSignal,
   leaveUpdate,
-  lobbyLeftSignal,
-  missedCheckinSignal,
   notifiedSignal,
   participantQuery,
+  removedSignal,
   turnFinishedSignal,
-  type CheckinRequest,
 } from './messages.js';
-import type { CheckinResponse, ParticipantView, SequentialSettings } from './types.js';
+import {
+  applyParticipant,
+  checkinAnswer,
+  checkinRefusal,
+  enterRefusal,
+  inLobby,
+  leaveRefusal,
+  newParticipant,
+  participantView,
+  removalAt,
+  type ParticipantEffect,
+  type ParticipantEvent,
+  type ParticipantState,
+  type Refusal,
+} from './participant-state.js';
+import type { SequentialSettings } from './types.js';
 
 export interface ParticipantInput {
   settings: SequentialSettings;
   participantId: string;
   ceremonyWorkflowId: string;
   /** Carried over by continue-as-new. */
-  state?: ParticipantView;
+  state?: ParticipantState;
 }
 
-function reject(code: string, message: string, details?: Record<string, unknown>): ApplicationFailure {
-  return ApplicationFailure.create({ type: code, message, nonRetryable: true, details: details === undefined ? [] : [details] });
+function rejection(refusal: Refusal): ApplicationFailure {
+  return ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true, details: refusal.details === undefined ? [] : [refusal.details] });
 }
-
-const ignore = (): void => undefined;
-
-const inLobby = (s: ParticipantView['status']): boolean => s === 'waiting' || s === 'queued';
 
 export async function participantWorkflow(input: ParticipantInput): Promise<void> {
   const { settings } = input;
-  const timing = settings.timing;
+  const { timing } = settings;
+  const rules = { timing, contributionsPerIdentity: settings.contributionsPerIdentity };
   // A record is retried until the store takes it (no attempt limit): evidence is never given up.
   const records = proxyActivities<Pick<SequentialActivities, 'writeRecord'>>({
     taskQueue: settings.workflowTaskQueue,
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
   });
-  const view: ParticipantView = input.state ?? {
-    participantId: input.participantId,
-    identity: '',
-    status: 'idle',
-    contributions: 0,
-    strikes: 0,
-    penaltyUntil: undefined,
-    removedReason: undefined,
-    turnId: undefined,
-    checkinDeadline: undefined,
-    checkinIntervalMs: undefined,
-    receipts: [],
-    lastOutcome: undefined,
-  };
-  let turnWorkflowId: string | undefined;
   const ceremony = getExternalWorkflowHandle(input.ceremonyWorkflowId);
+  let state: ParticipantState = input.state ?? newParticipant(input.participantId);
+  /** Bumped at every change: wakes the deadline loop. */
+  let version = 0;
 
-  // Records are evidence (REQ-18): each write is tracked until it settles, a failure is logged, and
-  // the workflow continues as new only once every write it started has settled.
-  const pendingRecords = new Set<Promise<void>>();
-  const record = (kind: 'left' | 'missed-checkin' | 'banned' | 'unbanned', detail?: string): void => {
-    const write: Promise<void> = records
-      .writeRecord({ ceremonyId: settings.ceremonyId, kind, participantId: view.participantId, identity: view.identity, detail, at: Date.now() })
+  // Work the rules start (records, signals) is tracked until it settles; a failure is logged; the
+  // workflow continues as new only once all of it has settled.
+  const pending = new Set<Promise<void>>();
+  const track = (what: string, work: Promise<unknown>): void => {
+    const settled: Promise<void> = work
       .then(
         () => undefined,
-        (err: unknown) => log.error('a participant record could not be written', { kind, participantId: view.participantId, error: String(err) }),
+        (err: unknown) => log.warn(`participant: ${what} failed`, { participantId: state.participantId, error: String(err) }),
       )
-      .finally(() => pendingRecords.delete(write));
-    pendingRecords.add(write);
+      .finally(() => pending.delete(settled));
+    pending.add(settled);
   };
-
-  setHandler(participantQuery, () => view);
-
-  /**
-   * Tells the lobby shard the participant is no longer waiting (with the turn when it was called): every
-   * epoch that may hold its entry (`lobbyEpochsForDeparture`); a signal to one not running just fails.
-   */
-  const leftLobby = (turnWorkflowId?: string): void => {
-    const at = Date.now();
-    const shard = lobbyShardOf(view.participantId, settings.lobbyShards);
-    for (const epoch of lobbyEpochsForDeparture(at, settings.timing)) {
-      getExternalWorkflowHandle(lobbyShardWorkflowId(settings.ceremonyId, shard, epoch))
-        .signal(lobbyLeftSignal, { participantId: view.participantId, turnWorkflowId, at })
-        .catch(ignore);
+  const writeRecord = (kind: Parameters<SequentialActivities['writeRecord']>[0]['kind'], detail?: string, data?: Record<string, unknown>): void =>
+    track(`the ${kind} record`, records.writeRecord({ ceremonyId: settings.ceremonyId, kind, participantId: state.participantId, identity: state.identity, detail, data, at: Date.now() }));
+  const carryOut = (effect: ParticipantEffect): void => {
+    switch (effect.type) {
+      case 'leaveQueue':
+        track('telling the ceremony', ceremony.signal(leaveQueueSignal, { participantId: state.participantId, reason: effect.reason }));
+        return;
+      case 'record':
+        writeRecord(effect.kind, effect.detail);
+        return;
+      case 'notifyTurn':
+        track('telling the turn', signalStarted(effect.turnWorkflowId, notifiedSignal, { at: effect.at }));
+        return;
+      case 'checkinDue':
+        track('telling the turn', signalStarted(effect.turnWorkflowId, checkinDueSignal, { by: effect.by }));
+        return;
     }
   };
+  const apply = (event: ParticipantEvent): void => {
+    const { state: next, effects } = applyParticipant(state, event, rules);
+    state = next;
+    version += 1;
+    for (const effect of effects) carryOut(effect);
+  };
 
+  setHandler(participantQuery, () => participantView(state));
   setHandler(
     enterUpdate,
     ({ identity }) => {
-      view.identity = identity;
-      if (!inLobby(view.status) && view.status !== 'ready' && view.status !== 'contributing') {
-        view.status = 'waiting';
-        view.removedReason = undefined;
-        view.checkinDeadline = undefined;
-        view.checkinIntervalMs = undefined;
-      }
-      return view;
+      apply({ type: 'enter', identity, at: Date.now() });
+      return participantView(state);
     },
     {
       validator: ({ now }) => {
-        if (view.status === 'banned') throw reject('BANNED', 'this identity is banned from the ceremony');
-        if (view.contributions >= settings.contributionsPerIdentity) {
-          throw reject('ALREADY_CONTRIBUTED', `this identity has already contributed (${view.contributions} of ${settings.contributionsPerIdentity} allowed)`);
-        }
-        const until = view.penaltyUntil;
-        if (until !== undefined && until > Math.max(now, Date.now())) {
-          throw reject('PENALTY_ACTIVE', `you may rejoin at ${new Date(until).toISOString()} (${view.lastOutcome ?? view.removedReason ?? 'lost slot'})`, { retryAt: until });
-        }
+        const refusal = enterRefusal(state, rules, Math.max(now, Date.now()));
+        if (refusal !== undefined) throw rejection(refusal);
       },
     },
   );
-
   setHandler(
     checkinUpdate,
-    (req): CheckinResponse => {
-      const now = Date.now();
-      if (view.status === 'ready' || view.status === 'contributing') {
-        if (view.status === 'ready' && turnWorkflowId !== undefined) {
-          void signalStarted(turnWorkflowId, notifiedSignal, { at: now });
-        }
-        const interval = timing.minCheckinIntervalMs;
-        view.checkinDeadline = now + interval;
-        view.checkinIntervalMs = interval;
-        return {
-          status: 'ready',
-          position: 0,
-          waitersAhead: 0,
-          expectedWaitMs: 0,
-          expectedStartAt: now,
-          averageRoundTripMs: req.averageRoundTripMs,
-          nextDeadline: now + interval,
-          checkinIntervalMs: interval,
-          turnId: view.turnId,
-        };
-      }
-      const answer = lobbyAnswer(timing, {
-        now,
-        position: req.position,
-        waitersAhead: req.waitersAhead,
-        averageRoundTripMs: req.averageRoundTripMs,
-        previousIntervalMs: req.first ? undefined : (req.previousIntervalMs ?? view.checkinIntervalMs),
-      });
-      view.checkinDeadline = answer.nextDeadline;
-      view.checkinIntervalMs = answer.checkinIntervalMs;
-      view.status = answer.status === 'waiting' ? 'waiting' : 'queued';
-      return answer;
+    ({ place, first }) => {
+      const at = Date.now();
+      apply({ type: 'checkin', place, first, at });
+      return checkinAnswer(participantView(state), place, timing, at);
     },
     {
-      validator: (_req: CheckinRequest) => {
-        if (inLobby(view.status) || view.status === 'ready' || view.status === 'contributing') return;
-        if (view.status === 'banned') throw reject('BANNED', 'this identity is banned from the ceremony');
-        if (view.removedReason === 'missed-checkin') {
-          throw reject('DEADLINE_MISSED', 'you missed a check-in deadline and were removed from the queue; enter the lobby again', { penaltyUntil: view.penaltyUntil });
-        }
-        if (view.removedReason === 'dropped') throw reject('NOT_IN_QUEUE', 'an administrator removed you from the queue; call lobby/enter to join again');
-        throw reject('NOT_IN_QUEUE', `you are not in the queue (status ${view.status}); call lobby/enter first`);
+      validator: ({ first }) => {
+        const refusal = checkinRefusal(state, first);
+        if (refusal !== undefined) throw rejection(refusal);
       },
     },
   );
-
   setHandler(
     leaveUpdate,
     () => {
-      view.status = 'idle';
-      view.removedReason = 'left';
-      view.checkinDeadline = undefined;
-      if (timing.abortPenaltyMs > 0) view.penaltyUntil = Date.now() + timing.abortPenaltyMs;
-      ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'left' }).catch(ignore);
-      leftLobby();
-      record('left');
-      return view;
+      apply({ type: 'leave', at: Date.now() });
+      return participantView(state);
     },
     {
       validator: () => {
-        if (!inLobby(view.status)) throw reject('NOT_IN_QUEUE', `you are not waiting in the queue (status ${view.status})`);
+        const refusal = leaveRefusal(state);
+        if (refusal !== undefined) throw rejection(refusal);
       },
     },
   );
+  setHandler(calledSignal, ({ turnId, turnWorkflowId }) => apply({ type: 'called', turnId, turnWorkflowId }));
+  setHandler(turnFinishedSignal, (finished) => apply({ type: 'turnFinished', ...finished, at: Date.now() }));
+  setHandler(removedSignal, ({ reason }) => apply({ type: 'removed', reason }));
+  setHandler(banSignal, ({ banned, reason }) => apply({ type: 'ban', banned, reason }));
 
-  setHandler(calledSignal, ({ turnId, turnWorkflowId: id }) => {
-    // Called while waiting in the lobby: the participant learns it at its next check-in, which it was
-    // told to make by checkinDeadline. The turn's start window must not run out before then.
-    const due = inLobby(view.status) ? view.checkinDeadline : undefined;
-    view.status = 'ready';
-    view.turnId = turnId;
-    turnWorkflowId = id;
-    if (due !== undefined) void signalStarted(id, checkinDueSignal, { by: due });
-    // The lobby shard forgets the participant and tells the turn the deadline it last handed out.
-    leftLobby(id);
-  });
-
-  setHandler(missedCheckinSignal, ({ deadline }) => {
-    if (!inLobby(view.status)) return;
-    // A check-in answered through this workflow after the shard's entry was written: not missed.
-    if (view.checkinDeadline !== undefined && view.checkinDeadline > deadline) return;
-    view.status = 'idle';
-    view.removedReason = 'missed-checkin';
-    view.checkinDeadline = undefined;
-    view.strikes += 1;
-    view.penaltyUntil = Date.now() + timing.rejoinPenaltyMs;
-    ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'missed-checkin' }).catch(ignore);
-    record('missed-checkin');
-  });
-
-  setHandler(joinFailedSignal, ({ reason }) => {
-    if (inLobby(view.status)) {
-      view.status = 'idle';
-      view.removedReason = reason;
-      leftLobby();
-    }
-  });
-
-  setHandler(turnFinishedSignal, ({ turnId, kind, sequence, receiptId, receiptKey }) => {
-    if (view.turnId !== undefined && view.turnId !== turnId) return;
-    view.lastOutcome = kind;
-    view.turnId = undefined;
-    turnWorkflowId = undefined;
-    view.checkinDeadline = undefined;
-    if (view.status === 'banned') return;
-    view.status = 'idle';
-    if (kind === 'accepted') {
-      view.contributions += 1;
-      view.status = 'contributed';
-      if (receiptId !== undefined && receiptKey !== undefined) view.receipts.push({ sequence, receiptId, receiptKey });
-    } else if (kind === 'rejected' || kind === 'start-missed' || kind === 'compute-timeout') {
-      view.strikes += 1;
-      view.penaltyUntil = Date.now() + timing.rejoinPenaltyMs;
-    } else if (kind === 'aborted' && timing.abortPenaltyMs > 0) {
-      view.penaltyUntil = Date.now() + timing.abortPenaltyMs;
-    }
-    if (view.status === 'contributed' && view.contributions < settings.contributionsPerIdentity) view.status = 'idle';
-  });
-
-  setHandler(banSignal, ({ banned, reason }) => {
-    if (banned) {
-      const wasQueued = inLobby(view.status);
-      view.status = 'banned';
-      view.removedReason = reason;
-      view.checkinDeadline = undefined;
-      if (wasQueued) {
-        ceremony.signal(leaveQueueSignal, { participantId: view.participantId, reason: 'banned' }).catch(ignore);
-        leftLobby();
-      }
-      record('banned', reason);
-    } else if (view.status === 'banned') {
-      view.status = view.contributions >= settings.contributionsPerIdentity ? 'contributed' : 'idle';
-      view.removedReason = undefined;
-      record('unbanned', reason);
-    }
-  });
-
-  // Check-in deadlines are enforced by the participant's lobby shard (lobby.ts), which signals
-  // missedCheckin. This loop only continues as new, at rest, when the history grows long.
-  const atRest = (): boolean => !inLobby(view.status) && view.status !== 'ready' && view.status !== 'contributing';
+  // The deadline loop: while the participant waits, its removal is this timer. When it fires, the
+  // coordinator's outages since the check-in that set the deadline move it back (fair-deadline.ts);
+  // a moved deadline is recorded, so operators see whom an outage would have cost a place.
+  let excusedUntil: number | undefined;
   for (;;) {
-    await condition(() => workflowInfo().continueAsNewSuggested && atRest());
-    await condition(allHandlersFinished);
-    await condition(() => pendingRecords.size === 0);
-    // A handler may have changed the status meanwhile: continue as new only at rest.
-    if (atRest()) await continueAsNew<typeof participantWorkflow>({ ...input, state: view });
+    if (workflowInfo().continueAsNewSuggested) {
+      await condition(() => allHandlersFinished() && pending.size === 0);
+      // No await between this check and continue-as-new: nothing can change in between.
+      await continueAsNew<typeof participantWorkflow>({ ...input, state });
+    }
+    const seen = version;
+    const { standing } = state;
+    const expiry = removalAt(state, timing);
+    const changed = () => version !== seen || workflowInfo().continueAsNewSuggested;
+    if (expiry === undefined || !inLobby(standing)) {
+      await condition(changed);
+      excusedUntil = undefined;
+      continue;
+    }
+    const wakeAt = Math.max(expiry, excusedUntil ?? 0);
+    if (await condition(changed, Math.max(1, wakeAt - Date.now()))) {
+      if (version !== seen) excusedUntil = undefined;
+      continue;
+    }
+    const since = standing.answeredAt;
+    const verdict = await fairDeadline({ ceremonyId: settings.ceremonyId, pulse: settings.pulse, since, expiry, graceMs: timing.checkinGraceMs });
+    if (version !== seen) continue;
+    if (verdict.expiry > Date.now()) {
+      if (excusedUntil === undefined) {
+        writeRecord('deadline-excused', 'check-in deadline moved back by the coordinator\'s outage', { expiry, movedTo: verdict.expiry, outages: verdict.outages });
+      }
+      excusedUntil = verdict.expiry;
+      continue;
+    }
+    excusedUntil = undefined;
+    apply({ type: 'missed', at: Date.now() });
   }
 }

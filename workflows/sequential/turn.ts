@@ -1,5 +1,6 @@
 // One contributor's turn: the start window, the compute deadline, verification, and the outcome.
-import { allHandlersFinished, ApplicationFailure, condition, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { waitOutDeadline } from '../availability/fair-deadline.js';
 import type { SequentialActivities } from './activities-api.js';
 import {
   abortUpdate,
@@ -131,24 +132,38 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
   //    creation, or the participant's own check-in deadline (plus the grace) when that is later (a
   //    participant further back is called before it checks in again when the queue moves faster than
   //    estimated; it loses nothing by checking in on the schedule it was given).
-  while (now() === 'called') {
+  const excusedRecords: Array<Promise<unknown>> = [];
+  const excused = (what: string) => (verdict: { original: number; expiry: number; outages: unknown[] }): void => {
+    // A record of whom an outage of the coordinator would have cost the turn; it settles before the
+    // turn's own record (below), so it is never abandoned.
+    excusedRecords.push(
+      light
+        .writeRecord({ ceremonyId: settings.ceremonyId, kind: 'deadline-excused', participantId, identity: input.identity, turnId: input.turnId, detail: `${what} moved back by the coordinator's outage`, data: { expiry: verdict.original, movedTo: verdict.expiry, outages: verdict.outages }, at: Date.now() })
+        .catch((err: unknown) => log.error('turn: the deadline-excused record could not be written', { turnId: input.turnId, error: String(err) })),
+    );
+  };
+  const fairly = { ceremonyId: settings.ceremonyId, pulse: settings.pulse, graceMs: timing.checkinGraceMs };
+  const startWindowEnd = (): number => {
     const noticeDue = Math.max(createdAt + timing.minCheckinIntervalMs, checkinDueBy === undefined ? 0 : checkinDueBy + timing.checkinGraceMs);
-    const windowEnd = (notifiedAt ?? noticeDue) + timing.startWindowMs + timing.checkinGraceMs;
-    const remaining = windowEnd - Date.now();
-    if (remaining <= 0) break;
-    const seenNotice = notifiedAt;
-    const seenDue = checkinDueBy;
-    await condition(() => state !== 'called' || notifiedAt !== seenNotice || checkinDueBy !== seenDue, remaining);
-  }
-  if (now() === 'called') {
+    return (notifiedAt ?? noticeDue) + timing.startWindowMs + timing.checkinGraceMs;
+  };
+  const startWindow = await waitOutDeadline({ ...fairly, since: createdAt, expiry: startWindowEnd, waiting: () => now() === 'called', onExcused: excused('the start window') });
+  if (startWindow === 'passed') {
     outcomeKind = 'start-missed';
     state = 'done';
   }
 
   // 2. The compute deadline.
   if (now() === 'computing') {
-    const inTime = await condition(() => state !== 'computing', timing.computeDeadlineMs + timing.checkinGraceMs);
-    if (!inTime) {
+    const began = startedAt ?? createdAt;
+    const compute = await waitOutDeadline({
+      ...fairly,
+      since: began,
+      expiry: () => began + timing.computeDeadlineMs + timing.checkinGraceMs,
+      waiting: () => now() === 'computing',
+      onExcused: excused('the compute deadline'),
+    });
+    if (compute === 'passed') {
       outcomeKind = 'compute-timeout';
       state = 'done';
     }
@@ -187,6 +202,7 @@ export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
     outcome = { kind: outcomeKind ?? 'cancelled', turnId: input.turnId, participantId, startedAt, finishedAt: finishedAt() };
   }
 
+  await Promise.all(excusedRecords);
   const { recordKey } = await light.writeRecord({
     ceremonyId: settings.ceremonyId,
     kind: outcome.kind,

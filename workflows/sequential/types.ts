@@ -1,4 +1,5 @@
 // Types shared by the sequential-mode workflows, the activities and the API. Pure data only.
+import type { PulseSettings } from '../availability/outages.js';
 
 export interface SequentialTiming {
   firstCheckinLeadMs: number;
@@ -13,10 +14,6 @@ export interface SequentialTiming {
   rejoinPenaltyMs: number;
   abortPenaltyMs: number;
   verificationTimeoutMs: number;
-  /** Length of one lobby epoch (workflows/sequential/lobby.ts). */
-  lobbyEpochMs: number;
-  /** Clock-skew allowance at lobby epoch boundaries. */
-  lobbyEpochOverlapMs: number;
 }
 
 export interface SubCeremonySize {
@@ -29,8 +26,8 @@ export interface SequentialSettings {
   sizes: SubCeremonySize[];
   contributionsPerIdentity: number;
   timing: SequentialTiming;
-  /** How many lobby shard workflows hold the check-in deadlines (lobby.ts). */
-  lobbyShards: number;
+  /** How the coordinator knows its own outages (workflows/availability/outages.ts). */
+  pulse: PulseSettings;
   verificationTaskQueue: string;
   workflowTaskQueue: string;
 }
@@ -66,7 +63,7 @@ export interface TurnOutcome {
   roundTripMs?: number;
 }
 
-export type ParticipantStatus = 'idle' | 'waiting' | 'queued' | 'ready' | 'contributing' | 'contributed' | 'banned';
+export type ParticipantStatus = 'idle' | 'waiting' | 'queued' | 'ready' | 'contributed' | 'banned';
 
 export interface ParticipantView {
   participantId: string;
@@ -79,6 +76,8 @@ export interface ParticipantView {
   turnId: string | undefined;
   checkinDeadline: number | undefined;
   checkinIntervalMs: number | undefined;
+  /** When the check-in that set the deadline was answered (while waiting). */
+  lastCheckinAt: number | undefined;
   receipts: Array<{ sequence: number; receiptId: string; receiptKey: string }>;
   lastOutcome: TurnOutcomeKind | undefined;
 }
@@ -125,15 +124,13 @@ export interface CeremonyPhaseView {
 
 export interface QueueSnapshot {
   ceremonyId: string;
-  queue: string[];
+  queueLength: number;
   current: { participantId: string; turnId: string; startedAt: number } | null;
   head: TranscriptHead | null;
   /** Newest record of the hash chain of turn outcomes. */
   lastRecordKey: string | undefined;
   averageRoundTripMs: number;
   stats: CeremonyStats;
-  /** Tickets of every join so far: a ticket above this joined after the snapshot was taken. */
-  lastTicket: number;
   phase: CeremonyPhaseView;
 }
 

@@ -1,0 +1,76 @@
+// When the coordinator could not hear participants, and what that does to their deadlines: pure rules
+// (no I/O, no clock), used by the pulse workflow, the activity that reads it, and every deadline owner.
+//
+// "Could not hear" is defined by the coordinator's pulse: every API replica sends the pulse workflow a
+// beat every `beatMs`. The pulse takes a beat only when the Temporal server, a workflow worker and an API
+// replica all run, which is exactly what a check-in, a start or an upload needs. A gap of more than
+// `outageAfterMs` between two beats it took (or since the last one, while none comes) is an outage,
+// from the last beat before it to the first one after it. Shorter gaps are what the grace allowance is for.
+
+export interface Outage {
+  from: number;
+  to: number;
+}
+
+export interface PulseSettings {
+  beatMs: number;
+  /** A gap between beats longer than this is an outage. */
+  outageAfterMs: number;
+}
+
+export interface PulseState {
+  /** When the pulse last took a beat (its workflow time). */
+  lastBeatAt: number | undefined;
+  /** Outages seen, oldest first (bounded: MAX_OUTAGES_KEPT). */
+  outages: Outage[];
+}
+
+export const MAX_OUTAGES_KEPT = 1_000;
+
+/** The pulse takes a beat at `at`: a gap since the previous one longer than the threshold was an outage. */
+export function takeBeat(state: PulseState, at: number, settings: PulseSettings): PulseState {
+  const last = state.lastBeatAt;
+  if (last !== undefined && at <= last) return state;
+  const gap = last !== undefined && at - last > settings.outageAfterMs ? [{ from: last, to: at }] : [];
+  return { lastBeatAt: at, outages: [...state.outages, ...gap].slice(-MAX_OUTAGES_KEPT) };
+}
+
+/**
+ * The outages that touch [since, now], `now` by a real clock: those recorded, and the one still going
+ * on when no beat has been taken for longer than the threshold (the pulse itself is not being heard).
+ */
+export function outagesSince(state: PulseState, since: number, now: number, settings: PulseSettings): Outage[] {
+  const recorded = state.outages.filter((o) => o.to > since);
+  const last = state.lastBeatAt;
+  const ongoing = last !== undefined && now - last > settings.outageAfterMs ? [{ from: last, to: now }] : [];
+  return [...recorded, ...ongoing];
+}
+
+/** Overlapping or touching outages as one, sorted. */
+export function mergeOutages(outages: readonly Outage[]): Outage[] {
+  const sorted = [...outages].filter((o) => o.to > o.from).sort((a, b) => a.from - b.from);
+  const merged: Outage[] = [];
+  for (const o of sorted) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && o.from <= last.to) last.to = Math.max(last.to, o.to);
+    else merged.push({ ...o });
+  }
+  return merged;
+}
+
+/**
+ * The moment a deadline really passes, when it was set at `since` and falls due at `expiry` (the grace
+ * allowance included): every outage after `since` pushes it back by its length, and after an outage the
+ * participant always has at least `graceMs` of a coordinator that hears it. No one pays for the
+ * coordinator's faults; with no outage the expiry is unchanged.
+ */
+export function fairExpiry(expiry: number, since: number, outages: readonly Outage[], graceMs: number): number {
+  let fair = expiry;
+  for (const o of mergeOutages(outages)) {
+    if (o.to <= since) continue;
+    if (o.from >= fair) break;
+    fair += o.to - Math.max(o.from, since);
+    fair = Math.max(fair, o.to + graceMs);
+  }
+  return fair;
+}

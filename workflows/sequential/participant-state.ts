@@ -1,0 +1,267 @@
+// The state of one participant (one identity) in a sequential ceremony and every rule that changes
+// it, as pure functions: no I/O, no clock (the caller passes `at`). The participant workflow owns one
+// ParticipantState, applies events to it and carries out the effects the rules return; tests drive
+// these functions directly. The participant's check-in deadline lives here and nowhere else.
+import { lobbyAnswer, type Place } from './checkin-schedule.js';
+import type { CheckinResponse, ParticipantView, SequentialTiming, TurnOutcomeKind } from './types.js';
+
+/** Where the participant stands; each status carries only what holds in it. */
+export type Standing =
+  | { status: 'idle' }
+  /** Waiting in the lobby: it must check in again by `deadline` (removal at deadline + grace). */
+  | { status: 'waiting' | 'queued'; deadline: number; intervalMs: number; answeredAt: number }
+  /** Called: its turn runs; it learns so at its next check-in, and must then start in time. */
+  | { status: 'ready'; turnId: string; turnWorkflowId: string; deadline: number | undefined; intervalMs: number | undefined }
+  | { status: 'contributed' }
+  | { status: 'banned'; reason: string };
+
+export type RemovalReason = 'left' | 'missed-checkin' | 'dropped' | 'banned';
+
+export interface ParticipantState {
+  participantId: string;
+  identity: string;
+  standing: Standing;
+  contributions: number;
+  strikes: number;
+  penaltyUntil: number | undefined;
+  removedReason: RemovalReason | undefined;
+  receipts: Array<{ sequence: number; receiptId: string; receiptKey: string }>;
+  lastOutcome: TurnOutcomeKind | undefined;
+}
+
+export interface ParticipantRules {
+  timing: SequentialTiming;
+  contributionsPerIdentity: number;
+}
+
+export type { Place };
+
+export type ParticipantEvent =
+  | { type: 'enter'; identity: string; at: number }
+  /** A check-in that counts: `first` right after joining the queue. */
+  | { type: 'checkin'; place: Place; first: boolean; at: number }
+  | { type: 'leave'; at: number }
+  /** The deadline plus the grace allowance passed while the coordinator could hear the participant. */
+  | { type: 'missed'; at: number }
+  /** Taken out of the queue by an administrator. */
+  | { type: 'removed'; reason: 'dropped' }
+  | { type: 'called'; turnId: string; turnWorkflowId: string }
+  | { type: 'turnFinished'; turnId: string; kind: TurnOutcomeKind; sequence: number; receiptId?: string; receiptKey?: string; at: number }
+  | { type: 'ban'; banned: boolean; reason: string };
+
+export type RecordKind = 'left' | 'missed-checkin' | 'banned' | 'unbanned';
+
+export type ParticipantEffect =
+  /** Tell the ceremony the participant is out of its queue. */
+  | { type: 'leaveQueue'; reason: 'left' | 'missed-checkin' | 'banned' }
+  | { type: 'record'; kind: RecordKind; detail?: string }
+  /** Tell the turn the participant has heard it is called (its start window counts from here). */
+  | { type: 'notifyTurn'; turnWorkflowId: string; at: number }
+  /** Tell the turn when the participant's next check-in, which will tell it, is due. */
+  | { type: 'checkinDue'; turnWorkflowId: string; by: number };
+
+export interface Applied {
+  state: ParticipantState;
+  effects: ParticipantEffect[];
+}
+
+/** A refusal, with the API's error code. */
+export interface Refusal {
+  code: 'BANNED' | 'ALREADY_CONTRIBUTED' | 'PENALTY_ACTIVE' | 'DEADLINE_MISSED' | 'NOT_IN_QUEUE';
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+export function newParticipant(participantId: string): ParticipantState {
+  return {
+    participantId,
+    identity: '',
+    standing: { status: 'idle' },
+    contributions: 0,
+    strikes: 0,
+    penaltyUntil: undefined,
+    removedReason: undefined,
+    receipts: [],
+    lastOutcome: undefined,
+  };
+}
+
+export const inLobby = (s: Standing): s is Extract<Standing, { status: 'waiting' | 'queued' }> => s.status === 'waiting' || s.status === 'queued';
+
+/** Nothing pending: the workflow may continue as new. */
+export const atRest = (s: Standing): boolean => !inLobby(s) && s.status !== 'ready';
+
+/** When the participant is removed unless it checks in (undefined when it is not waiting). */
+export function removalAt(state: ParticipantState, timing: Pick<SequentialTiming, 'checkinGraceMs'>): number | undefined {
+  return inLobby(state.standing) ? state.standing.deadline + timing.checkinGraceMs : undefined;
+}
+
+/**
+ * A check-in that changes nothing: the participant waits, and less than a quarter of its interval has
+ * passed since the check-in that set its deadline. The API answers it from the participant's view (a
+ * query), with the same deadline, and nothing is written: a client checking in every second costs the
+ * coordinator no history.
+ */
+export function checkinIsEarly(view: ParticipantView, at: number): boolean {
+  const { status, lastCheckinAt, checkinIntervalMs } = view;
+  if ((status !== 'waiting' && status !== 'queued') || lastCheckinAt === undefined || checkinIntervalMs === undefined) return false;
+  return at < lastCheckinAt + checkinIntervalMs / 4;
+}
+
+export function enterRefusal(state: ParticipantState, rules: ParticipantRules, at: number): Refusal | undefined {
+  if (state.standing.status === 'banned') return { code: 'BANNED', message: 'this identity is banned from the ceremony' };
+  if (state.contributions >= rules.contributionsPerIdentity) {
+    return { code: 'ALREADY_CONTRIBUTED', message: `this identity has already contributed (${state.contributions} of ${rules.contributionsPerIdentity} allowed)` };
+  }
+  const until = state.penaltyUntil;
+  if (until !== undefined && until > at) {
+    return { code: 'PENALTY_ACTIVE', message: `you may rejoin at ${new Date(until).toISOString()} (${state.lastOutcome ?? state.removedReason ?? 'lost slot'})`, details: { retryAt: until } };
+  }
+  return undefined;
+}
+
+export function checkinRefusal(state: ParticipantState, first: boolean): Refusal | undefined {
+  const { standing } = state;
+  if (inLobby(standing) || standing.status === 'ready') return undefined;
+  if (standing.status === 'banned') return { code: 'BANNED', message: 'this identity is banned from the ceremony' };
+  // The check-in that follows a join (the ceremony accepted it): the participant is in the queue now.
+  if (first && standing.status === 'idle') return undefined;
+  if (state.removedReason === 'missed-checkin') {
+    return { code: 'DEADLINE_MISSED', message: 'you missed a check-in deadline and were removed from the queue; enter the lobby again', details: { penaltyUntil: state.penaltyUntil } };
+  }
+  if (state.removedReason === 'dropped') return { code: 'NOT_IN_QUEUE', message: 'an administrator removed you from the queue; call lobby/enter to join again' };
+  return { code: 'NOT_IN_QUEUE', message: `you are not in the queue (status ${standing.status}); call lobby/enter first` };
+}
+
+export function leaveRefusal(state: ParticipantState): Refusal | undefined {
+  return inLobby(state.standing) ? undefined : { code: 'NOT_IN_QUEUE', message: `you are not waiting in the queue (status ${state.standing.status})` };
+}
+
+/** The answer to a check-in, from the participant's view after it (also what an early check-in is answered). */
+export function checkinAnswer(view: ParticipantView, place: Place, timing: SequentialTiming, at: number): CheckinResponse {
+  if (view.status === 'ready') {
+    const interval = timing.minCheckinIntervalMs;
+    return {
+      status: 'ready',
+      position: 0,
+      waitersAhead: 0,
+      expectedWaitMs: 0,
+      expectedStartAt: at,
+      averageRoundTripMs: place.averageRoundTripMs,
+      nextDeadline: at + interval,
+      checkinIntervalMs: interval,
+      turnId: view.turnId,
+    };
+  }
+  const estimate = lobbyAnswer(timing, { now: at, ...place, previousIntervalMs: undefined });
+  if ((view.status !== 'waiting' && view.status !== 'queued') || view.checkinDeadline === undefined || view.checkinIntervalMs === undefined) return estimate;
+  return { ...estimate, status: view.status, nextDeadline: view.checkinDeadline, checkinIntervalMs: view.checkinIntervalMs };
+}
+
+const removedFromLobby = (state: ParticipantState, reason: RemovalReason): ParticipantState => ({ ...state, standing: { status: 'idle' }, removedReason: reason });
+
+export function applyParticipant(state: ParticipantState, event: ParticipantEvent, rules: ParticipantRules): Applied {
+  const { timing } = rules;
+  const { standing } = state;
+  const none: ParticipantEffect[] = [];
+  switch (event.type) {
+    case 'enter':
+      // The deadline comes with the first check-in, once the ceremony has taken the join.
+      return { state: { ...state, identity: event.identity, ...(standing.status === 'idle' ? { removedReason: undefined } : {}) }, effects: none };
+    case 'checkin': {
+      if (standing.status === 'ready') {
+        const interval = timing.minCheckinIntervalMs;
+        return {
+          state: { ...state, standing: { ...standing, deadline: event.at + interval, intervalMs: interval } },
+          effects: [{ type: 'notifyTurn', turnWorkflowId: standing.turnWorkflowId, at: event.at }],
+        };
+      }
+      if (!inLobby(standing) && !(event.first && standing.status === 'idle')) return { state, effects: none };
+      const previousIntervalMs = event.first || !inLobby(standing) ? undefined : standing.intervalMs;
+      const answer = lobbyAnswer(timing, { now: event.at, ...event.place, previousIntervalMs });
+      const status = answer.status === 'waiting' ? 'waiting' : 'queued';
+      return {
+        state: { ...state, removedReason: undefined, standing: { status, deadline: answer.nextDeadline, intervalMs: answer.checkinIntervalMs, answeredAt: event.at } },
+        effects: none,
+      };
+    }
+    case 'leave':
+      if (!inLobby(standing)) return { state, effects: none };
+      return {
+        state: { ...removedFromLobby(state, 'left'), ...(timing.abortPenaltyMs > 0 ? { penaltyUntil: event.at + timing.abortPenaltyMs } : {}) },
+        effects: [
+          { type: 'leaveQueue', reason: 'left' },
+          { type: 'record', kind: 'left' },
+        ],
+      };
+    case 'missed':
+      if (!inLobby(standing)) return { state, effects: none };
+      return {
+        state: { ...removedFromLobby(state, 'missed-checkin'), strikes: state.strikes + 1, penaltyUntil: event.at + timing.rejoinPenaltyMs },
+        effects: [
+          { type: 'leaveQueue', reason: 'missed-checkin' },
+          { type: 'record', kind: 'missed-checkin' },
+        ],
+      };
+    case 'removed':
+      return { state: inLobby(standing) ? removedFromLobby(state, event.reason) : state, effects: none };
+    case 'called': {
+      if (standing.status === 'banned' || standing.status === 'contributed') return { state, effects: none };
+      // Called while waiting: it learns so at its next check-in, due by its deadline; the turn's start
+      // window must not run out before then.
+      const due = inLobby(standing) ? standing.deadline : undefined;
+      return {
+        state: { ...state, standing: { status: 'ready', turnId: event.turnId, turnWorkflowId: event.turnWorkflowId, deadline: due, intervalMs: inLobby(standing) ? standing.intervalMs : undefined } },
+        effects: due === undefined ? none : [{ type: 'checkinDue', turnWorkflowId: event.turnWorkflowId, by: due }],
+      };
+    }
+    case 'turnFinished': {
+      const after: ParticipantState = { ...state, lastOutcome: event.kind };
+      if (standing.status === 'banned') return { state: after, effects: none };
+      if (standing.status !== 'ready' || standing.turnId !== event.turnId) return { state, effects: none };
+      if (event.kind === 'accepted') {
+        const contributions = state.contributions + 1;
+        const receipts = event.receiptId !== undefined && event.receiptKey !== undefined ? [...state.receipts, { sequence: event.sequence, receiptId: event.receiptId, receiptKey: event.receiptKey }] : state.receipts;
+        return { state: { ...after, contributions, receipts, standing: contributions >= rules.contributionsPerIdentity ? { status: 'contributed' } : { status: 'idle' } }, effects: none };
+      }
+      const struck = event.kind === 'rejected' || event.kind === 'start-missed' || event.kind === 'compute-timeout';
+      const penaltyMs = struck ? timing.rejoinPenaltyMs : event.kind === 'aborted' ? timing.abortPenaltyMs : 0;
+      return {
+        state: { ...after, standing: { status: 'idle' }, strikes: state.strikes + (struck ? 1 : 0), penaltyUntil: penaltyMs > 0 ? event.at + penaltyMs : state.penaltyUntil },
+        effects: none,
+      };
+    }
+    case 'ban':
+      if (event.banned) {
+        return {
+          state: { ...state, standing: { status: 'banned', reason: event.reason }, removedReason: 'banned' },
+          effects: [...(inLobby(standing) ? [{ type: 'leaveQueue' as const, reason: 'banned' as const }] : []), { type: 'record', kind: 'banned', detail: event.reason }],
+        };
+      }
+      if (standing.status !== 'banned') return { state, effects: none };
+      return {
+        state: { ...state, standing: state.contributions >= rules.contributionsPerIdentity ? { status: 'contributed' } : { status: 'idle' }, removedReason: undefined },
+        effects: [{ type: 'record', kind: 'unbanned', detail: event.reason }],
+      };
+  }
+}
+
+/** The participant as the API shows it. */
+export function participantView(state: ParticipantState): ParticipantView {
+  const { standing } = state;
+  return {
+    participantId: state.participantId,
+    identity: state.identity,
+    status: standing.status,
+    contributions: state.contributions,
+    strikes: state.strikes,
+    penaltyUntil: state.penaltyUntil,
+    removedReason: standing.status === 'banned' ? standing.reason : state.removedReason,
+    turnId: standing.status === 'ready' ? standing.turnId : undefined,
+    checkinDeadline: inLobby(standing) || standing.status === 'ready' ? standing.deadline : undefined,
+    checkinIntervalMs: inLobby(standing) || standing.status === 'ready' ? standing.intervalMs : undefined,
+    lastCheckinAt: inLobby(standing) ? standing.answeredAt : undefined,
+    receipts: state.receipts,
+    lastOutcome: state.lastOutcome,
+  };
+}
