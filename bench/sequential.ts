@@ -5,12 +5,17 @@
 //
 //   npx tsx bench/sequential.ts [--turns 30] [--participants 1000] [--concurrency 20] [--window-s 60]
 //                               [--checkin-min-ms 2000] [--checkin-max-ms 4000] [--poll-ms 100] [--probe-ms 1000]
-//                               [--pacing deadlines|stress] [--lobby-shards N] [--checkin-batch-ms MS]
-//                               [--checkin-batches-in-flight N] (default: the configuration's)
+//                               [--pacing deadlines|stress] [--abusers 0] [--abuse-ms 1000]
+//                               [--round-trip-ms MS] (default: the configuration's initialRoundTripMs)
 //                               [--stack embedded|test] [--cpu-profile] [--log-level silent]
 //
+// The seed's schedule with 10 000 waiters and 1 000 of them checking in every second (#14):
+//   npx tsx bench/sequential.ts --turns 0 --participants 10000 --abusers 1000 --round-trip-ms 120000 --window-s 120
+//
 // --stack test uses test/helpers/stack.ts (the dev server keeps its database in memory) instead.
-// Bounded: at most --turns x 2 turns, --participants lobby members, a --window-s window, 30 min in all.
+// Bounded: at most --turns x 2 turns, --participants lobby members, a --window-s window, 60 min in all.
+// With --turns 0 no turn is measured, so the average round trip stays --round-trip-ms (a turn of
+// 60-180 s of compute on the seed's schedule) and the lobby's check-ins follow what it implies.
 //
 // 1. Coordinator overhead per turn: from the moment contribution/complete answers `accepted` for
 //    participant k to the moment contribution/start succeeds for participant k+1, who waits at the
@@ -24,11 +29,13 @@
 //    to each deadline it is given (--pacing deadlines, the default: the seed's schedule decides the
 //    load), or at a random interval in [--checkin-min-ms, --checkin-max-ms] whatever its deadline
 //    (--pacing stress: an overload test); every /lobby/checkin sent during --window-s seconds is
-//    timed. Target p99 <= 100 ms (the seed allows 1 s).
+//    timed. Target p99 <= 100 ms (the seed allows 1 s), and no honest participant removed.
+//    --abusers of them instead check in every --abuse-ms whatever their deadline; their check-ins are
+//    timed apart, and the participant workflows' history is counted before and after the window (an
+//    early check-in writes none).
 //    Meanwhile this process probes the parts of a check-in: HTTP alone (/healthz), with a token
-//    (/auth/session), the snapshot query, the check-in update sent straight to Temporal, a check-in
-//    batch signal sent straight to the lobby epoch (one round every --probe-ms: each round costs the
-//    dev server two workflow tasks and two queries, so frequent rounds add load of their own), its
+//    (/auth/session), the snapshot query, the check-in update sent straight to Temporal, the two
+//    queries an early check-in is answered from (one round every --probe-ms), its
 //    own event-loop delay, and the CPU time of each process (and of this one's threads). Peak RSS at
 //    the end.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -47,8 +54,8 @@ import { serializeBatchContribution } from '../engine/format/serialize.js';
 import { contribute } from '../engine/ops/contribute.js';
 import { SequentialGateway } from '../api/sequential/gateway.js';
 import { participantIdOf, participantWorkflowId } from '../api/sequential/settings.js';
-import { lobbyEpochOf, lobbyShardWorkflow, lobbyShardWorkflowId } from '../workflows/sequential/lobby.js';
-import { checkinsSignal, checkinUpdate, type LivenessEntry } from '../workflows/sequential/messages.js';
+import { ceremonyWorkflowId } from '../workflows/sequential/index.js';
+import { checkinUpdate, participantQuery, whereaboutsQuery } from '../workflows/sequential/messages.js';
 import type { SequentialSettings } from '../workflows/sequential/types.js';
 import { bounded, eventMs, startBenchStack } from './support.js';
 
@@ -63,9 +70,9 @@ const { values: args } = parseArgs({
     'poll-ms': { type: 'string', default: '100' },
     'probe-ms': { type: 'string', default: '1000' },
     pacing: { type: 'string', default: 'deadlines' },
-    'lobby-shards': { type: 'string' },
-    'checkin-batch-ms': { type: 'string' },
-    'checkin-batches-in-flight': { type: 'string' },
+    abusers: { type: 'string', default: '0' },
+    'abuse-ms': { type: 'string', default: '1000' },
+    'round-trip-ms': { type: 'string' },
     'log-level': { type: 'string', default: 'silent' },
     'cpu-profile': { type: 'boolean', default: false },
     stack: { type: 'string', default: 'embedded' },
@@ -85,11 +92,14 @@ interface Options {
   probeMs: number;
   /** stress: every 2–4 s whatever the deadline; deadlines: as a real client, part-way to each deadline given. */
   pacing: 'stress' | 'deadlines';
+  /** How many of the participants check in every abuseMs, far ahead of their deadlines. */
+  abusers: number;
+  abuseMs: number;
 }
 
 const options: Options = {
-  turns: bounded(args.turns, 1, 500, 'turns'),
-  participants: bounded(args.participants, 1, 5000, 'participants'),
+  turns: bounded(args.turns, 0, 500, 'turns'),
+  participants: bounded(args.participants, 1, 12_000, 'participants'),
   concurrency: bounded(args.concurrency, 1, 200, 'concurrency'),
   windowMs: bounded(args['window-s'], 1, 600, 'window-s') * 1000,
   checkinMinMs: bounded(args['checkin-min-ms'], 50, 60_000, 'checkin-min-ms'),
@@ -97,13 +107,16 @@ const options: Options = {
   pollMs: bounded(args['poll-ms'], 10, 5_000, 'poll-ms'),
   probeMs: bounded(args['probe-ms'], 50, 10_000, 'probe-ms'),
   pacing: args.pacing === 'deadlines' ? 'deadlines' : 'stress',
+  abusers: bounded(args.abusers, 0, 12_000, 'abusers'),
+  abuseMs: bounded(args['abuse-ms'], 100, 60_000, 'abuse-ms'),
 };
+if (options.abusers > options.participants) throw new Error('--abusers must be at most --participants');
 if (args.pacing !== 'stress' && args.pacing !== 'deadlines') throw new Error('--pacing is stress or deadlines');
 if (options.checkinMaxMs < options.checkinMinMs) throw new Error('--checkin-max-ms must be >= --checkin-min-ms');
 if (args.stack !== 'embedded' && args.stack !== 'test') throw new Error('--stack is embedded or test');
 
 /** The whole run gives up after this long. */
-const OVERALL_TIMEOUT_MS = 30 * 60_000;
+const OVERALL_TIMEOUT_MS = 60 * 60_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -153,6 +166,11 @@ interface LoadResult {
   enterWallMs: number;
   checkinMs: number[];
   checkinErrors: Record<string, number>;
+  /** check-ins of the abusers in the window */
+  abuseMs: number[];
+  abuseErrors: Record<string, number>;
+  /** honest participants removed (DEADLINE_MISSED or NOT_IN_QUEUE) at any time */
+  wrongfulRemovals: number;
   /** the first message seen per error code (login, enter, check-in) */
   errorSamples: Record<string, string>;
   /** check-ins before the window (while the lobby fills) */
@@ -211,6 +229,9 @@ async function withRetry<T>(call: () => Promise<T>, errors: Record<string, numbe
     }
   }
 }
+
+/** The dev-login name of lobby member i; members 0 .. abusers-1 are the abusers. */
+const lobbyName = (i: number): string => `lobby-${String(i).padStart(5, '0')}`;
 
 // ---- the load generator (child process) ----
 
@@ -305,6 +326,9 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
     const checkinMs: number[] = [];
     const checkinErrors: Record<string, number> = {};
     const checkinBeforeMs: number[] = [];
+    const abuseMs: number[] = [];
+    const abuseErrors: Record<string, number> = {};
+    let wrongfulRemovals = 0;
     let windowOpen = false;
     let windowStart = 0;
     let windowEnd = Number.POSITIVE_INFINITY;
@@ -313,29 +337,35 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
     const loops: Array<Promise<void>> = [];
     const enterErrors: Record<string, number> = {};
     /** When the next check-in goes: 2–4 s on (stress), or 50–90 % of the way to the deadline given (deadlines). */
-    const pause = (answer: CheckinAnswer): number =>
-      opts.pacing === 'stress'
+    const pause = (answer: CheckinAnswer, abuser: boolean): number =>
+      abuser
+        ? opts.abuseMs
+        : opts.pacing === 'stress'
         ? opts.checkinMinMs + Math.random() * (opts.checkinMaxMs - opts.checkinMinMs)
         : Math.max(0, (answer.nextDeadlineMs - Date.now()) * (0.5 + 0.4 * Math.random()));
-    const checkinLoop = async (c: ParticipantClient, first: CheckinAnswer): Promise<void> => {
+    const checkinLoop = async (c: ParticipantClient, first: CheckinAnswer, abuser: boolean): Promise<void> => {
       let answer = first;
       while (!stop) {
         // In slices, so that a long pause does not outlast the run.
-        const until = Date.now() + pause(answer);
+        const until = Date.now() + pause(answer, abuser);
         while (!stop && Date.now() < until) await sleep(Math.min(1_000, until - Date.now()));
         if (stop) return;
         const sent = performance.now();
         const inWindow = windowOpen && sent >= windowStart && sent < windowEnd;
         try {
           answer = await c.checkin();
-          if (inWindow) checkinMs.push(performance.now() - sent);
+          if (inWindow) (abuser ? abuseMs : checkinMs).push(performance.now() - sent);
           else if (!windowOpen) checkinBeforeMs.push(performance.now() - sent);
         } catch (err) {
           const code = errorCode(err);
-          if (inWindow) checkinErrors[code] = (checkinErrors[code] ?? 0) + 1;
+          if (inWindow) {
+            const into = abuser ? abuseErrors : checkinErrors;
+            into[code] = (into[code] ?? 0) + 1;
+          }
           errorSamples[code] ??= err instanceof Error ? err.message : String(err);
           if (code === 'DEADLINE_MISSED' || code === 'NOT_IN_QUEUE') {
-            if (!inWindow) removedBeforeWindow += 1;
+            if (!windowOpen) removedBeforeWindow += 1;
+            if (!abuser) wrongfulRemovals += 1;
             return;
           }
         }
@@ -349,7 +379,7 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
         nextIndex += 1;
         const c = new ParticipantClient(url);
         let t = performance.now();
-        const loggedIn = await withRetry(() => c.loginDev(`lobby-${String(i).padStart(5, '0')}`), enterErrors);
+        const loggedIn = await withRetry(() => c.loginDev(lobbyName(i)), enterErrors);
         if (loggedIn === undefined) continue;
         loginMs.push(performance.now() - t);
         t = performance.now();
@@ -357,7 +387,7 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
         if (entered === undefined) continue;
         enterMs.push(performance.now() - t);
         clients.push(c);
-        loops.push(checkinLoop(c, entered));
+        loops.push(checkinLoop(c, entered, i < opts.abusers));
         if (clients.length % 100 === 0) send({ kind: 'progress', text: `${elapsed()}: lobby: ${clients.length} entered` });
       }
     };
@@ -382,6 +412,9 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
       enterWallMs,
       checkinMs,
       checkinErrors,
+      abuseMs,
+      abuseErrors,
+      wrongfulRemovals,
       errorSamples,
       checkinBeforeMs,
       enterErrors,
@@ -478,7 +511,9 @@ interface Probes {
   session: number[];
   snapshot: number[];
   update: number[];
-  signal: number[];
+  queries: number[];
+  abuserHistoryBefore: number;
+  abuserHistoryAfter: number;
   failures: number;
   /** CPU % of one core per thread group of this process during the window. */
   threads: Array<[string, number]>;
@@ -521,7 +556,8 @@ async function runProbes(
     await inspector.post('Profiler.start');
   }
   const wall0 = performance.now();
-  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], signal: [], failures: 0, threads: [], profile: [], profileTotalMs: 0, eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
+  const historyBefore = await abuserHistory(client, gateway.settings).catch(() => NaN);
+  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], queries: [], abuserHistoryBefore: NaN, abuserHistoryAfter: NaN, failures: 0, threads: [], profile: [], profileTotalMs: 0, eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
   const timed = async (into: number[], call: () => Promise<unknown>): Promise<void> => {
     const t = performance.now();
     try {
@@ -536,10 +572,12 @@ async function runProbes(
     await timed(out.session, () => fetch(`${apiUrl}/auth/session`, { headers: { authorization: `Bearer ${probe.token ?? ''}` } }).then((r) => r.arrayBuffer()));
     await timed(out.snapshot, () => gateway.snapshot(0));
     if (entered !== undefined) await timed(out.update, () => probeUpdate(client, probeWorkflowId));
-    await timed(out.signal, () => probeSignal(client, gateway.settings));
+    await timed(out.queries, () => probeQueries(client, gateway.settings, participantIdOf('dev|probe')));
     await sleep(options.probeMs);
   }
   const wall = (performance.now() - wall0) / 1000;
+  out.abuserHistoryBefore = historyBefore;
+  out.abuserHistoryAfter = await abuserHistory(client, gateway.settings).catch(() => NaN);
   if (inspector !== undefined) {
     const { profile } = (await inspector.post('Profiler.stop')) as { profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] } };
     inspector.disconnect();
@@ -559,22 +597,26 @@ async function runProbes(
   return out;
 }
 
-/** One check-in batch, as the API sends it, for a participant id of the probe's own that nobody else uses. */
-async function probeSignal(client: Client, settings: SequentialSettings): Promise<void> {
-  const now = Date.now();
-  const epoch = lobbyEpochOf(now, settings.timing);
-  const entry: LivenessEntry = { participantId: 'f'.repeat(32), at: now, deadline: now + 3_600_000, intervalMs: 3_600_000, ticket: 0, status: 'queued' };
-  await client.workflow.signalWithStart(lobbyShardWorkflow, {
-    workflowId: lobbyShardWorkflowId(settings.ceremonyId, 0, epoch),
-    taskQueue: settings.workflowTaskQueue,
-    args: [{ settings, shard: 0, epoch }],
-    signal: checkinsSignal,
-    signalArgs: [[entry]],
-  });
+/** What an early check-in costs the coordinator: the participant's query and the ceremony's whereabouts query. */
+async function probeQueries(client: Client, settings: SequentialSettings, participantId: string): Promise<void> {
+  await Promise.all([
+    client.workflow.getHandle(participantWorkflowId(settings.ceremonyId, participantId)).query(participantQuery),
+    client.workflow.getHandle(ceremonyWorkflowId(settings.ceremonyId)).query(whereaboutsQuery, participantId),
+  ]);
+}
+
+/** History events of the first (at most 50) abusers' participant workflows, all together. */
+async function abuserHistory(client: Client, settings: SequentialSettings): Promise<number> {
+  let events = 0;
+  for (let i = 0; i < Math.min(50, options.abusers); i += 1) {
+    const workflowId = participantWorkflowId(settings.ceremonyId, participantIdOf(`dev|${lobbyName(i)}`));
+    events += ((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).length;
+  }
+  return events;
 }
 
 async function probeUpdate(client: Client, workflowId: string): Promise<void> {
-  await client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, { args: [{ position: 1000, waitersAhead: 1000, averageRoundTripMs: 1000, first: false }] });
+  await client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, { args: [{ place: { position: 1000, waitersAhead: 1000, averageRoundTripMs: 1000 }, first: false }] });
 }
 
 
@@ -596,11 +638,9 @@ const overrides = {
     sizes: [{ numG1Powers: 16, numG2Powers: 4 }],
     // The participant who holds the turn during the lobby phase must not time out.
     sequential: {
-      computeDeadlineMs: 30 * 60_000,
-      // The configuration's defaults unless given.
-      ...(args['lobby-shards'] === undefined ? {} : { lobbyShards: bounded(args['lobby-shards'], 1, 256, 'lobby-shards') }),
-      ...(args['checkin-batch-ms'] === undefined ? {} : { checkinBatchMs: bounded(args['checkin-batch-ms'], 0, 1_000, 'checkin-batch-ms') }),
-      ...(args['checkin-batches-in-flight'] === undefined ? {} : { checkinBatchesInFlight: bounded(args['checkin-batches-in-flight'], 1, 16, 'checkin-batches-in-flight') }),
+      computeDeadlineMs: 60 * 60_000,
+      // The configuration's default unless given.
+      ...(args['round-trip-ms'] === undefined ? {} : { initialRoundTripMs: bounded(args['round-trip-ms'], 100, 3_600_000, 'round-trip-ms') }),
     },
   },
 };
@@ -692,7 +732,7 @@ async function main(): Promise<void> {
   console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; load average before the run ${load(loadBefore)}`);
   console.log(`  command: npx tsx bench/sequential.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
   console.log(
-    `  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts (Temporal dev server, in-memory SQLite)' : 'runtime/stack.ts (Temporal dev server, SQLite file)'}, started in ${(stackMs / 1000).toFixed(1)} s; ceremony sizes 16:4; lobbyShards ${cfg.ceremony.sequential.lobbyShards}, checkinBatchMs ${cfg.ceremony.sequential.checkinBatchMs}, checkinBatchesInFlight ${cfg.ceremony.sequential.checkinBatchesInFlight}`,
+    `  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts (Temporal dev server, in-memory SQLite)' : 'runtime/stack.ts (Temporal dev server, SQLite file)'}, started in ${(stackMs / 1000).toFixed(1)} s; ceremony sizes 16:4; initialRoundTripMs ${cfg.ceremony.sequential.initialRoundTripMs}, minCheckinIntervalMs ${cfg.ceremony.sequential.minCheckinIntervalMs}`,
   );
   let child: ChildProcess | undefined;
   let failure: unknown;
@@ -801,6 +841,12 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
   const pacing = options.pacing === 'stress' ? `every ${options.checkinMinMs}-${options.checkinMaxMs} ms` : 'part-way to each deadline';
   lines.push(row(`lobby/checkin, ${pacing}, ${r.windowMs / 1000} s`, summarize(r.checkinMs)));
   lines.push(`  rate ${(count / (r.windowMs / 1000)).toFixed(1)} check-ins/s; errors: ${errors.length === 0 ? 'none' : errors.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  lines.push(`  honest participants removed (wrongful removals), at any time: ${r.wrongfulRemovals}`);
+  if (options.abusers > 0) {
+    const abuseErrors = Object.entries(r.abuseErrors);
+    lines.push(row(`abusers' lobby/checkin, every ${options.abuseMs} ms`, summarize(r.abuseMs)));
+    lines.push(`  ${options.abusers} abusers, rate ${((r.abuseMs.length + abuseErrors.reduce((a, [, n]) => a + n, 0)) / (r.windowMs / 1000)).toFixed(1)} check-ins/s; errors: ${abuseErrors.length === 0 ? 'none' : abuseErrors.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+  }
   for (const [code, message] of Object.entries(r.errorSamples)) lines.push(`    e.g. ${code}: ${message.slice(0, 160)}`);
   if (p !== undefined) {
     lines.push(`  where the time goes (probes from the API process during the window, one round every ~${options.probeMs} ms):`);
@@ -808,13 +854,17 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
     lines.push(row('  GET /auth/session (+ token check, rate limiter)', summarize(p.session)));
     lines.push(row('  snapshot query (ceremony workflow)', summarize(p.snapshot)));
     lines.push(row('  check-in update straight to Temporal', summarize(p.update)));
-    lines.push(row('  check-in batch signal to the lobby epoch', summarize(p.signal)));
+    lines.push(row('  the two queries of an early check-in', summarize(p.queries)));
+    if (options.abusers > 0) {
+      lines.push(`    history events of ${Math.min(50, options.abusers)} abusers' participant workflows: ${p.abuserHistoryBefore} at the window's start, ${p.abuserHistoryAfter} at its end`);
+    }
     if (p.failures > 0) lines.push(`    probe failures: ${p.failures}`);
     lines.push(`    API process event-loop delay p99 ${ms(p.eventLoopP99Ms)}, max ${ms(p.eventLoopMaxMs)}`);
     lines.push(`    load average at the end of the window (this benchmark included): ${load(p.loadDuring)}`);
     lines.push(`    CPU (100% = one core): API + workers ${p.apiCpuPct.toFixed(0)}%, Temporal dev server ${p.temporalCpuPct.toFixed(0)}%, load generator ${p.clientCpuPct.toFixed(0)}%`);
-    const perCheckin = (pct: number): string => `${((pct / 100) * (r.windowMs / count)).toFixed(1)} ms`;
-    lines.push(`    CPU per check-in in the window (probes included): API + workers ${perCheckin(p.apiCpuPct)}, Temporal dev server ${perCheckin(p.temporalCpuPct)}`);
+    const all = count + r.abuseMs.length + Object.values(r.abuseErrors).reduce((x, n) => x + n, 0);
+    const perCheckin = (pct: number): string => (all === 0 ? '-' : `${((pct / 100) * (r.windowMs / all)).toFixed(1)} ms`);
+    lines.push(`    CPU per check-in in the window (all check-ins, probes included): API + workers ${perCheckin(p.apiCpuPct)}, Temporal dev server ${perCheckin(p.temporalCpuPct)}`);
     lines.push(`    API + workers process by thread: ${p.threads.filter(([, v]) => v >= 0.5).map(([k, v]) => `${k} ${v.toFixed(0)}%`).join(', ')}`);
     if (p.profile.length > 0) {
       const idle = p.profile.filter(([k]) => k === '(idle)' || k === '(program)').reduce((a, [, v]) => a + v, 0);

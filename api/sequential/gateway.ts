@@ -162,8 +162,8 @@ export class SequentialGateway {
   }
 
   /**
-   * A check-in. One that changes nothing (early: less than a quarter of its interval since the one that
-   * set the deadline) is answered from queries, with the same deadline, and writes nothing. Every other
+   * A check-in. One that changes nothing (early: its deadline is more than half an interval away) is
+   * answered from queries, with the same deadline, and writes nothing. Every other
    * goes to the participant's workflow, which owns the deadline, and answers with the exact errors.
    */
   async checkin(caller: Caller): Promise<CheckinResponse> {

@@ -37,13 +37,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ env: { CEREMONY_TRUST_PROXY: 'maybe' } })).toThrow(ConfigError);
   });
 
-  it('refuses lobby epochs whose overlap or batch count Temporal could not carry, naming the field', () => {
-    const sequential = (s: Record<string, unknown>) => () => loadConfig({ env: {}, overrides: { ceremony: { sequential: s } } });
-    expect(sequential({ lobbyEpochMs: 10_000, lobbyEpochOverlapMs: 3_000 })).toThrow(/ceremony\.sequential\.lobbyEpochOverlapMs: lobbyEpochOverlapMs must be at most a quarter/);
-    // 60 s of batches every 20 ms is 3 000 signals per replica and epoch: over the 2 000 allowed.
-    expect(sequential({ lobbyEpochMs: 60_000 })).toThrow(/ceremony\.sequential\.lobbyEpochMs: one API replica may send an epoch at most 2000 check-in batches/);
-    expect(sequential({ lobbyEpochMs: 60_000, checkinBatchMs: 30 })().ceremony.sequential.lobbyEpochMs).toBe(60_000);
-    expect(sequential({ checkinBatchMs: 0 })).toThrow(/lobbyEpochMs/);
+  it('refuses a pulse in which one late beat would count as an outage, naming the field', () => {
+    const pulse = (p: Record<string, unknown>) => () => loadConfig({ env: {}, overrides: { ceremony: { pulse: p } } });
+    expect(pulse({ beatMs: 2_000, outageAfterMs: 3_000 })).toThrow(/ceremony\.pulse\.outageAfterMs: outageAfterMs must be at least twice beatMs/);
+    expect(pulse({ beatMs: 50 })).toThrow(/ceremony\.pulse\.beatMs/);
+    expect(pulse({ beatMs: 1_000, outageAfterMs: 2_000 })().ceremony.pulse).toEqual({ beatMs: 1_000, outageAfterMs: 2_000 });
+    expect(loadConfig({ env: {} }).ceremony.pulse).toEqual({ beatMs: 2_000, outageAfterMs: 6_000 });
   });
 
   it('reports an unreadable or malformed config file', async () => {

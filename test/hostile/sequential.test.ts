@@ -198,8 +198,8 @@ describe('out-of-order protocol calls and concurrent duplicates', () => {
     const dup = await devParticipant(stack.url, 'duplicate');
     const answers = await Promise.all([0, 1, 2, 3, 4].map(() => codeOf(stack.url, { method: 'POST', path: '/lobby/enter', headers: bearer(tokenOf(dup)) })));
     for (const a of answers) expect([200, 409]).toContain(a.status);
-    const snapshot = await stack.gateway.snapshot(0);
-    expect(snapshot.queue.filter((id) => id === participantIdOf('dev|duplicate'))).toHaveLength(1);
+    const queue = await stack.gateway.queue();
+    expect(queue.filter((id) => id === participantIdOf('dev|duplicate'))).toHaveLength(1);
     await dup.leave();
     await blocker.client.complete(blocker.contribution);
   });

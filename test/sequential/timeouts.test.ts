@@ -113,7 +113,8 @@ describe('a participant called before its next check-in is due', () => {
     // The honest estimate (seed 002): what is left of the running turn's average, then one average for
     // second; so the estimated start is the running turn's start plus two averages, whenever asked.
     const running = (await stack.gateway.snapshot(0)).current;
-    expect(thirdFirst).toMatchObject({ position: 2, expectedStartAt: (running?.startedAt ?? 0) + 2 * timing.initialRoundTripMs });
+    expect(running).toBeDefined();
+    expect(thirdFirst).toMatchObject({ position: 2, expectedStartAt: new Date((running?.startedAt ?? 0) + 2 * timing.initialRoundTripMs).toISOString() });
     const thirdDue = thirdFirst.nextDeadlineMs;
     expect(thirdDue - Date.now()).toBeGreaterThan(timing.initialRoundTripMs / 2);
 

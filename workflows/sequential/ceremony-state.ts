@@ -35,10 +35,22 @@ export interface RunningTurn extends QueueEntry {
 
 /**
  * Most participants the queue holds. The queue is carried through continue-as-new, whose input
- * Temporal refuses above 2 MB: 12 000 entries with the longest identities stay under 1.5 MB
+ * Temporal refuses above 2 MB: packed (CarriedCeremonyState), 12 000 entries with 68-character
+ * identities (the longest a login yields: `dev|` and 64) stay under 1.5 MB
  * (test/unit/ceremony-state.test.ts). The KZG sequencer capped its lobby at 1 000.
  */
 export const QUEUE_CAPACITY = 12_000;
+
+/** The state as continue-as-new carries it: queue entries as [participantId, identity] pairs. */
+export type CarriedCeremonyState = Omit<CeremonyState, 'queue'> & { queue: Array<[string, string]> };
+
+export function carryCeremonyState(state: CeremonyState): CarriedCeremonyState {
+  return { ...state, queue: state.queue.map((e): [string, string] => [e.participantId, e.identity]) };
+}
+
+export function resumeCeremonyState(carried: CarriedCeremonyState): CeremonyState {
+  return { ...carried, queue: carried.queue.map(([participantId, identity]) => ({ participantId, identity })) };
+}
 const MAX_OUTCOMES_KEPT = 200;
 
 export function newCeremonyState(): CeremonyState {

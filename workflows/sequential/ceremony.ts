@@ -18,12 +18,15 @@ import type { SequentialActivities } from './activities-api.js';
 import {
   applyOutcome,
   averageRoundTripMs,
+  carryCeremonyState,
   dequeue,
   enqueue,
   finaliseRefusal,
   newCeremonyState,
   openNextTurn,
+  resumeCeremonyState,
   whereabouts,
+  type CarriedCeremonyState,
   type CeremonyState,
   type RunningTurn,
 } from './ceremony-state.js';
@@ -52,7 +55,7 @@ export type { CeremonyState } from './ceremony-state.js';
 
 export interface CeremonyInput {
   settings: SequentialSettings;
-  state?: CeremonyState;
+  state?: CarriedCeremonyState;
 }
 
 const MAX_JOIN_BATCH = 1_000;
@@ -79,7 +82,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
   });
-  const state: CeremonyState = input.state ?? newCeremonyState();
+  const state: CeremonyState = input.state === undefined ? newCeremonyState() : resumeCeremonyState(input.state);
   let running: RunningTurn | null = null;
   let finalising = false;
   let announcing = false;
@@ -245,7 +248,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     if (workflowInfo().continueAsNewSuggested) {
       continuing = true;
       await condition(() => allHandlersFinished() && !finalising && pending.size === 0);
-      await continueAsNew<typeof sequentialCeremonyWorkflow>({ settings, state });
+      await continueAsNew<typeof sequentialCeremonyWorkflow>({ settings, state: carryCeremonyState(state) });
     }
     const base = state.head as TranscriptHead;
     const turn = openNextTurn(state, Date.now(), (turnId) => turnWorkflowIdFor(settings.ceremonyId, turnId));

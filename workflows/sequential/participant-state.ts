@@ -97,15 +97,16 @@ export function removalAt(state: ParticipantState, timing: Pick<SequentialTiming
 }
 
 /**
- * A check-in that changes nothing: the participant waits, and less than a quarter of its interval has
- * passed since the check-in that set its deadline. The API answers it from the participant's view (a
- * query), with the same deadline, and nothing is written: a client checking in every second costs the
- * coordinator no history.
+ * A check-in that changes nothing: the participant waits, and its deadline is more than half an
+ * interval away. The API answers it from the participant's view (a query), with the same deadline, and
+ * nothing is written. Only a check-in in the second half of the interval renews the deadline, so a
+ * client checking in every second costs the coordinator no history and cannot drive its own interval
+ * down to the floor (each renewal under an hour's wait halves it).
  */
 export function checkinIsEarly(view: ParticipantView, at: number): boolean {
-  const { status, lastCheckinAt, checkinIntervalMs } = view;
-  if ((status !== 'waiting' && status !== 'queued') || lastCheckinAt === undefined || checkinIntervalMs === undefined) return false;
-  return at < lastCheckinAt + checkinIntervalMs / 4;
+  const { status, checkinDeadline, checkinIntervalMs } = view;
+  if ((status !== 'waiting' && status !== 'queued') || checkinDeadline === undefined || checkinIntervalMs === undefined) return false;
+  return at < checkinDeadline - checkinIntervalMs / 2;
 }
 
 export function enterRefusal(state: ParticipantState, rules: ParticipantRules, at: number): Refusal | undefined {

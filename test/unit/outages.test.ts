@@ -1,0 +1,97 @@
+// The coordinator's outages and what they do to deadlines (workflows/availability/outages.ts, #13):
+// no one pays for the coordinator's own downtime.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MAX_OUTAGES_KEPT, fairExpiry, mergeOutages, outagesSince, takeBeat, type PulseState } from '../../workflows/availability/outages.js';
+
+const settings = { beatMs: 2_000, outageAfterMs: 6_000 };
+const empty: PulseState = { lastBeatAt: undefined, outages: [] };
+
+describe('the pulse', () => {
+  it('records a gap between beats longer than the threshold as an outage, from the last beat to the next', () => {
+    let s = takeBeat(empty, 1_000, settings);
+    s = takeBeat(s, 3_000, settings);
+    s = takeBeat(s, 9_000, settings); // a 6 s gap: not longer than the threshold
+    expect(s.outages).toEqual([]);
+    s = takeBeat(s, 40_000, settings);
+    expect(s).toEqual({ lastBeatAt: 40_000, outages: [{ from: 9_000, to: 40_000 }] });
+  });
+
+  it('ignores a beat that is not later than the last (two replicas, one moment)', () => {
+    const s = takeBeat(takeBeat(empty, 5_000, settings), 5_000, settings);
+    expect(takeBeat(s, 4_000, settings)).toBe(s);
+  });
+
+  it('keeps a bounded number of outages, the newest', () => {
+    let s = empty;
+    for (let i = 0; i <= MAX_OUTAGES_KEPT + 5; i += 1) s = takeBeat(s, i * 10_000, settings);
+    expect(s.outages).toHaveLength(MAX_OUTAGES_KEPT);
+    expect(s.outages.at(-1)).toEqual({ from: (MAX_OUTAGES_KEPT + 4) * 10_000, to: (MAX_OUTAGES_KEPT + 5) * 10_000 });
+    expect(s.outages[0]).toEqual({ from: 5 * 10_000, to: 6 * 10_000 });
+  });
+
+  it('reports an outage still going on when no beat has come for longer than the threshold', () => {
+    const s = takeBeat(empty, 10_000, settings);
+    expect(outagesSince(s, 0, 15_000, settings)).toEqual([]);
+    expect(outagesSince(s, 0, 30_000, settings)).toEqual([{ from: 10_000, to: 30_000 }]);
+  });
+
+  it('reports only outages that end after the moment asked about', () => {
+    const s: PulseState = { lastBeatAt: 100_000, outages: [{ from: 10_000, to: 20_000 }, { from: 50_000, to: 60_000 }] };
+    expect(outagesSince(s, 20_000, 101_000, settings)).toEqual([{ from: 50_000, to: 60_000 }]);
+  });
+});
+
+describe('merging outages', () => {
+  it('joins overlapping and touching ones and drops empty ones', () => {
+    expect(mergeOutages([{ from: 50, to: 60 }, { from: 10, to: 20 }, { from: 20, to: 30 }, { from: 55, to: 70 }, { from: 80, to: 80 }])).toEqual([
+      { from: 10, to: 30 },
+      { from: 50, to: 70 },
+    ]);
+  });
+});
+
+describe('the fair expiry of a deadline', () => {
+  const grace = 5_000;
+
+  it('is the expiry itself when the coordinator had no outage', () => {
+    expect(fairExpiry(100_000, 0, [], grace)).toBe(100_000);
+  });
+
+  it('ignores outages before the deadline was set and after it passed', () => {
+    expect(fairExpiry(100_000, 50_000, [{ from: 10_000, to: 40_000 }], grace)).toBe(100_000);
+    expect(fairExpiry(100_000, 50_000, [{ from: 120_000, to: 140_000 }], grace)).toBe(100_000);
+  });
+
+  it('moves the deadline back by the length of an outage inside it', () => {
+    expect(fairExpiry(100_000, 0, [{ from: 40_000, to: 70_000 }], grace)).toBe(130_000);
+  });
+
+  it('counts only the part of an outage after the deadline was set', () => {
+    expect(fairExpiry(100_000, 50_000, [{ from: 40_000, to: 70_000 }], grace)).toBe(120_000);
+  });
+
+  it('always leaves at least the grace allowance after an outage (40 s down, 2.5 s before the deadline)', () => {
+    // The chaos run of #13: a check-in due 2.5 s after a 40 s outage began.
+    expect(fairExpiry(102_500, 0, [{ from: 100_000, to: 140_000 }], grace)).toBe(145_000);
+  });
+
+  it('takes a later outage into account once an earlier one has pushed the deadline past its start', () => {
+    // 90 s heard before the first, 5 s between the two, 5 s after the second: the 100 s it was owed.
+    expect(fairExpiry(100_000, 0, [{ from: 90_000, to: 100_000 }, { from: 105_000, to: 115_000 }], grace)).toBe(120_000);
+  });
+
+  it('never makes a deadline earlier, and with outages leaves the participant every moment it could be heard', () => {
+    const outage = fc.tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 1, max: 200_000 })).map(([from, len]) => ({ from, to: from + len }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 500_000 }), fc.integer({ min: 1, max: 600_000 }), fc.array(outage, { maxLength: 6 }), (since, span, outages) => {
+        const expiry = since + span;
+        const fair = fairExpiry(expiry, since, outages, grace);
+        if (fair < expiry) return false;
+        // The time from `since` to the fair expiry, less the outages in it, is at least the original span.
+        const heard = fair - since - mergeOutages(outages).reduce((sum, o) => sum + Math.max(0, Math.min(o.to, fair) - Math.max(o.from, since)), 0);
+        return heard >= span;
+      }),
+    );
+  });
+});
