@@ -26,6 +26,9 @@ export interface TestStack {
   env: TestWorkflowEnvironment;
   store: ObjectStore;
   gateway: SequentialGateway;
+  /** Shuts the workflow worker down (an outage of the coordinator's workflows), until restartWorkflowWorker. */
+  stopWorkflowWorker(): Promise<void>;
+  restartWorkflowWorker(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +49,11 @@ export async function startTestStack(overrides: Record<string, unknown>, options
   const deps = { cfg, log, store, connection: env.nativeConnection };
   const workers: Worker[] = [await createWorker('workflows', deps), await createWorker('verification', deps)];
   const running = workers.map((w) => w.run());
+  const stopWorker = async (index: number): Promise<void> => {
+    const w = workers[index] as Worker;
+    if (w.getState() === 'RUNNING') w.shutdown();
+    await running[index];
+  };
   const gateway = new SequentialGateway(env.client, cfg);
   await ensureCeremony(env.client, cfg);
   const receiptKey = await loadReceiptKey(cfg);
@@ -57,6 +65,13 @@ export async function startTestStack(overrides: Record<string, unknown>, options
     env,
     store,
     gateway,
+    stopWorkflowWorker: () => stopWorker(0),
+    async restartWorkflowWorker() {
+      await stopWorker(0);
+      const w = await createWorker('workflows', deps);
+      workers[0] = w;
+      running[0] = w.run();
+    },
     async stop() {
       // Returns once every handler is done (a handler still calling Temporal must not outlive the connection).
       await server.close(10_000);
