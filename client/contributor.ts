@@ -8,7 +8,7 @@ import { signIdentity } from '../engine/identity/bls.js';
 import { signEcdsa } from '../engine/identity/pot-typed-data.js';
 import { contribute } from '../engine/ops/contribute.js';
 import { verifyReceipt, type SignedReceipt } from '../evidence/receipt.js';
-import { isTransient, withRetries } from './http.js';
+import { ApiError, withRetries, type RetryHooks } from './http.js';
 import { ParticipantClient, type CheckinAnswer, type CompleteAnswer } from './participant-client.js';
 import { siweLoginMessage } from './siwe-client.js';
 
@@ -18,7 +18,9 @@ export type ContributorEvent =
   | { kind: 'checked-in'; answer: CheckinAnswer }
   | { kind: 'rate-limited'; retryAfterSeconds: number }
   /** The coordinator could not answer this time (502/503/504, network): the call is made again. */
-  | { kind: 'retrying'; message: string }
+  | { kind: 'retrying'; message: string; nextTryInMs: number }
+  /** A check-in deadline passed while the coordinator could not be reached (it excuses its own outages). */
+  | { kind: 'deadline-passed'; deadline: string }
   | { kind: 'started'; sequence: number; computeDeadline: string }
   | { kind: 'contributed'; ms: number }
   | { kind: 'accepted'; answer: CompleteAnswer; receiptValid: boolean };
@@ -48,11 +50,16 @@ export interface ContributorResult {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function withRetry<T>(call: () => Promise<T>, onEvent: ContributorOptions['onEvent'], repeatable: boolean): Promise<T> {
-  return withRetries(call, repeatable, {
+function hooksFor(onEvent: ContributorOptions['onEvent'], target?: string): RetryHooks {
+  return {
     onRateLimited: (retryAfterSeconds) => onEvent?.({ kind: 'rate-limited', retryAfterSeconds }),
-    onTransient: (message) => onEvent?.({ kind: 'retrying', message }),
-  });
+    onTransient: (message, nextTryInMs) => onEvent?.({ kind: 'retrying', message, nextTryInMs }),
+    ...(target === undefined ? {} : { target }),
+  };
+}
+
+function withRetry<T>(call: () => Promise<T>, onEvent: ContributorOptions['onEvent'], repeatable: boolean, target?: string): Promise<T> {
+  return withRetries(call, repeatable, hooksFor(onEvent, target));
 }
 
 /** How long a contributor whose completion answer was lost keeps asking for its outcome. */
@@ -80,18 +87,21 @@ async function outcomeAfterLostAnswer(client: ParticipantClient, onEvent: Contri
 export async function runContributor(options: ContributorOptions): Promise<ContributorResult> {
   const client = new ParticipantClient(options.url);
   const emit = options.onEvent;
-  const retry = <T>(call: () => Promise<T>): Promise<T> => withRetry(call, emit, false);
-  const repeat = <T>(call: () => Promise<T>): Promise<T> => withRetry(call, emit, true);
+  const repeat = <T>(call: () => Promise<T>): Promise<T> => withRetry(call, emit, true, options.url);
   let participantId: string;
   let identity: string;
   if (options.ethereumKey !== undefined) {
     const key = options.ethereumKey;
-    const login = await retry(() => siweLoginMessage(options.url, key));
-    participantId = await retry(() => client.loginSiwe(login.message, login.signature));
+    // Each attempt signs a message with a fresh nonce (a nonce is single-use), so the pair is safe to repeat.
+    const login = await repeat(async () => {
+      const signed = await siweLoginMessage(options.url, key);
+      return { address: signed.address, participantId: await client.loginSiwe(signed.message, signed.signature) };
+    });
+    participantId = login.participantId;
     identity = `eth|${login.address.toLowerCase()}`;
   } else {
     const name = options.name ?? `contributor-${Math.random().toString(36).slice(2, 10)}`;
-    participantId = await retry(() => client.loginDev(name));
+    participantId = await repeat(() => client.loginDev(name));
     identity = participantId;
   }
   emit?.({ kind: 'logged-in', participantId });
@@ -107,7 +117,13 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
     }
     const untilDeadline = answer.nextDeadlineMs - Date.now();
     await sleep(Math.max(200, Math.floor(untilDeadline * fraction)));
-    answer = await repeat(() => client.checkin());
+    const due = answer.nextDeadlineMs;
+    // Retried through an outage of the coordinator, whose deadlines it excuses; said when one passes.
+    answer = await withRetries(() => client.checkin(), true, {
+      ...hooksFor(emit, options.url),
+      deadline: due,
+      onDeadlinePassed: () => emit?.({ kind: 'deadline-passed', deadline: new Date(due).toISOString() }),
+    });
     emit?.({ kind: 'checked-in', answer });
   }
 
@@ -126,8 +142,12 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
     throw err;
   }
   emit?.({ kind: 'contributed', ms: Date.now() - began });
-  const done = await retry(() => client.complete(serializeBatchContribution(contribution))).catch((err: unknown) => {
-    if (isTransient(err)) return outcomeAfterLostAnswer(client, emit);
+  // An upload whose answer is lost is sent again: the turn takes it only while it still waits for one
+  // (the first never reached a live API); otherwise it is refused as already completed, and the
+  // outcome is read from the participant record.
+  const upload = serializeBatchContribution(contribution);
+  const done = await repeat(() => client.complete(upload)).catch((err: unknown) => {
+    if (err instanceof ApiError && err.code === 'CONTRIBUTION_ALREADY_COMPLETED') return outcomeAfterLostAnswer(client, emit);
     throw err;
   });
   const info = await repeat(() => client.info());

@@ -68,7 +68,50 @@ export function isTransient(err: unknown): boolean {
 
 export interface RetryHooks {
   onRateLimited?: (retryAfterSeconds: number) => void;
-  onTransient?: (message: string) => void;
+  onTransient?: (message: string, nextTryInMs: number) => void;
+  /** What is being called, for the message on giving up (e.g. the URL). */
+  target?: string;
+  /**
+   * A deadline the call is for (e.g. the next check-in's, grace included). Retrying never lets it pass
+   * silently: onDeadlinePassed is told once when it does, and the retries go on (a coordinator that
+   * was down excuses deadlines that fell in its outage).
+   */
+  deadline?: number;
+  onDeadlinePassed?: () => void;
+}
+
+/** How long to keep trying a call that is safe to repeat, and how the pauses grow. */
+export interface Patience {
+  /** Give up once this long has passed since the first failure (default 10 min). */
+  budgetMs: number;
+  /** The first pause; each later one doubles, up to capMs, with jitter. */
+  baseMs: number;
+  capMs: number;
+}
+
+export const DEFAULT_PATIENCE: Patience = { budgetMs: 10 * 60_000, baseMs: 250, capMs: 15_000 };
+
+/**
+ * The pause before retry number `failures` (0 for the first): capped exponential backoff with "equal
+ * jitter", so a crowd of clients that lost the coordinator at one moment do not all come back at once.
+ * `random` is in [0, 1). Pure, for tests.
+ */
+export function backoffMs(failures: number, patience: Pick<Patience, 'baseMs' | 'capMs'>, random: number): number {
+  const ceiling = Math.min(patience.capMs, patience.baseMs * 2 ** Math.min(failures, 30));
+  return Math.round(ceiling / 2 + (ceiling / 2) * random);
+}
+
+/** A call given up after the patience budget: says what, why, and that running again resumes. */
+export class GaveUpError extends Error {
+  override readonly name = 'GaveUpError';
+  constructor(
+    readonly target: string,
+    readonly waitedMs: number,
+    override readonly cause: unknown,
+  ) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    super(`gave up on ${target} after ${Math.round(waitedMs / 1000)} s of failures (last: ${why}); run the same command again to resume where you are`);
+  }
 }
 
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -76,11 +119,14 @@ const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * Makes a call again after 429 (once its Retry-After has passed, at most 60 s) and, when the call is
  * safe to repeat, after a failure the coordinator or the network may not have the next time
- * (isTransient), with a pause doubling from 250 ms to 2 s. Bounded: 20 rate limits, 10 failures.
+ * (isTransient), with capped exponential backoff and jitter for a budget of time (Patience, 10 min by
+ * default: a rolling restart or a long outage of the coordinator does not end the contributor).
  */
-export async function withRetries<T>(call: () => Promise<T>, repeatable: boolean, hooks: RetryHooks = {}): Promise<T> {
+export async function withRetries<T>(call: () => Promise<T>, repeatable: boolean, hooks: RetryHooks = {}, patience: Patience = DEFAULT_PATIENCE): Promise<T> {
   let limited = 0;
   let failed = 0;
+  let firstFailureAt: number | undefined;
+  let deadlineTold = false;
   for (;;) {
     try {
       return await call();
@@ -90,13 +136,20 @@ export async function withRetries<T>(call: () => Promise<T>, repeatable: boolean
         const wait = Math.min(60, err.retryAfterSeconds ?? 1);
         hooks.onRateLimited?.(wait);
         await pause(wait * 1000);
-      } else if (repeatable && isTransient(err) && failed < 10) {
-        hooks.onTransient?.(err instanceof Error ? err.message : String(err));
-        await pause(Math.min(2_000, 250 * 2 ** failed));
-        failed += 1;
-      } else {
-        throw err;
+        continue;
       }
+      if (!repeatable || !isTransient(err)) throw err;
+      const now = Date.now();
+      firstFailureAt ??= now;
+      const delay = backoffMs(failed, patience, Math.random());
+      if (now + delay - firstFailureAt > patience.budgetMs) throw new GaveUpError(hooks.target ?? 'the coordinator', now - firstFailureAt, err);
+      hooks.onTransient?.(err instanceof Error ? err.message : String(err), delay);
+      if (!deadlineTold && hooks.deadline !== undefined && now + delay > hooks.deadline) {
+        deadlineTold = true;
+        hooks.onDeadlinePassed?.();
+      }
+      await pause(delay);
+      failed += 1;
     }
   }
 }

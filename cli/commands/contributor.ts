@@ -33,7 +33,9 @@ function describe(event: ContributorEvent): string {
     case 'rate-limited':
       return `rate limited; retrying in ${event.retryAfterSeconds} s`;
     case 'retrying':
-      return `the coordinator did not answer (${event.message}); asking again`;
+      return `the coordinator did not answer (${event.message}); asking again in ${(event.nextTryInMs / 1000).toFixed(1)} s`;
+    case 'deadline-passed':
+      return `check-in deadline ${event.deadline} passed while the coordinator could not be reached; still trying (the coordinator excuses its own outages)`;
     case 'started':
       return `started contribution ${event.sequence}; deadline ${event.computeDeadline}`;
     case 'contributed':

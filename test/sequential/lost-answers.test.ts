@@ -1,11 +1,13 @@
 // The reference contributor on the real stack when answers are lost between it and the API: a
-// check-in, a start and the lobby entry that fail with 503 are made again; an upload whose answer
-// never arrives (the API accepted it) is not sent twice, and the contributor learns its outcome and
-// receipt from its participant record.
+// check-in, a start and the lobby entry that fail with 503 are made again. An upload whose answer never
+// arrives is sent again (#13): when the API had taken the first, the turn refuses the second as already
+// completed and the contributor learns its outcome and receipt from its participant record; when the
+// first never reached a live API, the second is the one verified.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { runContributor, type ContributorEvent } from '../../client/contributor.js';
 import { createEngine, type Engine } from '../../engine/context.js';
 import { startFaultyProxy, type FaultyProxy } from '../helpers/faulty-proxy.js';
+import { keysUnder } from '../helpers/objects.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -23,7 +25,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-it('makes safe calls again after 503, and after a lost completion answer reads the outcome and receipt instead of uploading twice', async () => {
+it('makes safe calls again after 503, and after a lost completion answer learns the outcome and receipt without a second contribution', async () => {
   proxy = await startFaultyProxy(stack.url, (call, nth) => {
     if (nth === 1 && (call === 'POST /lobby/enter' || call === 'POST /contribution/start')) return 'unavailable';
     if (nth === 1 && call === 'POST /contribution/complete') return 'lose-answer';
@@ -33,7 +35,9 @@ it('makes safe calls again after 503, and after a lost completion answer reads t
   const result = await runContributor({ url: proxy.url, engine, name: 'unlucky', onEvent: (e) => events.push(e) });
 
   expect(proxy.injected).toEqual(['unavailable POST /lobby/enter', 'unavailable POST /contribution/start', 'lose-answer POST /contribution/complete']);
-  expect(proxy.seen.filter((c) => c === 'POST /contribution/complete')).toHaveLength(1);
+  // Sent again once; the turn already had the first, so the second was refused and nothing of it kept.
+  expect(proxy.seen.filter((c) => c === 'POST /contribution/complete')).toHaveLength(2);
+  expect(await keysUnder(stack, 'uploads')).toHaveLength(1);
   expect(events.filter((e) => e.kind === 'retrying').length).toBeGreaterThanOrEqual(2);
   expect(result.sequence).toBe(1);
   expect(result.receiptValid).toBe(true);
@@ -42,4 +46,16 @@ it('makes safe calls again after 503, and after a lost completion answer reads t
   const { head } = await stack.gateway.snapshot(0);
   expect(head?.sequence).toBe(1);
   expect(result.transcriptSha256).toBe(head?.transcriptSha256);
+}, 120_000);
+
+it('sends an upload again when the first never reached a live API, and the turn takes the second', async () => {
+  await proxy.close();
+  proxy = await startFaultyProxy(stack.url, (call, nth) => (nth === 1 && call === 'POST /contribution/complete' ? 'unavailable' : undefined));
+  const uploadsBefore = (await keysUnder(stack, 'uploads')).length;
+  const result = await runContributor({ url: proxy.url, engine, name: 'second-try' });
+  expect(proxy.injected).toEqual(['unavailable POST /contribution/complete']);
+  expect(proxy.seen.filter((c) => c === 'POST /contribution/complete')).toHaveLength(2);
+  expect(result).toMatchObject({ sequence: 2, receiptValid: true });
+  expect(await keysUnder(stack, 'uploads')).toHaveLength(uploadsBefore + 1);
+  expect((await stack.gateway.snapshot(0)).stats).toMatchObject({ accepted: 2, computeTimeouts: 0 });
 }, 120_000);
