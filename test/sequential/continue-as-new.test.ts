@@ -1,6 +1,6 @@
 // A long-running sequential ceremony outgrows one workflow history: with Temporal told to suggest
 // continue-as-new after a few dozen events, the ceremony and the participants continue as new between
-// turns and check-ins, and nothing is lost: every contribution lands, in join order, and every record
+// turns, during a turn and between check-ins, and nothing is lost: every contribution lands, in join order, and every record
 // a participant workflow starts is stored even when it continues as new right after.
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createHash } from 'node:crypto';
@@ -10,7 +10,10 @@ import { ceremonyCli } from '../helpers/cli.js';
 import { runContributor } from '../../client/contributor.js';
 import { ParticipantClient } from '../../client/participant-client.js';
 import { createEngine, type Engine } from '../../engine/context.js';
+import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
+import { serializeBatchContribution } from '../../engine/format/serialize.js';
+import { contribute } from '../../engine/ops/contribute.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 import { hasContinuedAsNew } from '../helpers/temporal.js';
@@ -46,6 +49,35 @@ it('keeps every contribution across continue-as-new of the ceremony workflow', a
   await verifyTranscript(engine, transcript);
   const status = (await new ParticipantClient(stack.url).status()) as { sequence: number; stats: { accepted: number } };
   expect(status).toMatchObject({ sequence: 6, stats: { accepted: 6 } });
+});
+
+it('continues as new while a turn runs, and the turn reports its outcome to the new run', async () => {
+  const ceremony = stack.env.client.workflow.getHandle('ceremony-main');
+  const holder = new ParticipantClient(stack.url);
+  await holder.loginDev('holder');
+  expect((await holder.enter()).status).toBe('ready');
+  const started = await holder.start();
+  const runAtStart = (await ceremony.describe()).runId;
+  // Joins while the turn computes grow the ceremony's history past the threshold (40 events).
+  const waiters: ParticipantClient[] = [];
+  for (let i = 0; i < 12 && (await ceremony.describe()).runId === runAtStart; i += 1) {
+    const w = new ParticipantClient(stack.url);
+    await w.loginDev(`waiter-${i}`);
+    expect((await w.enter()).status).toBe('queued');
+    waiters.push(w);
+  }
+  await vi.waitFor(async () => expect((await ceremony.describe()).runId).not.toBe(runAtStart), { timeout: 30_000, interval: 200 });
+  // The turn started before the new run goes on and lands.
+  const contribution = serializeBatchContribution(await contribute(engine, parseBatchContribution(started.powers)));
+  const done = await holder.complete(contribution);
+  expect(done).toMatchObject({ outcome: 'accepted', sequence: 7 });
+  // The new run took the outcome and called the next participant.
+  const first = waiters[0] as ParticipantClient;
+  await vi.waitFor(async () => expect((await first.checkin()).status).toBe('ready'), { timeout: 30_000, interval: 250 });
+  const status = (await holder.status()) as { sequence: number; stats: { accepted: number } };
+  expect(status).toMatchObject({ sequence: 7, stats: { accepted: 7 } });
+  for (const w of waiters.slice(1)) await w.leave();
+  await first.abort().catch(() => undefined);
 });
 
 it('#10 keeps every record a participant workflow starts, when it continues as new right after (ten bans and unbans: twenty records)', async () => {

@@ -30,7 +30,7 @@ import {
   type CeremonyState,
   type RunningTurn,
 } from './ceremony-state.js';
-import { participantWorkflowIdFor } from './ids.js';
+import { ceremonyWorkflowIdFor, participantWorkflowIdFor } from './ids.js';
 import {
   announceBeaconUpdate,
   calledSignal,
@@ -44,6 +44,7 @@ import {
   removedSignal,
   snapshotQuery,
   turnFinishedSignal,
+  turnOutcomeSignal,
   whereaboutsQuery,
   type JoinRequest,
   type JoinResult,
@@ -56,13 +57,20 @@ export type { CeremonyState } from './ceremony-state.js';
 export interface CeremonyInput {
   settings: SequentialSettings;
   state?: CarriedCeremonyState;
+  /** The turn running when the previous run continued as new, and its outcome if it had come. */
+  running?: CarriedTurn;
+}
+
+/** A running turn carried through continue-as-new. */
+export interface CarriedTurn {
+  turn: RunningTurn;
+  base: TranscriptHead;
+  outcome?: TurnOutcome;
 }
 
 const MAX_JOIN_BATCH = 1_000;
 
-export function ceremonyWorkflowId(ceremonyId: string): string {
-  return `ceremony-${ceremonyId}`;
-}
+export const ceremonyWorkflowId = ceremonyWorkflowIdFor;
 
 export function turnWorkflowIdFor(ceremonyId: string, turnId: string): string {
   return `ceremony-${ceremonyId}-${turnId}`;
@@ -83,7 +91,9 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds' },
   });
   const state: CeremonyState = input.state === undefined ? newCeremonyState() : resumeCeremonyState(input.state);
-  let running: RunningTurn | null = null;
+  let running: RunningTurn | null = input.running?.turn ?? null;
+  /** The running turn's outcome, once its report has come (turnOutcomeSignal). */
+  let reported: TurnOutcome | undefined = input.running?.outcome;
   let finalising = false;
   let announcing = false;
   const conflict = (message: string): ApplicationFailure => ApplicationFailure.create({ type: 'PHASE_CONFLICT', message, nonRetryable: true });
@@ -101,7 +111,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   /** Set while waiting to continue as new: joins answer at once (the next run calls the front of the queue). */
   let continuing = false;
   /** The turn whose participant has been told it is called (the signal is in its history). */
-  let calledTurnId: string | undefined;
+  let calledTurnId: string | undefined = input.running?.turn.turnId;
 
   setHandler(snapshotQuery, (): QueueSnapshot => ({
     ceremonyId: settings.ceremonyId,
@@ -116,6 +126,9 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   setHandler(whereaboutsQuery, (participantId) => whereabouts(state, running, participantId, timing));
   setHandler(queueQuery, () => state.queue.map((e) => e.participantId));
   setHandler(recordedOutcomesQuery, () => state.outcomes);
+  setHandler(turnOutcomeSignal, (outcome) => {
+    if (running?.turnId === outcome.turnId) reported ??= outcome;
+  });
 
   setHandler(
     joinBatchUpdate,
@@ -216,12 +229,16 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     },
   );
 
-  /** Runs one turn to its outcome; the participant is called in the workflow task that starts it. */
-  async function runTurn(turn: RunningTurn, base: TranscriptHead): Promise<TurnOutcome> {
+  /**
+   * Starts a turn and calls its participant, in the workflow task that opens it. The turn runs on its
+   * own (ABANDON: it outlives this run when the ceremony continues as new) and reports its outcome by
+   * signal to whichever run is current.
+   */
+  async function startTurn(turn: RunningTurn, base: TranscriptHead): Promise<void> {
     const started = startChild(turnWorkflow, {
       workflowId: turn.turnWorkflowId,
       taskQueue: settings.workflowTaskQueue,
-      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
       args: [{ settings, turnId: turn.turnId, participantId: turn.participantId, identity: turn.identity, base, previousRecordKey: state.lastRecordKey }],
     });
     // What the participant then sends the turn is retried until the turn has started (signal-started.ts).
@@ -232,37 +249,52 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       });
     tell('calling the participant', calling);
     try {
-      return await (await started).result();
+      await started;
     } catch (err) {
-      log.error('ceremony: a turn failed', { turnId: turn.turnId, error: String(err) });
-      return { kind: 'cancelled', turnId: turn.turnId, participantId: turn.participantId, finishedAt: Date.now(), failedCheck: { code: 'INTERNAL', message: String(err) } };
+      log.error('ceremony: a turn could not start', { turnId: turn.turnId, error: String(err) });
+      reported ??= { kind: 'cancelled', turnId: turn.turnId, participantId: turn.participantId, finishedAt: Date.now(), failedCheck: { code: 'INTERNAL', message: String(err) } };
     }
+  }
+
+  /** Continues as new once every handler and signal has settled, carrying the running turn if any. */
+  async function continueAsNewNow(carried: CarriedTurn | undefined): Promise<never> {
+    continuing = true;
+    await condition(() => allHandlersFinished() && !finalising && pending.size === 0);
+    // A report that came while handlers settled travels with the turn.
+    const turn = carried === undefined ? undefined : { ...carried, ...(reported === undefined ? {} : { outcome: reported }) };
+    return continueAsNew<typeof sequentialCeremonyWorkflow>({ settings, state: carryCeremonyState(state), ...(turn === undefined ? {} : { running: turn }) });
   }
 
   if (state.head === null) state.head = await activities.initialTranscript({ ceremonyId: settings.ceremonyId, sizes: settings.sizes });
 
-  // The main loop: one turn at a time, in join order. Between turns, continue as new once the history
-  // grows long (a running turn is never left behind: no await between the check and continue-as-new).
+  // The main loop: one turn at a time, in join order. Once the history grows long, continue as new,
+  // between turns or during one (the turn reports to the next run).
+  let base: TranscriptHead | undefined = input.running?.base;
   for (;;) {
-    await condition(() => (state.queue.length > 0 && !finalising) || workflowInfo().continueAsNewSuggested);
-    if (workflowInfo().continueAsNewSuggested) {
-      continuing = true;
-      await condition(() => allHandlersFinished() && !finalising && pending.size === 0);
-      await continueAsNew<typeof sequentialCeremonyWorkflow>({ settings, state: carryCeremonyState(state) });
+    if (running === null) {
+      await condition(() => (state.queue.length > 0 && !finalising) || workflowInfo().continueAsNewSuggested);
+      if (workflowInfo().continueAsNewSuggested) await continueAsNewNow(undefined);
+      base = state.head as TranscriptHead;
+      const turn = openNextTurn(state, Date.now(), (turnId) => turnWorkflowIdFor(settings.ceremonyId, turnId));
+      if (turn === undefined) continue;
+      running = turn;
+      reported = undefined;
+      await startTurn(turn, base);
     }
-    const base = state.head as TranscriptHead;
-    const turn = openNextTurn(state, Date.now(), (turnId) => turnWorkflowIdFor(settings.ceremonyId, turnId));
-    if (turn === undefined) continue;
-    running = turn;
-    const outcome = await runTurn(turn, base);
+    const turn: RunningTurn = running;
+    const turnBase = base as TranscriptHead;
+    await condition(() => reported !== undefined || workflowInfo().continueAsNewSuggested);
+    if (reported === undefined) await continueAsNewNow({ turn, base: turnBase });
+    const outcome = reported as TurnOutcome;
     applyOutcome(state, outcome, timing);
     running = null;
+    reported = undefined;
     tell(
       'telling the participant its outcome',
       getExternalWorkflowHandle(participantWorkflowIdFor(settings.ceremonyId, turn.participantId)).signal(turnFinishedSignal, {
         turnId: turn.turnId,
         kind: outcome.kind,
-        sequence: outcome.head?.sequence ?? base.sequence + 1,
+        sequence: outcome.head?.sequence ?? turnBase.sequence + 1,
         receiptId: outcome.receiptId,
         receiptKey: outcome.receiptKey,
       }),

@@ -3,3 +3,7 @@
 export function participantWorkflowIdFor(ceremonyId: string, participantId: string): string {
   return `ceremony-${ceremonyId}-participant-${participantId}`;
 }
+
+export function ceremonyWorkflowIdFor(ceremonyId: string): string {
+  return `ceremony-${ceremonyId}`;
+}

@@ -78,6 +78,11 @@ export const startUpdate = defineUpdate<StartResult, [{ participantId: string }]
 export const completeUpdate = defineUpdate<CompleteResult, [CompleteRequest]>('complete');
 export const abortUpdate = defineUpdate<{ outcome: TurnOutcomeKind }, [{ participantId: string }]>('abort');
 export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
+/**
+ * Turn → ceremony: the turn's outcome. A signal to the ceremony's workflow id, not a child's result, so
+ * that it reaches whichever run is current: the ceremony may continue as new while a turn runs.
+ */
+export const turnOutcomeSignal = defineSignal<[TurnOutcome]>('turnOutcome');
 export type TurnState = 'called' | 'computing' | 'verifying' | 'done';
 export interface TurnStateView {
   state: TurnState;

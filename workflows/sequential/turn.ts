@@ -1,5 +1,5 @@
 // One contributor's turn: the start window, the compute deadline, verification, and the outcome.
-import { allHandlersFinished, ApplicationFailure, condition, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { waitOutDeadline } from '../availability/fair-deadline.js';
 import type { SequentialActivities } from './activities-api.js';
 import {
@@ -10,11 +10,13 @@ import {
   completeUpdate,
   notifiedSignal,
   startUpdate,
+  turnOutcomeSignal,
   turnStateQuery,
   type CompleteResult,
   type TurnState,
 } from './messages.js';
 import type { SequentialSettings, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
+import { ceremonyWorkflowIdFor } from './ids.js';
 import { UPLOAD_PREFIX } from './upload-keys.js';
 
 export interface TurnInput {
@@ -31,7 +33,26 @@ function reject(code: string, message: string): ApplicationFailure {
   return ApplicationFailure.create({ type: code, message, nonRetryable: true });
 }
 
+/**
+ * One turn, from the call to its outcome, which it always reports to the ceremony (turnOutcomeSignal),
+ * even when the turn itself fails or is cancelled: the ceremony waits for that report and nothing else.
+ */
 export async function turnWorkflow(input: TurnInput): Promise<TurnOutcome> {
+  let outcome: TurnOutcome;
+  let failure: unknown;
+  try {
+    outcome = await playTurn(input);
+  } catch (err) {
+    failure = err;
+    if (!isCancellation(err)) log.error('turn: failed; reported to the ceremony as cancelled', { turnId: input.turnId, error: String(err) });
+    outcome = { kind: 'cancelled', turnId: input.turnId, participantId: input.participantId, finishedAt: Date.now(), failedCheck: { code: 'INTERNAL', message: String(err) } };
+  }
+  await CancellationScope.nonCancellable(() => getExternalWorkflowHandle(ceremonyWorkflowIdFor(input.settings.ceremonyId)).signal(turnOutcomeSignal, outcome));
+  if (failure !== undefined && isCancellation(failure)) throw failure;
+  return outcome;
+}
+
+async function playTurn(input: TurnInput): Promise<TurnOutcome> {
   const { settings, base, participantId } = input;
   const timing = settings.timing;
   const light = proxyActivities<SequentialActivities>({
