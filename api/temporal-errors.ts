@@ -21,7 +21,9 @@ export function translateTemporalError(err: unknown, notFound: () => CeremonyErr
     return new CeremonyError(failure.type, failure.message, details, { cause: failure });
   }
   if (err instanceof WorkflowNotFoundError) return notFound();
-  if (err instanceof WorkflowUpdateFailedError) return new CeremonyError('INTERNAL', 'the workflow refused the request');
+  // Failed without a refusal of the workflow's own (e.g. a worker restarted under it): the request was
+  // not taken, and asking again is safe. Retryable, with the cause kept for the log.
+  if (err instanceof WorkflowUpdateFailedError) return new CeremonyError('TEMPORAL_UNAVAILABLE', 'the ceremony could not take the request just now; retry', undefined, { cause: err });
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) return new CeremonyError('TIMEOUT', 'the ceremony did not answer in time; retry');
   if (err instanceof ServiceError) return new CeremonyError('TEMPORAL_UNAVAILABLE', `Temporal: ${err.message}`);
   return new CeremonyError('INTERNAL', 'internal error', undefined, { cause: err });

@@ -3,19 +3,16 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../../engine/context.js';
-import { ApiError } from '../../client/http.js';
+import { ApiError, requestJson, withRetries } from '../../client/http.js';
 import { runContributor, type ContributorEvent } from '../../client/contributor.js';
 import { runRoundsContributor } from '../../client/rounds-contributor.js';
 import { untilSignal } from '../service-flags.js';
 
-/** A rounds ceremony answers /rounds/status; a sequential one does not. */
+/** The ceremony's mode, from /ceremony/info (answered from configuration; retried through outages). */
 async function isRoundsCeremony(url: string): Promise<boolean> {
-  try {
-    const res = await fetch(new URL('/rounds/status', url), { signal: AbortSignal.timeout(10_000) });
-    return res.ok;
-  } catch {
-    return false;
-  }
+  const info = await withRetries(() => requestJson<{ mode?: string }>(url, '/ceremony/info', { timeoutMs: 30_000 }), true, { target: url });
+  if (info.mode !== 'rounds' && info.mode !== 'sequential') throw new Error(`${url}/ceremony/info names no ceremony mode`);
+  return info.mode === 'rounds';
 }
 
 function describe(event: ContributorEvent): string {
