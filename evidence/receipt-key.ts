@@ -46,6 +46,14 @@ async function generatedKey(cfg: Config): Promise<string> {
 
 export async function loadReceiptKey(cfg: Config): Promise<ReceiptKey> {
   const configured = await readConfiguredKey(cfg);
+  // Against a shared Temporal (not the embedded dev server), processes on other hosts sign receipts
+  // too: a key made here would be this process's alone, and its receipts would not verify against
+  // the one the public pins.
+  if (configured === undefined && cfg.temporal.address !== undefined) {
+    throw new ConfigError(
+      'temporal.address (TEMPORAL_ADDRESS) names a shared Temporal, so every API and worker must sign receipts with one key: set evidence.receiptKeyFile (CEREMONY_RECEIPT_KEY_FILE) or evidence.receiptKey',
+    );
+  }
   const pem = configured?.pem ?? (await generatedKey(cfg));
   let privateKey: KeyObject;
   try {
