@@ -5,6 +5,7 @@ import { Connection } from '@temporalio/client';
 import type { Config } from './config.js';
 import { startChild, waitFor, type ManagedChild } from './child-process.js';
 import type { Logger } from './logger.js';
+import { removeDevServerPid, stopStaleDevServer, writeDevServerPid } from './stale-dev-server.js';
 import { requireTool } from './tools.js';
 
 export interface RunningDevServer {
@@ -19,6 +20,7 @@ export async function startDevServer(cfg: Config, log: Logger): Promise<RunningD
   const executable = requireTool('temporal', dev.executable);
   await mkdir(cfg.dataDir, { recursive: true });
   const dbFile = path.join(cfg.dataDir, dev.dbFileName);
+  await stopStaleDevServer(cfg.dataDir, dbFile, log);
   const args = [
     'server', 'start-dev',
     '--ip', dev.ip,
@@ -32,6 +34,7 @@ export async function startDevServer(cfg: Config, log: Logger): Promise<RunningD
   const child: ManagedChild = startChild(executable, args, {
     onOutput: (line) => log.debug({ source: 'temporal-dev-server' }, line),
   });
+  if (child.process.pid !== undefined) await writeDevServerPid(cfg.dataDir, child.process.pid);
   const address = `${dev.ip}:${dev.port}`;
   const early = child.exited.then((code) => {
     throw new Error(`temporal dev server exited with code ${String(code)} during start (is port ${dev.port} or ${dev.uiPort} in use?)`);
@@ -50,6 +53,7 @@ export async function startDevServer(cfg: Config, log: Logger): Promise<RunningD
     ]);
   } catch (err) {
     await child.stop(2_000);
+    await removeDevServerPid(cfg.dataDir);
     throw err;
   }
   early.catch(() => undefined);
@@ -57,6 +61,9 @@ export async function startDevServer(cfg: Config, log: Logger): Promise<RunningD
     address,
     uiUrl: `http://${dev.ip}:${dev.uiPort}`,
     dbFile,
-    stop: () => child.stop(5_000),
+    stop: async () => {
+      await child.stop(5_000);
+      await removeDevServerPid(cfg.dataDir);
+    },
   };
 }

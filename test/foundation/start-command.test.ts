@@ -1,7 +1,8 @@
 // `bin/ceremony start` as a user runs it: the whole stack comes up, stops cleanly on SIGTERM within
-// 10 s leaving no process behind, and a second start on the same data directory keeps every workflow.
+// 10 s leaving no process behind, and a second start on the same data directory keeps every workflow;
+// after kill -9 of the parent alone, the next start stops the dev server it left behind (#13 item 3).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -112,6 +113,34 @@ it('starts, answers readyz and the UI, stops within 10 s on SIGTERM, and resumes
   const secondStop = await stopWithSigterm(second.child);
   expect(secondStop.code).toBe(0);
   expect(secondStop.ms).toBeLessThan(10_000);
+});
+
+it('starts cleanly on the same data directory after kill -9 of the parent alone, stopping the dev server it left behind', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'stack-orphan-'));
+  const previous = dataDir;
+  dataDir = dir;
+  try {
+    const ports: Ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
+    const first = startStack(ports);
+    await waitReady(ports.api, first.output);
+    const exited = new Promise<void>((resolve) => first.child.once('exit', () => resolve()));
+    first.child.kill('SIGKILL');
+    await exited;
+    // The dev server it started outlives it, holding the port and the database.
+    expect(await isListening(ports.temporal)).toBe(true);
+    const orphan = JSON.parse(await readFile(path.join(dir, 'temporal-dev-server.pid'), 'utf8')) as { pid: number };
+
+    const second = startStack(ports);
+    await waitReady(ports.api, second.output);
+    expect(second.output()).toMatch(/left behind by an earlier start/);
+    expect(() => process.kill(orphan.pid, 0)).toThrow();
+    const stop = await stopWithSigterm(second.child);
+    expect(stop.code).toBe(0);
+    for (const port of [ports.api, ports.temporal, ports.ui]) expect(await isListening(port)).toBe(false);
+  } finally {
+    dataDir = previous;
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 it('fails at start with the field named when the configuration is invalid', async () => {
