@@ -8,6 +8,8 @@ import {
   abortUpdate,
   announceBeaconUpdate,
   closeLobbyUpdate,
+  pauseUpdate,
+  resumeUpdate,
   finaliseUpdate,
   banSignal,
   checkinUpdate,
@@ -291,9 +293,21 @@ export class SequentialGateway {
     return result;
   }
 
-  /** Admin phases: close the lobby, announce the beacon, finalise with its value (the ceremony's updates). */
+  /** Admin phases: pause, resume, close the lobby, announce the beacon, finalise with its value (the ceremony's updates). */
   async closeLobby(reason: string): Promise<CeremonyPhaseView> {
-    const view = await viaTemporal(() => executeBoundedUpdate(this.client, this.ceremony(), closeLobbyUpdate, [{ reason }]), this.noCeremony);
+    return this.changePhase(closeLobbyUpdate, reason);
+  }
+
+  async pause(reason: string): Promise<CeremonyPhaseView> {
+    return this.changePhase(pauseUpdate, reason);
+  }
+
+  async resume(reason: string): Promise<CeremonyPhaseView> {
+    return this.changePhase(resumeUpdate, reason);
+  }
+
+  private async changePhase(update: typeof closeLobbyUpdate, reason: string): Promise<CeremonyPhaseView> {
+    const view = await viaTemporal(() => executeBoundedUpdate(this.client, this.ceremony(), update, [{ reason }]), this.noCeremony);
     this.invalidate();
     return view;
   }

@@ -28,7 +28,7 @@ export interface ReceiptInput {
 
 export interface RecordInput {
   ceremonyId: string;
-  kind: TurnOutcomeKind | 'left' | 'missed-checkin' | 'deadline-excused' | 'banned' | 'unbanned' | 'admin' | 'lobby-closed' | 'beacon-announced' | 'beacon';
+  kind: TurnOutcomeKind | 'left' | 'missed-checkin' | 'deadline-excused' | 'banned' | 'unbanned' | 'admin' | 'lobby-closed' | 'ceremony-paused' | 'ceremony-resumed' | 'beacon-announced' | 'beacon';
   participantId: string;
   identity: string;
   turnId?: string;

@@ -75,11 +75,12 @@ export function positionOf(state: CeremonyState, participantId: string): number 
   return state.queue.findIndex((e) => e.participantId === participantId);
 }
 
-export type JoinRefusal = { code: 'CEREMONY_CLOSED'; message: string };
+export type JoinRefusal = { code: 'CEREMONY_CLOSED' | 'CEREMONY_PAUSED'; message: string };
 
 /** Takes a join (once: a participant already waiting or holding the turn keeps its place). */
 export function enqueue(state: CeremonyState, running: RunningTurn | null, entry: QueueEntry): JoinRefusal | undefined {
   if (running?.participantId === entry.participantId || positionOf(state, entry.participantId) >= 0) return undefined;
+  if (state.phase.phase === 'paused') return { code: 'CEREMONY_PAUSED', message: `the ceremony is paused (${state.phase.pausedReason ?? 'no reason given'}); try again later` };
   if (state.phase.phase !== 'open') return { code: 'CEREMONY_CLOSED', message: 'the ceremony is closed to new participants' };
   if (state.queue.length >= QUEUE_CAPACITY) return { code: 'CEREMONY_CLOSED', message: 'the queue is full; try again later' };
   state.queue.push(entry);
@@ -114,8 +115,14 @@ export function dequeue(state: CeremonyState, participantId: string, reason: 'le
   return true;
 }
 
-/** Opens the next turn for the participant at the front of the queue (undefined when none waits). */
+/** Whether a new turn may open: someone waits and the ceremony is not paused. */
+export function turnMayOpen(state: CeremonyState): boolean {
+  return state.queue.length > 0 && state.phase.phase !== 'paused';
+}
+
+/** Opens the next turn for the participant at the front of the queue (undefined when none waits or paused). */
 export function openNextTurn(state: CeremonyState, at: number, turnWorkflowIdOf: (turnId: string) => string): RunningTurn | undefined {
+  if (!turnMayOpen(state)) return undefined;
   const next = state.queue.shift();
   if (next === undefined) return undefined;
   state.turnCounter += 1;

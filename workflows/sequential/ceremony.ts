@@ -25,6 +25,7 @@ import {
   newCeremonyState,
   openNextTurn,
   resumeCeremonyState,
+  turnMayOpen,
   whereabouts,
   type CarriedCeremonyState,
   type CeremonyState,
@@ -36,6 +37,8 @@ import {
   calledSignal,
   cancelSignal,
   closeLobbyUpdate,
+  pauseUpdate,
+  resumeUpdate,
   finaliseUpdate,
   joinBatchUpdate,
   leaveQueueSignal,
@@ -97,7 +100,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   let finalising = false;
   let announcing = false;
   const conflict = (message: string): ApplicationFailure => ApplicationFailure.create({ type: 'PHASE_CONFLICT', message, nonRetryable: true });
-  const ceremonyRecord = (kind: 'lobby-closed' | 'beacon-announced', detail: string, data: Record<string, unknown>) =>
+  const ceremonyRecord = (kind: 'lobby-closed' | 'ceremony-paused' | 'ceremony-resumed' | 'beacon-announced', detail: string, data: Record<string, unknown>) =>
     light.writeRecord({ ceremonyId: settings.ceremonyId, kind, participantId: '', identity: '', detail, data, at: Date.now() });
   /** Signals sent and not yet acknowledged: the workflow continues as new only once they have settled. */
   const pending = new Set<Promise<void>>();
@@ -137,7 +140,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       // One at the front with no turn running is called in this same workflow task by the main loop:
       // wait for it, so that the answer says so.
       // Then the participant has been told, so that its first check-in answers `ready`.
-      await condition(() => continuing || (state.head !== null && !(running === null && state.queue.length > 0 && !finalising) && (running === null || calledTurnId === running.turnId)));
+      await condition(() => continuing || (state.head !== null && !(running === null && turnMayOpen(state) && !finalising) && (running === null || calledTurnId === running.turnId)));
       return requests.map((req, i) => {
         const refused = refusals[i];
         return { whereabouts: whereabouts(state, running, req.participantId, timing), ...(refused === undefined ? {} : { refused }) };
@@ -171,7 +174,34 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     },
     {
       validator: (_: { reason: string }) => {
-        if (state.phase.phase !== 'open') throw conflict(`the ceremony is already ${state.phase.phase}`);
+        if (state.phase.phase !== 'open' && state.phase.phase !== 'paused') throw conflict(`the ceremony is already ${state.phase.phase}`);
+      },
+    },
+  );
+  setHandler(
+    pauseUpdate,
+    async ({ reason }) => {
+      state.phase = { ...state.phase, phase: 'paused', pausedAt: Date.now(), pausedReason: reason };
+      await ceremonyRecord('ceremony-paused', reason, { waiting: state.queue.length, turnRunning: running !== null });
+      return state.phase;
+    },
+    {
+      validator: (_: { reason: string }) => {
+        if (state.phase.phase !== 'open') throw conflict(`only an open ceremony can be paused (it is ${state.phase.phase})`);
+      },
+    },
+  );
+  setHandler(
+    resumeUpdate,
+    async ({ reason }) => {
+      const { pausedAt: _at, pausedReason: _why, ...rest } = state.phase;
+      state.phase = { ...rest, phase: 'open' };
+      await ceremonyRecord('ceremony-resumed', reason, { waiting: state.queue.length });
+      return state.phase;
+    },
+    {
+      validator: (_: { reason: string }) => {
+        if (state.phase.phase !== 'paused') throw conflict(`only a paused ceremony can be resumed (it is ${state.phase.phase})`);
       },
     },
   );
@@ -272,7 +302,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   let base: TranscriptHead | undefined = input.running?.base;
   for (;;) {
     if (running === null) {
-      await condition(() => (state.queue.length > 0 && !finalising) || workflowInfo().continueAsNewSuggested);
+      await condition(() => (turnMayOpen(state) && !finalising) || workflowInfo().continueAsNewSuggested);
       if (workflowInfo().continueAsNewSuggested) await continueAsNewNow(undefined);
       base = state.head as TranscriptHead;
       const turn = openNextTurn(state, Date.now(), (turnId) => turnWorkflowIdFor(settings.ceremonyId, turnId));

@@ -27,6 +27,9 @@ export const queueQuery = defineQuery<string[]>('queue');
 
 /** Admin phases (issue #10): close the lobby, announce the beacon, finalise with it. */
 export const closeLobbyUpdate = defineUpdate<CeremonyPhaseView, [{ reason: string }]>('closeLobby');
+/** Admin: no joins and no new turn until resumed (the running turn finishes). */
+export const pauseUpdate = defineUpdate<CeremonyPhaseView, [{ reason: string }]>('pause');
+export const resumeUpdate = defineUpdate<CeremonyPhaseView, [{ reason: string }]>('resume');
 export const announceBeaconUpdate = defineUpdate<CeremonyPhaseView, [{ source: string; iterations: number }]>('announceBeacon');
 export const finaliseUpdate = defineUpdate<CeremonyPhaseView, [{ beaconValueHex: string }]>('finalise');
 export const recordedOutcomesQuery = defineQuery<TurnOutcome[]>('recordedOutcomes');

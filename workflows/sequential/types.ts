@@ -116,7 +116,10 @@ export interface BeaconFinal {
  * beacon contribution is the last one; nothing changes any more).
  */
 export interface CeremonyPhaseView {
-  phase: 'open' | 'closed' | 'final';
+  /** paused: no joins and no new turn (the running one finishes); waiting participants keep their places. */
+  phase: 'open' | 'paused' | 'closed' | 'final';
+  pausedAt?: number;
+  pausedReason?: string;
   closedAt?: number;
   closedReason?: string;
   beacon?: { announcement: BeaconAnnouncement; final?: BeaconFinal };
