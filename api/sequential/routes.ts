@@ -184,6 +184,16 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
     ctx.body = await gateway.closeLobby(reason);
     await recordAdmin(ctx, 'close', '', reason);
   });
+  router.post('/admin/pause', requireAdmin(), async (ctx) => {
+    const { reason } = await readBody(ctx, closeBody, cfg.api.maxJsonBytes);
+    ctx.body = await gateway.pause(reason);
+    await recordAdmin(ctx, 'pause', '', reason);
+  });
+  router.post('/admin/resume', requireAdmin(), async (ctx) => {
+    const { reason } = await readBody(ctx, closeBody, cfg.api.maxJsonBytes);
+    ctx.body = await gateway.resume(reason);
+    await recordAdmin(ctx, 'resume', '', reason);
+  });
   router.post('/admin/beacon', requireAdmin(), async (ctx) => {
     const { source, iterations } = await readBody(ctx, beaconAnnouncement, cfg.api.maxJsonBytes);
     ctx.body = await gateway.announceBeacon(source, iterations);

@@ -1,13 +1,15 @@
-// `ceremony admin status|ban|unban|drop --url URL [--identity ID] [--reason TEXT]`, authenticated by
+// `ceremony admin status|ban|unban|drop|pause|resume|close --url URL [--identity ID] [--reason TEXT]`, authenticated by
 // an admin session token from CEREMONY_TOKEN (or --token-file), or a dev login name with --dev-name.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ApiError, requestJson } from '../../client/http.js';
 
-const actions = ['status', 'ban', 'unban', 'drop'] as const;
+const actions = ['status', 'ban', 'unban', 'drop', 'pause', 'resume', 'close'] as const;
+/** Phase changes of the whole ceremony: no identity, a reason required. */
+const phaseActions: ReadonlySet<string> = new Set(['pause', 'resume', 'close']);
 type Action = (typeof actions)[number];
 
-const usage = 'usage: ceremony admin status|ban|unban|drop --url URL [--identity ID] [--reason TEXT] [--token-file FILE | --dev-name NAME]\n';
+const usage = 'usage: ceremony admin status|ban|unban|drop|pause|resume|close --url URL [--identity ID] [--reason TEXT] [--token-file FILE | --dev-name NAME]\n  ban, unban and drop need --identity; pause, resume and close need --reason\n';
 
 export async function run(argv: string[]): Promise<number> {
   let parsed;
@@ -23,7 +25,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const [action] = parsed.positionals;
   const { url, identity, reason } = parsed.values;
-  if (url === undefined || action === undefined || !(actions as readonly string[]).includes(action) || (action !== 'status' && identity === undefined)) {
+  if (url === undefined || action === undefined || !(actions as readonly string[]).includes(action) || (action !== 'status' && !phaseActions.has(action) && identity === undefined) || (phaseActions.has(action) && (reason === undefined || reason === ''))) {
     process.stderr.write(usage);
     return 2;
   }
@@ -40,7 +42,9 @@ export async function run(argv: string[]): Promise<number> {
     const result =
       (action as Action) === 'status'
         ? await requestJson(url, '/admin/status', { token })
-        : await requestJson(url, `/admin/${action}`, { token, json: { identity, reason: reason ?? '' } });
+        : phaseActions.has(action)
+          ? await requestJson(url, `/admin/${action}`, { token, json: { reason } })
+          : await requestJson(url, `/admin/${action}`, { token, json: { identity, reason: reason ?? '' } });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (err) {
