@@ -7,6 +7,7 @@ import { CeremonyError } from '../common/errors.js';
 import type { ObjectStore } from '../store/index.js';
 import type { LedgerItem } from '../workflows/evidence/records-ledger.js';
 import type { RecordsLedger } from './records-ledger.js';
+import type { RecordsPage } from './contracts/records.js';
 
 /** Records and ledger entries are small JSON documents; a larger one is not served. */
 const MAX_RECORD_BYTES = 256 * 1024;
@@ -35,12 +36,12 @@ export function recordsRoutes(deps: { store: ObjectStore; ledger: RecordsLedger 
       items = index.current;
       from = index.count - index.current.length;
     }
-    const served = [];
+    const served: RecordsPage['items'] = [];
     for (const [i, item] of items.entries()) {
       served.push({ index: from + i, kind: item.kind, entryKey: item.entryKey, entry: await text(store, item.entryKey, MAX_RECORD_BYTES), recordKey: item.recordKey, record: await text(store, item.recordKey, MAX_RECORD_BYTES) });
     }
     ctx.set('Cache-Control', page < index.pages.length ? 'public, max-age=31536000, immutable' : 'no-cache');
-    ctx.body = { page, pages, pageSize: index.pageSize, count: index.count, items: served };
+    ctx.body = { page, pages, pageSize: index.pageSize, count: index.count, items: served } satisfies RecordsPage;
   });
   return router;
 }

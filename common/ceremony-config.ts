@@ -25,7 +25,8 @@ export const specSizes = [
  */
 export const MAX_BATCHES_PER_EPOCH = 2_000;
 
-export const sequentialTimingSchema = z
+/** The sequential flow's durations, field by field (sequentialTimingSchema adds the checks across fields). */
+export const sequentialTimingFields = z
   .object({
     /** First check-in deadline: this long before the estimated start. */
     firstCheckinLeadMs: positiveMs.default(2 * 3600_000),
@@ -78,7 +79,9 @@ export const sequentialTimingSchema = z
      */
     checkinBatchesInFlight: z.number().int().min(1).max(16).default(4),
   })
-  .strict()
+  .strict();
+
+export const sequentialTimingSchema = sequentialTimingFields
   .refine((t) => t.lobbyEpochOverlapMs * 4 <= t.lobbyEpochMs, {
     message: 'lobbyEpochOverlapMs must be at most a quarter of lobbyEpochMs',
     path: ['lobbyEpochOverlapMs'],

@@ -12,7 +12,7 @@ import type { AggregateInput, AggregateResult } from '../../workflows/rounds/act
 import { sharedEngine } from '../engine-instance.js';
 import { loadChunkState, MAX_CHUNK_DOCUMENT_BYTES, storeChunkState } from './chunk-store.js';
 
-export const AGGREGATE_PREFIX = 'aggregates';
+import { AGGREGATE_PREFIX } from '../../store/keys.js';
 const MAX_TRANSCRIPT_BYTES = 512 * 1024 * 1024;
 
 async function previousHistory(store: ObjectStore, key: string | undefined): Promise<ChunkHistory> {

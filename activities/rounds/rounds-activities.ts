@@ -15,10 +15,7 @@ import { withHeartbeat } from '../heartbeat.js';
 import { loadChunkState, MAX_CHUNK_DOCUMENT_BYTES, storeChunkState } from './chunk-store.js';
 import { aggregateRoundChunks } from './aggregate.js';
 
-export const VERIFICATION_PREFIX = 'verifications';
-import { RECORD_PREFIX as ROUND_RECORD_PREFIX } from '../evidence/ledger-activities.js';
-export const BACKUP_PREFIX = 'backups';
-export const ROUND_RECEIPT_PREFIX = 'receipts';
+import { BACKUP_PREFIX, RECEIPT_PREFIX as ROUND_RECEIPT_PREFIX, RECORD_PREFIX as ROUND_RECORD_PREFIX, VERIFICATION_PREFIX } from '../../store/keys.js';
 
 async function putJson(store: ObjectStore, prefix: string, value: unknown): Promise<{ key: string; sha256: string }> {
   return store.put(prefix, Buffer.from(JSON.stringify(value)), { contentType: 'application/json' });

@@ -19,8 +19,7 @@ import { beaconContribution } from '../../engine/beacon/beacon.js';
 import type { NoteRecord } from '../evidence/ledger-activities.js';
 import { storeRecord } from './evidence-activities.js';
 
-export const TRANSCRIPT_PREFIX = 'transcripts';
-export const POWERS_PREFIX = 'powers';
+import { POWERS_PREFIX, TRANSCRIPT_PREFIX } from '../../store/keys.js';
 
 /** Bounds on what is read back from the store into memory. */
 export const MAX_TRANSCRIPT_BYTES = 512 * 1024 * 1024;
