@@ -1,9 +1,8 @@
 // The participant API of a sequential ceremony (seed 002), accepting both name variants
 // (lobby/* and queue/*), plus transcripts, receipts, ceremony information and admin actions. Three
-// routers, one guard each: the public one, the participants' (requireSession once), and the
-// administrators' under /admin (requireAdmin once). Bodies are read by jsonBody and checked by
-// validate(schema) against the contract (api/contracts/ceremony.ts); answers are the views of
-// api/sequential/views.ts, never the workflows' state as it is.
+// routers, one guard each: the public one, the participants' (requireSession once) and the
+// administrators' (requireAdmin once). Bodies are checked by validate(schema) against the contract
+// (api/contracts/ceremony.ts); answers are views (./views.ts), never the workflow state itself.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { JWK } from 'jose';
@@ -14,19 +13,17 @@ import type { ObjectStore } from '../../store/index.js';
 import type { RecordsLedger } from '../records-ledger.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
 import { recordAdminAction } from '../admin-record.js';
-import { AdminTargetSchema, BeaconAnnouncementSchema, CloseRequestSchema, FinaliseRequestSchema, type CompleteAnswer } from '../contracts/ceremony.js';
-import { jsonBody } from '../http/json-body.js';
+import { AbortAnswerSchema, AdminTargetSchema, BeaconAnnouncementSchema, CloseRequestSchema, CompleteAnswerSchema, FinaliseRequestSchema } from '../contracts/ceremony.js';
 import { guardedRouter } from '../http/guarded-router.js';
+import { jsonBody } from '../http/json-body.js';
 import { bodyOf, validate } from '../http/validate.js';
+import { viewOf } from '../http/view.js';
 import { handOverStaged } from '../staged-object.js';
 import type { SequentialGateway } from './gateway.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { receiveContribution } from './upload.js';
 import { streamObject } from '../public-objects.js';
 import { ceremonyInfoView, ceremonyStatusView, checkinView, enterView, participantView, phaseView, queueSnapshotView } from './views.js';
-
-/** Where the administrators' routes of this mode live. */
-const ADMIN = '/admin';
 
 export interface SequentialRouteDeps {
   cfg: Config;
@@ -42,14 +39,13 @@ function iso(ms: number): string {
 }
 
 export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
-  return [publicRoutes(deps), participantRoutes(deps), adminRoutes(deps)];
-}
-
-/** Anyone: ceremony information and status, transcripts. */
-function publicRoutes(deps: SequentialRouteDeps): Router {
-  const { gateway, store } = deps;
+  const { gateway, store, cfg } = deps;
   const history = new TranscriptHistory(store);
   const router = new Router();
+  const participants = guardedRouter(requireSession());
+  const admins = guardedRouter(requireAdmin());
+  admins.use(jsonBody(cfg.api.maxJsonBytes));
+  const caller = (ctx: Context) => ({ identity: mustSession(ctx).identity });
 
   router.get('/ceremony/info', async (ctx) => {
     // The phase when the ceremony answers; the rest (keys above all) whether or not it does.
@@ -59,6 +55,59 @@ function publicRoutes(deps: SequentialRouteDeps): Router {
 
   router.get('/ceremony/status', async (ctx) => {
     ctx.body = ceremonyStatusView(await gateway.snapshot());
+  });
+
+  const enter = async (ctx: Context): Promise<void> => {
+    ctx.body = enterView(await gateway.enter(caller(ctx)));
+  };
+  const checkin = async (ctx: Context): Promise<void> => {
+    ctx.body = checkinView(await gateway.checkin(caller(ctx)));
+  };
+  participants.post('/lobby/enter', enter);
+  participants.post('/queue/join', enter);
+  participants.post('/lobby/checkin', checkin);
+  participants.post('/queue/checkin', checkin);
+  participants.post('/queue/leave', async (ctx) => {
+    const view = await gateway.leave(caller(ctx));
+    ctx.body = { status: view.status };
+  });
+  participants.get('/participant', async (ctx) => {
+    ctx.body = participantView(await gateway.participant(mustSession(ctx).identity));
+  });
+
+  participants.post('/contribution/start', async (ctx) => {
+    const started = await gateway.start(caller(ctx));
+    ctx.set('X-Turn-Id', started.turnId);
+    ctx.set('X-Sequence', String(started.sequence));
+    ctx.set('X-Compute-Deadline', iso(started.computeDeadline));
+    ctx.set('X-Transcript-SHA256', started.transcriptSha256);
+    const head = await store.head(started.powersKey);
+    if (head === null) throw new CeremonyError('INTERNAL', 'the current powers are missing from the store');
+    ctx.type = 'application/json';
+    ctx.length = head.size;
+    ctx.body = await store.get(started.powersKey);
+  });
+
+  participants.post('/contribution/complete', async (ctx) => {
+    const turn = await gateway.turnForUpload(caller(ctx));
+    const uploadKey = await receiveContribution(ctx, store, turn.turnWorkflowId, gateway.settings.sizes, cfg.api.maxUploadBytes);
+    // Refused for certain (another upload won the turn, the turn ended): the upload is deleted.
+    const result = await handOverStaged(store, uploadKey, () => gateway.complete(turn, uploadKey));
+    if (result.outcome === 'rejected') {
+      throw new CeremonyError('INVALID_CONTRIBUTION', `the contribution failed verification: ${result.failedCheck?.message ?? 'unknown check'}`, {
+        check: result.failedCheck?.code,
+        sequence: result.sequence,
+      });
+    }
+    if (result.outcome !== 'accepted' || result.receiptKey === undefined) {
+      throw new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', `the turn ended as ${result.outcome}`);
+    }
+    const receipt = JSON.parse(Buffer.from(await store.getBytes(result.receiptKey, 1 << 20)).toString('utf8')) as unknown;
+    ctx.body = viewOf(CompleteAnswerSchema, { outcome: 'accepted', sequence: result.sequence, receiptId: result.receiptId, receipt, transcriptSha256: result.head?.transcriptSha256 }, 'the completion answer');
+  });
+
+  participants.post('/contribution/abort', async (ctx) => {
+    ctx.body = viewOf(AbortAnswerSchema, await gateway.abort(caller(ctx)), 'the abort answer');
   });
 
   router.get('/transcript', async (ctx) => {
@@ -80,84 +129,14 @@ function publicRoutes(deps: SequentialRouteDeps): Router {
     ctx.set('X-Sequence', String(sequence));
     await streamObject(ctx, store, key, key.slice(key.lastIndexOf('/') + 1));
   });
-  return router;
-}
 
-/** Participants (any session): the lobby and its check-ins, and a turn. */
-function participantRoutes(deps: SequentialRouteDeps): Router {
-  const { gateway, store, cfg } = deps;
-  const router = guardedRouter(requireSession());
-  const caller = (ctx: Context) => ({ identity: mustSession(ctx).identity });
-
-  const enter = async (ctx: Context): Promise<void> => {
-    ctx.body = enterView(await gateway.enter(caller(ctx)));
-  };
-  const checkin = async (ctx: Context): Promise<void> => {
-    ctx.body = checkinView(await gateway.checkin(caller(ctx)));
-  };
-  router.post('/lobby/enter', enter);
-  router.post('/queue/join', enter);
-  router.post('/lobby/checkin', checkin);
-  router.post('/queue/checkin', checkin);
-  router.post('/queue/leave', async (ctx) => {
-    const view = await gateway.leave(caller(ctx));
-    ctx.body = { status: view.status };
-  });
-  router.get('/participant', async (ctx) => {
-    ctx.body = participantView(await gateway.participant(mustSession(ctx).identity));
-  });
-
-  router.post('/contribution/start', async (ctx) => {
-    const started = await gateway.start(caller(ctx));
-    ctx.set('X-Turn-Id', started.turnId);
-    ctx.set('X-Sequence', String(started.sequence));
-    ctx.set('X-Compute-Deadline', iso(started.computeDeadline));
-    ctx.set('X-Transcript-SHA256', started.transcriptSha256);
-    const head = await store.head(started.powersKey);
-    if (head === null) throw new CeremonyError('INTERNAL', 'the current powers are missing from the store');
-    ctx.type = 'application/json';
-    ctx.length = head.size;
-    ctx.body = await store.get(started.powersKey);
-  });
-
-  router.post('/contribution/complete', async (ctx) => {
-    const turn = await gateway.turnForUpload(caller(ctx));
-    const uploadKey = await receiveContribution(ctx, store, turn.turnWorkflowId, gateway.settings.sizes, cfg.api.maxUploadBytes);
-    // Refused for certain (another upload won the turn, the turn ended): the upload is deleted.
-    const result = await handOverStaged(store, uploadKey, () => gateway.complete(turn, uploadKey));
-    if (result.outcome === 'rejected') {
-      throw new CeremonyError('INVALID_CONTRIBUTION', `the contribution failed verification: ${result.failedCheck?.message ?? 'unknown check'}`, {
-        check: result.failedCheck?.code,
-        sequence: result.sequence,
-      });
-    }
-    if (result.outcome !== 'accepted' || result.receiptKey === undefined) {
-      throw new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', `the turn ended as ${result.outcome}`);
-    }
-    const receipt = JSON.parse(Buffer.from(await store.getBytes(result.receiptKey, 1 << 20)).toString('utf8')) as CompleteAnswer['receipt'];
-    const answer: CompleteAnswer = { outcome: 'accepted', sequence: result.sequence, receiptId: result.receiptId ?? '', receipt, transcriptSha256: result.head?.transcriptSha256 ?? '' };
-    ctx.body = answer;
-  });
-
-  router.post('/contribution/abort', async (ctx) => {
-    const { outcome } = await gateway.abort(caller(ctx));
-    ctx.body = { outcome };
-  });
-  return router;
-}
-
-/** Administrators, under /admin: every action is logged and recorded in the store. */
-function adminRoutes(deps: SequentialRouteDeps): Router {
-  const { gateway, store, cfg } = deps;
-  const router = guardedRouter(requireAdmin());
-  router.use(jsonBody(cfg.api.maxJsonBytes));
+  // Admin: authenticated administrators only; every action is logged and recorded in the store.
   const recordAdmin = (ctx: Context, action: string, who: string, reason: string): Promise<void> =>
     recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId, ledger: deps.ledger }, action, who, reason);
-
-  router.get(`${ADMIN}/status`, async (ctx) => {
+  admins.get('/admin/status', async (ctx) => {
     ctx.body = queueSnapshotView(await gateway.snapshot(0));
   });
-  router.get(`${ADMIN}/participant/:identity`, async (ctx) => {
+  admins.get('/admin/participant/:identity', async (ctx) => {
     let identity: string;
     try {
       identity = decodeURIComponent(ctx.params['identity'] ?? '');
@@ -166,38 +145,38 @@ function adminRoutes(deps: SequentialRouteDeps): Router {
     }
     ctx.body = participantView(await gateway.participantForAdmin(identity));
   });
-  router.post(`${ADMIN}/ban`, validate(AdminTargetSchema), async (ctx) => {
+  admins.post('/admin/ban', validate(AdminTargetSchema), async (ctx) => {
     const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.setBanned(identity, true, reason);
     await recordAdmin(ctx, 'ban', identity, reason);
     ctx.body = { identity, banned: true };
   });
-  router.post(`${ADMIN}/unban`, validate(AdminTargetSchema), async (ctx) => {
+  admins.post('/admin/unban', validate(AdminTargetSchema), async (ctx) => {
     const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.setBanned(identity, false, reason);
     await recordAdmin(ctx, 'unban', identity, reason);
     ctx.body = { identity, banned: false };
   });
-  router.post(`${ADMIN}/close`, validate(CloseRequestSchema), async (ctx) => {
+  admins.post('/admin/close', validate(CloseRequestSchema), async (ctx) => {
     const { reason } = bodyOf(ctx, CloseRequestSchema);
     ctx.body = phaseView(await gateway.closeLobby(reason));
     await recordAdmin(ctx, 'close', '', reason);
   });
-  router.post(`${ADMIN}/beacon`, validate(BeaconAnnouncementSchema), async (ctx) => {
+  admins.post('/admin/beacon', validate(BeaconAnnouncementSchema), async (ctx) => {
     const { source, iterations } = bodyOf(ctx, BeaconAnnouncementSchema);
     ctx.body = phaseView(await gateway.announceBeacon(source, iterations));
     await recordAdmin(ctx, 'announce-beacon', '', `${source} (${iterations} iterations)`);
   });
-  router.post(`${ADMIN}/finalise`, validate(FinaliseRequestSchema), async (ctx) => {
+  admins.post('/admin/finalise', validate(FinaliseRequestSchema), async (ctx) => {
     const { beaconValueHex } = bodyOf(ctx, FinaliseRequestSchema);
     ctx.body = phaseView(await gateway.finalise(beaconValueHex));
     await recordAdmin(ctx, 'finalise', '', beaconValueHex);
   });
-  router.post(`${ADMIN}/drop`, validate(AdminTargetSchema), async (ctx) => {
+  admins.post('/admin/drop', validate(AdminTargetSchema), async (ctx) => {
     const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.drop(identity);
     await recordAdmin(ctx, 'drop', identity, reason);
     ctx.body = { identity, dropped: true };
   });
-  return router;
+  return [router, participants, admins];
 }
