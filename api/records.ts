@@ -8,6 +8,8 @@ import type { ObjectStore } from '../store/index.js';
 import type { LedgerItem } from '../workflows/evidence/records-ledger.js';
 import type { RecordsLedger } from './records-ledger.js';
 import type { RecordsPage } from './contracts/records.js';
+import { RecordsQuerySchema } from './contracts/params.js';
+import { queryOf, validateQuery } from './http/validate.js';
 
 /** Records and ledger entries are small JSON documents; a larger one is not served. */
 const MAX_RECORD_BYTES = 256 * 1024;
@@ -20,10 +22,8 @@ async function text(store: ObjectStore, key: string, maxBytes: number): Promise<
 export function recordsRoutes(deps: { store: ObjectStore; ledger: RecordsLedger }): Router {
   const { store, ledger } = deps;
   const router = new Router();
-  router.get('/records', async (ctx) => {
-    const raw = ctx.query['page'] ?? '0';
-    if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw new CeremonyError('BAD_REQUEST', 'page is a non-negative integer');
-    const page = Number(raw);
+  router.get('/records', validateQuery(RecordsQuerySchema), async (ctx) => {
+    const { page } = queryOf(ctx, RecordsQuerySchema);
     const index = await ledger.index();
     const pages = index.pages.length + 1;
     if (page >= pages) throw new CeremonyError('NOT_FOUND', `there are ${pages} pages of records (0 to ${pages - 1})`);

@@ -1,6 +1,6 @@
 // What the API's middleware puts on ctx.state, typed once for every handler (Koa's own recipe:
 // augmenting DefaultState). Each field has one writer: requestContext (requestId), requestRoute
-// (route), authenticate (session, authError), validate (body).
+// (route), authenticate (session, authError), validate (body, params, query).
 import type { CeremonyError } from '../../common/errors.js';
 import type { Session } from '../auth/session.js';
 
@@ -15,6 +15,10 @@ export interface ApiState {
   authError?: CeremonyError;
   /** The request body as the route's schema parsed it (validate). */
   body?: unknown;
+  /** The path parameters as the route's schema parsed them (validateParams). */
+  params?: unknown;
+  /** The query as the route's schema parsed it (validateQuery). */
+  query?: unknown;
 }
 
 declare module 'koa' {

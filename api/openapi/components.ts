@@ -50,3 +50,17 @@ export function componentSchemas(): Record<string, Schema> {
   const all = Object.fromEntries(Object.entries(output).map(([id, schema]) => [id, requestBodies.has(id) ? (input[id] ?? schema) : schema]));
   return Object.fromEntries(Object.entries(all).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
+
+/** A route's path parameters or query (a z.object of its fields) as OpenAPI parameters, described as a client sends them. */
+export function parametersOf(schema: z.ZodObject, where: 'path' | 'query'): Schema[] {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const { $schema: _dialect, description, ...fieldSchema } = z.toJSONSchema(field, { io: 'input', target: 'draft-2020-12', unrepresentable: 'throw' }) as Schema;
+    return {
+      name,
+      in: where,
+      required: where === 'path' || !field.isOptional(),
+      ...(typeof description === 'string' ? { description } : {}),
+      schema: fieldSchema,
+    };
+  });
+}

@@ -4,7 +4,7 @@
 // registered zod schema, and api/openapi/components.ts generates its JSON Schema.
 import type { z } from 'zod';
 import type { ErrorCode } from '../../common/errors.js';
-import { CHUNK_UPLOAD_PREFIX, PUBLIC_ROUND_PREFIXES } from '../../store/keys.js';
+import { CHUNK_UPLOAD_PREFIX } from '../../store/keys.js';
 import { JwksSchema, LoginRequestSchema, LoginResponseSchema, SessionSchema, SiweChallengeSchema } from '../contracts/auth.js';
 import {
   AbortAnswerSchema,
@@ -45,7 +45,17 @@ import {
   VerdictRequestSchema,
   VerificationTaskSchema,
 } from '../contracts/rounds.js';
-import { ref, type Schema } from './components.js';
+import {
+  ChunkParamsSchema,
+  ChunkUploadObjectParamsSchema,
+  ChunkUploadQuerySchema,
+  ReceiptParamsSchema,
+  RecordsQuerySchema,
+  RoundObjectParamsSchema,
+  TranscriptParamsSchema,
+  VerdictParamsSchema,
+} from '../contracts/params.js';
+import { parametersOf, ref, type Schema } from './components.js';
 
 type Method = 'get' | 'post';
 /** Who may call: anyone, any session, a configured verifier (ceremony.rounds.verifierIdentities), an administrator. */
@@ -369,7 +379,7 @@ export function operations(): Operation[] {
       summary: 'The transcript after a given number of contributions (0: the initial one)',
       tag: 'transcript',
       access: 'public',
-      parameters: [pathParam('sequence', 'number of contributions', { type: 'string', pattern: '^\\d{1,12}$' })],
+      parameters: parametersOf(TranscriptParamsSchema, 'path'),
       responses: { '200': ok('the BatchTranscript (immutable)', ref(BatchTranscriptSchema), transcriptHeaders), '304': notModified },
       errors: ['BAD_REQUEST', 'NOT_FOUND'],
       temporal: true,
@@ -388,7 +398,7 @@ export function operations(): Operation[] {
         'admin actions with their reason, refused verdicts.',
       tag: 'transcript',
       access: 'public',
-      parameters: [{ name: 'page', in: 'query', required: false, description: 'page number, from 0 (default 0)', schema: { type: 'string', pattern: '^\\d{1,9}$' } }],
+      parameters: parametersOf(RecordsQuerySchema, 'query'),
       responses: {
         '200': ok('one page of records', ref(RecordsPageSchema)),
       },
@@ -403,7 +413,7 @@ export function operations(): Operation[] {
       summary: 'A receipt by id, of either mode',
       tag: 'transcript',
       access: 'public',
-      parameters: [pathParam('id', 'receipt id', { type: 'string', pattern: SHA256 })],
+      parameters: parametersOf(ReceiptParamsSchema, 'path'),
       responses: {
         '200': ok('the signed receipt (immutable)', ref(ReceiptSchema), { ETag: headerRef('ETag'), 'X-Content-SHA256': headerRef('ContentSha256') }),
         '304': notModified,
@@ -469,7 +479,6 @@ function roundsOperations(): Operation[] {
   // NO_ROUND_RUNNING: no round is running (or it ended under the call).
   const roundErrors: ErrorCode[] = ['NO_ROUND_RUNNING'];
   const rounds = (op: Omit<Operation, 'tag'> & { tag?: string }): Operation => ({ tag: 'rounds', temporal: true, ...op });
-  const sha = pathParam('sha', 'SHA-256 of the object', { type: 'string', pattern: SHA256 });
   const objectAnswer = (description: string, schema: Schema): Record<string, Schema> => ({ '200': ok(description, schema, { ETag: headerRef('ETag') }) });
   return [
     rounds({
@@ -536,7 +545,7 @@ function roundsOperations(): Operation[] {
       operationId: 'roundsObject',
       summary: 'A public object by key: chunk states, uploads (older flat layout), verifications, receipts, records, aggregates',
       access: 'public',
-      parameters: [pathParam('prefix', 'key prefix', { type: 'string', enum: [...PUBLIC_ROUND_PREFIXES] }), sha],
+      parameters: parametersOf(RoundObjectParamsSchema, 'path'),
       responses: objectAnswer('the stored JSON (a ChunkState under chunks/)', { type: 'object' }),
       errors: ['NOT_FOUND'],
       temporal: false,
@@ -548,7 +557,7 @@ function roundsOperations(): Operation[] {
       operationId: 'roundsChunkUpload',
       summary: `A chunk upload by key (${CHUNK_UPLOAD_PREFIX}/<submission>/<sha256>)`,
       access: 'public',
-      parameters: [pathParam('submission', 'submission id', { type: 'string', pattern: '^[0-9a-f]{32}$' }), sha],
+      parameters: parametersOf(ChunkUploadObjectParamsSchema, 'path'),
       responses: objectAnswer('the uploaded contribution', ref(ChunkContributionSchema)),
       errors: ['NOT_FOUND'],
       temporal: false,
@@ -565,10 +574,7 @@ function roundsOperations(): Operation[] {
         'The body is stored under api.maxUploadBytes and checked for shape (VALIDATION_FAILED or MALFORMED_JSON, details.check naming the check) and layout (WRONG_CONTRIBUTION_SIZE); ' +
         'it is then verified asynchronously (GET /rounds/instructions shows the result). STALE_TASK or ROUND_RESTARTING: ask for the next task.',
       access: 'session',
-      parameters: [
-        pathParam('chunk', 'chunk index', { type: 'string', pattern: '^\\d{1,5}$' }),
-        { name: 'base', in: 'query', required: true, description: 'the baseStateKey of your task', schema: { type: 'string', pattern: '^(chunks|chunk-uploads(/[0-9a-f]{32})?)/[0-9a-f]{64}$' } },
-      ],
+      parameters: [...parametersOf(ChunkParamsSchema, 'path'), ...parametersOf(ChunkUploadQuerySchema, 'query')],
       requestBody: { required: true, content: json(ref(ChunkContributionSchema)) },
       responses: { '200': ok('stored; verification pending', ref(ChunkSubmittedSchema)) },
       errors: [...roundErrors, 'BAD_REQUEST', 'LENGTH_REQUIRED', 'WRONG_CONTRIBUTION_SIZE', 'NOT_IN_ROUND', 'NOT_YOUR_TURN', 'STALE_TASK', 'ROUND_RESTARTING'],
@@ -595,7 +601,7 @@ function roundsOperations(): Operation[] {
         'An accepted verdict is stored (verifications/) and applied; NOT_YOUR_TURN when the lease expired or belongs to another verifier. ' +
         'A refused verdict is not kept as a verdict; the refusal is a record (records/, kind verdict-refused).',
       access: 'verifier',
-      parameters: [pathParam('contributionId', 'contribution id from the verification task', { type: 'string', minLength: 1, maxLength: 200 })],
+      parameters: parametersOf(VerdictParamsSchema, 'path'),
       requestBody: { required: true, content: json(ref(VerdictRequestSchema, 'input')) },
       responses: { '200': ok('whether the verdict was applied', ref(VerdictAnswerSchema)) },
       errors: [...roundErrors, 'NOT_YOUR_TURN'],

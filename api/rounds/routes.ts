@@ -14,7 +14,7 @@ import type { Logger } from '../../common/logger.js';
 import { checkChunkUpload } from './chunk-upload.js';
 import { streamObject } from '../public-objects.js';
 import type { ObjectStore } from '../../store/index.js';
-import { CHUNK_STATE_PREFIX, CHUNK_UPLOAD_PREFIX, PUBLIC_ROUND_PREFIXES, VERIFICATION_PREFIX } from '../../store/keys.js';
+import { CHUNK_UPLOAD_PREFIX, VERIFICATION_PREFIX } from '../../store/keys.js';
 import type { RecordsLedger } from '../records-ledger.js';
 import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
 import { chunkSubmissionPrefix } from '../../workflows/rounds/upload-keys.js';
@@ -40,7 +40,8 @@ import {
 } from '../contracts/rounds.js';
 import { jsonBody } from '../http/json-body.js';
 import { guardedRouter } from '../http/guarded-router.js';
-import { bodyOf, validate } from '../http/validate.js';
+import { ChunkParamsSchema, ChunkUploadObjectParamsSchema, ChunkUploadQuerySchema, RoundObjectParamsSchema, VerdictParamsSchema } from '../contracts/params.js';
+import { bodyOf, paramsOf, queryOf, validate, validateParams, validateQuery } from '../http/validate.js';
 import { viewOf } from '../http/view.js';
 import { receiptKeysView } from '../keys-view.js';
 import type { RoundsGateway } from './gateway.js';
@@ -57,12 +58,6 @@ export interface RoundsRouteDeps {
   receiptKeys: JWK[];
   ledger: RecordsLedger;
 }
-
-// Public objects: `<prefix>/<sha256>`, and chunk uploads, each under its own submission prefix
-// (`chunk-uploads/<submission id>/<sha256>`; flat `chunk-uploads/<sha256>` keys are an older layout).
-const PUBLIC_PREFIXES: ReadonlySet<string> = new Set(PUBLIC_ROUND_PREFIXES);
-/** What a task's baseStateKey may be: a chunk state, or a chunk upload (either layout). */
-const BASE_KEY = new RegExp(`^(${CHUNK_STATE_PREFIX}|${CHUNK_UPLOAD_PREFIX}(/[0-9a-f]{32})?)/[0-9a-f]{64}$`);
 
 export function roundsRoutes(deps: RoundsRouteDeps): Router[] {
   return [publicRoutes(deps), participantRoutes(deps), adminRoutes(deps)];
@@ -113,16 +108,14 @@ function publicRoutes(deps: RoundsRouteDeps): Router {
     ctx.set('ETag', `"${sha}"`);
     ctx.body = await store.get(key);
   };
-  router.get('/rounds/objects/:prefix/:sha', async (ctx) => {
-    const prefix = ctx.params['prefix'] ?? '';
-    const sha = ctx.params['sha'] ?? '';
-    if (!PUBLIC_PREFIXES.has(prefix) || !/^[0-9a-f]{64}$/.test(sha)) throw new CeremonyError('NOT_FOUND', 'no such object');
+  // Public objects: `<prefix>/<sha256>`, and chunk uploads, each under its own submission prefix
+  // (`chunk-uploads/<submission id>/<sha256>`; flat `chunk-uploads/<sha256>` keys are an older layout).
+  router.get('/rounds/objects/:prefix/:sha', validateParams(RoundObjectParamsSchema, 'NOT_FOUND'), async (ctx) => {
+    const { prefix, sha } = paramsOf(ctx, RoundObjectParamsSchema);
     await serveObject(ctx, `${prefix}/${sha}`, sha);
   });
-  router.get(`/rounds/objects/${CHUNK_UPLOAD_PREFIX}/:submission/:sha`, async (ctx) => {
-    const submission = ctx.params['submission'] ?? '';
-    const sha = ctx.params['sha'] ?? '';
-    if (!/^[0-9a-f]{32}$/.test(submission) || !/^[0-9a-f]{64}$/.test(sha)) throw new CeremonyError('NOT_FOUND', 'no such object');
+  router.get(`/rounds/objects/${CHUNK_UPLOAD_PREFIX}/:submission/:sha`, validateParams(ChunkUploadObjectParamsSchema, 'NOT_FOUND'), async (ctx) => {
+    const { submission, sha } = paramsOf(ctx, ChunkUploadObjectParamsSchema);
     await serveObject(ctx, `${chunkSubmissionPrefix(submission)}/${sha}`, sha);
   });
   return router;
@@ -158,13 +151,10 @@ function participantRoutes(deps: RoundsRouteDeps): Router {
 
   // The caller, the chunk it holds and the declared length are checked before a byte is read; a
   // refused upload is deleted (api/staged-object.ts).
-  router.post('/rounds/contribution/:chunk', async (ctx) => {
+  router.post('/rounds/contribution/:chunk', validateParams(ChunkParamsSchema), validateQuery(ChunkUploadQuerySchema), async (ctx) => {
     const identity = who(ctx);
-    const chunkText = ctx.params['chunk'] ?? '';
-    if (!/^\d{1,5}$/.test(chunkText)) throw new CeremonyError('BAD_REQUEST', 'the chunk is a non-negative integer');
-    const chunk = Number(chunkText);
-    const base = ctx.query['base'];
-    if (typeof base !== 'string' || !BASE_KEY.test(base)) throw new CeremonyError('BAD_REQUEST', 'pass ?base=<the baseStateKey of your task>');
+    const { chunk } = paramsOf(ctx, ChunkParamsSchema);
+    const { base } = queryOf(ctx, ChunkUploadQuerySchema);
     declaredLength(ctx, cfg.api.maxUploadBytes, 'the chunk contribution');
     await gateway.checkUploadAllowed(identity, chunk);
     // Its own prefix: deleting a refused upload can then only remove this submission's object, never
@@ -187,9 +177,9 @@ function participantRoutes(deps: RoundsRouteDeps): Router {
     requireRole(ctx, gateway.settings.verifierIdentities, 'verifier');
     await next();
   };
-  router.post('/rounds/verifications/:contributionId', verifierOnly, jsonBody(cfg.api.maxJsonBytes), validate(VerdictRequestSchema), async (ctx) => {
+  router.post('/rounds/verifications/:contributionId', verifierOnly, validateParams(VerdictParamsSchema), jsonBody(cfg.api.maxJsonBytes), validate(VerdictRequestSchema), async (ctx) => {
     const identity = who(ctx);
-    const contributionId = ctx.params['contributionId'] ?? '';
+    const { contributionId } = paramsOf(ctx, VerdictParamsSchema);
     const { signature } = bodyOf(ctx, VerdictRequestSchema);
     let payload: unknown;
     let jwk: JWK | undefined;

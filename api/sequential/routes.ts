@@ -16,7 +16,8 @@ import { recordAdminAction } from '../admin-record.js';
 import { AbortAnswerSchema, AdminTargetSchema, BeaconAnnouncementSchema, CloseRequestSchema, CompleteAnswerSchema, FinaliseRequestSchema } from '../contracts/ceremony.js';
 import { guardedRouter } from '../http/guarded-router.js';
 import { jsonBody } from '../http/json-body.js';
-import { bodyOf, validate } from '../http/validate.js';
+import { TranscriptParamsSchema } from '../contracts/params.js';
+import { bodyOf, paramsOf, validate, validateParams } from '../http/validate.js';
 import { viewOf } from '../http/view.js';
 import { handOverStaged } from '../staged-object.js';
 import type { SequentialGateway } from './gateway.js';
@@ -119,12 +120,10 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
     ctx.set('Cache-Control', 'no-cache');
   });
 
-  router.get('/transcript/:sequence', async (ctx) => {
-    const raw = ctx.params['sequence'] ?? '';
-    if (!/^\d{1,12}$/.test(raw)) throw new CeremonyError('BAD_REQUEST', 'the sequence is a non-negative integer');
+  router.get('/transcript/:sequence', validateParams(TranscriptParamsSchema), async (ctx) => {
+    const { sequence } = paramsOf(ctx, TranscriptParamsSchema);
     const s = await gateway.snapshot(0);
     if (s.head === null) throw new CeremonyError('NOT_READY', 'the initial transcript is not ready yet');
-    const sequence = Number(raw);
     const key = sequence === s.head.sequence ? s.head.transcriptKey : await history.keyOf(sequence, s.lastRecordKey, s.head.sequence);
     ctx.set('X-Sequence', String(sequence));
     await streamObject(ctx, store, key, key.slice(key.lastIndexOf('/') + 1));

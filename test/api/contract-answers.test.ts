@@ -129,6 +129,11 @@ describe('sequential mode', () => {
     await vi.waitFor(async () => expect((await stack.gateway.snapshot(0)).head).not.toBeNull(), { timeout: 30_000, interval: 100 });
     await call(stack.url, { route: '/transcript' });
     await call(stack.url, { route: '/transcript/:sequence', path: '/transcript/0' });
+    // Path parameters and queries are checked against their contracts too.
+    await refused(stack.url, { route: '/transcript/:sequence', path: '/transcript/x1' }, 'BAD_REQUEST');
+    await refused(stack.url, { route: '/records', path: '/records?page=-1' }, 'BAD_REQUEST');
+    await refused(stack.url, { route: '/records', path: '/records?page=1&page=2' }, 'BAD_REQUEST');
+    await refused(stack.url, { route: '/receipts/:id', path: '/receipts/not-a-hash' }, 'NOT_FOUND');
   });
 
   it('answers a participant through a whole turn, and an administrator, as their contracts say', async () => {
