@@ -1,5 +1,6 @@
 // Configuration of the ceremony itself: its mode, sizes and every duration of the sequential flow.
 import { z } from 'zod';
+import type { SubCeremonySize } from '../engine/format/types.js';
 
 const ms = z.number().int().nonnegative();
 const positiveMs = z.number().int().positive();
@@ -10,7 +11,7 @@ export const subCeremonySizeSchema = z
     numG2Powers: z.number().int().min(2).max(1 << 16),
   })
   .strict()
-  .refine((s) => s.numG2Powers <= s.numG1Powers, { message: 'numG2Powers must not exceed numG1Powers' });
+  .refine((s) => s.numG2Powers <= s.numG1Powers, { message: 'numG2Powers must not exceed numG1Powers' }) satisfies z.ZodType<SubCeremonySize>;
 
 export const specSizes = [
   { numG1Powers: 4096, numG2Powers: 65 },
@@ -96,5 +97,4 @@ export const ceremonyConfigSchema = z
 
 export type CeremonyConfig = z.infer<typeof ceremonyConfigSchema>;
 export type SequentialTiming = z.infer<typeof sequentialTimingSchema>;
-export type SubCeremonySize = z.infer<typeof subCeremonySizeSchema>;
 export type RoundsConfig = z.infer<typeof roundsConfigSchema>;

@@ -3,6 +3,7 @@
 // else, whatever the workflows add to their own types. Inputs are typed structurally, by the fields
 // a view reads, so the workflows' types may grow without the HTTP contract changing.
 import type { JWK } from 'jose';
+import type { SubCeremonySize } from '../../engine/format/types.js';
 import type {
   CeremonyInfo,
   CeremonyStatus,
@@ -50,7 +51,7 @@ export function timingView(t: SequentialTimingView): SequentialTimingView {
 }
 
 export interface InfoSource {
-  settings: { ceremonyId: string; sizes: ReadonlyArray<{ numG1Powers: number; numG2Powers: number }>; contributionsPerIdentity: number; timing: SequentialTimingView };
+  settings: { ceremonyId: string; sizes: readonly SubCeremonySize[]; contributionsPerIdentity: number; timing: SequentialTimingView };
   phase: Loose<PhaseView> | undefined;
   receiptKeys: readonly JWK[];
 }
