@@ -1,10 +1,11 @@
 // Every object-store key prefix, in one place. An object's key is `<prefix>/<sha256 of its bytes>`
-// (uploads add a submission level: see the upload-keys modules). Pure, no Node imports: workflows,
-// activities, the API and the CLI may all import it. The two upload prefixes are declared beside
-// their key rules in workflows/*/upload-keys.ts (pure modules the workflows own) and re-exported here.
-export { UPLOAD_PREFIX } from '../workflows/sequential/upload-keys.js';
-export { CHUNK_UPLOAD_PREFIX } from '../workflows/rounds/upload-keys.js';
-import { CHUNK_UPLOAD_PREFIX } from '../workflows/rounds/upload-keys.js';
+// (uploads add a submission level below their prefix: the key rules are in workflows/*/upload-keys.ts).
+// Pure, no imports: workflows, activities, the API and the CLI may all import it.
+
+/** Sequential mode: contribution/complete bodies, staged per turn and submission. */
+export const UPLOAD_PREFIX = 'uploads';
+/** Rounds mode: chunk contributions, staged per submission. */
+export const CHUNK_UPLOAD_PREFIX = 'chunk-uploads';
 
 /** Sequential mode: each transcript after a contribution (BatchTranscript JSON). */
 export const TRANSCRIPT_PREFIX = 'transcripts';
