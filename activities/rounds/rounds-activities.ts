@@ -2,7 +2,7 @@
 // clean-up and backups.
 import { CompactSign } from 'jose';
 import { signRoundReceipt } from '../../evidence/receipt.js';
-import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import { parseChunkContribution } from '../../engine/chunked/format.js';
 import { initialChunkStates } from '../../engine/chunked/initial.js';
 import { verifyChunkContribution } from '../../engine/chunked/verify.js';
@@ -43,12 +43,12 @@ export function createRoundsActivities(store: ObjectStore, receiptKey: ReceiptKe
         try {
           const text = Buffer.from(await store.getBytes(input.uploadKey, MAX_CHUNK_DOCUMENT_BYTES)).toString('utf8');
           const contribution = parseChunkContribution(text);
-          if (contribution.chunkIndex !== input.chunk) throw new EngineError('WRONG_COUNT', `the upload is for chunk ${contribution.chunkIndex}, the task was chunk ${input.chunk}`);
+          if (contribution.chunkIndex !== input.chunk) throw new InvalidInputError('WRONG_COUNT', `the upload is for chunk ${contribution.chunkIndex}, the task was chunk ${input.chunk}`);
           await verifyChunkContribution(engine, previous, contribution, input.expectedPubkey === undefined ? {} : { expectedPubkey: input.expectedPubkey });
           const { key } = await putJson(store, VERIFICATION_PREFIX, await signed({ ...base, valid: true, pubkey: contribution.potPubkey }));
           return { valid: true, pubkey: contribution.potPubkey, verificationKey: key };
         } catch (err) {
-          if (!(err instanceof EngineError)) throw err;
+          if (!(err instanceof InvalidInputError)) throw err;
           const { key } = await putJson(store, VERIFICATION_PREFIX, await signed({ ...base, valid: false, code: err.code, message: err.message }));
           return { valid: false, code: err.code, message: err.message, verificationKey: key };
         }

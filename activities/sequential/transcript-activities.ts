@@ -1,6 +1,6 @@
 // Transcript work of the sequential mode: the initial transcript, and verify-then-apply of an upload.
 import { ApplicationFailure } from '@temporalio/activity';
-import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { serializeBatchContribution, serializeBatchTranscript } from '../../engine/format/serialize.js';
@@ -54,7 +54,7 @@ export function createTranscriptActivities(store: ObjectStore, maxUploadBytes: n
         try {
           beacon = await beaconContribution(engine, transcript, { beaconValueHex: input.beaconValueHex, iterations: input.iterations });
         } catch (err) {
-          if (err instanceof EngineError) throw ApplicationFailure.create({ type: 'VALIDATION_FAILED', message: err.message, nonRetryable: true });
+          if (err instanceof InvalidInputError) throw ApplicationFailure.create({ type: 'VALIDATION_FAILED', message: err.message, nonRetryable: true });
           throw err;
         }
         const verified = await verifyContribution(engine, transcript, beacon.contribution);
@@ -110,7 +110,7 @@ export function createTranscriptActivities(store: ObjectStore, maxUploadBytes: n
             },
           });
         } catch (err) {
-          if (err instanceof EngineError) return { valid: false, code: err.code, message: err.message };
+          if (err instanceof InvalidInputError) return { valid: false, code: err.code, message: err.message };
           throw err;
         }
         const head = await storeTranscript(store, next, input.base.sequence + 1);

@@ -1,5 +1,5 @@
 // Lowercase 0x-hex, the only encoding the ceremony format uses for bytes.
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 
 export const G1_BYTES = 48;
 export const G2_BYTES = 96;
@@ -15,7 +15,7 @@ export function isHexOfLength(value: string, byteLength: number): boolean {
 /** Throws BAD_HEX unless `value` is `0x` + `byteLength` bytes of lowercase hex. */
 export function assertHex(value: unknown, byteLength: number, path: string): asserts value is string {
   if (typeof value !== 'string') {
-    throw new CeremonyError('INVALID_SCHEMA', `${path}: expected a hex string, found ${typeof value}`, { path });
+    throw new InvalidInputError('INVALID_SCHEMA', `${path}: expected a hex string, found ${typeof value}`, { path });
   }
   if (!isHexOfLength(value, byteLength)) {
     const why = !value.startsWith('0x')
@@ -23,7 +23,7 @@ export function assertHex(value: unknown, byteLength: number, path: string): ass
       : value.length !== 2 + 2 * byteLength
         ? `expected ${2 * byteLength} hex digits, found ${value.length - 2}`
         : 'only lowercase hex digits are allowed';
-    throw new CeremonyError('BAD_HEX', `${path}: ${why}`, { path });
+    throw new InvalidInputError('BAD_HEX', `${path}: ${why}`, { path });
   }
 }
 

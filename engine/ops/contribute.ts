@@ -2,7 +2,7 @@
 // potPubkey = [x_j]_2. Input points are validated (the participant's checks).
 import type { Engine } from '../context.js';
 import { bigIntToBytesBE } from '../curve/scalars.js';
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { bytesToHex, packHexPoints, unpackHexPoints, G1_BYTES, G2_BYTES } from '../format/hex.js';
 import type { BatchContribution, BatchTranscript, PowersOfTau, SubCeremonySize, SubContribution } from '../format/types.js';
 import { scaleByPowers } from './bulk-points.js';
@@ -74,7 +74,7 @@ async function contributeOne(
     }
   }
   if (blsSignature !== '' && !/^0x[0-9a-f]{96}$/.test(blsSignature)) {
-    throw new CeremonyError('INVALID_SCHEMA', `sub-ceremony ${j}: the identity signer returned a malformed signature`, { subCeremony: j });
+    throw new InvalidInputError('INVALID_SCHEMA', `sub-ceremony ${j}: the identity signer returned a malformed signature`, { subCeremony: j });
   }
   return {
     numG1Powers: source.numG1Powers,
