@@ -9,7 +9,7 @@
 // The secrets are public by design: anyone can recompute them from the record.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CURVE_ORDER } from '../curve/constants.js';
-import { bytesToBigIntBE } from '../curve/scalars.js';
+import { bytesToBigInt, hexToBytes } from '../format/hex.js';
 import { InvalidInputError } from '../errors.js';
 
 /** Iterations recommended for a production beacon (about a second of SHA-256 on one core). */
@@ -46,7 +46,7 @@ export function assertIterations(value: unknown, path = 'iterations'): asserts v
 export function beaconDigest(valueHex: string, iterations: number): Uint8Array {
   assertBeaconValue(valueHex);
   assertIterations(iterations);
-  let digest: Uint8Array = new Uint8Array(Buffer.from(valueHex.slice(2), 'hex'));
+  let digest: Uint8Array = hexToBytes(valueHex);
   for (let i = 0; i < iterations; i++) digest = sha256(digest);
   return digest;
 }
@@ -59,7 +59,7 @@ function checkedSecret(value: bigint, what: string): bigint {
 
 /** The beacon secret int_be(D_N) mod r (one secret: the chunked format uses it for every chunk). */
 export function deriveBeaconSecret(valueHex: string, iterations: number): bigint {
-  return checkedSecret(bytesToBigIntBE(beaconDigest(valueHex, iterations)) % CURVE_ORDER, 'the beacon digest');
+  return checkedSecret(bytesToBigInt(beaconDigest(valueHex, iterations)) % CURVE_ORDER, 'the beacon digest');
 }
 
 /** One secret per sub-ceremony j: int_be(SHA-256(D_N || uint32_be(j))) mod r. */
@@ -69,7 +69,7 @@ export function beaconSubSecrets(digest: Uint8Array, count: number): bigint[] {
     const input = new Uint8Array(digest.length + 4);
     input.set(digest, 0);
     new DataView(input.buffer).setUint32(digest.length, j, false);
-    secrets.push(checkedSecret(bytesToBigIntBE(sha256(input)) % CURVE_ORDER, `sub-ceremony ${j}'s beacon hash`));
+    secrets.push(checkedSecret(bytesToBigInt(sha256(input)) % CURVE_ORDER, `sub-ceremony ${j}'s beacon hash`));
   }
   return secrets;
 }

@@ -6,7 +6,7 @@
 //     "potPubkeys": ["0x…", …] ([secret]_2 per sub-ceremony) }
 // Only beaconValueHex and iterations are required; the others are checked when present.
 import { InvalidInputError } from '../errors.js';
-import { assertHex, G2_BYTES } from '../format/hex.js';
+import { assertHex, G2_BYTES, isHexOfLength, WORD_BYTES } from '../format/hex.js';
 import { expectArray, expectKeys, expectObject } from '../format/json-shape.js';
 import { parseJsonText } from '../format/read-json.js';
 import { resolveLimits, type InputLimits } from '../limits.js';
@@ -24,10 +24,8 @@ export interface BeaconRecord extends BeaconParameters {
   potPubkeys?: string[];
 }
 
-const SCALAR_HEX = /^0x[0-9a-f]{64}$/;
-
 function expectHex32(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !SCALAR_HEX.test(value)) throw new InvalidInputError('BAD_HEX', `${path}: expected 0x + 64 lowercase hex digits`, { path });
+  if (typeof value !== 'string' || !isHexOfLength(value, WORD_BYTES)) throw new InvalidInputError('BAD_HEX', `${path}: expected 0x + 64 lowercase hex digits`, { path });
   return value;
 }
 

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CURVE_ORDER } from '../curve/constants.js';
-import { bytesToBigIntBE } from '../curve/scalars.js';
+import { bytesToBigInt } from '../format/hex.js';
 import { InvalidInputError } from '../errors.js';
 
 const SALT = new TextEncoder().encode('ceremony-coordinator/powers-of-tau/secret/v1');
@@ -25,7 +25,7 @@ export function deriveSecrets(count: number, entropy?: string | Uint8Array): big
       for (let attempt = 0; ; attempt++) {
         const info = new TextEncoder().encode(`sub-ceremony ${j} attempt ${attempt}`);
         const okm = hkdf(sha256, ikm, SALT, info, 48);
-        const secret = bytesToBigIntBE(okm) % CURVE_ORDER;
+        const secret = bytesToBigInt(okm) % CURVE_ORDER;
         okm.fill(0);
         if (secret > 1n) {
           secrets.push(secret);
