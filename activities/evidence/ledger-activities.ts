@@ -11,8 +11,6 @@ import {
   type LedgerActivities,
   type RecordNote,
 } from '../../workflows/evidence/records-ledger.js';
-
-/** Every record of a ceremony, content-addressed: records/<sha256>. */
 import { LEDGER_PAGE_PREFIX, LEDGER_PREFIX } from '../../store/keys.js';
 
 export function createLedgerActivities(store: ObjectStore): LedgerActivities {

@@ -14,7 +14,6 @@ import type { NoteRecord } from '../evidence/ledger-activities.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { loadChunkState, MAX_CHUNK_DOCUMENT_BYTES, storeChunkState } from './chunk-store.js';
 import { aggregateRoundChunks } from './aggregate.js';
-
 import { BACKUP_PREFIX, RECEIPT_PREFIX as ROUND_RECEIPT_PREFIX, RECORD_PREFIX as ROUND_RECORD_PREFIX, VERIFICATION_PREFIX } from '../../store/keys.js';
 
 async function putJson(store: ObjectStore, prefix: string, value: unknown): Promise<{ key: string; sha256: string }> {

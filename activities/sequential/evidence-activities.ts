@@ -7,7 +7,6 @@ import type { ReceiptKey } from '../../evidence/receipt-key.js';
 import type { ReceiptInput, RecordInput, SequentialActivities } from '../../workflows/sequential/activities-api.js';
 import { isTurnUploadKey } from '../../workflows/sequential/upload-keys.js';
 import type { NoteRecord } from '../evidence/ledger-activities.js';
-
 import { RECEIPT_PREFIX, RECORD_PREFIX } from '../../store/keys.js';
 
 /** Stores a record (records/<sha256>) and chains it in the ceremony's records ledger. */

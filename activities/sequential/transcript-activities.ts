@@ -18,7 +18,6 @@ import { withHeartbeat } from '../heartbeat.js';
 import { beaconContribution } from '../../engine/beacon/beacon.js';
 import type { NoteRecord } from '../evidence/ledger-activities.js';
 import { storeRecord } from './evidence-activities.js';
-
 import { POWERS_PREFIX, TRANSCRIPT_PREFIX } from '../../store/keys.js';
 
 /** Bounds on what is read back from the store into memory. */
