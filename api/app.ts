@@ -47,7 +47,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
     deps.cfg.ceremony.mode === 'sequential'
       ? sequentialRoutes({ ...deps, ledger, gateway: new SequentialGateway(deps.temporal, deps.cfg) })
       : roundsRoutes({ ...deps, ledger, gateway: new RoundsGateway(deps.temporal, deps.cfg) });
-  return [...shared, mode];
+  return [...shared, ...mode];
 }
 
 export function createApp(deps: ApiDeps): Koa {

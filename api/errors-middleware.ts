@@ -39,7 +39,7 @@ export function errorMiddleware(log: Logger): Middleware {
       await next();
       if (ctx.status >= 400 && (ctx.body === undefined || ctx.body === null)) throw fromEmptyAnswer(ctx);
     } catch (err) {
-      const requestId = ctx.state['requestId'];
+      const { requestId } = ctx.state;
       let error: CeremonyError;
       if (clientClosedEarly(ctx)) {
         error = new CeremonyError('CLIENT_CLOSED', 'the client closed the connection before its request ended');

@@ -3,12 +3,13 @@ import Router from '@koa/router';
 import type { Client } from '@temporalio/client';
 import { CeremonyError } from '../common/errors.js';
 import type { ObjectStore } from '../store/index.js';
+import type { Health, Readiness } from './contracts/health.js';
 import { pingTemporal } from '../runtime/temporal.js';
 
 export function healthRoutes(deps: { temporal: Client; store: ObjectStore }): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
+    ctx.body = { status: 'ok' } satisfies Health;
   });
   router.get('/readyz', async (ctx) => {
     const checks: Record<string, string> = {};
@@ -21,7 +22,7 @@ export function healthRoutes(deps: { temporal: Client; store: ObjectStore }): Ro
     if (!ready) {
       throw new CeremonyError('NOT_READY', 'a dependency is not reachable', { checks });
     }
-    ctx.body = { status: 'ready', checks };
+    ctx.body = { status: 'ready', checks } satisfies Readiness;
   });
   return router;
 }

@@ -5,7 +5,8 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import type { Config } from '../common/config.js';
 import { CeremonyError } from '../common/errors.js';
 import type { ObjectStore } from '../store/index.js';
-import { noteRecord, RECORD_PREFIX } from '../activities/evidence/ledger-activities.js';
+import { noteRecord } from '../activities/evidence/ledger-activities.js';
+import { RECORD_PREFIX } from '../store/keys.js';
 import { recordsIndexQuery, recordsLedgerWorkflowId, type RecordsIndex } from '../workflows/evidence/records-ledger.js';
 import { translateTemporalError, viaTemporal } from './temporal-errors.js';
 

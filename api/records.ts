@@ -7,6 +7,9 @@ import { CeremonyError } from '../common/errors.js';
 import type { ObjectStore } from '../store/index.js';
 import type { LedgerItem } from '../workflows/evidence/records-ledger.js';
 import type { RecordsLedger } from './records-ledger.js';
+import type { RecordsPage } from './contracts/records.js';
+import { RecordsQuerySchema } from './contracts/params.js';
+import { queryOf, validateQuery } from './http/validate.js';
 
 /** Records and ledger entries are small JSON documents; a larger one is not served. */
 const MAX_RECORD_BYTES = 256 * 1024;
@@ -19,10 +22,8 @@ async function text(store: ObjectStore, key: string, maxBytes: number): Promise<
 export function recordsRoutes(deps: { store: ObjectStore; ledger: RecordsLedger }): Router {
   const { store, ledger } = deps;
   const router = new Router();
-  router.get('/records', async (ctx) => {
-    const raw = ctx.query['page'] ?? '0';
-    if (typeof raw !== 'string' || !/^\d{1,9}$/.test(raw)) throw new CeremonyError('BAD_REQUEST', 'page is a non-negative integer');
-    const page = Number(raw);
+  router.get('/records', validateQuery(RecordsQuerySchema), async (ctx) => {
+    const { page } = queryOf(ctx, RecordsQuerySchema);
     const index = await ledger.index();
     const pages = index.pages.length + 1;
     if (page >= pages) throw new CeremonyError('NOT_FOUND', `there are ${pages} pages of records (0 to ${pages - 1})`);
@@ -35,12 +36,12 @@ export function recordsRoutes(deps: { store: ObjectStore; ledger: RecordsLedger 
       items = index.current;
       from = index.count - index.current.length;
     }
-    const served = [];
+    const served: RecordsPage['items'] = [];
     for (const [i, item] of items.entries()) {
       served.push({ index: from + i, kind: item.kind, entryKey: item.entryKey, entry: await text(store, item.entryKey, MAX_RECORD_BYTES), recordKey: item.recordKey, record: await text(store, item.recordKey, MAX_RECORD_BYTES) });
     }
     ctx.set('Cache-Control', page < index.pages.length ? 'public, max-age=31536000, immutable' : 'no-cache');
-    ctx.body = { page, pages, pageSize: index.pageSize, count: index.count, items: served };
+    ctx.body = { page, pages, pageSize: index.pageSize, count: index.count, items: served } satisfies RecordsPage;
   });
   return router;
 }

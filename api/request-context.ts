@@ -9,7 +9,7 @@ export function requestContext(log: Logger): Middleware {
   return async (ctx, next) => {
     const given = ctx.get('x-request-id');
     const requestId = idPattern.test(given) ? given : randomUUID();
-    ctx.state['requestId'] = requestId;
+    ctx.state.requestId = requestId;
     ctx.set('X-Request-Id', requestId);
     const started = performance.now();
     try {

@@ -9,13 +9,10 @@ export type RouteOf = (method: string, path: string) => string | undefined;
 /** The route of one request, looked up once however many middlewares ask. */
 export type RequestRoute = (ctx: Pick<Context, 'method' | 'path' | 'state'>) => string | undefined;
 
-const ROUTE_KEY = 'route';
-
 export function requestRoute(route: RouteOf): RequestRoute {
   return (ctx) => {
-    const state = ctx.state as Record<string, unknown>;
-    if (!(ROUTE_KEY in state)) state[ROUTE_KEY] = route(ctx.method, ctx.path);
-    return state[ROUTE_KEY] as string | undefined;
+    if (ctx.state.route === undefined) ctx.state.route = route(ctx.method, ctx.path) ?? null;
+    return ctx.state.route ?? undefined;
   };
 }
 

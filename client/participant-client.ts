@@ -1,19 +1,8 @@
-// A client of the sequential participant API: what the reference contributor and the tests use.
+// A client of the sequential participant API: what the reference contributor and the tests use. The
+// answers are typed by the API's own contracts (api/contracts/ceremony.ts).
+import type { CeremonyInfo, CheckinAnswer, CompleteAnswer } from '../api/contracts/ceremony.js';
 import { request, requestJson } from './http.js';
 import { SessionClient } from './session-client.js';
-
-export interface CheckinAnswer {
-  status: 'waiting' | 'queued' | 'ready';
-  position: number;
-  waitersAhead: number;
-  expectedWaitMs: number;
-  expectedStartAt: string;
-  averageRoundTripMs: number;
-  nextDeadline: string;
-  nextDeadlineMs: number;
-  checkinIntervalMs: number;
-  turnId?: string;
-}
 
 export interface StartAnswer {
   /** The current powers, a BatchContribution JSON text. */
@@ -24,13 +13,7 @@ export interface StartAnswer {
   transcriptSha256: string;
 }
 
-export interface CompleteAnswer {
-  outcome: 'accepted';
-  sequence: number;
-  receiptId: string;
-  receipt: { jws: string; payload: Record<string, unknown> };
-  transcriptSha256: string;
-}
+export type { CheckinAnswer, CompleteAnswer };
 
 export class ParticipantClient extends SessionClient {
   loginDev(name: string): Promise<string> {
@@ -81,7 +64,7 @@ export class ParticipantClient extends SessionClient {
     return requestJson(this.baseUrl, '/ceremony/status');
   }
 
-  info(): Promise<{ ceremonyId: string; sizes: Array<{ numG1Powers: number; numG2Powers: number }>; receiptKeys: { keys: Array<Record<string, unknown>> } }> {
+  info(): Promise<CeremonyInfo> {
     return requestJson(this.baseUrl, '/ceremony/info');
   }
 

@@ -5,7 +5,7 @@ import { chunkStateFromText } from '../engine/chunked/any-document.js';
 import { parseChunkContribution } from '../engine/chunked/format.js';
 import { verifyChunkContribution } from '../engine/chunked/verify.js';
 import type { Engine } from '../engine/context.js';
-import { CeremonyError as EngineError } from '../engine/errors.js';
+import { InvalidInputError } from '../engine/errors.js';
 import { ApiError, isTransient } from './http.js';
 import { RoundsClient } from './rounds-client.js';
 
@@ -53,13 +53,13 @@ export async function runVerifier(options: VerifierOptions): Promise<{ verified:
       try {
         const previous = chunkStateFromText(await client.object(task.baseStateKey));
         const contribution = parseChunkContribution(await client.object(task.uploadKey));
-        if (contribution.chunkIndex !== task.chunk) throw new EngineError('WRONG_COUNT', `the upload is for chunk ${contribution.chunkIndex}, not ${task.chunk}`);
+        if (contribution.chunkIndex !== task.chunk) throw new InvalidInputError('WRONG_COUNT', `the upload is for chunk ${contribution.chunkIndex}, not ${task.chunk}`);
         await verifyChunkContribution(options.engine, previous, contribution, task.expectedPubkey === undefined ? {} : { expectedPubkey: task.expectedPubkey });
         verdict = { valid: true, pubkey: contribution.potPubkey };
       } catch (err) {
         // The download failed this time: the lease is still ours, and the next ask returns it.
         if (isTransient(err)) continue;
-        if (!(err instanceof EngineError)) throw err;
+        if (!(err instanceof InvalidInputError)) throw err;
         verdict = { valid: false, code: err.code, message: err.message.slice(0, 1_000) };
       }
       const payload = { contributionId: task.contributionId, uploadKey: task.uploadKey, ...verdict };

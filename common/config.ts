@@ -12,47 +12,47 @@ const positiveMs = z.number().int().positive();
 
 export const configSchema = z
   .object({
-    dataDir: z.string().min(1).default('./data'),
+    dataDir: z.string().min(1).default('./data').describe('Data directory: the dev server SQLite file and the filesystem store live here.'),
     log: z
       .object({
-        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+        level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('Log level of the JSON logs (fatal, error, warn, info, debug, trace, silent).'),
       })
       .strict()
       .prefault({}),
     api: z
       .object({
-        host: z.string().min(1).default('127.0.0.1'),
-        port: port.default(8080),
-        publicUrl: z.url().optional(),
-        maxJsonBytes: z.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024),
-        maxUploadBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(64 * 1024 * 1024),
-        requestTimeoutMs: positiveMs.default(60_000),
-        trustProxy: z.boolean().default(false),
-        proxyHops: z.number().int().min(1).max(16).default(1),
-        maxConnections: z.number().int().min(1).max(1_000_000).default(10_000),
-        maxInFlightRequests: z.number().int().min(1).max(1_000_000).default(2_000),
+        host: z.string().min(1).default('127.0.0.1').describe('Address the API listens on.'),
+        port: port.default(8080).describe('Port the API listens on.'),
+        publicUrl: z.url().optional().describe('URL the API is reached at from outside (used in links and SIWE messages).'),
+        maxJsonBytes: z.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024).describe('Largest JSON request body accepted.'),
+        maxUploadBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(64 * 1024 * 1024).describe('Largest contribution upload accepted.'),
+        requestTimeoutMs: positiveMs.default(60_000).describe('Longest time one request may take.'),
+        trustProxy: z.boolean().default(false).describe('Take client addresses (rate limits, logs) from X-Forwarded-For. Set it behind an ingress, and only then: without a proxy in front, anyone could pick their address.'),
+        proxyHops: z.number().int().min(1).max(16).default(1).describe('With api.trustProxy: how many proxies in front of the API append to X-Forwarded-For (ingress-nginx alone: 1; a cloud load balancer in front of it: 2). The client address is the entry this many places from the right; entries further left come from the client and are never trusted.'),
+        maxConnections: z.number().int().min(1).max(1_000_000).default(10_000).describe('Most open client connections one replica keeps; a connection beyond it is closed at once.'),
+        maxInFlightRequests: z.number().int().min(1).max(1_000_000).default(2_000).describe('Most requests one replica handles at once; beyond it a request gets 503 OVERLOADED with Retry-After (GET /healthz is never refused).'),
       })
       .strict()
       .prefault({}),
     temporal: z
       .object({
-        address: z.string().min(1).optional(),
-        namespace: z.string().min(1).default('default'),
+        address: z.string().min(1).optional().describe('Temporal frontend host:port. Unset: `ceremony start` runs its own dev server.'),
+        namespace: z.string().min(1).default('default').describe('Temporal namespace.'),
         devServer: z
           .object({
-            ip: z.string().min(1).default('127.0.0.1'),
-            port: port.default(7233),
-            uiPort: port.default(8233),
-            executable: z.string().min(1).optional(),
-            dbFileName: z.string().min(1).default('temporal.sqlite'),
-            startTimeoutMs: positiveMs.default(30_000),
+            ip: z.string().min(1).default('127.0.0.1').describe('Address the embedded dev server binds.'),
+            port: port.default(7233).describe('gRPC port of the embedded dev server.'),
+            uiPort: port.default(8233).describe('Port of the Temporal UI of the embedded dev server.'),
+            executable: z.string().min(1).optional().describe('Path of the temporal binary (default .tools/bin/temporal).'),
+            dbFileName: z.string().min(1).default('temporal.sqlite').describe('SQLite file of the dev server, inside dataDir.'),
+            startTimeoutMs: positiveMs.default(30_000).describe('How long to wait for the dev server to answer.'),
           })
           .strict()
           .prefault({}),
         taskQueues: z
           .object({
-            workflows: z.string().min(1).default('ceremony-workflows'),
-            verification: z.string().min(1).default('ceremony-verification'),
+            workflows: z.string().min(1).default('ceremony-workflows').describe('Task queue of the workflow worker.'),
+            verification: z.string().min(1).default('ceremony-verification').describe('Task queue of the verification (heavy activity) worker.'),
           })
           .strict()
           .prefault({}),
@@ -61,18 +61,18 @@ export const configSchema = z
       .prefault({}),
     store: z
       .object({
-        kind: z.enum(['fs', 's3']).default('fs'),
-        fsRoot: z.string().min(1).optional(),
+        kind: z.enum(['fs', 's3']).default('fs').describe('Object store: fs (filesystem, default) or s3.'),
+        fsRoot: z.string().min(1).optional().describe('Root of the filesystem store (default dataDir/objects).'),
         s3: z
           .object({
-            endPoint: z.string().min(1).default('127.0.0.1'),
-            port: port.default(9000),
-            useSSL: z.boolean().default(false),
-            accessKey: z.string().min(1).optional(),
-            secretKey: z.string().min(1).optional(),
-            bucket: z.string().min(3).max(63).default('ceremony'),
-            region: z.string().min(1).default('us-east-1'),
-            requestTimeoutMs: positiveMs.default(30_000),
+            endPoint: z.string().min(1).default('127.0.0.1').describe('S3 host.'),
+            port: port.default(9000).describe('S3 port.'),
+            useSSL: z.boolean().default(false).describe('Use HTTPS for S3.'),
+            accessKey: z.string().min(1).optional().describe('S3 access key (secret: pass by environment or a mounted file, never commit it).'),
+            secretKey: z.string().min(1).optional().describe('S3 secret key (secret).'),
+            bucket: z.string().min(3).max(63).default('ceremony').describe('S3 bucket, created when missing.'),
+            region: z.string().min(1).default('us-east-1').describe('S3 region.'),
+            requestTimeoutMs: positiveMs.default(30_000).describe('Socket timeout of S3 requests.'),
           })
           .strict()
           .prefault({}),
@@ -83,13 +83,13 @@ export const configSchema = z
     ceremony: ceremonyConfigSchema.prefault({}),
     evidence: z
       .object({
-        receiptKey: z.string().min(1).optional(),
-        receiptKeyFile: z.string().min(1).optional(),
-        recordsPageSize: z.number().int().min(3).max(1000).default(100),
+        receiptKey: z.string().min(1).optional().describe('Receipt signing key (Ed25519) inline, PKCS#8 PEM (secret). Unset with receiptKeyFile: generated once into dataDir/keys for the embedded stack, and refused (the process does not start) when TEMPORAL_ADDRESS names a shared Temporal, where every process must sign with one key; its public JWK is published at /ceremony/info.'),
+        receiptKeyFile: z.string().min(1).optional().describe('Path of a file holding the receipt signing key (PEM); share it between replicas.'),
+        recordsPageSize: z.number().int().min(3).max(1000).default(100).describe('Entries per page of the records ledger (GET /records?page=N): each page is written to the store once full.'),
       })
       .strict()
       .prefault({}),
-    shutdownTimeoutMs: positiveMs.max(120_000).default(10_000),
+    shutdownTimeoutMs: positiveMs.max(120_000).default(10_000).describe('Time allowed for a graceful stop on SIGTERM.'),
   })
   .strict()
   .superRefine((cfg, ctx) => {

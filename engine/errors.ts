@@ -1,5 +1,6 @@
-// Typed failures of the powers-of-tau engine. Every rejection of an input is a
-// CeremonyError with a stable code; the API and the CLI map codes, never messages.
+// Typed failures of the powers-of-tau engine. Every rejection of an input (a ceremony document,
+// point, size or secret that is not valid) is an InvalidInputError with a stable code; the API and
+// the CLI map codes, never messages.
 
 export const ERROR_CODES = [
   // Input envelope
@@ -45,12 +46,12 @@ export const ERROR_CODES = [
   'BEACON_MISMATCH',
 ] as const;
 
-export type ErrorCode = (typeof ERROR_CODES)[number];
+export type InputErrorCode = (typeof ERROR_CODES)[number];
 
 /** Which input a failure was found in (a command can read two files). */
 export type InputRole = 'transcript' | 'contribution' | 'input';
 
-export interface CeremonyErrorDetails {
+export interface InvalidInputDetails {
   /** Index of the sub-ceremony (0-based) the failure is in, when there is one. */
   subCeremony?: number;
   /** Index of the point (or of the contribution in a witness chain), when there is one. */
@@ -61,16 +62,16 @@ export interface CeremonyErrorDetails {
   path?: string;
 }
 
-export class CeremonyError extends Error {
-  readonly code: ErrorCode;
+export class InvalidInputError extends Error {
+  readonly code: InputErrorCode;
   readonly subCeremony: number | undefined;
   readonly pointIndex: number | undefined;
   readonly input: InputRole | undefined;
   readonly path: string | undefined;
 
-  constructor(code: ErrorCode, message: string, details: CeremonyErrorDetails = {}) {
+  constructor(code: InputErrorCode, message: string, details: InvalidInputDetails = {}) {
     super(message);
-    this.name = 'CeremonyError';
+    this.name = 'InvalidInputError';
     this.code = code;
     this.subCeremony = details.subCeremony;
     this.pointIndex = details.pointIndex;
@@ -79,9 +80,9 @@ export class CeremonyError extends Error {
   }
 
   /** The same failure attributed to one input file. */
-  withInput(input: InputRole): CeremonyError {
+  withInput(input: InputRole): InvalidInputError {
     if (this.input !== undefined) return this;
-    return new CeremonyError(this.code, this.message, {
+    return new InvalidInputError(this.code, this.message, {
       subCeremony: this.subCeremony,
       pointIndex: this.pointIndex,
       path: this.path,
@@ -100,6 +101,6 @@ export class CeremonyError extends Error {
   }
 }
 
-export function isCeremonyError(value: unknown): value is CeremonyError {
-  return value instanceof CeremonyError;
+export function isInvalidInputError(value: unknown): value is InvalidInputError {
+  return value instanceof InvalidInputError;
 }

@@ -1,6 +1,6 @@
 // Public API of the powers-of-tau engine (BLS12-381, Ethereum KZG ceremony format).
 export { createEngine, type Engine, type EngineOptions, type Progress, type ProgressListener } from './context.js';
-export { CeremonyError, ERROR_CODES, isCeremonyError, type ErrorCode, type InputRole } from './errors.js';
+export { InvalidInputError, ERROR_CODES, isInvalidInputError, type InputErrorCode, type InputRole } from './errors.js';
 export { DEFAULT_LIMITS, resolveLimits, type InputLimits } from './limits.js';
 export type {
   BatchContribution,

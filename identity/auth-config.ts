@@ -16,64 +16,55 @@ const identityList = z
   .transform((value) => (typeof value === 'string' ? value.split(',') : value).map((s) => s.trim()).filter((s) => s !== ''))
   .pipe(z.array(identityString));
 
-const windowLimit = (limit: number, windowSeconds: number) =>
+/** One rate limit: `what` (e.g. 'Login attempts') allowed per address per window; `name` names it in the window's description. */
+const windowLimit = (limit: number, windowSeconds: number, what: string, name: string) =>
   z
     .object({
-      limit: z.number().int().positive().default(limit),
-      windowSeconds: positiveSeconds.default(windowSeconds),
+      limit: z.number().int().positive().default(limit).describe(`${what} allowed per address per window.`),
+      windowSeconds: positiveSeconds.default(windowSeconds).describe(`Window of the ${name} limit.`),
     })
     .strict()
     .prefault({});
 
 export const rateLimitConfigSchema = z
   .object({
-    enabled: z.boolean().default(true),
-    login: windowLimit(50, 3600),
-    unauthenticated: windowLimit(100, 3600),
-    authenticated: windowLimit(50, 60),
-    /** Most requests one address (an IPv6 /64) may have in flight at one replica. */
-    inFlightPerAddress: z.number().int().positive().max(100_000).default(32),
-    /** Most client addresses tracked per limit; the least recently seen are forgotten first. */
-    maxTrackedClients: z.number().int().positive().max(10_000_000).default(100_000),
-    /** Routes counted as login attempts, as the API declares them; a request is matched to its route first, whatever its case or trailing slash. */
-    loginPaths: z.array(z.string().startsWith('/')).default(['/login', '/auth/github/callback']),
-    /** Routes never limited (probes, metrics, public keys), as the API declares them. */
-    exemptPaths: z.array(z.string().startsWith('/')).default(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json']),
+    enabled: z.boolean().default(true).describe('Per-address rate limits (per API replica).'),
+    login: windowLimit(50, 3600, 'Login attempts', 'login'),
+    unauthenticated: windowLimit(100, 3600, 'Requests without a valid session', 'unauthenticated'),
+    authenticated: windowLimit(50, 60, 'Requests with a valid session', 'authenticated'),
+    inFlightPerAddress: z.number().int().positive().max(100_000).default(32).describe('Most requests one client address (an IPv6 /64) may have in flight at one replica; beyond it 429 RATE_LIMITED (class in-flight) with Retry-After, so a few clients trickling bodies cannot take every request slot. Off with the other limits.'),
+    maxTrackedClients: z.number().int().positive().max(10_000_000).default(100_000).describe('Most addresses tracked per limit (least recently seen forgotten first).'),
+    loginPaths: z.array(z.string().startsWith('/')).default(['/login', '/auth/github/callback']).describe('Routes counted as login attempts, as the API declares them (a request counts by the route it reaches, whatever its case or trailing slash). A route the API does not serve fails the start.'),
+    exemptPaths: z.array(z.string().startsWith('/')).default(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json']).describe('Routes never rate limited, as the API declares them. A route the API does not serve fails the start.'),
   })
   .strict();
 
 const siweConfigSchema = z
   .object({
-    /** host[:port] the SIWE message must name. Default: the host of api.publicUrl, else api.host:api.port. */
-    domain: z.string().min(1).optional(),
-    /** URI the message must carry. Default: api.publicUrl, else http://api.host:api.port. */
-    uri: z.url().optional(),
-    chainId: z.number().int().nonnegative().default(1),
-    nonceTtlSeconds: positiveSeconds.max(86_400).default(600),
-    /** Minimum transaction count (`eth_getTransactionCount`, "latest") of the address; 0 turns the rule off. */
-    minNonce: z.number().int().nonnegative().default(0),
-    rpcUrl: z.url().optional(),
-    rpcTimeoutMs: z.number().int().positive().max(120_000).default(5_000),
+    domain: z.string().min(1).optional().describe('host[:port] SIWE messages must name (default: the host of api.publicUrl, else api.host:api.port).'),
+    uri: z.url().optional().describe('URI SIWE messages must carry (default: api.publicUrl, else http://api.host:api.port).'),
+    chainId: z.number().int().nonnegative().default(1).describe('Chain ID SIWE messages must carry.'),
+    nonceTtlSeconds: positiveSeconds.max(86_400).default(600).describe('Lifetime of a SIWE nonce from GET /auth/siwe/nonce.'),
+    minNonce: z.number().int().nonnegative().default(0).describe('Anti-sybil: minimum transaction count of a SIWE address (0: off; needs rpcUrl).'),
+    rpcUrl: z.url().optional().describe('Ethereum JSON-RPC URL asked for eth_getTransactionCount when minNonce > 0.'),
+    rpcTimeoutMs: z.number().int().positive().max(120_000).default(5_000).describe('Deadline of the JSON-RPC call.'),
   })
   .strict();
 
 const githubConfigSchema = z
   .object({
-    clientId: z.string().min(1).optional(),
-    clientSecret: z.string().min(1).optional(),
-    clientSecretFile: z.string().min(1).optional(),
-    authorizeUrl: z.url().default('https://github.com/login/oauth/authorize'),
-    tokenUrl: z.url().default('https://github.com/login/oauth/access_token'),
-    apiUrl: z.url().default('https://api.github.com'),
-    /** Default: api.publicUrl (else http://api.host:api.port) + /auth/github/callback. */
-    redirectUri: z.url().optional(),
-    scope: z.string().default(''),
-    /** Anti-sybil cutoff: accounts created at or after this instant are refused. */
-    createdBefore: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    /** When set, the callback redirects to `<finishUrl>#token=…` instead of answering JSON. */
-    finishUrl: z.url().optional(),
-    stateTtlSeconds: positiveSeconds.max(3_600).default(600),
-    timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+    clientId: z.string().min(1).optional().describe('GitHub OAuth app client id; setting it turns GitHub login on.'),
+    clientSecret: z.string().min(1).optional().describe('GitHub OAuth client secret (secret: environment or a mounted file only).'),
+    clientSecretFile: z.string().min(1).optional().describe('Path of a file holding the GitHub OAuth client secret.'),
+    authorizeUrl: z.url().default('https://github.com/login/oauth/authorize').describe('GitHub authorize page.'),
+    tokenUrl: z.url().default('https://github.com/login/oauth/access_token').describe('GitHub code-for-token endpoint.'),
+    apiUrl: z.url().default('https://api.github.com').describe('GitHub REST API base (GET /user).'),
+    redirectUri: z.url().optional().describe('OAuth callback URL (default: api.publicUrl + /auth/github/callback).'),
+    scope: z.string().default('').describe('OAuth scopes requested (none needed to read the public profile).'),
+    createdBefore: z.iso.datetime({ offset: true }).or(z.iso.date()).optional().describe('Anti-sybil: refuse GitHub accounts created at or after this ISO date/time.'),
+    finishUrl: z.url().optional().describe('When set, the callback redirects to `<finishUrl>#token=…` instead of answering JSON.'),
+    stateTtlSeconds: positiveSeconds.max(3_600).default(600).describe('How long a GitHub login may take from start to callback.'),
+    timeoutMs: z.number().int().positive().max(120_000).default(10_000).describe('Deadline of each call to GitHub.'),
   })
   .strict()
   .superRefine((gh, ctx) => {
@@ -84,18 +75,17 @@ const githubConfigSchema = z
 
 export const authConfigSchema = z
   .object({
-    /** `iss` of session tokens; set one per ceremony. */
-    issuer: z.string().min(1).default('ceremony-coordinator'),
-    /** `aud` of session tokens; set one per ceremony. */
-    audience: z.string().min(1).default('ceremony'),
-    algorithm: z.enum(['EdDSA', 'ES256']).default('EdDSA'),
-    /** Inline private key: PKCS#8 PEM or a private JWK as JSON. */
-    signingKey: z.string().min(1).optional(),
-    /** Path of a file holding the private key (PEM or JWK). */
-    signingKeyFile: z.string().min(1).optional(),
-    sessionTtlSeconds: positiveSeconds.max(30 * 86_400).default(86_400),
-    admins: identityList.default([]),
-    dev: z.object({ enabled: z.boolean().default(false) }).strict().prefault({}),
+    issuer: z.string().min(1).default('ceremony-coordinator').describe('`iss` of session tokens; set one per ceremony.'),
+    audience: z.string().min(1).default('ceremony').describe('`aud` of session tokens; set one per ceremony.'),
+    algorithm: z.enum(['EdDSA', 'ES256']).default('EdDSA').describe('Session token signature algorithm: EdDSA (Ed25519) or ES256 (P-256); tokens of any other alg are refused.'),
+    signingKey: z.string().min(1).optional().describe('Session signing key inline, PKCS#8 PEM or private JWK (secret). Unset with signingKeyFile: generated once into dataDir/keys.'),
+    signingKeyFile: z.string().min(1).optional().describe('Path of a file holding the session signing key (PEM or JWK); share it between API replicas.'),
+    sessionTtlSeconds: positiveSeconds.max(30 * 86_400).default(86_400).describe('Lifetime of a session token.'),
+    admins: identityList.default([]).describe('Identities given `adm: true` in their session tokens (a JSON array, or one comma-separated string).'),
+    dev: z
+      .object({ enabled: z.boolean().default(false).describe('Allow `POST /login {provider:"dev", name}` (anyone can claim any name: development only).') })
+      .strict()
+      .prefault({}),
     siwe: siweConfigSchema.prefault({}),
     github: githubConfigSchema.prefault({}),
     rateLimits: rateLimitConfigSchema.prefault({}),

@@ -9,7 +9,7 @@
  * Contract accounts (EIP-1271) are not supported: verification needs no chain access.
  */
 import { IdentityError } from '../engine/identity/errors.js';
-import { encodeHex } from '../engine/identity/hex.js';
+import { bytesToHex } from '../engine/format/hex.js';
 import { recoverDigestSigner, signDigest } from '../engine/identity/secp256k1.js';
 import { personalMessageHash } from './eip191.js';
 import { SiweError } from './siwe-errors.js';
@@ -95,5 +95,5 @@ export function verifySiwe(input: VerifySiweInput): VerifiedSiwe {
  */
 export function signSiwe(privateKeyHex: string, message: string | SiweMessageFields): string {
   const text = typeof message === 'string' ? message : buildSiweMessage(message);
-  return encodeHex(signDigest(personalMessageHash(text), privateKeyHex));
+  return bytesToHex(signDigest(personalMessageHash(text), privateKeyHex));
 }

@@ -11,11 +11,7 @@ import {
   type LedgerActivities,
   type RecordNote,
 } from '../../workflows/evidence/records-ledger.js';
-
-/** Every record of a ceremony, content-addressed: records/<sha256>. */
-export const RECORD_PREFIX = 'records';
-export const LEDGER_PREFIX = 'records-ledger';
-export const LEDGER_PAGE_PREFIX = 'records-pages';
+import { LEDGER_PAGE_PREFIX, LEDGER_PREFIX } from '../../store/keys.js';
 
 export function createLedgerActivities(store: ObjectStore): LedgerActivities {
   return {

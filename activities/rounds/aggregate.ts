@@ -11,8 +11,8 @@ import type { ObjectStore } from '../../store/index.js';
 import type { AggregateInput, AggregateResult } from '../../workflows/rounds/activities-api.js';
 import { sharedEngine } from '../engine-instance.js';
 import { loadChunkState, MAX_CHUNK_DOCUMENT_BYTES, storeChunkState } from './chunk-store.js';
+import { AGGREGATE_PREFIX } from '../../store/keys.js';
 
-export const AGGREGATE_PREFIX = 'aggregates';
 const MAX_TRANSCRIPT_BYTES = 512 * 1024 * 1024;
 
 async function previousHistory(store: ObjectStore, key: string | undefined): Promise<ChunkHistory> {

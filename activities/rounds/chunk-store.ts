@@ -4,8 +4,8 @@ import { chunkStateFromText } from '../../engine/chunked/any-document.js';
 import { serializeChunkState } from '../../engine/chunked/format.js';
 import type { ChunkState } from '../../engine/chunked/types.js';
 import type { ObjectStore } from '../../store/index.js';
+import { CHUNK_STATE_PREFIX } from '../../store/keys.js';
 
-export const CHUNK_STATE_PREFIX = 'chunks';
 export const MAX_CHUNK_DOCUMENT_BYTES = 256 * 1024 * 1024;
 
 export async function loadChunkState(store: ObjectStore, key: string): Promise<ChunkState> {

@@ -2,7 +2,7 @@
 // clean-up and backups.
 import { CompactSign } from 'jose';
 import { signRoundReceipt } from '../../evidence/receipt.js';
-import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import { parseChunkContribution } from '../../engine/chunked/format.js';
 import { initialChunkStates } from '../../engine/chunked/initial.js';
 import { verifyChunkContribution } from '../../engine/chunked/verify.js';
@@ -14,11 +14,7 @@ import type { NoteRecord } from '../evidence/ledger-activities.js';
 import { withHeartbeat } from '../heartbeat.js';
 import { loadChunkState, MAX_CHUNK_DOCUMENT_BYTES, storeChunkState } from './chunk-store.js';
 import { aggregateRoundChunks } from './aggregate.js';
-
-export const VERIFICATION_PREFIX = 'verifications';
-import { RECORD_PREFIX as ROUND_RECORD_PREFIX } from '../evidence/ledger-activities.js';
-export const BACKUP_PREFIX = 'backups';
-export const ROUND_RECEIPT_PREFIX = 'receipts';
+import { BACKUP_PREFIX, RECEIPT_PREFIX as ROUND_RECEIPT_PREFIX, RECORD_PREFIX as ROUND_RECORD_PREFIX, VERIFICATION_PREFIX } from '../../store/keys.js';
 
 async function putJson(store: ObjectStore, prefix: string, value: unknown): Promise<{ key: string; sha256: string }> {
   return store.put(prefix, Buffer.from(JSON.stringify(value)), { contentType: 'application/json' });
@@ -46,12 +42,12 @@ export function createRoundsActivities(store: ObjectStore, receiptKey: ReceiptKe
         try {
           const text = Buffer.from(await store.getBytes(input.uploadKey, MAX_CHUNK_DOCUMENT_BYTES)).toString('utf8');
           const contribution = parseChunkContribution(text);
-          if (contribution.chunkIndex !== input.chunk) throw new EngineError('WRONG_COUNT', `the upload is for chunk ${contribution.chunkIndex}, the task was chunk ${input.chunk}`);
+          if (contribution.chunkIndex !== input.chunk) throw new InvalidInputError('WRONG_COUNT', `the upload is for chunk ${contribution.chunkIndex}, the task was chunk ${input.chunk}`);
           await verifyChunkContribution(engine, previous, contribution, input.expectedPubkey === undefined ? {} : { expectedPubkey: input.expectedPubkey });
           const { key } = await putJson(store, VERIFICATION_PREFIX, await signed({ ...base, valid: true, pubkey: contribution.potPubkey }));
           return { valid: true, pubkey: contribution.potPubkey, verificationKey: key };
         } catch (err) {
-          if (!(err instanceof EngineError)) throw err;
+          if (!(err instanceof InvalidInputError)) throw err;
           const { key } = await putJson(store, VERIFICATION_PREFIX, await signed({ ...base, valid: false, code: err.code, message: err.message }));
           return { valid: false, code: err.code, message: err.message, verificationKey: key };
         }

@@ -7,9 +7,7 @@ import type { ReceiptKey } from '../../evidence/receipt-key.js';
 import type { ReceiptInput, RecordInput, SequentialActivities } from '../../workflows/sequential/activities-api.js';
 import { isTurnUploadKey } from '../../workflows/sequential/upload-keys.js';
 import type { NoteRecord } from '../evidence/ledger-activities.js';
-
-export const RECEIPT_PREFIX = 'receipts';
-import { RECORD_PREFIX } from '../evidence/ledger-activities.js';
+import { RECEIPT_PREFIX, RECORD_PREFIX } from '../../store/keys.js';
 
 /** Stores a record (records/<sha256>) and chains it in the ceremony's records ledger. */
 export async function storeRecord(store: ObjectStore, noteRecord: NoteRecord, input: RecordInput): Promise<string> {

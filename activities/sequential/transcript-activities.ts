@@ -1,6 +1,6 @@
 // Transcript work of the sequential mode: the initial transcript, and verify-then-apply of an upload.
 import { ApplicationFailure } from '@temporalio/activity';
-import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { serializeBatchContribution, serializeBatchTranscript } from '../../engine/format/serialize.js';
@@ -18,9 +18,7 @@ import { withHeartbeat } from '../heartbeat.js';
 import { beaconContribution } from '../../engine/beacon/beacon.js';
 import type { NoteRecord } from '../evidence/ledger-activities.js';
 import { storeRecord } from './evidence-activities.js';
-
-export const TRANSCRIPT_PREFIX = 'transcripts';
-export const POWERS_PREFIX = 'powers';
+import { POWERS_PREFIX, TRANSCRIPT_PREFIX } from '../../store/keys.js';
 
 /** Bounds on what is read back from the store into memory. */
 export const MAX_TRANSCRIPT_BYTES = 512 * 1024 * 1024;
@@ -55,7 +53,7 @@ export function createTranscriptActivities(store: ObjectStore, maxUploadBytes: n
         try {
           beacon = await beaconContribution(engine, transcript, { beaconValueHex: input.beaconValueHex, iterations: input.iterations });
         } catch (err) {
-          if (err instanceof EngineError) throw ApplicationFailure.create({ type: 'VALIDATION_FAILED', message: err.message, nonRetryable: true });
+          if (err instanceof InvalidInputError) throw ApplicationFailure.create({ type: 'VALIDATION_FAILED', message: err.message, nonRetryable: true });
           throw err;
         }
         const verified = await verifyContribution(engine, transcript, beacon.contribution);
@@ -111,7 +109,7 @@ export function createTranscriptActivities(store: ObjectStore, maxUploadBytes: n
             },
           });
         } catch (err) {
-          if (err instanceof EngineError) return { valid: false, code: err.code, message: err.message };
+          if (err instanceof InvalidInputError) return { valid: false, code: err.code, message: err.message };
           throw err;
         }
         const head = await storeTranscript(store, next, input.base.sequence + 1);

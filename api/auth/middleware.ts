@@ -3,32 +3,23 @@
 // still counts the request as unauthenticated. Routes that need a session mount `requireSession()`,
 // which answers 401 with the token's own code (INVALID_TOKEN, TOKEN_EXPIRED) or UNAUTHENTICATED.
 // Public routes treat a request with a bad token as anonymous.
-import type { Context, Middleware } from 'koa';
+import type { Middleware } from 'koa';
 import { CeremonyError } from '../../common/errors.js';
+import type { ApiState } from '../http/state.js';
 import type { Session, SessionTokens } from './session.js';
 
-const SESSION_KEY = 'session';
-const AUTH_ERROR_KEY = 'authError';
-
-type State = Record<string, unknown>;
-
-function state(ctx: Context): State {
-  return ctx.state as State;
-}
-
 /** The verified session of this request, if any. */
-export function sessionOf(ctx: Context): Session | undefined {
-  return state(ctx)[SESSION_KEY] as Session | undefined;
+export function sessionOf(ctx: { state: ApiState }): Session | undefined {
+  return ctx.state.session;
 }
 
 /** Why the request's token was refused, if it carried one that was. */
-export function authErrorOf(ctx: Context): CeremonyError | undefined {
-  const err = state(ctx)[AUTH_ERROR_KEY];
-  return err instanceof CeremonyError ? err : undefined;
+export function authErrorOf(ctx: { state: ApiState }): CeremonyError | undefined {
+  return ctx.state.authError;
 }
 
 /** The session, or the 401 this request deserves. */
-export function mustSession(ctx: Context): Session {
+export function mustSession(ctx: { state: ApiState }): Session {
   const session = sessionOf(ctx);
   if (session !== undefined) return session;
   throw authErrorOf(ctx) ?? new CeremonyError('UNAUTHENTICATED', 'log in first: this call needs Authorization: Bearer <token>');
@@ -44,12 +35,12 @@ export function authenticate(tokens: SessionTokens): Middleware {
       const match = BEARER.exec(header);
       const token = match?.[1];
       if (token === undefined || token.length > MAX_TOKEN_LENGTH) {
-        state(ctx)[AUTH_ERROR_KEY] = new CeremonyError('INVALID_TOKEN', 'Authorization must be "Bearer <token>"');
+        ctx.state.authError = new CeremonyError('INVALID_TOKEN', 'Authorization must be "Bearer <token>"');
       } else {
         try {
-          state(ctx)[SESSION_KEY] = await tokens.verify(token);
+          ctx.state.session = await tokens.verify(token);
         } catch (err) {
-          state(ctx)[AUTH_ERROR_KEY] = err instanceof CeremonyError ? err : new CeremonyError('INVALID_TOKEN', 'invalid session token');
+          ctx.state.authError = err instanceof CeremonyError ? err : new CeremonyError('INVALID_TOKEN', 'invalid session token');
         }
       }
     }

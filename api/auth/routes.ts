@@ -7,16 +7,16 @@
 //   GET  /.well-known/jwks.json  the public session keys
 import Router from '@koa/router';
 import type { Context } from 'koa';
-import { z } from 'zod';
 import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
 import { devIdentity } from '../../identity/providers/dev.js';
 import { checkGithubState, GITHUB_STATE_COOKIE, githubAuthorizeRedirect, githubLogin, githubSettings } from '../../identity/providers/github.js';
 import { issueSiweChallenge, siweSettings, verifySiweLogin } from '../../identity/providers/siwe-login.js';
 import type { FetchLike } from '../../identity/providers/upstream.js';
+import { GithubCallbackQuerySchema, LoginRequestSchema, type LoginRequest, type LoginResponse } from '../contracts/auth.js';
+import { jsonBody } from '../http/json-body.js';
 import { mustSession } from './middleware.js';
 import type { NonceLedger } from './nonce-ledger.js';
-import { readJson } from './read-json.js';
 import type { Provider, SessionTokens } from './session.js';
 
 export interface AuthRouteDeps {
@@ -30,15 +30,9 @@ export interface AuthRouteDeps {
   fetch?: FetchLike;
 }
 
-const loginBody = z.discriminatedUnion('provider', [
-  z.object({ provider: z.literal('dev'), name: z.string().max(64) }).strict(),
-  z.object({ provider: z.literal('siwe'), message: z.string().min(1).max(8192), signature: z.string().min(1).max(256) }).strict(),
-]);
-
-const callbackQuery = z.object({ code: z.string().min(1).max(512), state: z.string().min(1).max(512) });
-
-function parseLogin(body: unknown): z.infer<typeof loginBody> {
-  const parsed = loginBody.safeParse(body);
+/** The login body against its contract; the message names each bad field, and a GitHub login its own start. */
+function parseLogin(body: unknown): LoginRequest {
+  const parsed = LoginRequestSchema.safeParse(body);
   if (parsed.success) return parsed.data;
   const provider = (body as { provider?: unknown } | null)?.provider;
   if (provider === 'github') throw new CeremonyError('VALIDATION_FAILED', 'GitHub login starts at GET /auth/github/start');
@@ -67,11 +61,12 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   async function answerLogin(ctx: Context, identity: string, provider: Provider): Promise<void> {
     const { token, session } = await tokens.issue(identity, provider);
     noStore(ctx);
-    ctx.body = { token, participantId: session.participantId, expiresAt: session.expiresAt };
+    const answer: LoginResponse = { token, participantId: session.participantId, expiresAt: session.expiresAt };
+    ctx.body = answer;
   }
 
-  router.post('/login', async (ctx) => {
-    const body = parseLogin(await readJson(ctx, cfg.api.maxJsonBytes));
+  router.post('/login', jsonBody(cfg.api.maxJsonBytes), async (ctx) => {
+    const body = parseLogin(ctx.request.body);
     if (body.provider === 'dev') {
       await answerLogin(ctx, devIdentity(body.name, cfg.auth.dev.enabled), 'dev');
       return;
@@ -102,7 +97,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
     if (typeof denied === 'string') {
       throw new CeremonyError('LOGIN_REJECTED', `GitHub did not authorize the login (${denied.slice(0, 64)})`, { reason: 'OAUTH_DENIED' });
     }
-    const query = callbackQuery.safeParse(ctx.query);
+    const query = GithubCallbackQuerySchema.safeParse(ctx.query);
     if (!query.success) throw new CeremonyError('VALIDATION_FAILED', 'the callback needs the code and state query parameters');
     checkGithubState(secret, query.data.state, ctx.cookies.get(GITHUB_STATE_COOKIE), now());
     const identity = await githubLogin(query.data.code, github, deps.fetch);
@@ -114,7 +109,8 @@ export function authRoutes(deps: AuthRouteDeps): Router {
       ctx.redirect(`${github.finishUrl.split('#')[0] ?? github.finishUrl}#${fragment.toString()}`);
       return;
     }
-    ctx.body = { token, participantId: session.participantId, expiresAt: session.expiresAt };
+    const answer: LoginResponse = { token, participantId: session.participantId, expiresAt: session.expiresAt };
+    ctx.body = answer;
   });
 
   router.get('/auth/session', (ctx) => {

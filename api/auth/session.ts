@@ -7,19 +7,11 @@ import { z } from 'zod';
 import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
 import { loadSessionKeys, type SessionKeys } from '../../identity/keys.js';
+import { SessionSchema } from '../contracts/auth.js';
 
-export type Provider = 'dev' | 'siwe' | 'github';
-
-export interface Session {
-  /** Equal to the identity string; the stable key of the participant. */
-  participantId: string;
-  identity: string;
-  provider: Provider;
-  sessionId: string;
-  admin: boolean;
-  /** Milliseconds since the epoch. */
-  expiresAt: number;
-}
+/** A verified session, as GET /auth/session answers it (participantId equals the identity; expiresAt in ms). */
+export type Session = z.infer<typeof SessionSchema>;
+export type Provider = Session['provider'];
 
 export interface SessionTokens {
   issue(identity: string, provider: Provider): Promise<{ token: string; session: Session }>;
@@ -39,7 +31,7 @@ export interface SessionTokenOptions {
 
 const claimsSchema = z.object({
   sub: z.string().min(1).max(512),
-  provider: z.enum(['dev', 'siwe', 'github']),
+  provider: SessionSchema.shape.provider,
   sid: z.string().min(1).max(128),
   exp: z.number().int(),
   iat: z.number().int(),

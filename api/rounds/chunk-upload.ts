@@ -4,7 +4,7 @@
 import { CeremonyError } from '../../common/errors.js';
 import { G2_GENERATOR_HEX } from '../../engine/curve/constants.js';
 import { parseChunkContribution } from '../../engine/chunked/format.js';
-import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import type { ObjectStore } from '../../store/index.js';
 import type { RoundsSettings } from '../../workflows/rounds/types.js';
 
@@ -13,7 +13,7 @@ export async function checkChunkUpload(store: ObjectStore, key: string, chunk: n
   try {
     contribution = parseChunkContribution(Buffer.from(await store.getBytes(key, maxBytes)).toString('utf8'));
   } catch (err) {
-    if (err instanceof EngineError) throw new CeremonyError(err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, { check: err.code });
+    if (err instanceof InvalidInputError) throw new CeremonyError(err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, { check: err.code });
     throw err;
   }
   // Refused here too, not only by the verifiers (an external verifier may run an older engine).

@@ -1,26 +1,53 @@
 // The rounds-mode API (seed 000): round queue, instructions (REQ-23), challenge download and chunk
 // upload (REQ-27, REQ-30), verification for external verifiers (REQ-31), heartbeat (REQ-20),
-// status (REQ-36), and admin restart / drop / ban / restore (REQ-38, REQ-25, REQ-26, REQ-15).
+// status (REQ-36), and admin restart / drop / ban / restore (REQ-38, REQ-25, REQ-26, REQ-15). Three
+// routers, one guard each: the public one, the participants' (requireSession once), and the
+// administrators' under /admin/rounds (requireAdmin once). Bodies are checked by validate(schema)
+// against the contract (api/contracts/rounds.ts); answers are mapped to its views (viewOf).
 import { randomBytes } from 'node:crypto';
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import { compactVerify, importJWK, decodeProtectedHeader, type JWK } from 'jose';
-import { z } from 'zod';
 import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import { checkChunkUpload } from './chunk-upload.js';
 import { streamObject } from '../public-objects.js';
 import type { ObjectStore } from '../../store/index.js';
+import { CHUNK_UPLOAD_PREFIX, VERIFICATION_PREFIX } from '../../store/keys.js';
 import type { RecordsLedger } from '../records-ledger.js';
 import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
-import { CHUNK_UPLOAD_PREFIX, chunkSubmissionPrefix } from '../../workflows/rounds/upload-keys.js';
-import { readBody, recordAdminAction, recordRefusal } from '../admin-record.js';
+import { chunkSubmissionPrefix } from '../../workflows/rounds/upload-keys.js';
+import { recordAdminAction, recordRefusal } from '../admin-record.js';
 import { checkStaged, declaredLength, handOverStaged } from '../staged-object.js';
 import { refusedByWorkflow } from '../temporal-errors.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
-import { identityString } from '../../identity/auth-config.js';
+import { AdminTargetSchema } from '../contracts/ceremony.js';
+import {
+  ChunkSubmittedSchema,
+  RoundsCeremonyInfoSchema,
+  RoundsInstructionsSchema,
+  RoundsJoinAnswerSchema,
+  RoundsLeaveAnswerSchema,
+  RoundsRestartRequestSchema,
+  RoundsRestoreRequestSchema,
+  RoundsStatusSchema,
+  TaskAnswerSchema,
+  VerdictAnswerSchema,
+  VerdictPayloadSchema,
+  VerdictRequestSchema,
+  VerificationTaskSchema,
+} from '../contracts/rounds.js';
+import { jsonBody } from '../http/json-body.js';
+import { guardedRouter } from '../http/guarded-router.js';
+import { ChunkParamsSchema, ChunkUploadObjectParamsSchema, ChunkUploadQuerySchema, RoundObjectParamsSchema, VerdictParamsSchema } from '../contracts/params.js';
+import { bodyOf, paramsOf, queryOf, validate, validateParams, validateQuery } from '../http/validate.js';
+import { viewOf } from '../http/view.js';
+import { receiptKeysView } from '../keys-view.js';
 import type { RoundsGateway } from './gateway.js';
+
+/** Where the administrators' routes of this mode live. */
+const ADMIN = '/admin/rounds';
 
 export interface RoundsRouteDeps {
   cfg: Config;
@@ -32,54 +59,31 @@ export interface RoundsRouteDeps {
   ledger: RecordsLedger;
 }
 
-// Public objects: `<prefix>/<sha256>`, and chunk uploads, each under its own submission prefix
-// (`chunk-uploads/<submission id>/<sha256>`; flat `chunk-uploads/<sha256>` keys are an older layout).
-const PUBLIC_PREFIXES = new Set(['chunks', CHUNK_UPLOAD_PREFIX, 'verifications', 'receipts', 'records', 'aggregates']);
-/** What a task's baseStateKey may be: a chunk state, or a chunk upload (either layout). */
-const BASE_KEY = /^(chunks|chunk-uploads(\/[0-9a-f]{32})?)\/[0-9a-f]{64}$/;
-const identityBody = z.object({ identity: identityString, reason: z.string().max(500).default('') }).strict();
-const reasonBody = z.object({ reason: z.string().min(1).max(500) }).strict();
-const restoreBody = z.object({ backupKey: z.string().regex(/^backups\/[0-9a-f]{64}$/) }).strict();
-const verdictBody = z
-  .object({
-    signature: z.string().min(10).max(16_384),
-  })
-  .strict();
-const signedVerdict = z
-  .object({
-    contributionId: z.string().min(1).max(200),
-    uploadKey: z.string().min(1).max(200),
-    valid: z.boolean(),
-    code: z.string().max(100).optional(),
-    message: z.string().max(2_000).optional(),
-    pubkey: z.string().regex(/^0x[0-9a-f]{192}$/).optional(),
-  })
-  .strict();
+export function roundsRoutes(deps: RoundsRouteDeps): Router[] {
+  return [publicRoutes(deps), participantRoutes(deps), adminRoutes(deps)];
+}
 
-export function roundsRoutes(deps: RoundsRouteDeps): Router {
-  const { gateway, store, cfg } = deps;
+/** Anyone: ceremony information and status, the transcript, public objects. */
+function publicRoutes(deps: RoundsRouteDeps): Router {
+  const { gateway, store } = deps;
   const router = new Router();
-  const who = (ctx: Context): string => mustSession(ctx).identity;
-  const requireRole = (ctx: Context, list: string[], role: string): string => {
-    const identity = who(ctx);
-    if (!list.includes(identity)) throw new CeremonyError('FORBIDDEN', `${identity} is not a configured ${role}`);
-    return identity;
-  };
 
   router.get('/ceremony/info', (ctx) => {
     const { settings } = gateway;
-    ctx.body = {
-      ceremonyId: settings.ceremonyId,
-      mode: 'rounds',
-      numG1Powers: settings.numG1Powers,
-      numG2Powers: settings.numG2Powers,
-      chunkCount: settings.chunkCount,
-      contributorsPerRound: settings.contributorsPerRound,
-      verification: settings.verification,
-      receiptKeys: { keys: deps.receiptKeys },
-      receiptKeyFingerprints: deps.receiptKeys.map((k) => k.kid),
-      sessionKeysUrl: '/.well-known/jwks.json',
-    };
+    ctx.body = viewOf(
+      RoundsCeremonyInfoSchema,
+      {
+        ceremonyId: settings.ceremonyId,
+        mode: 'rounds',
+        numG1Powers: settings.numG1Powers,
+        numG2Powers: settings.numG2Powers,
+        chunkCount: settings.chunkCount,
+        contributorsPerRound: settings.contributorsPerRound,
+        verification: settings.verification,
+        ...receiptKeysView(deps.receiptKeys),
+      },
+      'the ceremony information',
+    );
   });
 
   // The latest aggregated transcript: every completed round's contributions (REQ-37), as in sequential mode.
@@ -93,23 +97,7 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
 
   router.get('/rounds/status', async (ctx) => {
     const status = await gateway.status();
-    ctx.body = { ...status, round: await gateway.roundStatus() };
-  });
-  router.post('/rounds/join', requireSession(), async (ctx) => {
-    ctx.body = await gateway.join(who(ctx));
-  });
-  router.post('/rounds/leave', requireSession(), async (ctx) => {
-    ctx.body = await gateway.leave(who(ctx));
-  });
-  router.get('/rounds/instructions', requireSession(), async (ctx) => {
-    ctx.body = await gateway.instructions(who(ctx));
-  });
-  router.post('/rounds/heartbeat', requireSession(), async (ctx) => {
-    await gateway.heartbeat(who(ctx));
-    ctx.body = { ok: true };
-  });
-  router.post('/rounds/tasks/next', requireSession(), async (ctx) => {
-    ctx.body = await gateway.takeTask(who(ctx));
+    ctx.body = viewOf(RoundsStatusSchema, { ...status, round: await gateway.roundStatus() }, 'the rounds status');
   });
 
   const serveObject = async (ctx: Context, key: string, sha: string): Promise<void> => {
@@ -120,49 +108,79 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     ctx.set('ETag', `"${sha}"`);
     ctx.body = await store.get(key);
   };
-  router.get('/rounds/objects/:prefix/:sha', async (ctx) => {
-    const prefix = ctx.params['prefix'] ?? '';
-    const sha = ctx.params['sha'] ?? '';
-    if (!PUBLIC_PREFIXES.has(prefix) || !/^[0-9a-f]{64}$/.test(sha)) throw new CeremonyError('NOT_FOUND', 'no such object');
+  // Public objects: `<prefix>/<sha256>`, and chunk uploads, each under its own submission prefix
+  // (`chunk-uploads/<submission id>/<sha256>`; flat `chunk-uploads/<sha256>` keys are an older layout).
+  router.get('/rounds/objects/:prefix/:sha', validateParams(RoundObjectParamsSchema, 'NOT_FOUND'), async (ctx) => {
+    const { prefix, sha } = paramsOf(ctx, RoundObjectParamsSchema);
     await serveObject(ctx, `${prefix}/${sha}`, sha);
   });
-  router.get(`/rounds/objects/${CHUNK_UPLOAD_PREFIX}/:submission/:sha`, async (ctx) => {
-    const submission = ctx.params['submission'] ?? '';
-    const sha = ctx.params['sha'] ?? '';
-    if (!/^[0-9a-f]{32}$/.test(submission) || !/^[0-9a-f]{64}$/.test(sha)) throw new CeremonyError('NOT_FOUND', 'no such object');
+  router.get(`/rounds/objects/${CHUNK_UPLOAD_PREFIX}/:submission/:sha`, validateParams(ChunkUploadObjectParamsSchema, 'NOT_FOUND'), async (ctx) => {
+    const { submission, sha } = paramsOf(ctx, ChunkUploadObjectParamsSchema);
     await serveObject(ctx, `${chunkSubmissionPrefix(submission)}/${sha}`, sha);
+  });
+  return router;
+}
+
+/** Participants (any session): the round queue, tasks, uploads; and the configured verifiers. */
+function participantRoutes(deps: RoundsRouteDeps): Router {
+  const { gateway, store, cfg } = deps;
+  const router = guardedRouter(requireSession());
+  const who = (ctx: Context): string => mustSession(ctx).identity;
+  const requireRole = (ctx: Context, list: string[], role: string): string => {
+    const identity = who(ctx);
+    if (!list.includes(identity)) throw new CeremonyError('FORBIDDEN', `${identity} is not a configured ${role}`);
+    return identity;
+  };
+
+  router.post('/rounds/join', async (ctx) => {
+    ctx.body = viewOf(RoundsJoinAnswerSchema, await gateway.join(who(ctx)), 'the join answer');
+  });
+  router.post('/rounds/leave', async (ctx) => {
+    ctx.body = viewOf(RoundsLeaveAnswerSchema, await gateway.leave(who(ctx)), 'the leave answer');
+  });
+  router.get('/rounds/instructions', async (ctx) => {
+    ctx.body = viewOf(RoundsInstructionsSchema, await gateway.instructions(who(ctx)), 'the instructions');
+  });
+  router.post('/rounds/heartbeat', async (ctx) => {
+    await gateway.heartbeat(who(ctx));
+    ctx.body = { ok: true };
+  });
+  router.post('/rounds/tasks/next', async (ctx) => {
+    ctx.body = viewOf(TaskAnswerSchema, await gateway.takeTask(who(ctx)), 'the task');
   });
 
   // The caller, the chunk it holds and the declared length are checked before a byte is read; a
   // refused upload is deleted (api/staged-object.ts).
-  router.post('/rounds/contribution/:chunk', requireSession(), async (ctx) => {
+  router.post('/rounds/contribution/:chunk', validateParams(ChunkParamsSchema), validateQuery(ChunkUploadQuerySchema), async (ctx) => {
     const identity = who(ctx);
-    const chunkText = ctx.params['chunk'] ?? '';
-    if (!/^\d{1,5}$/.test(chunkText)) throw new CeremonyError('BAD_REQUEST', 'the chunk is a non-negative integer');
-    const chunk = Number(chunkText);
-    const base = ctx.query['base'];
-    if (typeof base !== 'string' || !BASE_KEY.test(base)) throw new CeremonyError('BAD_REQUEST', 'pass ?base=<the baseStateKey of your task>');
+    const { chunk } = paramsOf(ctx, ChunkParamsSchema);
+    const { base } = queryOf(ctx, ChunkUploadQuerySchema);
     declaredLength(ctx, cfg.api.maxUploadBytes, 'the chunk contribution');
     await gateway.checkUploadAllowed(identity, chunk);
     // Its own prefix: deleting a refused upload can then only remove this submission's object, never
     // another's with the same bytes (such as the base).
     const stored = await store.put(chunkSubmissionPrefix(randomBytes(16).toString('hex')), ctx.req, { maxBytes: cfg.api.maxUploadBytes, contentType: 'application/json' });
     await checkStaged(store, stored.key, () => checkChunkUpload(store, stored.key, chunk, gateway.settings, cfg.api.maxUploadBytes));
-    ctx.body = await handOverStaged(store, stored.key, () => gateway.submitChunk(identity, chunk, stored.key, base));
+    ctx.body = viewOf(ChunkSubmittedSchema, await handOverStaged(store, stored.key, () => gateway.submitChunk(identity, chunk, stored.key, base)), 'the submission answer');
   });
 
-  router.post('/rounds/verifications/next', requireSession(), async (ctx) => {
+  router.post('/rounds/verifications/next', async (ctx) => {
     const identity = requireRole(ctx, gateway.settings.verifierIdentities, 'verifier');
-    ctx.body = await gateway.takeVerification(identity);
+    ctx.body = viewOf(VerificationTaskSchema, await gateway.takeVerification(identity), 'the verification task');
   });
 
   // The verifier's verdict is a JWS signed with its own Ed25519 key (the public JWK in the header). It
   // is stored only to be handed to the round, and deleted when the round refuses it; the refusal is a
-  // record instead (records/), so the public verdicts are exactly the accepted ones.
-  router.post('/rounds/verifications/:contributionId', requireSession(), async (ctx) => {
-    const identity = requireRole(ctx, gateway.settings.verifierIdentities, 'verifier');
-    const contributionId = ctx.params['contributionId'] ?? '';
-    const { signature } = await readBody(ctx, verdictBody, cfg.api.maxJsonBytes);
+  // record instead (records/), so the public verdicts are exactly the accepted ones. The role is
+  // checked before the body is read.
+  const verifierOnly = async (ctx: Context, next: () => Promise<unknown>): Promise<void> => {
+    requireRole(ctx, gateway.settings.verifierIdentities, 'verifier');
+    await next();
+  };
+  router.post('/rounds/verifications/:contributionId', verifierOnly, validateParams(VerdictParamsSchema), jsonBody(cfg.api.maxJsonBytes), validate(VerdictRequestSchema), async (ctx) => {
+    const identity = who(ctx);
+    const { contributionId } = paramsOf(ctx, VerdictParamsSchema);
+    const { signature } = bodyOf(ctx, VerdictRequestSchema);
     let payload: unknown;
     let jwk: JWK | undefined;
     try {
@@ -173,15 +191,15 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     } catch (err) {
       throw new CeremonyError('VALIDATION_FAILED', `the verdict signature does not verify: ${(err as Error).message}`);
     }
-    const verdict = signedVerdict.safeParse(payload);
+    const verdict = VerdictPayloadSchema.safeParse(payload);
     if (!verdict.success || verdict.data.contributionId !== contributionId) throw new CeremonyError('VALIDATION_FAILED', 'the signed verdict is malformed or names another contribution');
     // A fresh submission id makes each submission's bytes, and so its content address, its own: deleting
     // a refused one can never remove an accepted copy of the same verdict.
     const submission = randomBytes(16).toString('hex');
     const document = { verifier: identity, jws: signature, jwk, payload: verdict.data, submission, receivedAt: new Date().toISOString() };
-    const { key } = await store.put('verifications', Buffer.from(JSON.stringify(document)), { contentType: 'application/json' });
+    const { key } = await store.put(VERIFICATION_PREFIX, Buffer.from(JSON.stringify(document)), { contentType: 'application/json' });
     try {
-      ctx.body = await handOverStaged(store, key, () => gateway.submitVerification(identity, { ...verdict.data, verificationKey: key }));
+      ctx.body = viewOf(VerdictAnswerSchema, await handOverStaged(store, key, () => gateway.submitVerification(identity, { ...verdict.data, verificationKey: key })), 'the verdict answer');
     } catch (err) {
       if (refusedByWorkflow(err) && err instanceof CeremonyError) {
         await recordRefusal({ store, ledger: deps.ledger }, gateway.settings.ceremonyId, { kind: 'verdict-refused', verifier: identity, contributionId, valid: verdict.data.valid, code: err.code, message: err.message });
@@ -189,35 +207,43 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
       throw err;
     }
   });
+  return router;
+}
 
-  const admin = (action: string) => (ctx: Context, target: string, reason: string) =>
+/** Administrators, under /admin/rounds: every action is logged and recorded in the store. */
+function adminRoutes(deps: RoundsRouteDeps): Router {
+  const { gateway, store, cfg } = deps;
+  const router = guardedRouter(requireAdmin());
+  router.use(jsonBody(cfg.api.maxJsonBytes));
+  const record = (ctx: Context, action: string, target: string, reason: string): Promise<void> =>
     recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId, ledger: deps.ledger }, action, target, reason);
-  router.post('/admin/rounds/restart', requireAdmin(), async (ctx) => {
-    const { reason } = await readBody(ctx, reasonBody, cfg.api.maxJsonBytes);
+
+  router.post(`${ADMIN}/restart`, validate(RoundsRestartRequestSchema), async (ctx) => {
+    const { reason } = bodyOf(ctx, RoundsRestartRequestSchema);
     await gateway.adminRestart(reason);
-    await admin('restart-round')(ctx, 'round', reason);
+    await record(ctx, 'restart-round', 'round', reason);
     ctx.body = { restarting: true };
   });
-  router.post('/admin/rounds/drop', requireAdmin(), async (ctx) => {
-    const { identity, reason } = await readBody(ctx, identityBody, cfg.api.maxJsonBytes);
+  router.post(`${ADMIN}/drop`, validate(AdminTargetSchema), async (ctx) => {
+    const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.drop(identity);
-    await admin('drop')(ctx, identity, reason);
+    await record(ctx, 'drop', identity, reason);
     ctx.body = { identity, dropped: true };
   });
-  router.post('/admin/rounds/ban', requireAdmin(), async (ctx) => {
-    const { identity, reason } = await readBody(ctx, identityBody, cfg.api.maxJsonBytes);
+  router.post(`${ADMIN}/ban`, validate(AdminTargetSchema), async (ctx) => {
+    const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.setBanned(identity, true, reason);
-    await admin('ban')(ctx, identity, reason);
+    await record(ctx, 'ban', identity, reason);
     ctx.body = { identity, banned: true };
   });
-  router.post('/admin/rounds/unban', requireAdmin(), async (ctx) => {
-    const { identity, reason } = await readBody(ctx, identityBody, cfg.api.maxJsonBytes);
+  router.post(`${ADMIN}/unban`, validate(AdminTargetSchema), async (ctx) => {
+    const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.setBanned(identity, false, reason);
-    await admin('unban')(ctx, identity, reason);
+    await record(ctx, 'unban', identity, reason);
     ctx.body = { identity, banned: false };
   });
-  router.post('/admin/rounds/restore', requireAdmin(), async (ctx) => {
-    const { backupKey } = await readBody(ctx, restoreBody, cfg.api.maxJsonBytes);
+  router.post(`${ADMIN}/restore`, validate(RoundsRestoreRequestSchema), async (ctx) => {
+    const { backupKey } = bodyOf(ctx, RoundsRestoreRequestSchema);
     const notABackup = (): CeremonyError => new CeremonyError('VALIDATION_FAILED', `${backupKey} is not a ceremony backup`);
     let backup: { ceremonyId?: string; state?: RoundsCeremonyState };
     try {
@@ -228,7 +254,7 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router {
     }
     if (typeof backup !== 'object' || backup === null || backup.state === undefined || backup.ceremonyId === undefined) throw notABackup();
     await gateway.restoreFromBackup(backup.state);
-    await admin('restore')(ctx, backupKey, `restored ceremony ${backup.ceremonyId} into ${gateway.settings.ceremonyId}`);
+    await record(ctx, 'restore', backupKey, `restored ceremony ${backup.ceremonyId} into ${gateway.settings.ceremonyId}`);
     ctx.body = { restored: backupKey };
   });
   return router;

@@ -1,23 +1,30 @@
 // The participant API of a sequential ceremony (seed 002), accepting both name variants
-// (lobby/* and queue/*), plus transcripts, receipts, ceremony information and admin actions.
+// (lobby/* and queue/*), plus transcripts, receipts, ceremony information and admin actions. Three
+// routers, one guard each: the public one, the participants' (requireSession once) and the
+// administrators' (requireAdmin once). Bodies are checked by validate(schema) against the contract
+// (api/contracts/ceremony.ts); answers are views (./views.ts), never the workflow state itself.
 import Router from '@koa/router';
 import type { Context } from 'koa';
 import type { JWK } from 'jose';
-import { z } from 'zod';
 import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
 import type { Logger } from '../../common/logger.js';
 import type { ObjectStore } from '../../store/index.js';
 import type { RecordsLedger } from '../records-ledger.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
-import { readBody, recordAdminAction } from '../admin-record.js';
+import { recordAdminAction } from '../admin-record.js';
+import { AbortAnswerSchema, AdminTargetSchema, BeaconAnnouncementSchema, CloseRequestSchema, CompleteAnswerSchema, FinaliseRequestSchema } from '../contracts/ceremony.js';
+import { guardedRouter } from '../http/guarded-router.js';
+import { jsonBody } from '../http/json-body.js';
+import { TranscriptParamsSchema } from '../contracts/params.js';
+import { bodyOf, paramsOf, validate, validateParams } from '../http/validate.js';
+import { viewOf } from '../http/view.js';
 import { handOverStaged } from '../staged-object.js';
-import { identityString } from '../../identity/auth-config.js';
-import { MAX_BEACON_ITERATIONS } from '../../engine/beacon/derive.js';
 import type { SequentialGateway } from './gateway.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { receiveContribution } from './upload.js';
 import { streamObject } from '../public-objects.js';
+import { ceremonyInfoView, ceremonyStatusView, checkinView, enterView, participantView, phaseView, queueSnapshotView } from './views.js';
 
 export interface SequentialRouteDeps {
   cfg: Config;
@@ -28,74 +35,48 @@ export interface SequentialRouteDeps {
   ledger: RecordsLedger;
 }
 
-const adminTarget = z.object({ identity: identityString, reason: z.string().max(500).default('') }).strict();
-const closeBody = z.object({ reason: z.string().min(1).max(500) }).strict();
-/** The coordinator stretches the beacon in an activity that must heartbeat: at most 2^24 SHA-256 rounds (about 20 s). */
-const MAX_COORDINATOR_BEACON_ITERATIONS = Math.min(MAX_BEACON_ITERATIONS, 2 ** 24);
-const beaconAnnouncement = z.object({ source: z.string().min(1).max(500), iterations: z.number().int().min(1).max(MAX_COORDINATOR_BEACON_ITERATIONS) }).strict();
-const beaconValue = z.object({ beaconValueHex: z.string().regex(/^0x(?:[0-9a-f]{2}){1,1024}$/, 'lowercase 0x-hex, 1 to 1024 bytes') }).strict();
-
 function iso(ms: number): string {
   return new Date(ms).toISOString();
 }
 
-export function sequentialRoutes(deps: SequentialRouteDeps): Router {
+export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
   const { gateway, store, cfg } = deps;
   const history = new TranscriptHistory(store);
   const router = new Router();
+  const participants = guardedRouter(requireSession());
+  const admins = guardedRouter(requireAdmin());
+  admins.use(jsonBody(cfg.api.maxJsonBytes));
   const caller = (ctx: Context) => ({ identity: mustSession(ctx).identity });
 
   router.get('/ceremony/info', async (ctx) => {
-    ctx.body = {
-      // The phase when the ceremony answers; the rest (keys above all) whether or not it does.
-      phase: (await gateway.snapshot().catch(() => undefined))?.phase,
-      ceremonyId: gateway.settings.ceremonyId,
-      mode: cfg.ceremony.mode,
-      sizes: gateway.settings.sizes,
-      contributionsPerIdentity: gateway.settings.contributionsPerIdentity,
-      timing: gateway.settings.timing,
-      receiptKeys: { keys: deps.receiptKeys },
-      receiptKeyFingerprints: deps.receiptKeys.map((k) => k.kid),
-      sessionKeysUrl: '/.well-known/jwks.json',
-    };
+    // The phase when the ceremony answers; the rest (keys above all) whether or not it does.
+    const phase = (await gateway.snapshot().catch(() => undefined))?.phase;
+    ctx.body = ceremonyInfoView({ settings: gateway.settings, phase, receiptKeys: deps.receiptKeys });
   });
 
   router.get('/ceremony/status', async (ctx) => {
-    const s = await gateway.snapshot();
-    ctx.body = {
-      ceremonyId: s.ceremonyId,
-      mode: 'sequential',
-      queueLength: s.queueLength,
-      contributing: s.current === null ? null : { turnId: s.current.turnId, startedAt: iso(s.current.startedAt) },
-      sequence: s.head?.sequence ?? 0,
-      transcriptSha256: s.head?.transcriptSha256 ?? null,
-      averageRoundTripMs: s.averageRoundTripMs,
-      stats: s.stats,
-      phase: s.phase,
-    };
+    ctx.body = ceremonyStatusView(await gateway.snapshot());
   });
 
   const enter = async (ctx: Context): Promise<void> => {
-    const r = await gateway.enter(caller(ctx));
-    ctx.body = { ...r, expectedStartAt: iso(r.expectedStartAt), nextDeadline: iso(r.nextDeadline), nextDeadlineMs: r.nextDeadline };
+    ctx.body = enterView(await gateway.enter(caller(ctx)));
   };
   const checkin = async (ctx: Context): Promise<void> => {
-    const r = await gateway.checkin(caller(ctx));
-    ctx.body = { ...r, expectedStartAt: iso(r.expectedStartAt), nextDeadline: iso(r.nextDeadline), nextDeadlineMs: r.nextDeadline };
+    ctx.body = checkinView(await gateway.checkin(caller(ctx)));
   };
-  router.post('/lobby/enter', requireSession(), enter);
-  router.post('/queue/join', requireSession(), enter);
-  router.post('/lobby/checkin', requireSession(), checkin);
-  router.post('/queue/checkin', requireSession(), checkin);
-  router.post('/queue/leave', requireSession(), async (ctx) => {
+  participants.post('/lobby/enter', enter);
+  participants.post('/queue/join', enter);
+  participants.post('/lobby/checkin', checkin);
+  participants.post('/queue/checkin', checkin);
+  participants.post('/queue/leave', async (ctx) => {
     const view = await gateway.leave(caller(ctx));
     ctx.body = { status: view.status };
   });
-  router.get('/participant', requireSession(), async (ctx) => {
-    ctx.body = await gateway.participant(mustSession(ctx).identity);
+  participants.get('/participant', async (ctx) => {
+    ctx.body = participantView(await gateway.participant(mustSession(ctx).identity));
   });
 
-  router.post('/contribution/start', requireSession(), async (ctx) => {
+  participants.post('/contribution/start', async (ctx) => {
     const started = await gateway.start(caller(ctx));
     ctx.set('X-Turn-Id', started.turnId);
     ctx.set('X-Sequence', String(started.sequence));
@@ -108,7 +89,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
     ctx.body = await store.get(started.powersKey);
   });
 
-  router.post('/contribution/complete', requireSession(), async (ctx) => {
+  participants.post('/contribution/complete', async (ctx) => {
     const turn = await gateway.turnForUpload(caller(ctx));
     const uploadKey = await receiveContribution(ctx, store, turn.turnWorkflowId, gateway.settings.sizes, cfg.api.maxUploadBytes);
     // Refused for certain (another upload won the turn, the turn ended): the upload is deleted.
@@ -123,11 +104,11 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
       throw new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', `the turn ended as ${result.outcome}`);
     }
     const receipt = JSON.parse(Buffer.from(await store.getBytes(result.receiptKey, 1 << 20)).toString('utf8')) as unknown;
-    ctx.body = { outcome: 'accepted', sequence: result.sequence, receiptId: result.receiptId, receipt, transcriptSha256: result.head?.transcriptSha256 };
+    ctx.body = viewOf(CompleteAnswerSchema, { outcome: 'accepted', sequence: result.sequence, receiptId: result.receiptId, receipt, transcriptSha256: result.head?.transcriptSha256 }, 'the completion answer');
   });
 
-  router.post('/contribution/abort', requireSession(), async (ctx) => {
-    ctx.body = await gateway.abort(caller(ctx));
+  participants.post('/contribution/abort', async (ctx) => {
+    ctx.body = viewOf(AbortAnswerSchema, await gateway.abort(caller(ctx)), 'the abort answer');
   });
 
   router.get('/transcript', async (ctx) => {
@@ -139,12 +120,10 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
     ctx.set('Cache-Control', 'no-cache');
   });
 
-  router.get('/transcript/:sequence', async (ctx) => {
-    const raw = ctx.params['sequence'] ?? '';
-    if (!/^\d{1,12}$/.test(raw)) throw new CeremonyError('BAD_REQUEST', 'the sequence is a non-negative integer');
+  router.get('/transcript/:sequence', validateParams(TranscriptParamsSchema), async (ctx) => {
+    const { sequence } = paramsOf(ctx, TranscriptParamsSchema);
     const s = await gateway.snapshot(0);
     if (s.head === null) throw new CeremonyError('NOT_READY', 'the initial transcript is not ready yet');
-    const sequence = Number(raw);
     const key = sequence === s.head.sequence ? s.head.transcriptKey : await history.keyOf(sequence, s.lastRecordKey, s.head.sequence);
     ctx.set('X-Sequence', String(sequence));
     await streamObject(ctx, store, key, key.slice(key.lastIndexOf('/') + 1));
@@ -153,62 +132,61 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router {
   // Admin: authenticated administrators only; every action is logged and recorded in the store.
   const recordAdmin = (ctx: Context, action: string, who: string, reason: string): Promise<void> =>
     recordAdminAction(ctx, { log: deps.log, store, ceremonyId: gateway.settings.ceremonyId, ledger: deps.ledger }, action, who, reason);
-  const target = (ctx: Context): Promise<z.infer<typeof adminTarget>> => readBody(ctx, adminTarget, cfg.api.maxJsonBytes);
-  router.get('/admin/status', requireAdmin(), async (ctx) => {
+  admins.get('/admin/status', async (ctx) => {
     const [s, queue] = await Promise.all([gateway.snapshot(0), gateway.queue()]);
-    ctx.body = { ...s, queue };
+    ctx.body = queueSnapshotView(s, queue);
   });
-  router.get('/admin/participant/:identity', requireAdmin(), async (ctx) => {
+  admins.get('/admin/participant/:identity', async (ctx) => {
     let identity: string;
     try {
       identity = decodeURIComponent(ctx.params['identity'] ?? '');
     } catch {
       throw new CeremonyError('BAD_REQUEST', 'the identity is not valid URL encoding');
     }
-    ctx.body = await gateway.participantForAdmin(identity);
+    ctx.body = participantView(await gateway.participantForAdmin(identity));
   });
-  router.post('/admin/ban', requireAdmin(), async (ctx) => {
-    const { identity, reason } = await target(ctx);
+  admins.post('/admin/ban', validate(AdminTargetSchema), async (ctx) => {
+    const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.setBanned(identity, true, reason);
     await recordAdmin(ctx, 'ban', identity, reason);
     ctx.body = { identity, banned: true };
   });
-  router.post('/admin/unban', requireAdmin(), async (ctx) => {
-    const { identity, reason } = await target(ctx);
+  admins.post('/admin/unban', validate(AdminTargetSchema), async (ctx) => {
+    const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.setBanned(identity, false, reason);
     await recordAdmin(ctx, 'unban', identity, reason);
     ctx.body = { identity, banned: false };
   });
-  router.post('/admin/close', requireAdmin(), async (ctx) => {
-    const { reason } = await readBody(ctx, closeBody, cfg.api.maxJsonBytes);
-    ctx.body = await gateway.closeLobby(reason);
+  admins.post('/admin/close', validate(CloseRequestSchema), async (ctx) => {
+    const { reason } = bodyOf(ctx, CloseRequestSchema);
+    ctx.body = phaseView(await gateway.closeLobby(reason));
     await recordAdmin(ctx, 'close', '', reason);
   });
-  router.post('/admin/pause', requireAdmin(), async (ctx) => {
-    const { reason } = await readBody(ctx, closeBody, cfg.api.maxJsonBytes);
-    ctx.body = await gateway.pause(reason);
+  admins.post('/admin/pause', validate(CloseRequestSchema), async (ctx) => {
+    const { reason } = bodyOf(ctx, CloseRequestSchema);
+    ctx.body = phaseView(await gateway.pause(reason));
     await recordAdmin(ctx, 'pause', '', reason);
   });
-  router.post('/admin/resume', requireAdmin(), async (ctx) => {
-    const { reason } = await readBody(ctx, closeBody, cfg.api.maxJsonBytes);
-    ctx.body = await gateway.resume(reason);
+  admins.post('/admin/resume', validate(CloseRequestSchema), async (ctx) => {
+    const { reason } = bodyOf(ctx, CloseRequestSchema);
+    ctx.body = phaseView(await gateway.resume(reason));
     await recordAdmin(ctx, 'resume', '', reason);
   });
-  router.post('/admin/beacon', requireAdmin(), async (ctx) => {
-    const { source, iterations } = await readBody(ctx, beaconAnnouncement, cfg.api.maxJsonBytes);
-    ctx.body = await gateway.announceBeacon(source, iterations);
+  admins.post('/admin/beacon', validate(BeaconAnnouncementSchema), async (ctx) => {
+    const { source, iterations } = bodyOf(ctx, BeaconAnnouncementSchema);
+    ctx.body = phaseView(await gateway.announceBeacon(source, iterations));
     await recordAdmin(ctx, 'announce-beacon', '', `${source} (${iterations} iterations)`);
   });
-  router.post('/admin/finalise', requireAdmin(), async (ctx) => {
-    const { beaconValueHex } = await readBody(ctx, beaconValue, cfg.api.maxJsonBytes);
-    ctx.body = await gateway.finalise(beaconValueHex);
+  admins.post('/admin/finalise', validate(FinaliseRequestSchema), async (ctx) => {
+    const { beaconValueHex } = bodyOf(ctx, FinaliseRequestSchema);
+    ctx.body = phaseView(await gateway.finalise(beaconValueHex));
     await recordAdmin(ctx, 'finalise', '', beaconValueHex);
   });
-  router.post('/admin/drop', requireAdmin(), async (ctx) => {
-    const { identity, reason } = await target(ctx);
+  admins.post('/admin/drop', validate(AdminTargetSchema), async (ctx) => {
+    const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.drop(identity);
     await recordAdmin(ctx, 'drop', identity, reason);
     ctx.body = { identity, dropped: true };
   });
-  return router;
+  return [router, participants, admins];
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import { CeremonyError } from '../../common/errors.js';
-import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
 import type { ObjectStore } from '../../store/index.js';
 import type { SubCeremonySize } from '../../workflows/sequential/types.js';
@@ -27,7 +27,7 @@ export async function receiveContribution(ctx: Context, store: ObjectStore, turn
     try {
       contribution = parseBatchContribution(Buffer.from(await store.getBytes(stored.key, maxBytes)).toString('utf8'));
     } catch (err) {
-      if (err instanceof EngineError) throw new CeremonyError(err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, { check: err.code });
+      if (err instanceof InvalidInputError) throw new CeremonyError(err.code === 'MALFORMED_JSON' ? 'MALFORMED_JSON' : 'VALIDATION_FAILED', err.message, { check: err.code });
       throw err;
     }
     const got = contribution.contributions.map((c) => `${c.numG1Powers}:${c.numG2Powers}`).join(',');

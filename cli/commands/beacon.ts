@@ -1,6 +1,6 @@
 // ceremony beacon --in FILE --out FILE --beacon HEX [--iterations N]
 import { EXIT_OK, parseCommandArgs, requireOption, runCommand, UsageError, withCliEngine } from '../../engine/cli/command-support.js';
-import { CeremonyError } from '../../engine/errors.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import { beaconContribution } from '../../engine/beacon/beacon.js';
 import { MAX_BEACON_BYTES, MAX_BEACON_ITERATIONS, normalizeBeaconValue, PRODUCTION_BEACON_ITERATIONS } from '../../engine/beacon/derive.js';
 import { serializeBeaconRecord } from '../../engine/beacon/record.js';
@@ -51,7 +51,7 @@ export async function run(argv: string[]): Promise<number> {
     try {
       beaconValueHex = normalizeBeaconValue(beaconText);
     } catch (err) {
-      if (!(err instanceof CeremonyError)) throw err;
+      if (!(err instanceof InvalidInputError)) throw err;
       throw new UsageError(`--beacon must be hex of 1 to ${MAX_BEACON_BYTES} bytes (an even number of hex digits, 0x optional)`);
     }
     const iterations = parseIterations(values.iterations);

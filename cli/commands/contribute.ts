@@ -1,6 +1,6 @@
 // ceremony contribute --in FILE --out FILE [--secrets HEX,HEX,...] [--entropy TEXT]
 import { EXIT_OK, parseCommandArgs, requireOption, runCommand, UsageError, withCliEngine } from '../../engine/cli/command-support.js';
-import { CeremonyError } from '../../engine/errors.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import { parseCeremonyDocument } from '../../engine/format/document-kind.js';
 import { readBoundedText } from '../../engine/format/read-json.js';
 import { serializeBatchContribution } from '../../engine/format/serialize.js';
@@ -43,7 +43,7 @@ export async function run(argv: string[]): Promise<number> {
         secrets = parseSecretsText(values.secrets);
         checkFixedSecrets(secrets, count);
       } catch (err) {
-        throw new UsageError(err instanceof CeremonyError ? `--secrets: ${err.message}` : String(err));
+        throw new UsageError(err instanceof InvalidInputError ? `--secrets: ${err.message}` : String(err));
       }
     }
     const contribution = await withCliEngine((engine) => contribute(engine, input, { secrets, entropy: values.entropy }));

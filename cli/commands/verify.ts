@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, UsageError, withCliEngine } from '../../engine/cli/command-support.js';
-import { CeremonyError as EngineError } from '../../engine/errors.js';
+import { InvalidInputError } from '../../engine/errors.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { readBoundedText } from '../../engine/format/read-json.js';
 import { formatSizes } from '../../engine/format/sizes.js';
@@ -65,7 +65,7 @@ async function downloadTranscript(url: URL): Promise<string> {
   let size = 0;
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
-    if (size > DEFAULT_LIMITS.maxFileBytes) throw new EngineError('FILE_TOO_LARGE', `${url.href} is larger than the limit ${DEFAULT_LIMITS.maxFileBytes}`);
+    if (size > DEFAULT_LIMITS.maxFileBytes) throw new InvalidInputError('FILE_TOO_LARGE', `${url.href} is larger than the limit ${DEFAULT_LIMITS.maxFileBytes}`);
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks).toString('utf8');
@@ -183,7 +183,7 @@ export async function run(argv: string[]): Promise<number> {
       if (beaconFailure !== undefined) return fail({ stage: 'beacon', code: beaconFailure.code, message: beaconFailure.message });
       report.transcript = { sha256: createHash('sha256').update(transcriptText).digest('hex'), contributions: summary.contributions, sizes: formatSizes(summary.sizes) };
     } catch (err) {
-      if (err instanceof EngineError) return fail({ stage: 'transcript', code: err.code, message: err.message });
+      if (err instanceof InvalidInputError) return fail({ stage: 'transcript', code: err.code, message: err.message });
       throw err;
     }
 

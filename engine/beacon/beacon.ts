@@ -3,7 +3,7 @@
 // recompute it. One secret per sub-ceremony, derived from the iterated digest
 // and the sub-ceremony index.
 import type { Engine } from '../context.js';
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { bytesToHex } from '../format/hex.js';
 import type { BatchContribution, BatchTranscript } from '../format/types.js';
 import { contribute } from '../ops/contribute.js';
@@ -54,8 +54,8 @@ export async function beaconContribution(engine: Engine, input: BatchTranscript 
   return { contribution, record: expected.record };
 }
 
-function mismatch(message: string, details: { subCeremony?: number; pointIndex?: number; path?: string; input?: 'contribution' | 'input' } = {}): CeremonyError {
-  return new CeremonyError('BEACON_MISMATCH', message, { input: 'contribution', ...details });
+function mismatch(message: string, details: { subCeremony?: number; pointIndex?: number; path?: string; input?: 'contribution' | 'input' } = {}): InvalidInputError {
+  return new InvalidInputError('BEACON_MISMATCH', message, { input: 'contribution', ...details });
 }
 
 export interface VerifyBeaconOptions {

@@ -9,8 +9,8 @@
 // The secrets are public by design: anyone can recompute them from the record.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CURVE_ORDER } from '../curve/constants.js';
-import { bytesToBigIntBE } from '../curve/scalars.js';
-import { CeremonyError } from '../errors.js';
+import { bytesToBigInt, hexToBytes } from '../format/hex.js';
+import { InvalidInputError } from '../errors.js';
 
 /** Iterations recommended for a production beacon (about a second of SHA-256 on one core). */
 export const PRODUCTION_BEACON_ITERATIONS = 2 ** 20;
@@ -23,22 +23,22 @@ const BEACON_HEX = /^0x(?:[0-9a-f]{2})+$/;
 
 /** Throws unless `value` is `0x` + 1..MAX_BEACON_BYTES bytes of lowercase hex. */
 export function assertBeaconValue(value: unknown, path = 'beaconValueHex'): asserts value is string {
-  if (typeof value !== 'string') throw new CeremonyError('INVALID_SCHEMA', `${path}: expected a hex string`, { path });
+  if (typeof value !== 'string') throw new InvalidInputError('INVALID_SCHEMA', `${path}: expected a hex string`, { path });
   if (!BEACON_HEX.test(value)) {
-    throw new CeremonyError('BAD_HEX', `${path}: expected 0x followed by an even number of lowercase hex digits`, { path });
+    throw new InvalidInputError('BAD_HEX', `${path}: expected 0x followed by an even number of lowercase hex digits`, { path });
   }
   if ((value.length - 2) / 2 > MAX_BEACON_BYTES) {
-    throw new CeremonyError('LIMIT_EXCEEDED', `${path}: the beacon value is longer than ${MAX_BEACON_BYTES} bytes`, { path });
+    throw new InvalidInputError('LIMIT_EXCEEDED', `${path}: the beacon value is longer than ${MAX_BEACON_BYTES} bytes`, { path });
   }
 }
 
 /** Throws unless 1 <= iterations <= MAX_BEACON_ITERATIONS. */
 export function assertIterations(value: unknown, path = 'iterations'): asserts value is number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new CeremonyError('INVALID_SCHEMA', `${path}: expected a positive integer`, { path });
+    throw new InvalidInputError('INVALID_SCHEMA', `${path}: expected a positive integer`, { path });
   }
   if (value > MAX_BEACON_ITERATIONS) {
-    throw new CeremonyError('LIMIT_EXCEEDED', `${path}: ${value} exceeds the limit ${MAX_BEACON_ITERATIONS}`, { path });
+    throw new InvalidInputError('LIMIT_EXCEEDED', `${path}: ${value} exceeds the limit ${MAX_BEACON_ITERATIONS}`, { path });
   }
 }
 
@@ -46,20 +46,20 @@ export function assertIterations(value: unknown, path = 'iterations'): asserts v
 export function beaconDigest(valueHex: string, iterations: number): Uint8Array {
   assertBeaconValue(valueHex);
   assertIterations(iterations);
-  let digest: Uint8Array = new Uint8Array(Buffer.from(valueHex.slice(2), 'hex'));
+  let digest: Uint8Array = hexToBytes(valueHex);
   for (let i = 0; i < iterations; i++) digest = sha256(digest);
   return digest;
 }
 
 function checkedSecret(value: bigint, what: string): bigint {
   // Probability about 2^-254: a beacon value with this outcome cannot be used.
-  if (value <= 1n) throw new CeremonyError('INVALID_SECRET', `${what} reduces to ${value}, which is not a usable secret`);
+  if (value <= 1n) throw new InvalidInputError('INVALID_SECRET', `${what} reduces to ${value}, which is not a usable secret`);
   return value;
 }
 
 /** The beacon secret int_be(D_N) mod r (one secret: the chunked format uses it for every chunk). */
 export function deriveBeaconSecret(valueHex: string, iterations: number): bigint {
-  return checkedSecret(bytesToBigIntBE(beaconDigest(valueHex, iterations)) % CURVE_ORDER, 'the beacon digest');
+  return checkedSecret(bytesToBigInt(beaconDigest(valueHex, iterations)) % CURVE_ORDER, 'the beacon digest');
 }
 
 /** One secret per sub-ceremony j: int_be(SHA-256(D_N || uint32_be(j))) mod r. */
@@ -69,12 +69,12 @@ export function beaconSubSecrets(digest: Uint8Array, count: number): bigint[] {
     const input = new Uint8Array(digest.length + 4);
     input.set(digest, 0);
     new DataView(input.buffer).setUint32(digest.length, j, false);
-    secrets.push(checkedSecret(bytesToBigIntBE(sha256(input)) % CURVE_ORDER, `sub-ceremony ${j}'s beacon hash`));
+    secrets.push(checkedSecret(bytesToBigInt(sha256(input)) % CURVE_ORDER, `sub-ceremony ${j}'s beacon hash`));
   }
   return secrets;
 }
 
-/** `HEX` or `0xHEX` in either case -> canonical `0x` lowercase; throws CeremonyError when invalid. */
+/** `HEX` or `0xHEX` in either case -> canonical `0x` lowercase; throws InvalidInputError when invalid. */
 export function normalizeBeaconValue(text: string): string {
   const value = '0x' + text.trim().replace(/^0x/i, '').toLowerCase();
   assertBeaconValue(value, 'beacon');

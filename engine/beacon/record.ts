@@ -5,8 +5,8 @@
 //     "secretsHex": ["0x…", …] (one per sub-ceremony: public by design),
 //     "potPubkeys": ["0x…", …] ([secret]_2 per sub-ceremony) }
 // Only beaconValueHex and iterations are required; the others are checked when present.
-import { CeremonyError } from '../errors.js';
-import { assertHex, G2_BYTES } from '../format/hex.js';
+import { InvalidInputError } from '../errors.js';
+import { assertHex, G2_BYTES, isHexOfLength, WORD_BYTES } from '../format/hex.js';
 import { expectArray, expectKeys, expectObject } from '../format/json-shape.js';
 import { parseJsonText } from '../format/read-json.js';
 import { resolveLimits, type InputLimits } from '../limits.js';
@@ -24,14 +24,12 @@ export interface BeaconRecord extends BeaconParameters {
   potPubkeys?: string[];
 }
 
-const SCALAR_HEX = /^0x[0-9a-f]{64}$/;
-
 function expectHex32(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !SCALAR_HEX.test(value)) throw new CeremonyError('BAD_HEX', `${path}: expected 0x + 64 lowercase hex digits`, { path });
+  if (typeof value !== 'string' || !isHexOfLength(value, WORD_BYTES)) throw new InvalidInputError('BAD_HEX', `${path}: expected 0x + 64 lowercase hex digits`, { path });
   return value;
 }
 
-/** Checks a record built in code or parsed; throws CeremonyError (input 'input'). */
+/** Checks a record built in code or parsed; throws InvalidInputError (input 'input'). */
 export function checkBeaconRecord(value: unknown, limits: InputLimits = resolveLimits()): BeaconRecord {
   try {
     const obj = expectObject(value, '$');
@@ -51,7 +49,7 @@ export function checkBeaconRecord(value: unknown, limits: InputLimits = resolveL
     }
     return record;
   } catch (err) {
-    throw err instanceof CeremonyError ? err.withInput('input') : err;
+    throw err instanceof InvalidInputError ? err.withInput('input') : err;
   }
 }
 
@@ -61,7 +59,7 @@ export function parseBeaconRecord(text: string, limitOverrides?: Partial<InputLi
   try {
     value = parseJsonText(text, limits);
   } catch (err) {
-    throw err instanceof CeremonyError ? err.withInput('input') : err;
+    throw err instanceof InvalidInputError ? err.withInput('input') : err;
   }
   return checkBeaconRecord(value, limits);
 }

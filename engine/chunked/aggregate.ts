@@ -9,7 +9,7 @@
 import type { CurveBackend } from '../curve/backend.js';
 import { G1_GENERATOR_HEX, G2_GENERATOR_HEX } from '../curve/constants.js';
 import type { Engine } from '../context.js';
-import { CeremonyError, type ErrorCode } from '../errors.js';
+import { InvalidInputError, type InputErrorCode } from '../errors.js';
 import { G1_BYTES, G2_BYTES } from '../format/hex.js';
 import { isValidParticipantId } from '../format/identity-patterns.js';
 import type { BatchTranscript } from '../format/types.js';
@@ -23,7 +23,7 @@ import { checkChunkShape } from './format.js';
 import { resolveChunkedLimits, type ChunkedLimits } from './layout.js';
 import type { AggregatedChunks, ChunkContribution, ChunkHistory, ChunkState } from './types.js';
 
-function aggregationError(code: ErrorCode, chunkIndex: number | undefined, message: string, pointIndex?: number, path?: string): ChunkError {
+function aggregationError(code: InputErrorCode, chunkIndex: number | undefined, message: string, pointIndex?: number, path?: string): ChunkError {
   return new ChunkError(code, chunkIndex === undefined ? message : `chunk ${chunkIndex}: ${message}`, { chunkIndex, pointIndex, path, input: 'input' });
 }
 
@@ -161,17 +161,17 @@ export function toBatchTranscript(aggregated: AggregatedChunks, history?: ChunkH
   const signatures = steps.blsSignatures ?? new Array<string>(count).fill('');
   for (const [name, list] of [['potPubkeys', steps.potPubkeys], ['participantIds', ids], ['blsSignatures', signatures]] as const) {
     if (list.length !== count) {
-      throw new CeremonyError('WRONG_COUNT', `history.${name} has ${list.length} entries, history.runningProducts ${count}`, { input: 'input', path: `history.${name}` });
+      throw new InvalidInputError('WRONG_COUNT', `history.${name} has ${list.length} entries, history.runningProducts ${count}`, { input: 'input', path: `history.${name}` });
     }
   }
   ids.forEach((id, i) => {
     if (!isValidParticipantId(id)) {
-      throw new CeremonyError('INVALID_SCHEMA', `history.participantIds[${i}] is not an eth|0x… or git|id|@handle identity`, { input: 'input', path: `history.participantIds[${i}]` });
+      throw new InvalidInputError('INVALID_SCHEMA', `history.participantIds[${i}] is not an eth|0x… or git|id|@handle identity`, { input: 'input', path: `history.participantIds[${i}]` });
     }
   });
   const last = count === 0 ? G1_GENERATOR_HEX : steps.runningProducts[count - 1];
   if (last !== aggregated.runningProduct) {
-    throw new CeremonyError('RUNNING_PRODUCT_MISMATCH', "the history's last running product is not the aggregate's running product", {
+    throw new InvalidInputError('RUNNING_PRODUCT_MISMATCH', "the history's last running product is not the aggregate's running product", {
       input: 'input',
       pointIndex: count,
       path: 'history.runningProducts',

@@ -7,7 +7,7 @@
 import type { CurveBackend, GroupBackend } from '../curve/backend.js';
 import { CURVE_ORDER } from '../curve/constants.js';
 import type { Engine } from '../context.js';
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { bytesToHex, hexToBytes, packHexPoints, unpackHexPoints, G1_BYTES, G2_BYTES } from '../format/hex.js';
 import { decodeOne, scaleByPowers } from '../ops/bulk-points.js';
 import { deriveSecrets } from '../ops/derive-secrets.js';
@@ -35,7 +35,7 @@ export interface ContributeChunkOptions {
 export async function contributeChunk(engine: Engine, state: ChunkState, secret: bigint, options: ContributeChunkOptions = {}): Promise<ChunkContribution> {
   checkChunkShape(state, resolveChunkedLimits(options.limits), false, 'input');
   if (secret <= 1n || secret >= CURVE_ORDER) {
-    throw new CeremonyError('INVALID_SECRET', 'the secret must be greater than 1 and below the group order');
+    throw new InvalidInputError('INVALID_SECRET', 'the secret must be greater than 1 and below the group order');
   }
   return contributeWith(engine, engine.backend, state, secret);
 }

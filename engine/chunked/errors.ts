@@ -1,19 +1,19 @@
-// Failures of the chunked format: engine CeremonyErrors (same stable codes, same
+// Failures of the chunked format: engine InvalidInputErrors (same stable codes, same
 // CLI/API mapping) that also name the chunk. `pointIndex` is the index inside the
 // list named by `path` (e.g. `$.g1Powers[5]` is point 5 of the chunk, global
 // power start + 5); messages give the global power index too.
 import type { PointFailure } from '../curve/backend.js';
-import { CeremonyError, type CeremonyErrorDetails, type ErrorCode, type InputRole } from '../errors.js';
+import { InvalidInputError, type InvalidInputDetails, type InputErrorCode, type InputRole } from '../errors.js';
 
-export interface ChunkErrorDetails extends CeremonyErrorDetails {
+export interface ChunkErrorDetails extends InvalidInputDetails {
   /** Index of the chunk (0-based) the failure is in, when there is one. */
   chunkIndex?: number;
 }
 
-export class ChunkError extends CeremonyError {
+export class ChunkError extends InvalidInputError {
   readonly chunkIndex: number | undefined;
 
-  constructor(code: ErrorCode, message: string, details: ChunkErrorDetails = {}) {
+  constructor(code: InputErrorCode, message: string, details: ChunkErrorDetails = {}) {
     super(code, message, details);
     this.name = 'ChunkError';
     this.chunkIndex = details.chunkIndex;
@@ -43,7 +43,7 @@ export function toChunkError(err: unknown, chunkIndex: number | undefined, input
     if (err.chunkIndex !== undefined || chunkIndex === undefined) return err.withInput(input);
     return new ChunkError(err.code, err.message, { chunkIndex, pointIndex: err.pointIndex, path: err.path, input: err.input ?? input });
   }
-  if (err instanceof CeremonyError) {
+  if (err instanceof InvalidInputError) {
     const where = chunkIndex === undefined ? '' : `chunk ${chunkIndex}: `;
     return new ChunkError(err.code, where + err.message, { chunkIndex, pointIndex: err.pointIndex, path: err.path, input: err.input ?? input });
   }

@@ -3,7 +3,7 @@
 // CHUNK_LAYOUT_MISMATCH) and canonical serialisation (keys in the order below,
 // two-space indentation, no trailing newline), so parse and serialise round-trip
 // byte for byte. The same shape check runs on documents built in code.
-import { CeremonyError, type InputRole } from '../errors.js';
+import { InvalidInputError, type InputRole } from '../errors.js';
 import { assertHex, G1_BYTES, G2_BYTES } from '../format/hex.js';
 import { expectArray, expectInteger, expectKeys, expectObject, type JsonObject } from '../format/json-shape.js';
 import { parseJsonText } from '../format/read-json.js';
@@ -23,15 +23,15 @@ function expectHexList(value: unknown, path: string, width: number, maxLength: n
     try {
       assertHex(item, width, `${path}[${i}]`);
     } catch (err) {
-      if (err instanceof CeremonyError) throw new CeremonyError(err.code, err.message, { pointIndex: i, path: `${path}[${i}]` });
+      if (err instanceof InvalidInputError) throw new InvalidInputError(err.code, err.message, { pointIndex: i, path: `${path}[${i}]` });
       throw err;
     }
   });
   return items as string[];
 }
 
-function wrongCount(path: string, message: string): CeremonyError {
-  return new CeremonyError('WRONG_COUNT', `${path}: ${message}`, { path });
+function wrongCount(path: string, message: string): InvalidInputError {
+  return new InvalidInputError('WRONG_COUNT', `${path}: ${message}`, { path });
 }
 
 /**
@@ -51,12 +51,12 @@ export function checkChunkShape(doc: ChunkState | ChunkContribution | Loose, lim
     const end = int('end');
     assertChunkGeometry(size, chunkCount, limits);
     if (index < 0 || index >= chunkCount) {
-      throw new CeremonyError('INVALID_SCHEMA', `$.chunkIndex: ${index} is not below chunkCount ${chunkCount}`, { path: '$.chunkIndex' });
+      throw new InvalidInputError('INVALID_SCHEMA', `$.chunkIndex: ${index} is not below chunkCount ${chunkCount}`, { path: '$.chunkIndex' });
     }
     chunkIndex = index;
     const range = chunkRange(size.numG1Powers, chunkCount, index);
     if (start !== range.start || end !== range.end) {
-      throw new CeremonyError(
+      throw new InvalidInputError(
         'CHUNK_LAYOUT_MISMATCH',
         `chunk ${index} of ${chunkCount} over ${size.numG1Powers} powers covers [${range.start}, ${range.end}], the document says [${start}, ${end}]`,
         { path: '$.start' },

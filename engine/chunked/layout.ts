@@ -1,6 +1,6 @@
 // Geometry of the chunked format: how n G1 powers split into C chunks that
 // overlap their neighbour by one point, and the proof sizes that follow.
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { assertValidSize } from '../format/sizes.js';
 import type { SubCeremonySize } from '../format/types.js';
 import { resolveLimits, type InputLimits } from '../limits.js';
@@ -34,14 +34,14 @@ export function assertChunkGeometry(size: SubCeremonySize, chunkCount: number, l
   try {
     assertValidSize(size, limits, 0);
   } catch (err) {
-    if (err instanceof CeremonyError) throw new CeremonyError(err.code, err.message.replace(/^sub-ceremony 0: /, ''));
+    if (err instanceof InvalidInputError) throw new InvalidInputError(err.code, err.message.replace(/^sub-ceremony 0: /, ''));
     throw err;
   }
   if (!Number.isSafeInteger(chunkCount) || chunkCount < 1 || chunkCount > size.numG1Powers - 1) {
-    throw new CeremonyError('INVALID_SCHEMA', `chunkCount must be from 1 to numG1Powers - 1 = ${size.numG1Powers - 1} (got ${chunkCount})`);
+    throw new InvalidInputError('INVALID_SCHEMA', `chunkCount must be from 1 to numG1Powers - 1 = ${size.numG1Powers - 1} (got ${chunkCount})`);
   }
   if (chunkCount > limits.maxChunks) {
-    throw new CeremonyError('LIMIT_EXCEEDED', `${chunkCount} chunks exceed the limit ${limits.maxChunks}`);
+    throw new InvalidInputError('LIMIT_EXCEEDED', `${chunkCount} chunks exceed the limit ${limits.maxChunks}`);
   }
 }
 

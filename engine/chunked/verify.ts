@@ -18,7 +18,7 @@ import type { CurveBackend, GroupBackend } from '../curve/backend.js';
 import { G1_GENERATOR_HEX, G2_GENERATOR_HEX } from '../curve/constants.js';
 import { zeroScalars } from '../curve/scalars.js';
 import type { Engine } from '../context.js';
-import type { ErrorCode, InputRole } from '../errors.js';
+import type { InputErrorCode, InputRole } from '../errors.js';
 import { assertHex, hexToBytes, packHexPoints, G1_BYTES, G2_BYTES } from '../format/hex.js';
 import { firstBadPosition } from '../ops/bisect.js';
 import { decodeAndCombine, decodeOne } from '../ops/bulk-points.js';
@@ -63,7 +63,7 @@ export async function verifyChunkContribution(
   return verifyWith(engine, engine.backend, previous, contribution, options.expectedPubkey);
 }
 
-function fail(code: ErrorCode, chunkIndex: number, message: string, path: string | undefined, pointIndex?: number, input: InputRole = 'contribution'): ChunkError {
+function fail(code: InputErrorCode, chunkIndex: number, message: string, path: string | undefined, pointIndex?: number, input: InputRole = 'contribution'): ChunkError {
   return new ChunkError(code, `chunk ${chunkIndex}: ${message}`, { chunkIndex, pointIndex, path, input });
 }
 

@@ -4,7 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEngine, type Engine, type ProgressListener } from '../context.js';
 import { isBackendName } from '../curve/load-backend.js';
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 
 export const EXIT_OK = 0;
 export const EXIT_INVALID = 1;
@@ -32,13 +32,13 @@ export function printValid(summary: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ valid: true, ...summary }) + '\n');
 }
 
-export function printInvalid(err: CeremonyError): void {
+export function printInvalid(err: InvalidInputError): void {
   process.stdout.write(JSON.stringify({ valid: false, ...err.toJSON() }) + '\n');
 }
 
 /** Maps a failure of a command to its exit code, printing it where it belongs. */
 export function reportFailure(command: string, err: unknown): number {
-  if (err instanceof CeremonyError) {
+  if (err instanceof InvalidInputError) {
     printInvalid(err);
     return EXIT_INVALID;
   }

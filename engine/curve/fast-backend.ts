@@ -6,7 +6,8 @@ import type { Fp, Fp2, Fr, G1, G2, GT } from 'mcl-wasm';
 import type { CurveBackend, DecodeOutcome, GroupBackend, PointFailure } from './backend.js';
 import { CURVE_ORDER, G1_GENERATOR_HEX, G2_GENERATOR_HEX, isCanonicalInfinity } from './constants.js';
 import { loadMcl } from './mcl-runtime.js';
-import { bigIntToBytesBE, isZeroScalarAt, modPow, scalarCount, type ScalarVector } from './scalars.js';
+import { isZeroScalarAt, modPow, scalarCount, type ScalarVector } from './scalars.js';
+import { bigIntToBytes, hexToBytes, SCALAR_BYTES } from '../format/hex.js';
 
 type Mcl = Awaited<ReturnType<typeof loadMcl>>;
 
@@ -20,12 +21,8 @@ function failureFrom(index: number, err: unknown): PointFailure {
   return { index, reason: code === 'BLST_POINT_NOT_IN_GROUP' ? 'NOT_IN_SUBGROUP' : 'INVALID_POINT', detail };
 }
 
-function hexBytes(hex: string): Uint8Array {
-  return new Uint8Array(Buffer.from(hex.slice(2), 'hex'));
-}
-
 function frFromBigInt(mcl: Mcl, value: bigint): Fr {
-  const bytes = bigIntToBytesBE(value % CURVE_ORDER, 32);
+  const bytes = bigIntToBytes(value % CURVE_ORDER, SCALAR_BYTES);
   const fr = new mcl.Fr();
   fr.setBigEndianMod(bytes);
   bytes.fill(0);
@@ -44,7 +41,7 @@ interface MclPointOps<P extends G1 | G2> {
 
 function mclGroup<P extends G1 | G2>(mcl: Mcl, ops: MclPointOps<P>, byteLength: number, generatorHex: string): GroupBackend<P> {
   const generator = ops.create();
-  generator.deserialize(hexBytes(generatorHex));
+  generator.deserialize(hexToBytes(generatorHex));
   const mulPoint = (p: P, fr: Fr): P => mcl.mul(p as G1, fr) as P;
   const addPoints = (a: P, b: P): P => mcl.add(a, b);
   const normalizeAll = (points: P[]): void => {

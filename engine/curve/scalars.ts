@@ -73,20 +73,3 @@ export function modPow(base: bigint, exponent: bigint, modulus: bigint = CURVE_O
   }
   return result;
 }
-
-export function bytesToBigIntBE(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (const byte of bytes) value = (value << 8n) | BigInt(byte);
-  return value;
-}
-
-export function bigIntToBytesBE(value: bigint, length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let v = value;
-  for (let i = length - 1; i >= 0; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  if (v !== 0n) throw new RangeError(`value does not fit in ${length} bytes`);
-  return out;
-}

@@ -1,5 +1,5 @@
 // Tells a BatchTranscript from a BatchContribution (contribute --in takes either).
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { InputLimits } from '../limits.js';
 import { resolveLimits } from '../limits.js';
 import { batchContributionFromJson } from './parse-contribution.js';
@@ -19,8 +19,8 @@ export function parseCeremonyDocument(text: string, limitOverrides?: Partial<Inp
       if (Object.hasOwn(value, 'transcripts')) return { kind: 'transcript', transcript: batchTranscriptFromJson(value, limits) };
       if (Object.hasOwn(value, 'contributions')) return { kind: 'contribution', contribution: batchContributionFromJson(value, limits) };
     }
-    throw new CeremonyError('INVALID_SCHEMA', '$: expected a BatchTranscript (transcripts) or a BatchContribution (contributions)');
+    throw new InvalidInputError('INVALID_SCHEMA', '$: expected a BatchTranscript (transcripts) or a BatchContribution (contributions)');
   } catch (err) {
-    throw err instanceof CeremonyError ? err.withInput('input') : err;
+    throw err instanceof InvalidInputError ? err.withInput('input') : err;
   }
 }

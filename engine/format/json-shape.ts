@@ -1,11 +1,11 @@
 // Small structural checks on parsed JSON values, each failing with INVALID_SCHEMA
 // and the JSON path of the offending value.
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 
 export type JsonObject = Record<string, unknown>;
 
-export function schemaError(path: string, message: string): CeremonyError {
-  return new CeremonyError('INVALID_SCHEMA', `${path}: ${message}`, { path });
+export function schemaError(path: string, message: string): InvalidInputError {
+  return new InvalidInputError('INVALID_SCHEMA', `${path}: ${message}`, { path });
 }
 
 export function expectObject(value: unknown, path: string): JsonObject {
@@ -18,7 +18,7 @@ export function expectObject(value: unknown, path: string): JsonObject {
 export function expectArray(value: unknown, path: string, maxLength: number): unknown[] {
   if (!Array.isArray(value)) throw schemaError(path, `expected an array, found ${describe(value)}`);
   if (value.length > maxLength) {
-    throw new CeremonyError('LIMIT_EXCEEDED', `${path}: ${value.length} items exceed the limit ${maxLength}`, { path });
+    throw new InvalidInputError('LIMIT_EXCEEDED', `${path}: ${value.length} items exceed the limit ${maxLength}`, { path });
   }
   return value;
 }

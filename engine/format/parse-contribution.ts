@@ -1,6 +1,6 @@
 // BatchContribution JSON -> model, with the structural checks of the spec's
 // contributionSchema.json (sizes are configurable instead of fixed).
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { InputLimits } from '../limits.js';
 import { resolveLimits } from '../limits.js';
 import { assertHex, ECDSA_SIGNATURE_BYTES, G1_BYTES, G2_BYTES } from './hex.js';
@@ -9,13 +9,13 @@ import { parsePowers, parseSize } from './parse-powers.js';
 import { parseJsonText } from './read-json.js';
 import type { BatchContribution, SubContribution } from './types.js';
 
-/** Parses BatchContribution JSON text. Throws CeremonyError (input 'contribution'). */
+/** Parses BatchContribution JSON text. Throws InvalidInputError (input 'contribution'). */
 export function parseBatchContribution(text: string, limitOverrides?: Partial<InputLimits>): BatchContribution {
   const limits = resolveLimits(limitOverrides);
   try {
     return batchContributionFromJson(parseJsonText(text, limits), limits);
   } catch (err) {
-    throw err instanceof CeremonyError ? err.withInput('contribution') : err;
+    throw err instanceof InvalidInputError ? err.withInput('contribution') : err;
   }
 }
 
@@ -42,7 +42,7 @@ function parseSubContribution(value: unknown, path: string, limits: InputLimits,
     sub.potPubkey = obj.potPubkey as string;
   }
   if (Object.hasOwn(obj, 'blsSignature') && Object.hasOwn(obj, 'bls_signature')) {
-    throw new CeremonyError('INVALID_SCHEMA', `${path}: both blsSignature and bls_signature are present`, { subCeremony: index, path });
+    throw new InvalidInputError('INVALID_SCHEMA', `${path}: both blsSignature and bls_signature are present`, { subCeremony: index, path });
   }
   const signatureKey = Object.hasOwn(obj, 'blsSignature') ? 'blsSignature' : Object.hasOwn(obj, 'bls_signature') ? 'bls_signature' : undefined;
   if (signatureKey !== undefined) {
@@ -63,7 +63,7 @@ function withSub<T>(subCeremony: number, run: () => T): T {
   try {
     return run();
   } catch (err) {
-    if (err instanceof CeremonyError) throw new CeremonyError(err.code, err.message, { subCeremony, path: err.path });
+    if (err instanceof InvalidInputError) throw new InvalidInputError(err.code, err.message, { subCeremony, path: err.path });
     throw err;
   }
 }

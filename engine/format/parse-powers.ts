@@ -1,5 +1,5 @@
 // Shared parsing of the `numG1Powers` / `numG2Powers` / `powersOfTau` triple.
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { InputLimits } from '../limits.js';
 import { assertHex, G1_BYTES, G2_BYTES } from './hex.js';
 import { expectArray, expectInteger, expectKeys, expectObject, type JsonObject } from './json-shape.js';
@@ -14,8 +14,8 @@ export function parseSize(obj: JsonObject, path: string, limits: InputLimits, su
   try {
     assertValidSize(size, limits, subCeremony);
   } catch (err) {
-    if (err instanceof CeremonyError) {
-      throw new CeremonyError(err.code, `${path}: ${err.message}`, { subCeremony, path });
+    if (err instanceof InvalidInputError) {
+      throw new InvalidInputError(err.code, `${path}: ${err.message}`, { subCeremony, path });
     }
     throw err;
   }
@@ -35,14 +35,14 @@ export function parsePowers(
   const g1 = expectArray(obj.G1Powers, `${path}.G1Powers`, limits.maxG1Powers);
   const g2 = expectArray(obj.G2Powers, `${path}.G2Powers`, limits.maxG2Powers);
   if (g1.length !== size.numG1Powers) {
-    throw new CeremonyError(
+    throw new InvalidInputError(
       'WRONG_COUNT',
       `${path}.G1Powers: numG1Powers is ${size.numG1Powers} but ${g1.length} G1 powers are listed`,
       { subCeremony, path: `${path}.G1Powers` },
     );
   }
   if (g2.length !== size.numG2Powers) {
-    throw new CeremonyError(
+    throw new InvalidInputError(
       'WRONG_COUNT',
       `${path}.G2Powers: numG2Powers is ${size.numG2Powers} but ${g2.length} G2 powers are listed`,
       { subCeremony, path: `${path}.G2Powers` },
@@ -60,8 +60,8 @@ export function checkPointList(items: unknown[], path: string, width: number, su
     try {
       assertHex(items[i], width, `${path}[${i}]`);
     } catch (err) {
-      if (err instanceof CeremonyError) {
-        throw new CeremonyError(err.code, err.message, { subCeremony, pointIndex: i, path: `${path}[${i}]` });
+      if (err instanceof InvalidInputError) {
+        throw new InvalidInputError(err.code, err.message, { subCeremony, pointIndex: i, path: `${path}[${i}]` });
       }
       throw err;
     }

@@ -2,7 +2,7 @@
 // transcriptSchema.json (sizes are configurable) plus internal consistency:
 // every witness list and the participant lists hold one entry per contribution
 // plus the initial entry.
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { InputLimits } from '../limits.js';
 import { resolveLimits } from '../limits.js';
 import { ECDSA_SIGNATURE_BYTES, G1_BYTES, G2_BYTES } from './hex.js';
@@ -13,13 +13,13 @@ import { checkPointList, parsePowers, parseSize } from './parse-powers.js';
 import { parseJsonText } from './read-json.js';
 import type { BatchTranscript, SubTranscript, Witness } from './types.js';
 
-/** Parses BatchTranscript JSON text. Throws CeremonyError (input 'transcript'). */
+/** Parses BatchTranscript JSON text. Throws InvalidInputError (input 'transcript'). */
 export function parseBatchTranscript(text: string, limitOverrides?: Partial<InputLimits>): BatchTranscript {
   const limits = resolveLimits(limitOverrides);
   try {
     return batchTranscriptFromJson(parseJsonText(text, limits), limits);
   } catch (err) {
-    throw err instanceof CeremonyError ? err.withInput('transcript') : err;
+    throw err instanceof InvalidInputError ? err.withInput('transcript') : err;
   }
 }
 
@@ -44,7 +44,7 @@ export function batchTranscriptFromJson(value: unknown, limits: InputLimits): Ba
   const expected = transcripts[0]?.witness.runningProducts.length ?? 0;
   transcripts.forEach((sub, index) => {
     if (sub.witness.runningProducts.length !== expected) {
-      throw new CeremonyError(
+      throw new InvalidInputError(
         'WRONG_COUNT',
         `$.transcripts[${index}].witness: ${sub.witness.runningProducts.length} entries, but sub-ceremony 0 has ${expected}`,
         { subCeremony: index },
@@ -53,7 +53,7 @@ export function batchTranscriptFromJson(value: unknown, limits: InputLimits): Ba
   });
   for (const [name, list] of [['participantIds', participantIds], ['participantEcdsaSignatures', participantEcdsaSignatures]] as const) {
     if (list.length !== expected) {
-      throw new CeremonyError('WRONG_COUNT', `$.${name}: ${list.length} entries, but the witnesses have ${expected}`, { path: `$.${name}` });
+      throw new InvalidInputError('WRONG_COUNT', `$.${name}: ${list.length} entries, but the witnesses have ${expected}`, { path: `$.${name}` });
     }
   }
   return { transcripts, participantIds, participantEcdsaSignatures };
@@ -77,13 +77,13 @@ function parseWitness(value: unknown, path: string, limits: InputLimits, index: 
     try {
       return parseOptionalHex(sig, `${path}.blsSignatures[${i}]`, G1_BYTES);
     } catch (err) {
-      if (err instanceof CeremonyError) throw new CeremonyError(err.code, err.message, { subCeremony: index, pointIndex: i, path: err.path });
+      if (err instanceof InvalidInputError) throw new InvalidInputError(err.code, err.message, { subCeremony: index, pointIndex: i, path: err.path });
       throw err;
     }
   });
-  if (runningProducts.length === 0) throw new CeremonyError('WRONG_COUNT', `${path}.runningProducts: the initial entry is missing`, { subCeremony: index });
+  if (runningProducts.length === 0) throw new InvalidInputError('WRONG_COUNT', `${path}.runningProducts: the initial entry is missing`, { subCeremony: index });
   if (potPubkeys.length !== runningProducts.length || blsSignatures.length !== runningProducts.length) {
-    throw new CeremonyError(
+    throw new InvalidInputError(
       'WRONG_COUNT',
       `${path}: runningProducts, potPubkeys and blsSignatures have ${runningProducts.length}, ${potPubkeys.length} and ${blsSignatures.length} entries`,
       { subCeremony: index, path },

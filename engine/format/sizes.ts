@@ -1,5 +1,5 @@
 // Sub-ceremony sizes: the spec default and the `G1:G2,G1:G2` text form of the CLI.
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { InputLimits } from '../limits.js';
 import type { SubCeremonySize } from './types.js';
 
@@ -15,14 +15,14 @@ export const SPEC_SIZES: readonly SubCeremonySize[] = Object.freeze([
 export function assertValidSize(size: SubCeremonySize, limits: InputLimits, subCeremony: number): void {
   const { numG1Powers: g1, numG2Powers: g2 } = size;
   if (!Number.isSafeInteger(g1) || !Number.isSafeInteger(g2) || g2 < 2 || g1 < g2) {
-    throw new CeremonyError(
+    throw new InvalidInputError(
       'INVALID_SCHEMA',
       `sub-ceremony ${subCeremony}: sizes must satisfy 2 <= numG2Powers <= numG1Powers (got ${g1}:${g2})`,
       { subCeremony },
     );
   }
   if (g1 > limits.maxG1Powers || g2 > limits.maxG2Powers) {
-    throw new CeremonyError(
+    throw new InvalidInputError(
       'LIMIT_EXCEEDED',
       `sub-ceremony ${subCeremony}: ${g1}:${g2} powers exceed the limits ${limits.maxG1Powers}:${limits.maxG2Powers}`,
       { subCeremony },

@@ -14,6 +14,7 @@
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { IdentityError } from './errors.js';
+import { G1_BYTES, G2_BYTES } from '../format/hex.js';
 
 /** Domain separation tag: the IRTF BLS ciphersuite id the spec mandates. */
 export const IDENTITY_BLS_DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_POP_';
@@ -21,8 +22,8 @@ export const IDENTITY_BLS_DST = 'BLS_SIG_BLS12381G1_XMD:SHA-256_SSWU_RO_POP_';
 /** Order r of G1, G2 and the scalar field. */
 export const BLS_CURVE_ORDER: bigint = bls12_381.fields.Fr.ORDER;
 
-const G1_HEX = /^0x[0-9a-f]{96}$/;
-const G2_HEX = /^0x[0-9a-f]{192}$/;
+const G1_HEX = new RegExp(`^0x[0-9a-f]{${2 * G1_BYTES}}$`);
+const G2_HEX = new RegExp(`^0x[0-9a-f]{${2 * G2_BYTES}}$`);
 
 type G1Point = ReturnType<typeof bls12_381.G1.Point.fromHex>;
 type G2Point = ReturnType<typeof bls12_381.G2.Point.fromHex>;

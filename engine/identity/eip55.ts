@@ -5,12 +5,11 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { IdentityError } from './errors.js';
-
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
+import { ADDRESS_HEX } from '../format/hex.js';
 
 /** True when `text` is 0x followed by 40 hex digits, whatever their case. */
 export function isHexAddress(text: string): boolean {
-  return ADDRESS.test(text);
+  return ADDRESS_HEX.test(text);
 }
 
 /** The EIP-55 checksummed form of an address given in any case. Throws on malformed input. */

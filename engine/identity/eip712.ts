@@ -11,7 +11,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { IdentityError } from './errors.js';
-import { bigIntToBytes, decodeHex } from './hex.js';
+import { ADDRESS_HEX, bigIntToBytes, decodeHex, WORD_BYTES } from '../format/hex.js';
 
 export interface TypedField {
   readonly name: string;
@@ -115,13 +115,13 @@ function isStruct(value: TypedValue): value is TypedStruct {
 function encodeAtomic(type: string, value: TypedValue): Uint8Array {
   if (type === 'bool') {
     if (typeof value !== 'boolean') throw badValue('bool: expected a boolean');
-    return bigIntToBytes(value ? 1n : 0n, 32);
+    return bigIntToBytes(value ? 1n : 0n, WORD_BYTES);
   }
   if (type === 'address') {
-    if (typeof value !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(value)) {
+    if (typeof value !== 'string' || !ADDRESS_HEX.test(value)) {
       throw badValue('address: expected 0x followed by 40 hex digits');
     }
-    return bigIntToBytes(BigInt(value), 32);
+    return bigIntToBytes(BigInt(value), WORD_BYTES);
   }
   const uint = UINT.exec(type);
   if (uint !== null) {
@@ -129,7 +129,7 @@ function encodeAtomic(type: string, value: TypedValue): Uint8Array {
     if (bits < 8 || bits > 256 || bits % 8 !== 0) throw new IdentityError('EIP712_BAD_TYPES', type);
     const n = toBigInt(value, type);
     if (n < 0n || n >= 1n << BigInt(bits)) throw badValue(`${type}: out of range`);
-    return bigIntToBytes(n, 32);
+    return bigIntToBytes(n, WORD_BYTES);
   }
   const int = INT.exec(type);
   if (int !== null) {
@@ -138,15 +138,15 @@ function encodeAtomic(type: string, value: TypedValue): Uint8Array {
     const n = toBigInt(value, type);
     const limit = 1n << BigInt(bits - 1);
     if (n < -limit || n >= limit) throw badValue(`${type}: out of range`);
-    return bigIntToBytes(n < 0n ? (1n << 256n) + n : n, 32);
+    return bigIntToBytes(n < 0n ? (1n << 256n) + n : n, WORD_BYTES);
   }
   const fixed = FIXED_BYTES.exec(type);
   if (fixed !== null) {
     const size = Number(fixed[1]);
-    if (size < 1 || size > 32) throw new IdentityError('EIP712_BAD_TYPES', type);
+    if (size < 1 || size > WORD_BYTES) throw new IdentityError('EIP712_BAD_TYPES', type);
     const bytes = toBytes(value, type);
     if (bytes.length !== size) throw badValue(`${type}: expected ${size} bytes`);
-    const word = new Uint8Array(32);
+    const word = new Uint8Array(WORD_BYTES);
     word.set(bytes, 0);
     return word;
   }

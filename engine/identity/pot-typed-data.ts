@@ -13,7 +13,7 @@
  */
 import { IdentityError } from './errors.js';
 import { hashTypedData, type TypedData, type TypedDataTypes } from './eip712.js';
-import { decodeHex, encodeHex } from './hex.js';
+import { ADDRESS_HEX, bytesToHex, decodeHex } from '../format/hex.js';
 import { recoverDigestSigner, signDigest } from './secp256k1.js';
 
 export interface PotPubkeyEntry {
@@ -108,7 +108,7 @@ export function signEcdsa(
   pubkeys: readonly PotPubkeyEntry[],
   options: PotTypedDataOptions = {},
 ): string {
-  return encodeHex(signDigest(typedDataHash(pubkeys, options), privateKeyHex));
+  return bytesToHex(signDigest(typedDataHash(pubkeys, options), privateKeyHex));
 }
 
 /** The EIP-55 address that produced `signature` over these pubkeys; throws IdentityError. */
@@ -130,7 +130,7 @@ export function verifyEcdsa(
   address: string,
   options: PotTypedDataOptions = {},
 ): boolean {
-  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) return false;
+  if (!ADDRESS_HEX.test(address)) return false;
   try {
     return recoverEcdsaAddress(pubkeys, signature, options).toLowerCase() === address.toLowerCase();
   } catch (error) {

@@ -10,13 +10,13 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { toChecksumAddress } from './eip55.js';
 import { IdentityError } from './errors.js';
-import { bigIntToBytes, bytesToBigInt, decodeHex, encodeHex } from './hex.js';
+import { bigIntToBytes, bytesToBigInt, bytesToHex, decodeHex, ECDSA_SIGNATURE_BYTES, WORD_BYTES } from '../format/hex.js';
 
 const CURVE_ORDER = secp256k1.Point.Fn.ORDER;
 
 function parsePrivateKey(privateKeyHex: string): Uint8Array {
   const text = privateKeyHex.startsWith('0x') ? privateKeyHex : `0x${privateKeyHex}`;
-  const bytes = decodeHex(text, { bytes: 32 });
+  const bytes = decodeHex(text, { bytes: WORD_BYTES });
   if (bytes === null) {
     throw new IdentityError('ECDSA_BAD_PRIVATE_KEY', 'expected 32 bytes of hex');
   }
@@ -31,7 +31,7 @@ function parsePrivateKey(privateKeyHex: string): Uint8Array {
 export function publicKeyToAddress(publicKey: Uint8Array): string {
   const point = secp256k1.Point.fromBytes(publicKey);
   const uncompressed = point.toBytes(false);
-  return toChecksumAddress(encodeHex(keccak_256(uncompressed.subarray(1)).subarray(12)));
+  return toChecksumAddress(bytesToHex(keccak_256(uncompressed.subarray(1)).subarray(12)));
 }
 
 /** EIP-55 address controlled by a private key (hex, with or without 0x). */
@@ -41,22 +41,22 @@ export function privateKeyToAddress(privateKeyHex: string): string {
 
 /** Signs a 32-byte digest; returns the 65 bytes r || s || v with v in {27, 28}. */
 export function signDigest(digest: Uint8Array, privateKeyHex: string): Uint8Array {
-  if (digest.length !== 32) throw new RangeError('digest must be 32 bytes');
+  if (digest.length !== WORD_BYTES) throw new RangeError('digest must be 32 bytes');
   const recovered = secp256k1.sign(digest, parsePrivateKey(privateKeyHex), {
     prehash: false,
     format: 'recovered',
     lowS: true,
   });
   // noble's 'recovered' layout is recovery (1) || r (32) || s (32).
-  const out = new Uint8Array(65);
-  out.set(recovered.subarray(1, 65), 0);
+  const out = new Uint8Array(ECDSA_SIGNATURE_BYTES);
+  out.set(recovered.subarray(1, ECDSA_SIGNATURE_BYTES), 0);
   out[64] = 27 + (recovered[0] ?? 0);
   return out;
 }
 
 /** Parses r || s || v (0x-hex, 65 bytes, any hex case); throws ECDSA_BAD_SIGNATURE. */
 function parseSignature(signatureHex: string): { r: bigint; s: bigint; recovery: number } {
-  const bytes = decodeHex(signatureHex, { bytes: 65 });
+  const bytes = decodeHex(signatureHex, { bytes: ECDSA_SIGNATURE_BYTES });
   if (bytes === null) {
     throw new IdentityError('ECDSA_BAD_SIGNATURE', 'expected 0x followed by 65 bytes of hex');
   }
@@ -65,8 +65,8 @@ function parseSignature(signatureHex: string): { r: bigint; s: bigint; recovery:
   if (recovery !== 0 && recovery !== 1) {
     throw new IdentityError('ECDSA_BAD_SIGNATURE', `unsupported v byte ${v}`);
   }
-  const r = bytesToBigInt(bytes.subarray(0, 32));
-  const s = bytesToBigInt(bytes.subarray(32, 64));
+  const r = bytesToBigInt(bytes.subarray(0, WORD_BYTES));
+  const s = bytesToBigInt(bytes.subarray(WORD_BYTES, 2 * WORD_BYTES));
   if (r <= 0n || r >= CURVE_ORDER || s <= 0n || s >= CURVE_ORDER) {
     throw new IdentityError('ECDSA_BAD_SIGNATURE', 'r or s out of range');
   }
@@ -75,7 +75,7 @@ function parseSignature(signatureHex: string): { r: bigint; s: bigint; recovery:
 
 /** EIP-55 address of the signer of `digest`; throws ECDSA_BAD_SIGNATURE when nothing recovers. */
 export function recoverDigestSigner(digest: Uint8Array, signatureHex: string): string {
-  if (digest.length !== 32) throw new RangeError('digest must be 32 bytes');
+  if (digest.length !== WORD_BYTES) throw new RangeError('digest must be 32 bytes');
   const { r, s, recovery } = parseSignature(signatureHex);
   try {
     const signature = new secp256k1.Signature(r, s, recovery);
@@ -89,9 +89,9 @@ export function recoverDigestSigner(digest: Uint8Array, signatureHex: string): s
 
 /** Builds a 0x-hex r || s || v signature from its parts (for tests and interop). */
 export function encodeSignature(r: bigint, s: bigint, v: number): string {
-  const out = new Uint8Array(65);
-  out.set(bigIntToBytes(r, 32), 0);
-  out.set(bigIntToBytes(s, 32), 32);
+  const out = new Uint8Array(ECDSA_SIGNATURE_BYTES);
+  out.set(bigIntToBytes(r, WORD_BYTES), 0);
+  out.set(bigIntToBytes(s, WORD_BYTES), WORD_BYTES);
   out[64] = v;
-  return encodeHex(out);
+  return bytesToHex(out);
 }

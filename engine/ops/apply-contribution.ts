@@ -1,7 +1,7 @@
 // Appends a verified contribution to its transcript (sequencer spec, "Updating
 // the transcript"): new powers, running product = G1 power 1, pubkey, the
 // (pruned) signatures and the participant identity.
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { isValidParticipantId } from '../format/identity-patterns.js';
 import type { BatchTranscript } from '../format/types.js';
 import type { Engine } from '../context.js';
@@ -21,7 +21,7 @@ export async function applyVerifiedContribution(verified: VerifiedContribution, 
   const { transcript, contribution } = verified;
   const participantId = options.participantId ?? '';
   if (!isValidParticipantId(participantId)) {
-    throw new CeremonyError('INVALID_SCHEMA', `participant id '${participantId.slice(0, 80)}' is not an eth|0x… or git|id|@handle identity`);
+    throw new InvalidInputError('INVALID_SCHEMA', `participant id '${participantId.slice(0, 80)}' is not an eth|0x… or git|id|@handle identity`);
   }
   const signatures = await (options.pruneSignatures ?? keepSignatures)(contribution, participantId);
   if (signatures.blsSignatures.length !== contribution.contributions.length) {
@@ -47,7 +47,7 @@ export async function applyVerifiedContribution(verified: VerifiedContribution, 
   };
 }
 
-/** Verifies, then applies. Throws CeremonyError when the contribution is invalid. */
+/** Verifies, then applies. Throws InvalidInputError when the contribution is invalid. */
 export async function verifyAndApply(engine: Engine, transcript: BatchTranscript, contribution: BatchContribution, options: ApplyOptions = {}): Promise<BatchTranscript> {
   return applyVerifiedContribution(await verifyContribution(engine, transcript, contribution), options);
 }

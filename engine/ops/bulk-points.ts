@@ -3,14 +3,15 @@
 // vector by successive powers of a scalar. Vectors are split into chunks that
 // run in parallel; failures report the lowest failing index of the whole vector.
 import type { GroupBackend, PointFailure } from '../curve/backend.js';
-import { bigIntToBytesBE, sliceScalars, type ScalarVector } from '../curve/scalars.js';
+import { sliceScalars, type ScalarVector } from '../curve/scalars.js';
+import { bigIntToBytes, G1_BYTES, G2_BYTES, SCALAR_BYTES } from '../format/hex.js';
 import type { Engine } from '../context.js';
 import type { GroupName } from '../pool/tasks.js';
 import { chunkRanges, chunkSizeFor } from './chunks.js';
 import type { ProgressCounter } from './progress-counter.js';
 
 export function groupWidth(group: GroupName): number {
-  return group === 'G1' ? 48 : 96;
+  return group === 'G1' ? G1_BYTES : G2_BYTES;
 }
 
 export interface BulkOptions {
@@ -90,7 +91,7 @@ export async function scaleByPowers(
   try {
     const results = await Promise.all(
       chunkRanges(count, size).map(async (range) => {
-        const secret = bigIntToBytesBE(base, 32);
+        const secret = bigIntToBytes(base, SCALAR_BYTES);
         secrets.push(secret);
         const result = await engine.runner.run({
           kind: 'scalePowers',

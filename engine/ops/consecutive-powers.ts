@@ -4,6 +4,7 @@
 import type { CurveBackend, PointFailure } from '../curve/backend.js';
 import { randomScalars, type ScalarVector } from '../curve/scalars.js';
 import type { Engine } from '../context.js';
+import { G1_BYTES } from '../format/hex.js';
 import { firstBadPosition } from './bisect.js';
 import { decodeAndCombine } from './bulk-points.js';
 import { equationHolds } from './pairing-batch.js';
@@ -40,7 +41,7 @@ export async function checkConsecutivePowers<P2>(
   options: { validate: boolean },
 ): Promise<{ ok: boolean; failure?: PointFailure }> {
   const backend = engine.backend as CurveBackend<unknown, P2>;
-  const count = g1Bytes.byteLength / 48;
+  const count = g1Bytes.byteLength / G1_BYTES;
   if (count < 2) return { ok: true };
   const { lower, upper } = consecutiveScalars(count);
   const combined = await decodeAndCombine(engine, 'G1', backend.g1, g1Bytes, [lower, upper], options);
@@ -54,9 +55,9 @@ export async function checkConsecutivePowers<P2>(
  * passed decoding; undefined if the slice is consistent.
  */
 export async function locateConsecutiveBreak<P2>(engine: Engine, g1Bytes: Uint8Array, tauG2: P2): Promise<number | undefined> {
-  const pairsCount = g1Bytes.byteLength / 48 - 1;
+  const pairsCount = g1Bytes.byteLength / G1_BYTES - 1;
   const pair = await firstBadPosition(0, pairsCount, async (a, b) => {
-    const slice = g1Bytes.subarray(a * 48, (b + 1) * 48);
+    const slice = g1Bytes.subarray(a * G1_BYTES, (b + 1) * G1_BYTES);
     return (await checkConsecutivePowers(engine, slice, tauG2, { validate: false })).ok;
   });
   return pair === undefined ? undefined : pair + 1;

@@ -1,9 +1,8 @@
 // A contribution: every G1 and G2 power of sub-ceremony j multiplied by x_j^i,
 // potPubkey = [x_j]_2. Input points are validated (the participant's checks).
 import type { Engine } from '../context.js';
-import { bigIntToBytesBE } from '../curve/scalars.js';
-import { CeremonyError } from '../errors.js';
-import { bytesToHex, packHexPoints, unpackHexPoints, G1_BYTES, G2_BYTES } from '../format/hex.js';
+import { InvalidInputError } from '../errors.js';
+import { bigIntToBytes, bytesToHex, G1_BYTES, G2_BYTES, isHexOfLength, packHexPoints, SCALAR_BYTES, unpackHexPoints } from '../format/hex.js';
 import type { BatchContribution, BatchTranscript, PowersOfTau, SubCeremonySize, SubContribution } from '../format/types.js';
 import { scaleByPowers } from './bulk-points.js';
 import { checkFixedSecrets, deriveSecrets } from './derive-secrets.js';
@@ -66,15 +65,15 @@ async function contributeOne(
   const pubkey = backend.g2.encode([backend.g2.multiply(backend.g2.generator(), secret)]);
   let blsSignature = '';
   if (signIdentity !== undefined) {
-    const secretBytes = bigIntToBytesBE(secret, 32);
+    const secretBytes = bigIntToBytes(secret, SCALAR_BYTES);
     try {
       blsSignature = await signIdentity(secretBytes, j);
     } finally {
       secretBytes.fill(0);
     }
   }
-  if (blsSignature !== '' && !/^0x[0-9a-f]{96}$/.test(blsSignature)) {
-    throw new CeremonyError('INVALID_SCHEMA', `sub-ceremony ${j}: the identity signer returned a malformed signature`, { subCeremony: j });
+  if (blsSignature !== '' && !isHexOfLength(blsSignature, G1_BYTES)) {
+    throw new InvalidInputError('INVALID_SCHEMA', `sub-ceremony ${j}: the identity signer returned a malformed signature`, { subCeremony: j });
   }
   return {
     numG1Powers: source.numG1Powers,

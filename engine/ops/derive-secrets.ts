@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CURVE_ORDER } from '../curve/constants.js';
-import { bytesToBigIntBE } from '../curve/scalars.js';
-import { CeremonyError } from '../errors.js';
+import { bytesToBigInt } from '../format/hex.js';
+import { InvalidInputError } from '../errors.js';
 
 const SALT = new TextEncoder().encode('ceremony-coordinator/powers-of-tau/secret/v1');
 
@@ -25,7 +25,7 @@ export function deriveSecrets(count: number, entropy?: string | Uint8Array): big
       for (let attempt = 0; ; attempt++) {
         const info = new TextEncoder().encode(`sub-ceremony ${j} attempt ${attempt}`);
         const okm = hkdf(sha256, ikm, SALT, info, 48);
-        const secret = bytesToBigIntBE(okm) % CURVE_ORDER;
+        const secret = bytesToBigInt(okm) % CURVE_ORDER;
         okm.fill(0);
         if (secret > 1n) {
           secrets.push(secret);
@@ -42,11 +42,11 @@ export function deriveSecrets(count: number, entropy?: string | Uint8Array): big
 /** Checks fixed secrets: one per sub-ceremony, each in (1, r). */
 export function checkFixedSecrets(secrets: readonly bigint[], count: number): void {
   if (secrets.length !== count) {
-    throw new CeremonyError('INVALID_SECRET', `${secrets.length} secrets given for ${count} sub-ceremonies`);
+    throw new InvalidInputError('INVALID_SECRET', `${secrets.length} secrets given for ${count} sub-ceremonies`);
   }
   secrets.forEach((secret, j) => {
     if (secret <= 1n || secret >= CURVE_ORDER) {
-      throw new CeremonyError('INVALID_SECRET', `secret ${j} must be greater than 1 and below the group order`, { subCeremony: j });
+      throw new InvalidInputError('INVALID_SECRET', `secret ${j} must be greater than 1 and below the group order`, { subCeremony: j });
     }
   });
 }
@@ -56,7 +56,7 @@ export function parseSecretsText(text: string): bigint[] {
   return text.split(',').map((part, j) => {
     const hex = part.trim().replace(/^0x/i, '');
     if (!/^[0-9a-fA-F]{1,64}$/.test(hex)) {
-      throw new CeremonyError('INVALID_SECRET', `secret ${j} is not hex of at most 32 bytes`, { subCeremony: j });
+      throw new InvalidInputError('INVALID_SECRET', `secret ${j} is not hex of at most 32 bytes`, { subCeremony: j });
     }
     return BigInt('0x' + hex);
   });

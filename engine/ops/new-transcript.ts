@@ -4,12 +4,12 @@ import { G1_GENERATOR_HEX, G2_GENERATOR_HEX } from '../curve/constants.js';
 import { resolveLimits, type InputLimits } from '../limits.js';
 import { assertValidSize } from '../format/sizes.js';
 import type { BatchTranscript, SubCeremonySize } from '../format/types.js';
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 
 export function newTranscript(sizes: readonly SubCeremonySize[], limitOverrides?: Partial<InputLimits>): BatchTranscript {
   const limits = resolveLimits(limitOverrides);
   if (sizes.length === 0 || sizes.length > limits.maxSubCeremonies) {
-    throw new CeremonyError('LIMIT_EXCEEDED', `a transcript needs 1..${limits.maxSubCeremonies} sub-ceremonies, got ${sizes.length}`);
+    throw new InvalidInputError('LIMIT_EXCEEDED', `a transcript needs 1..${limits.maxSubCeremonies} sub-ceremonies, got ${sizes.length}`);
   }
   sizes.forEach((size, j) => assertValidSize(size, limits, j));
   return {

@@ -6,7 +6,7 @@ import type { CurveBackend, PointFailure } from '../curve/backend.js';
 import { G1_GENERATOR_HEX, G2_GENERATOR_HEX } from '../curve/constants.js';
 import { randomScalars } from '../curve/scalars.js';
 import type { Engine } from '../context.js';
-import { CeremonyError, type InputRole } from '../errors.js';
+import { InvalidInputError, type InputRole } from '../errors.js';
 import { hexToBytes, packHexPoints, G1_BYTES, G2_BYTES } from '../format/hex.js';
 import type { PowersOfTau } from '../format/types.js';
 import { decodeAndCombine, decodeTrusted } from './bulk-points.js';
@@ -68,10 +68,10 @@ function startsWith(bytes: Uint8Array, prefix: Uint8Array): boolean {
 /** The first G1 and G2 powers must be the generators (tau^0 = 1). */
 export function checkGeneratorPowers(packed: PackedPowers, subCeremony: number, input: InputRole): void {
   if (!startsWith(packed.g1, G1_GENERATOR)) {
-    throw new CeremonyError('FIRST_POWER_NOT_GENERATOR', `sub-ceremony ${subCeremony}: G1 power 0 is not the G1 generator`, { subCeremony, pointIndex: 0, input });
+    throw new InvalidInputError('FIRST_POWER_NOT_GENERATOR', `sub-ceremony ${subCeremony}: G1 power 0 is not the G1 generator`, { subCeremony, pointIndex: 0, input });
   }
   if (!startsWith(packed.g2, G2_GENERATOR)) {
-    throw new CeremonyError('FIRST_POWER_NOT_GENERATOR', `sub-ceremony ${subCeremony}: G2 power 0 is not the G2 generator`, { subCeremony, pointIndex: 0, input });
+    throw new InvalidInputError('FIRST_POWER_NOT_GENERATOR', `sub-ceremony ${subCeremony}: G2 power 0 is not the G2 generator`, { subCeremony, pointIndex: 0, input });
   }
 }
 
@@ -113,11 +113,11 @@ export async function powersEquationError<P2>(
   tauG2: P2,
   subCeremony: number,
   input: InputRole,
-): Promise<CeremonyError> {
+): Promise<InvalidInputError> {
   if (code === 'G1_POWERS_NOT_CONSECUTIVE') {
     const index = await locateConsecutiveBreak(engine, packed.g1, tauG2);
     const where = index === undefined ? 'the G1 powers' : `G1 power ${index}`;
-    return new CeremonyError(code, `sub-ceremony ${subCeremony}: ${where} is not the previous G1 power times tau (tau taken from G2 power 1)`, {
+    return new InvalidInputError(code, `sub-ceremony ${subCeremony}: ${where} is not the previous G1 power times tau (tau taken from G2 power 1)`, {
       subCeremony,
       pointIndex: index,
       input,
@@ -126,7 +126,7 @@ export async function powersEquationError<P2>(
   const n2 = packed.g2.byteLength / G2_BYTES;
   const index = await locateSameTauBreak(engine, packed.g1.subarray(0, n2 * G1_BYTES), packed.g2);
   const where = index === undefined ? 'the G2 powers' : `G2 power ${index}`;
-  return new CeremonyError(code, `sub-ceremony ${subCeremony}: ${where} does not hold the same power of tau as the G1 power with that index`, {
+  return new InvalidInputError(code, `sub-ceremony ${subCeremony}: ${where} does not hold the same power of tau as the G1 power with that index`, {
     subCeremony,
     pointIndex: index,
     input,

@@ -3,6 +3,7 @@
 import type { CurveBackend } from '../curve/backend.js';
 import { randomScalars } from '../curve/scalars.js';
 import type { Engine } from '../context.js';
+import { G1_BYTES, G2_BYTES } from '../format/hex.js';
 import { firstBadPosition } from './bisect.js';
 import { decodeAndCombine } from './bulk-points.js';
 import { equationHolds } from './pairing-batch.js';
@@ -18,8 +19,8 @@ export function sameTauPairs<P1, P2>(backend: CurveBackend<P1, P2>, g1Sum: P1, g
 /** Checks G1 and G2 points pairwise for equal discrete logs (lengths must match). */
 export async function checkSameTau(engine: Engine, g1Bytes: Uint8Array, g2Bytes: Uint8Array, options: { validate: boolean }): Promise<boolean> {
   const backend = engine.backend;
-  const count = g2Bytes.byteLength / 96;
-  if (g1Bytes.byteLength / 48 !== count) throw new RangeError('checkSameTau: G1 and G2 slices differ in length');
+  const count = g2Bytes.byteLength / G2_BYTES;
+  if (g1Bytes.byteLength / G1_BYTES !== count) throw new RangeError('checkSameTau: G1 and G2 slices differ in length');
   const s = randomScalars(count);
   const [g1, g2] = await Promise.all([
     decodeAndCombine(engine, 'G1', backend.g1, g1Bytes, [s], options),
@@ -31,8 +32,8 @@ export async function checkSameTau(engine: Engine, g1Bytes: Uint8Array, g2Bytes:
 
 /** Index of the first i with e(P_i, g2) != e(g1, Q_i), for decoded-valid inputs. */
 export async function locateSameTauBreak(engine: Engine, g1Bytes: Uint8Array, g2Bytes: Uint8Array): Promise<number | undefined> {
-  const count = g2Bytes.byteLength / 96;
+  const count = g2Bytes.byteLength / G2_BYTES;
   return firstBadPosition(0, count, (a, b) =>
-    checkSameTau(engine, g1Bytes.subarray(a * 48, b * 48), g2Bytes.subarray(a * 96, b * 96), { validate: false }),
+    checkSameTau(engine, g1Bytes.subarray(a * G1_BYTES, b * G1_BYTES), g2Bytes.subarray(a * G2_BYTES, b * G2_BYTES), { validate: false }),
   );
 }

@@ -6,7 +6,7 @@
 import type { CurveBackend } from '../curve/backend.js';
 import type { Engine } from '../context.js';
 import { G2_GENERATOR_HEX } from '../curve/constants.js';
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { hexToBytes } from '../format/hex.js';
 import type { BatchContribution, BatchTranscript } from '../format/types.js';
 import { decodeOne } from './bulk-points.js';
@@ -36,7 +36,7 @@ export interface VerifiedContribution {
 /** Parameter check: same number of sub-ceremonies and the same sizes as the transcript. */
 export function checkContributionCounts(transcript: BatchTranscript, contribution: BatchContribution): void {
   if (contribution.contributions.length !== transcript.transcripts.length) {
-    throw new CeremonyError(
+    throw new InvalidInputError(
       'WRONG_COUNT',
       `the contribution has ${contribution.contributions.length} sub-ceremonies, the transcript ${transcript.transcripts.length}`,
       { input: 'contribution' },
@@ -46,14 +46,14 @@ export function checkContributionCounts(transcript: BatchTranscript, contributio
     const expected = transcript.transcripts[j];
     if (expected === undefined) return;
     if (sub.numG1Powers !== expected.numG1Powers || sub.numG2Powers !== expected.numG2Powers) {
-      throw new CeremonyError(
+      throw new InvalidInputError(
         'WRONG_COUNT',
         `sub-ceremony ${j}: the contribution has ${sub.numG1Powers}:${sub.numG2Powers} powers, the transcript ${expected.numG1Powers}:${expected.numG2Powers}`,
         { subCeremony: j, input: 'contribution' },
       );
     }
     if (sub.potPubkey === undefined) {
-      throw new CeremonyError('INVALID_SCHEMA', `sub-ceremony ${j}: potPubkey is missing`, { subCeremony: j, input: 'contribution', path: `$.contributions[${j}].potPubkey` });
+      throw new InvalidInputError('INVALID_SCHEMA', `sub-ceremony ${j}: potPubkey is missing`, { subCeremony: j, input: 'contribution', path: `$.contributions[${j}].potPubkey` });
     }
   });
 }
@@ -95,14 +95,14 @@ async function verifyWith<P1, P2>(
   // Non-zero check.
   pubkeys.forEach((pubkey, j) => {
     if (backend.g2.isZero(pubkey)) {
-      throw new CeremonyError('PUBKEY_AT_INFINITY', `sub-ceremony ${j}: potPubkey is the point at infinity`, { subCeremony: j, input: 'contribution' });
+      throw new InvalidInputError('PUBKEY_AT_INFINITY', `sub-ceremony ${j}: potPubkey is the point at infinity`, { subCeremony: j, input: 'contribution' });
     }
   });
   packed.forEach((p, j) => checkGeneratorPowers(p, j, 'contribution'));
   // A secret of 1 passes every pairing check and adds no randomness: its pubkey is the generator.
   subs.forEach((sub, j) => {
     if ((sub.potPubkey as string).toLowerCase() === G2_GENERATOR_HEX) {
-      throw new CeremonyError('NO_OP_CONTRIBUTION', `sub-ceremony ${j}: potPubkey is the G2 generator (a secret of 1): the powers are the previous ones, unchanged`, {
+      throw new InvalidInputError('NO_OP_CONTRIBUTION', `sub-ceremony ${j}: potPubkey is the G2 generator (a secret of 1): the powers are the previous ones, unchanged`, {
         subCeremony: j,
         input: 'contribution',
         path: `contributions[${j}].potPubkey`,
@@ -128,7 +128,7 @@ async function verifyWith<P1, P2>(
   if (failed !== undefined) {
     const j = failed.subCeremony;
     if (failed.code === 'TAU_UPDATE_MISMATCH') {
-      throw new CeremonyError(
+      throw new InvalidInputError(
         failed.code,
         `sub-ceremony ${j}: G1 power 1 is not the transcript's last running product times the secret of potPubkey`,
         { subCeremony: j, pointIndex: 1, input: 'contribution' },

@@ -6,7 +6,7 @@
 import type { CurveBackend } from '../curve/backend.js';
 import { G1_GENERATOR_HEX, G2_GENERATOR_HEX } from '../curve/constants.js';
 import type { Engine } from '../context.js';
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import type { BatchTranscript, SubCeremonySize } from '../format/types.js';
 import { sizesOf } from '../format/types.js';
 import type { TranscriptSignatureVerifier } from './identity-hooks.js';
@@ -45,12 +45,12 @@ export async function verifyTranscript(engine: Engine, transcript: BatchTranscri
 function checkExpectedSizes(transcript: BatchTranscript, expected: readonly SubCeremonySize[] | undefined): void {
   if (expected === undefined) return;
   if (expected.length !== transcript.transcripts.length) {
-    throw new CeremonyError('WRONG_COUNT', `the transcript has ${transcript.transcripts.length} sub-ceremonies, ${expected.length} expected`, { input: 'transcript' });
+    throw new InvalidInputError('WRONG_COUNT', `the transcript has ${transcript.transcripts.length} sub-ceremonies, ${expected.length} expected`, { input: 'transcript' });
   }
   transcript.transcripts.forEach((sub, j) => {
     const want = expected[j] as SubCeremonySize;
     if (sub.numG1Powers !== want.numG1Powers || sub.numG2Powers !== want.numG2Powers) {
-      throw new CeremonyError('WRONG_COUNT', `sub-ceremony ${j} has ${sub.numG1Powers}:${sub.numG2Powers} powers, ${want.numG1Powers}:${want.numG2Powers} expected`, {
+      throw new InvalidInputError('WRONG_COUNT', `sub-ceremony ${j} has ${sub.numG1Powers}:${sub.numG2Powers} powers, ${want.numG1Powers}:${want.numG2Powers} expected`, {
         subCeremony: j,
         input: 'transcript',
       });
@@ -61,10 +61,10 @@ function checkExpectedSizes(transcript: BatchTranscript, expected: readonly SubC
 function checkWitnessStart(transcript: BatchTranscript): void {
   transcript.transcripts.forEach((sub, j) => {
     if (sub.witness.runningProducts[0] !== G1_GENERATOR_HEX) {
-      throw new CeremonyError('WITNESS_START_MISMATCH', `sub-ceremony ${j}: running product 0 is not the G1 generator`, { subCeremony: j, pointIndex: 0, input: 'transcript' });
+      throw new InvalidInputError('WITNESS_START_MISMATCH', `sub-ceremony ${j}: running product 0 is not the G1 generator`, { subCeremony: j, pointIndex: 0, input: 'transcript' });
     }
     if (sub.witness.potPubkeys[0] !== G2_GENERATOR_HEX) {
-      throw new CeremonyError('WITNESS_START_MISMATCH', `sub-ceremony ${j}: potPubkey 0 is not the G2 generator`, { subCeremony: j, pointIndex: 0, input: 'transcript' });
+      throw new InvalidInputError('WITNESS_START_MISMATCH', `sub-ceremony ${j}: potPubkey 0 is not the G2 generator`, { subCeremony: j, pointIndex: 0, input: 'transcript' });
     }
   });
 }
@@ -85,7 +85,7 @@ async function verifyWith<P1, P2>(engine: Engine, backend: CurveBackend<P1, P2>,
   subs.forEach((sub, j) => {
     const last = sub.witness.runningProducts.length - 1;
     if (sub.powersOfTau.g1Powers[1] !== sub.witness.runningProducts[last]) {
-      throw new CeremonyError('POWERS_WITNESS_MISMATCH', `sub-ceremony ${j}: G1 power 1 is not the last running product (${last})`, {
+      throw new InvalidInputError('POWERS_WITNESS_MISMATCH', `sub-ceremony ${j}: G1 power 1 is not the last running product (${last})`, {
         subCeremony: j,
         pointIndex: 1,
         input: 'transcript',
@@ -105,7 +105,7 @@ async function verifyWith<P1, P2>(engine: Engine, backend: CurveBackend<P1, P2>,
   if (options.verifySignatures !== undefined) {
     const problems = await options.verifySignatures(transcript);
     if (problems.length > 0) {
-      throw new CeremonyError('INVALID_IDENTITY_SIGNATURE', problems.slice(0, 5).join('; '), { input: 'transcript' });
+      throw new InvalidInputError('INVALID_IDENTITY_SIGNATURE', problems.slice(0, 5).join('; '), { input: 'transcript' });
     }
   }
   return { valid: true, sizes: sizesOf(subs), contributions: transcript.participantIds.length - 1 };

@@ -7,7 +7,7 @@ import type { CurveBackend } from '../curve/backend.js';
 import { randomScalars } from '../curve/scalars.js';
 import type { Engine } from '../context.js';
 import { G2_GENERATOR_HEX } from '../curve/constants.js';
-import { CeremonyError } from '../errors.js';
+import { InvalidInputError } from '../errors.js';
 import { packHexPoints, G1_BYTES, G2_BYTES } from '../format/hex.js';
 import type { Witness } from '../format/types.js';
 import type { ChainFailure } from '../pool/tasks.js';
@@ -71,13 +71,13 @@ function chainHolds<P1, P2>(backend: CurveBackend<P1, P2>, parts: readonly Chain
   return backend.finalExponentiationIsOne(loops);
 }
 
-function chainFailureError(failure: ChainFailure, step: number, subCeremony: number): CeremonyError {
+function chainFailureError(failure: ChainFailure, step: number, subCeremony: number): InvalidInputError {
   const what = failure.list === 'runningProducts' ? 'running product' : 'potPubkey';
   if (failure.reason === 'AT_INFINITY') {
-    return new CeremonyError('PUBKEY_AT_INFINITY', `sub-ceremony ${subCeremony}: potPubkey ${step} is the point at infinity`, { subCeremony, pointIndex: step, input: 'transcript' });
+    return new InvalidInputError('PUBKEY_AT_INFINITY', `sub-ceremony ${subCeremony}: potPubkey ${step} is the point at infinity`, { subCeremony, pointIndex: step, input: 'transcript' });
   }
   const text = failure.reason === 'NOT_IN_SUBGROUP' ? 'is not in the prime-order subgroup' : 'is not a valid compressed point on the curve';
-  return new CeremonyError(failure.reason, `sub-ceremony ${subCeremony}: ${what} ${step} ${text} (${failure.detail})`, { subCeremony, pointIndex: step, input: 'transcript' });
+  return new InvalidInputError(failure.reason, `sub-ceremony ${subCeremony}: ${what} ${step} ${text} (${failure.detail})`, { subCeremony, pointIndex: step, input: 'transcript' });
 }
 
 /** Verifies the witness chains of all sub-ceremonies; throws the first failure. */
@@ -87,7 +87,7 @@ export async function verifyWitnessChains(engine: Engine, witnesses: readonly Wi
   witnesses.forEach((witness, j) => {
     const step = witness.potPubkeys.findIndex((pubkey, k) => k > 0 && pubkey.toLowerCase() === G2_GENERATOR_HEX);
     if (step > 0) {
-      throw new CeremonyError('NO_OP_CONTRIBUTION', `sub-ceremony ${j}: potPubkey ${step} is the G2 generator (a secret of 1): that step changes nothing`, { subCeremony: j, pointIndex: step, input: 'transcript' });
+      throw new InvalidInputError('NO_OP_CONTRIBUTION', `sub-ceremony ${j}: potPubkey ${step} is the G2 generator (a secret of 1): that step changes nothing`, { subCeremony: j, pointIndex: step, input: 'transcript' });
     }
   });
   const backend = engine.backend;
@@ -111,7 +111,7 @@ export async function verifyWitnessChains(engine: Engine, witnesses: readonly Wi
       const parts = await runSteps(engine, p, a, b, false);
       return chainHolds(backend, parts.flatMap((o) => (o.ok ? [o.part] : [])));
     });
-    throw new CeremonyError(
+    throw new InvalidInputError(
       'RUNNING_PRODUCT_MISMATCH',
       step === undefined
         ? `sub-ceremony ${j}: the running products do not follow from the pubkeys`

@@ -1,6 +1,7 @@
 // Runs one task with a backend; the same code serves workers and inline runs.
 import type { CurveBackend, GroupBackend } from '../curve/backend.js';
-import { bytesToBigIntBE, scalarCount } from '../curve/scalars.js';
+import { scalarCount } from '../curve/scalars.js';
+import { bytesToBigInt } from '../format/hex.js';
 import type { ChainResult, ChainTask, DecodeMsmResult, DecodeMsmTask, ScalePowersResult, ScalePowersTask, Task, TaskResult } from './tasks.js';
 
 export function executeTask<P1, P2>(backend: CurveBackend<P1, P2>, task: Task): TaskResult {
@@ -28,7 +29,7 @@ function decodeMsm<P>(group: GroupBackend<P>, task: DecodeMsmTask): DecodeMsmRes
 function scalePowers<P>(group: GroupBackend<P>, task: ScalePowersTask): ScalePowersResult {
   const decoded = group.decode(task.points, task.validate);
   if (!decoded.ok) return decoded;
-  const base = bytesToBigIntBE(task.base);
+  const base = bytesToBigInt(task.base);
   task.base.fill(0);
   const scaled = group.scalePowers(decoded.points, base, task.startExponent);
   return { ok: true, points: group.encode(scaled) };

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CeremonyError,
+  InvalidInputError,
   G1_GENERATOR_HEX,
   G2_GENERATOR_HEX,
   newTranscript,
@@ -22,20 +22,20 @@ function codeOf(run: () => unknown): string {
   try {
     run();
   } catch (err) {
-    if (err instanceof CeremonyError) return err.code;
+    if (err instanceof InvalidInputError) return err.code;
     throw err;
   }
-  throw new Error('expected a CeremonyError');
+  throw new Error('expected an InvalidInputError');
 }
 
-function errorOf(run: () => unknown): CeremonyError {
+function errorOf(run: () => unknown): InvalidInputError {
   try {
     run();
   } catch (err) {
-    if (err instanceof CeremonyError) return err;
+    if (err instanceof InvalidInputError) return err;
     throw err;
   }
-  throw new Error('expected a CeremonyError');
+  throw new Error('expected an InvalidInputError');
 }
 
 function contributionJson(overrides: Record<string, unknown> = {}): Record<string, unknown> {

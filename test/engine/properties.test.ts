@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  CeremonyError,
+  InvalidInputError,
   CURVE_ORDER,
   contribute,
   newTranscript,
@@ -86,8 +86,8 @@ describe('properties', () => {
           } catch (err) {
             error = err;
           }
-          expect(error).toBeInstanceOf(CeremonyError);
-          expect((error as CeremonyError).subCeremony).toBe(mutation.sub);
+          expect(error).toBeInstanceOf(InvalidInputError);
+          expect((error as InvalidInputError).subCeremony).toBe(mutation.sub);
         },
       ),
       { numRuns: runs },

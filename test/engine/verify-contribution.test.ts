@@ -1,7 +1,7 @@
 // One test per check of the sequencer spec: each input fails exactly that check.
 import { describe, expect, it } from 'vitest';
 import {
-  CeremonyError,
+  InvalidInputError,
   G1_GENERATOR_HEX,
   newTranscript,
   verifyContribution,
@@ -25,11 +25,11 @@ import {
   transcriptWith,
 } from './helpers.js';
 
-async function rejection(engine: Engine, transcript: BatchTranscript, contribution: BatchContribution): Promise<CeremonyError> {
+async function rejection(engine: Engine, transcript: BatchTranscript, contribution: BatchContribution): Promise<InvalidInputError> {
   try {
     await verifyContribution(engine, transcript, contribution);
   } catch (err) {
-    if (err instanceof CeremonyError) return err;
+    if (err instanceof InvalidInputError) return err;
     throw err;
   }
   throw new Error('the contribution was accepted');

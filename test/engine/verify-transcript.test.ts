@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  CeremonyError,
+  InvalidInputError,
   G1_GENERATOR_HEX,
   applyVerifiedContribution,
   newTranscript,
@@ -12,11 +12,11 @@ import {
 } from '../../engine/index.js';
 import { BACKENDS, clone, contributionOn, engineFor, G2_INFINITY, g1Hex, g1OutsideSubgroup, g2Hex, g2OffCurve, SMALL_SIZES, transcriptWith } from './helpers.js';
 
-async function rejection(engine: Engine, transcript: BatchTranscript): Promise<CeremonyError> {
+async function rejection(engine: Engine, transcript: BatchTranscript): Promise<InvalidInputError> {
   try {
     await verifyTranscript(engine, transcript);
   } catch (err) {
-    if (err instanceof CeremonyError) return err;
+    if (err instanceof InvalidInputError) return err;
     throw err;
   }
   throw new Error('the transcript was accepted');

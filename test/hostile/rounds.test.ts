@@ -216,7 +216,7 @@ describe('after all of it', () => {
         // #10 `ceremony verify` on the round's receipt: GET /transcript serves the aggregate in rounds mode.
         const fingerprint = (await new RoundsClient(stack.url).info()) as unknown as { receiptKeyFingerprints: string[] };
         await vi.waitFor(async () => expect((await fetch(new URL('/transcript', stack.url))).status).toBe(200), { timeout: 30_000, interval: 250 });
-        const verified = await ceremonyCli(['verify', '--url', stack.url, '--receipt', receiptFile, '--key', fingerprint.receiptKeyFingerprints[0] ?? '', '--json']);
+        const verified = await ceremonyCli(['verify', '--url', stack.url, '--receipt', receiptFile, `--key=${fingerprint.receiptKeyFingerprints[0] ?? ''}`, '--json']);
         expect(verified.code, verified.stderr + verified.stdout).toBe(0);
         expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true, transcript: { contributions: 1 }, receipts: [{ kind: 'round', identity: 'dev|member', position: 1 }] });
         const signed = result.receipt?.receipt as { jws: string; payload: Record<string, unknown> };

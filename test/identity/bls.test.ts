@@ -11,7 +11,7 @@ import {
   verifyIdentitySignature,
 } from '../../engine/identity/bls.js';
 import { IdentityError } from '../../engine/identity/errors.js';
-import { bigIntToBytes } from '../../engine/identity/hex.js';
+import { bigIntToBytes } from '../../engine/format/hex.js';
 
 const ETH_ID = 'eth|0x000000000000000000000000000000000000dead';
 const GIT_ID = 'git|12345678|@username';

@@ -12,10 +12,10 @@ import {
   type TypedStruct,
 } from '../../engine/identity/eip712.js';
 import { IdentityError } from '../../engine/identity/errors.js';
-import { encodeHex } from '../../engine/identity/hex.js';
+import { bytesToHex } from '../../engine/format/hex.js';
 import { privateKeyToAddress, recoverDigestSigner, signDigest } from '../../engine/identity/secp256k1.js';
 
-const hex = encodeHex;
+const hex = bytesToHex;
 const COW_KEY = hex(keccak_256(utf8ToBytes('cow')));
 
 const DOMAIN_TYPE = [

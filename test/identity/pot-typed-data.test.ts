@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { encodeType, hashStruct, typeHash } from '../../engine/identity/eip712.js';
-import { encodeHex } from '../../engine/identity/hex.js';
+import { bytesToHex } from '../../engine/format/hex.js';
 import {
   KZG_EIP712_DOMAIN,
   KZG_EIP712_TYPES,
@@ -66,13 +66,13 @@ describe('KZG ceremony typed data', () => {
         word(1),
       ),
     );
-    expect(encodeHex(hashStruct(KZG_EIP712_TYPES, 'PoTPubkeys', potPubkeysTypedData(PUBKEYS).message))).toBe(encodeHex(message));
-    expect(encodeHex(typedDataHash(PUBKEYS))).toBe(encodeHex(keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), domain, message))));
+    expect(bytesToHex(hashStruct(KZG_EIP712_TYPES, 'PoTPubkeys', potPubkeysTypedData(PUBKEYS).message))).toBe(bytesToHex(message));
+    expect(bytesToHex(typedDataHash(PUBKEYS))).toBe(bytesToHex(keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), domain, message))));
   });
 
   it('sorts sub-ceremonies by numG1Powers then numG2Powers', () => {
     const shuffled = [PUBKEYS[2], PUBKEYS[0], PUBKEYS[3], PUBKEYS[1]].filter((p): p is PotPubkeyEntry => p !== undefined);
-    expect(encodeHex(typedDataHash(shuffled))).toBe(encodeHex(typedDataHash(PUBKEYS)));
+    expect(bytesToHex(typedDataHash(shuffled))).toBe(bytesToHex(typedDataHash(PUBKEYS)));
     const tie = [
       { numG1Powers: 4096, numG2Powers: 65, potPubkey: '0x01' },
       { numG1Powers: 4096, numG2Powers: 33, potPubkey: '0x02' },

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
 import { IdentityError } from '../../engine/identity/errors.js';
-import { decodeHex, encodeHex } from '../../engine/identity/hex.js';
+import { bytesToHex, decodeHex } from '../../engine/format/hex.js';
 import {
   encodeSignature,
   privateKeyToAddress,
@@ -25,13 +25,13 @@ describe('secp256k1 (Ethereum flavour)', () => {
 
   it('reproduces a published personal_sign signature of "Hello World" by that key', () => {
     const digest = personalMessageHash('Hello World');
-    expect(encodeHex(digest)).toBe('0xa1de988600a42c4b4ab089b619297c17d53cffae5d5120d82d8a92d0bb3b78f2');
+    expect(bytesToHex(digest)).toBe('0xa1de988600a42c4b4ab089b619297c17d53cffae5d5120d82d8a92d0bb3b78f2');
     const expected = encodeSignature(
       0x65e72b1cf8e189569963750e10ccb88fe89389daeeb8b735277d59cd6885ee82n,
       0x3eb5a6982b540f185703492dab77b863a88ce01f27e21ade8b2879c10fc9e653n,
       28,
     );
-    expect(encodeHex(signDigest(digest, HARDHAT_KEY))).toBe(expected);
+    expect(bytesToHex(signDigest(digest, HARDHAT_KEY))).toBe(expected);
     expect(recoverDigestSigner(digest, expected)).toBe(HARDHAT_ADDRESS);
   });
 
@@ -41,10 +41,10 @@ describe('secp256k1 (Ethereum flavour)', () => {
         fc.bigInt({ min: 1n, max: N - 1n }),
         fc.uint8Array({ minLength: 32, maxLength: 32 }),
         (k, digest) => {
-          const key = encodeHex(Uint8Array.from(Buffer.from(k.toString(16).padStart(64, '0'), 'hex')));
+          const key = bytesToHex(Uint8Array.from(Buffer.from(k.toString(16).padStart(64, '0'), 'hex')));
           const signature = signDigest(digest, key);
           expect(signature[64] === 27 || signature[64] === 28).toBe(true);
-          expect(recoverDigestSigner(digest, encodeHex(signature))).toBe(privateKeyToAddress(key));
+          expect(recoverDigestSigner(digest, bytesToHex(signature))).toBe(privateKeyToAddress(key));
         },
       ),
       { numRuns: 25 },
@@ -54,7 +54,7 @@ describe('secp256k1 (Ethereum flavour)', () => {
   it('accepts v as 0/1 and high-s (ecrecover semantics), rejects other v and out-of-range r, s', () => {
     const digest = personalMessageHash('x');
     const sig = signDigest(digest, HARDHAT_KEY);
-    const hexSig = encodeHex(sig);
+    const hexSig = bytesToHex(sig);
     const r = BigInt(`0x${hexSig.slice(2, 66)}`);
     const s = BigInt(`0x${hexSig.slice(66, 130)}`);
     const v = sig[64] ?? 0;
@@ -69,7 +69,7 @@ describe('secp256k1 (Ethereum flavour)', () => {
   });
 
   it('rejects private keys out of range', () => {
-    for (const key of ['0x00', `0x${'00'.repeat(32)}`, encodeHex(decodeHex(`0x${N.toString(16)}`) ?? new Uint8Array()), 'zz']) {
+    for (const key of ['0x00', `0x${'00'.repeat(32)}`, bytesToHex(decodeHex(`0x${N.toString(16)}`) ?? new Uint8Array()), 'zz']) {
       expect(() => privateKeyToAddress(key)).toThrow(IdentityError);
     }
   });

@@ -158,7 +158,7 @@ it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing veri
       files.push('--receipt', file);
     }
     const fingerprint = ((await new RoundsClient(stack.url).info()) as unknown as { receiptKeyFingerprints: string[] }).receiptKeyFingerprints[0] ?? '';
-    const verified = await ceremonyCli(['verify', '--url', stack.url, '--key', fingerprint, ...files, '--records', '--json']);
+    const verified = await ceremonyCli(['verify', '--url', stack.url, `--key=${fingerprint}`, ...files, '--records', '--json']);
     expect(verified.code, verified.stderr + verified.stdout).toBe(0);
     expect((JSON.parse(verified.stdout) as { receipts: unknown[] }).receipts).toHaveLength(received.length);
   } finally {

@@ -191,11 +191,11 @@ describe('bin/ceremony verify-receipt', () => {
     // #10 `ceremony verify`: the transcript, the receipt against the pinned key, and its inclusion.
     const fingerprint = (info as { receiptKeyFingerprints?: string[] }).receiptKeyFingerprints?.[0] ?? '';
     expect(fingerprint).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const whole = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, '--key', fingerprint]);
+    const whole = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, `--key=${fingerprint}`]);
     expect(whole.code, whole.stderr).toBe(0);
     expect(whole.stdout).toMatch(/transcript: valid, 1 contributions/);
     expect(whole.stdout).toMatch(/its contribution is number 1 in the transcript \(the transcript names no identity there\)\nVALID\n$/);
-    const report = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, '--key', fingerprint, '--json']);
+    const report = await cli(['verify', '--url', stack.url, '--receipt', receiptFile, `--key=${fingerprint}`, '--json']);
     expect(oneLine(report.stdout)).toMatchObject({ valid: true, transcript: { contributions: 1 }, receipts: [{ kind: 'turn', identity: 'dev|erin', keyFingerprint: fingerprint, position: 1 }] });
     expect((await cli(['verify', '--url', stack.url])).code).toBe(0);
 
@@ -216,7 +216,7 @@ describe('bin/ceremony verify-receipt', () => {
     expect(offline.code, offline.stderr).toBe(0);
     expect(oneLine(offline.stdout)).toMatchObject({ valid: true, receipts: [{ position: 1 }] });
     // Offline with a fingerprint pinned as well: the file's key must have it.
-    expect((await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', infoFile, '--key', fingerprint])).code).toBe(0);
+    expect((await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', infoFile, `--key=${fingerprint}`])).code).toBe(0);
     const offlineOther = await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', infoFile, '--key', 'A'.repeat(43), '--json']);
     expect(offlineOther.code).toBe(1);
     expect(oneLine(offlineOther.stdout)).toMatchObject({ failure: { code: 'KEY_MISMATCH' } });
@@ -250,7 +250,7 @@ describe('bin/ceremony verify-receipt', () => {
 
     // Usage: a receipt needs a pinned key; a fingerprint alone cannot work offline.
     expect((await cli(['verify', '--url', stack.url, '--receipt', receiptFile])).code).toBe(2);
-    expect((await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, '--key', fingerprint])).code).toBe(2);
+    expect((await cli(['verify', '--transcript', transcriptFile, '--receipt', receiptFile, `--key=${fingerprint}`])).code).toBe(2);
   });
 });
 

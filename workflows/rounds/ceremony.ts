@@ -3,7 +3,6 @@
 // after every round (REQ-17), status (REQ-36).
 import {
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
   executeChild,
@@ -12,6 +11,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { rejection } from '../rejection.js';
 import type { RoundsActivities } from './activities-api.js';
 import type { RoundHistoryEntry, RoundsCeremonyStatus } from './ceremony-types.js';
 import {
@@ -54,10 +54,6 @@ export function roundsCeremonyWorkflowId(ceremonyId: string): string {
 
 export function roundWorkflowId(ceremonyId: string, round: number, attempt: number): string {
   return `ceremony-${ceremonyId}-round-${round}-attempt-${attempt}`;
-}
-
-function refuse(type: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type, message, nonRetryable: true });
 }
 
 export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promise<void> {
@@ -116,10 +112,10 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
     },
     {
       validator: ({ member }) => {
-        if (state.banned.includes(member.id)) throw refuse('BANNED', 'this identity is banned from the ceremony');
-        if (state.contributed.includes(member.id)) throw refuse('ALREADY_CONTRIBUTED', 'this identity has already contributed to a round');
-        if (current?.contributors.some((m) => m.id === member.id)) throw refuse('ALREADY_IN_QUEUE', 'you are in the running round; ask for your tasks');
-        if (state.queue.length >= MAX_QUEUE) throw refuse('CEREMONY_CLOSED', 'the round queue is full');
+        if (state.banned.includes(member.id)) throw rejection('BANNED', 'this identity is banned from the ceremony');
+        if (state.contributed.includes(member.id)) throw rejection('ALREADY_CONTRIBUTED', 'this identity has already contributed to a round');
+        if (current?.contributors.some((m) => m.id === member.id)) throw rejection('ALREADY_IN_QUEUE', 'you are in the running round; ask for your tasks');
+        if (state.queue.length >= MAX_QUEUE) throw rejection('CEREMONY_CLOSED', 'the round queue is full');
       },
     },
   );

@@ -1,5 +1,6 @@
 // The state of one round and every rule that changes it, as pure functions (no I/O, no clock: the
 // caller passes `now`). The round workflow owns one RoundState; tests drive these functions directly.
+import type { ErrorCode } from '../../common/errors.js';
 import type {
   ChunkContributionEntry,
   ChunkSlotState,
@@ -33,10 +34,11 @@ export interface RoundState {
   counter: number;
 }
 
+/** A rule of the round refused a call; the code is the API's (common/errors.ts). */
 export class RoundRuleError extends Error {
   override readonly name = 'RoundRuleError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);

@@ -1,7 +1,8 @@
 // One round of a rounds-mode ceremony (seed 000): contributors x chunks with optimistic pipelining,
 // verification (the coordinator's own activities or external verifiers), drops with removal of
 // dependent work, replacement contributors, automatic and admin restarts, aggregation, receipts.
-import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { rejection } from '../rejection.js';
 import type { RoundsActivities, VerifyChunkResult } from './activities-api.js';
 import { G2_GENERATOR_HEX } from '../../engine/curve/constants.js';
 import {
@@ -55,7 +56,7 @@ export interface RoundInput {
 type Ending = { kind: 'restart'; reason: string; carryOver: Member[]; takeFromQueue: boolean };
 
 function fail(err: unknown): never {
-  if (err instanceof RoundRuleError) throw ApplicationFailure.create({ type: err.code, message: err.message, nonRetryable: true });
+  if (err instanceof RoundRuleError) throw rejection(err.code, err.message);
   throw err;
 }
 
@@ -193,7 +194,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     },
     {
       validator: (_submission: { memberId: string; chunk: number; uploadKey: string; baseStateKey: string }) => {
-        if (ending !== undefined || phase !== 'contributing') throw ApplicationFailure.create({ type: 'ROUND_RESTARTING', message: 'the round is restarting; ask for your next task', nonRetryable: true });
+        if (ending !== undefined || phase !== 'contributing') throw rejection('ROUND_RESTARTING', 'the round is restarting; ask for your next task');
       },
     },
   );
@@ -217,11 +218,11 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
       validator: ({ verifierId, contributionId, valid, pubkey }) => {
         const lease = state.leases.find((l) => l.contributionId === contributionId);
         if (lease === undefined || lease.verifierId !== verifierId) {
-          throw ApplicationFailure.create({ type: 'NOT_YOUR_TURN', message: 'this verification is not leased to you (it may have expired)', nonRetryable: true });
+          throw rejection('NOT_YOUR_TURN', 'this verification is not leased to you (it may have expired)');
         }
-        if (valid && (pubkey === undefined || pubkey === '')) throw ApplicationFailure.create({ type: 'VALIDATION_FAILED', message: 'a valid verdict names the contribution pubkey', nonRetryable: true });
+        if (valid && (pubkey === undefined || pubkey === '')) throw rejection('VALIDATION_FAILED', 'a valid verdict names the contribution pubkey');
         if (valid && pubkey?.toLowerCase() === G2_GENERATOR_HEX) {
-          throw ApplicationFailure.create({ type: 'INVALID_CONTRIBUTION', message: 'a contribution whose pubkey is the G2 generator (a secret of 1) is no contribution', nonRetryable: true });
+          throw rejection('INVALID_CONTRIBUTION', 'a contribution whose pubkey is the G2 generator (a secret of 1) is no contribution');
         }
       },
     },

@@ -4,10 +4,9 @@
 // contributor can upload its base, the previous contributor's accepted upload, back verbatim; under
 // a shared prefix that is the same key). Round and attempt numbers are not enough: a ceremony
 // restored from a backup runs a round and attempt again. Pure: imported by workflows and the API.
+import { CHUNK_UPLOAD_PREFIX } from '../../store/keys.js';
 
-export const CHUNK_UPLOAD_PREFIX = 'chunk-uploads';
-
-const SUBMISSION_KEY = /^chunk-uploads\/[0-9a-f]{32}\/[0-9a-f]{64}$/;
+const SUBMISSION_KEY = new RegExp(`^${CHUNK_UPLOAD_PREFIX}/[0-9a-f]{32}/[0-9a-f]{64}$`);
 
 export function chunkSubmissionPrefix(submissionId: string): string {
   if (!/^[0-9a-f]{32}$/.test(submissionId)) throw new Error('a submission id is 32 lowercase hex digits');

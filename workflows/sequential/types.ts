@@ -1,4 +1,5 @@
 // Types shared by the sequential-mode workflows, the activities and the API. Pure data only.
+import type { SubCeremonySize } from '../../engine/format/types.js';
 import type { PulseSettings } from '../availability/outages.js';
 
 export interface SequentialTiming {
@@ -16,10 +17,8 @@ export interface SequentialTiming {
   verificationTimeoutMs: number;
 }
 
-export interface SubCeremonySize {
-  numG1Powers: number;
-  numG2Powers: number;
-}
+/** Declared once, by the engine. */
+export type { SubCeremonySize };
 
 export interface SequentialSettings {
   ceremonyId: string;

@@ -3,8 +3,10 @@
 // upload can be deleted by key without touching an accepted contribution that has the same bytes
 // (a replay of a public contribution has the same SHA-256, hence the same key under a shared prefix).
 // Pure: imported by the turn workflow, the API and the activities.
+import { UPLOAD_PREFIX } from '../../store/keys.js';
 
-export const UPLOAD_PREFIX = 'uploads';
+/** Declared in store/keys.ts; re-exported for the turn workflow. */
+export { UPLOAD_PREFIX };
 
 const SEGMENT = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 const SUBMISSION_ID = /^[0-9a-f]{32}$/;
