@@ -2,20 +2,9 @@
 import type { SubCeremonySize } from '../../engine/format/types.js';
 import type { PulseSettings } from '../availability/outages.js';
 
-export interface SequentialTiming {
-  firstCheckinLeadMs: number;
-  maxCheckinIntervalMs: number;
-  halvingBelowWaitMs: number;
-  minCheckinIntervalMs: number;
-  checkinGraceMs: number;
-  startWindowMs: number;
-  computeDeadlineMs: number;
-  initialRoundTripMs: number;
-  roundTripWindow: number;
-  rejoinPenaltyMs: number;
-  abortPenaltyMs: number;
-  verificationTimeoutMs: number;
-}
+/** Declared once, by the configuration schema (common/ceremony-config.ts); a type-only import, erased from the workflow bundle. */
+import type { SequentialTiming } from '../../common/ceremony-config.js';
+export type { SequentialTiming };
 
 /** Declared once, by the engine. */
 export type { SubCeremonySize };
