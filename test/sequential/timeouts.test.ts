@@ -19,8 +19,10 @@ const timing = {
   // Longer than a waiting participant's first deadline plus grace (5.5 s here), so one who misses it
   // is removed before the turn ahead of it could end.
   computeDeadlineMs: 10_000,
-  // Long, so that before any turn has been measured a participant two places back gets a long first interval.
-  initialRoundTripMs: 10_000,
+  // Long, so that before any turn has been measured a participant two places back gets a long first
+  // interval (about 30 s): two whole turns must fit in it, however loaded the machine, with the start
+  // window and the grace to spare.
+  initialRoundTripMs: 30_000,
   rejoinPenaltyMs: 4_000,
 };
 

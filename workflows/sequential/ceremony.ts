@@ -31,6 +31,7 @@ import {
   type CeremonyState,
   type RunningTurn,
 } from './ceremony-state.js';
+import { rejection } from '../rejection.js';
 import { ceremonyWorkflowIdFor, participantWorkflowIdFor } from './ids.js';
 import {
   announceBeaconUpdate,
@@ -99,7 +100,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   let reported: TurnOutcome | undefined = input.running?.outcome;
   let finalising = false;
   let announcing = false;
-  const conflict = (message: string): ApplicationFailure => ApplicationFailure.create({ type: 'PHASE_CONFLICT', message, nonRetryable: true });
+  const conflict = (message: string): ApplicationFailure => rejection('PHASE_CONFLICT', message);
   const ceremonyRecord = (kind: 'lobby-closed' | 'ceremony-paused' | 'ceremony-resumed' | 'beacon-announced', detail: string, data: Record<string, unknown>) =>
     light.writeRecord({ ceremonyId: settings.ceremonyId, kind, participantId: '', identity: '', detail, data, at: Date.now() });
   /** Signals sent and not yet acknowledged: the workflow continues as new only once they have settled. */
@@ -148,7 +149,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     },
     {
       validator: (requests) => {
-        if (requests.length === 0 || requests.length > MAX_JOIN_BATCH) throw ApplicationFailure.create({ type: 'BAD_REQUEST', message: `1 to ${MAX_JOIN_BATCH} joins per batch`, nonRetryable: true });
+        if (requests.length === 0 || requests.length > MAX_JOIN_BATCH) throw rejection('BAD_REQUEST', `1 to ${MAX_JOIN_BATCH} joins per batch`);
       },
     },
   );

@@ -3,6 +3,7 @@
 // is this workflow's own timer, moved back by any outage of the coordinator (availability/).
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, getExternalWorkflowHandle, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { fairDeadline } from '../availability/fair-deadline.js';
+import { rejection } from '../rejection.js';
 import type { SequentialActivities } from './activities-api.js';
 import { signalStarted } from './signal-started.js';
 import {
@@ -43,8 +44,8 @@ export interface ParticipantInput {
   state?: ParticipantState;
 }
 
-function rejection(refusal: Refusal): ApplicationFailure {
-  return ApplicationFailure.create({ type: refusal.code, message: refusal.message, nonRetryable: true, details: refusal.details === undefined ? [] : [refusal.details] });
+function refused(refusal: Refusal): ApplicationFailure {
+  return rejection(refusal.code, refusal.message, refusal.details);
 }
 
 export async function participantWorkflow(input: ParticipantInput): Promise<void> {
@@ -109,7 +110,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     {
       validator: ({ now }) => {
         const refusal = enterRefusal(state, rules, Math.max(now, Date.now()));
-        if (refusal !== undefined) throw rejection(refusal);
+        if (refusal !== undefined) throw refused(refusal);
       },
     },
   );
@@ -123,7 +124,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     {
       validator: ({ first }) => {
         const refusal = checkinRefusal(state, first);
-        if (refusal !== undefined) throw rejection(refusal);
+        if (refusal !== undefined) throw refused(refusal);
       },
     },
   );
@@ -136,7 +137,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     {
       validator: () => {
         const refusal = leaveRefusal(state);
-        if (refusal !== undefined) throw rejection(refusal);
+        if (refusal !== undefined) throw refused(refusal);
       },
     },
   );

@@ -1,5 +1,5 @@
 // One contributor's turn: the start window, the compute deadline, verification, and the outcome.
-import { allHandlersFinished, ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { waitOutDeadline } from '../availability/fair-deadline.js';
 import type { SequentialActivities } from './activities-api.js';
 import {
@@ -16,6 +16,7 @@ import {
   type TurnState,
 } from './messages.js';
 import type { SequentialSettings, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
+import { rejection } from '../rejection.js';
 import { ceremonyWorkflowIdFor } from './ids.js';
 import { UPLOAD_PREFIX } from './upload-keys.js';
 
@@ -29,9 +30,6 @@ export interface TurnInput {
   previousRecordKey: string | undefined;
 }
 
-function reject(code: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: code, message, nonRetryable: true });
-}
 
 /**
  * One turn, from the call to its outcome, which it always reports to the ceremony (turnOutcomeSignal),
@@ -81,7 +79,7 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
   const createdAt = Date.now();
 
   const assertParticipant = (who: string): void => {
-    if (who !== participantId) throw reject('NOT_YOUR_TURN', 'it is not your turn');
+    if (who !== participantId) throw rejection('NOT_YOUR_TURN', 'it is not your turn');
   };
 
   setHandler(turnStateQuery, () => ({ state, participantId, sequence, outcome: outcomeKind }));
@@ -112,8 +110,8 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
       validator: ({ participantId: who }) => {
         assertParticipant(who);
         if (state === 'called' || state === 'computing') return;
-        if (outcomeKind === 'start-missed') throw reject('START_WINDOW_MISSED', `contribution/start must come within ${timing.startWindowMs / 1000} s of the check-in that said ready`);
-        throw reject('NOT_YOUR_TURN', `this turn is over (${outcomeKind ?? state})`);
+        if (outcomeKind === 'start-missed') throw rejection('START_WINDOW_MISSED', `contribution/start must come within ${timing.startWindowMs / 1000} s of the check-in that said ready`);
+        throw rejection('NOT_YOUR_TURN', `this turn is over (${outcomeKind ?? state})`);
       },
     },
   );
@@ -129,7 +127,7 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
       validator: ({ participantId: who }) => {
         assertParticipant(who);
         const refusal = completeRefusal(state, outcomeKind, timing.computeDeadlineMs);
-        if (refusal !== undefined) throw reject(refusal.code, refusal.message);
+        if (refusal !== undefined) throw rejection(refusal.code, refusal.message);
       },
     },
   );
@@ -143,7 +141,7 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
     {
       validator: ({ participantId: who }) => {
         assertParticipant(who);
-        if (state !== 'called' && state !== 'computing') throw reject('NO_CONTRIBUTION_IN_PROGRESS', `nothing to abort (${outcomeKind ?? state})`);
+        if (state !== 'called' && state !== 'computing') throw rejection('NO_CONTRIBUTION_IN_PROGRESS', `nothing to abort (${outcomeKind ?? state})`);
       },
     },
   );
