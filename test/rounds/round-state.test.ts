@@ -9,6 +9,7 @@ import {
   chunkOrderFor,
   claimTask,
   claimVerification,
+  configuredNewcomer,
   createRoundState,
   dropSlotMember,
   dropVerifier,
@@ -32,6 +33,7 @@ import {
   takeTask,
   takeVerification,
   verifiedCount,
+  type Newcomer,
   type RoundState,
 } from '../../workflows/rounds/round-state.js';
 import type { ChunkContributionEntry, Member, TaskAnswer } from '../../workflows/rounds/types.js';
@@ -956,6 +958,19 @@ describe('polls are queries, claims are updates (issue #14)', () => {
     expect(heartbeat(state, v.id, T0 + 5, { member: v, role: 'verifier' })).toBe(true);
     expect(state.verifiers).toHaveLength(1);
     expect(state.verifiers[0]?.lastSeen).toBe(T0 + 5);
+  });
+
+  it('only an identity configured for the role may register by a heartbeat', () => {
+    const configured = { verifierIdentities: ['dev|v'], replacementIdentities: ['dev|spare'] };
+    const v: Newcomer = { member: member('v'), role: 'verifier' };
+    const spare: Newcomer = { member: member('spare'), role: 'replacement' };
+    expect(configuredNewcomer(v, configured)).toEqual(v);
+    expect(configuredNewcomer(spare, configured)).toEqual(spare);
+    expect(configuredNewcomer(undefined, configured)).toBeUndefined();
+    // The wrong role, or an identity not configured at all.
+    expect(configuredNewcomer({ ...v, role: 'replacement' }, configured)).toBeUndefined();
+    expect(configuredNewcomer({ ...spare, role: 'verifier' }, configured)).toBeUndefined();
+    expect(configuredNewcomer({ member: member('mallory'), role: 'verifier' }, configured)).toBeUndefined();
   });
 
   it('REQ-20 heartbeatNeeded: the round hears from a member once half its allowance has passed, or when it may register and is not known', () => {

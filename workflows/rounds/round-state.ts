@@ -445,6 +445,16 @@ export interface Newcomer {
   role: 'verifier' | 'replacement';
 }
 
+/**
+ * The newcomer a heartbeat may register: only an identity the round's settings name for that role. The
+ * API sends a newcomer only for those; the round holds to the same rule rather than take it on trust.
+ */
+export function configuredNewcomer(newcomer: Newcomer | undefined, configured: { verifierIdentities: readonly string[]; replacementIdentities: readonly string[] }): Newcomer | undefined {
+  if (newcomer === undefined) return undefined;
+  const identities = newcomer.role === 'verifier' ? configured.verifierIdentities : configured.replacementIdentities;
+  return identities.includes(newcomer.member.identity) ? newcomer : undefined;
+}
+
 /** Records that the member was heard from; a newcomer the round does not know yet is registered. */
 export function heartbeat(state: RoundState, memberId: string, now: number, newcomer?: Newcomer): boolean {
   const entry = livenessEntry(state, memberId);
@@ -465,6 +475,9 @@ export function heartbeat(state: RoundState, memberId: string, now: number, newc
  * allowance (`allowanceMs`, the heartbeat timeout) has passed since the round last heard from it. So
  * the round hears from a live member about twice per allowance, and a member that beats more often
  * than every half allowance is never dropped for silence while its beats reach the API.
+ *
+ * `lastSeen` is the round's clock (Temporal's), `now` the API's: a skew between the two moves the
+ * signal by as much, which the other half of the allowance absorbs while the skew stays well under it.
  */
 export function heartbeatNeeded(lastSeen: number | undefined, now: number, allowanceMs: number, mayRegister: boolean): boolean {
   if (lastSeen === undefined) return mayRegister;

@@ -22,6 +22,7 @@ import {
   assignReplacement,
   claimTask,
   claimVerification,
+  configuredNewcomer,
   createRoundState,
   dropSlotMember,
   dropVerifier,
@@ -228,7 +229,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
   );
 
   setHandler(heartbeatSignal, ({ memberId, newcomer }) => {
-    heartbeat(state, memberId, Date.now(), newcomer);
+    heartbeat(state, memberId, Date.now(), configuredNewcomer(newcomer, settings));
   });
   setHandler(roundDropSignal, ({ memberId, reason }) => {
     const slot = slotOfMember(state, memberId);
