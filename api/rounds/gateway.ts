@@ -35,6 +35,7 @@ import { participantIdOf } from '../sequential/settings.js';
 import { viaTemporal } from '../temporal-errors.js';
 import { executeBoundedUpdate } from '../bounded-update.js';
 import { roundsSettings } from './settings.js';
+import { SharedCalls } from './shared-calls.js';
 
 const STATUS_MAX_AGE_MS = 250;
 /** Most round-status answers kept by workflow id (a round that ended is replaced by the next). */
@@ -48,6 +49,8 @@ export class RoundsGateway {
   readonly settings: RoundsSettings;
   private cached: { at: number; status: Promise<RoundsCeremonyStatus> } | undefined;
   private readonly roundViews = new Map<string, { at: number; status: Promise<RoundStatus> }>();
+  /** Heartbeat signals in flight, by round and member (see keepAlive). */
+  private readonly beats = new SharedCalls<void>();
 
   constructor(
     private readonly client: Client,
@@ -160,7 +163,8 @@ export class RoundsGateway {
     const newcomer = this.newcomer(identity);
     if (!heartbeatNeeded(lastSeen, Date.now(), this.settings.heartbeatTimeoutMs, newcomer !== undefined)) return;
     const beat = { memberId: memberOf(identity).id, at: Date.now(), ...(lastSeen === undefined && newcomer !== undefined ? { newcomer } : {}) };
-    await viaTemporal(() => handle.signal(heartbeatSignal, beat), this.noRound);
+    // Concurrent calls of one member that all read the same stale liveness send one signal between them.
+    await this.beats.run(`${handle.workflowId}\n${beat.memberId}`, () => viaTemporal(() => handle.signal(heartbeatSignal, beat), this.noRound));
   }
 
   /**
