@@ -6,8 +6,9 @@
 //   run (the server's dynamic config history.maxInFlightUpdates and history.maxTotalUpdates); a call over
 //   either is refused. So an update is only for a claim or a submission, a call that changes the
 //   round and needs its answer: taking a task or a verification, submitting a chunk or a verdict, joining
-//   or leaving the queue. (The round continues as new when Temporal suggests it, which it also does as
-//   a run nears the 2,000: a new run has a new allowance.)
+//   or leaving the queue. (The round continues as new when Temporal suggests it, which servers that
+//   have history.maxTotalUpdates.suggestContinueAsNewThreshold, 0.9 by default, also do as a run nears
+//   the 2,000: a new run has a new allowance.)
 // - a query reads the state and writes no history, however often it is asked. "Is there work for
 //   me?" is a query (taskOffer, verificationOffer): the API sends the claim update only when the query
 //   says there is something to take, so idle polls, however many, stay within the update limits.
@@ -16,6 +17,8 @@
 //   bans. A heartbeat reaches the round only when the round's liveness of the member asks for it
 //   (round-state.ts heartbeatNeeded, read with the liveness query): about twice per heartbeat timeout
 //   per member, not once per beat.
+// Apart from these, the round's sweep timer writes about five events every sweepIntervalMs whatever
+// the members do (docs/performance.md, "Rounds history").
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Newcomer, Offer } from './round-state.js';
 import type { Member, RoundStatus, TaskAnswer, VerificationTask } from './types.js';
