@@ -1,5 +1,9 @@
 // Rounds mode as the API sees it: participant calls become updates, signals and queries on the
 // ceremony workflow (queue, bans, restarts) or the running round workflow (tasks, verification).
+// Polls and heartbeats are queries first: an update only claims work the query showed to be there,
+// and a heartbeat signal goes only when the round's liveness of the member asks for it (see
+// workflows/rounds/messages.ts). Nothing here remembers a member between calls: any replica answers
+// the same.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../../common/config.js';
@@ -15,18 +19,23 @@ import {
   instructionsQuery,
   joinRoundQueueUpdate,
   leaveRoundQueueUpdate,
+  livenessQuery,
   roundDropSignal,
   roundStatusQuery,
   submitChunkUpdate,
   submitVerificationUpdate,
   takeTaskUpdate,
   takeVerificationUpdate,
+  taskOfferQuery,
+  verificationOfferQuery,
 } from '../../workflows/rounds/messages.js';
+import { heartbeatNeeded, type Newcomer } from '../../workflows/rounds/round-state.js';
 import type { Member, RoundStatus, RoundsSettings, TaskAnswer, VerificationTask } from '../../workflows/rounds/types.js';
 import { participantIdOf } from '../sequential/settings.js';
 import { viaTemporal } from '../temporal-errors.js';
 import { executeBoundedUpdate } from '../bounded-update.js';
 import { roundsSettings } from './settings.js';
+import { SharedCalls } from './shared-calls.js';
 
 const STATUS_MAX_AGE_MS = 250;
 /** Most round-status answers kept by workflow id (a round that ended is replaced by the next). */
@@ -40,6 +49,8 @@ export class RoundsGateway {
   readonly settings: RoundsSettings;
   private cached: { at: number; status: Promise<RoundsCeremonyStatus> } | undefined;
   private readonly roundViews = new Map<string, { at: number; status: Promise<RoundStatus> }>();
+  /** Heartbeat signals in flight, by round and member (see keepAlive). */
+  private readonly beats = new SharedCalls<void>();
 
   constructor(
     private readonly client: Client,
@@ -135,14 +146,25 @@ export class RoundsGateway {
     return status;
   }
 
+  /** The role a configured verifier or replacement registers with on its first heartbeat (the round may not know it yet). */
+  private newcomer(identity: string): Newcomer | undefined {
+    const member = memberOf(identity);
+    if (this.settings.verifierIdentities.includes(identity)) return { member, role: 'verifier' };
+    if (this.settings.replacementIdentities.includes(identity)) return { member, role: 'replacement' };
+    return undefined;
+  }
+
   /**
-   * Whether the identity has a part in the running round: a configured verifier or replacement, or an
-   * active contributor. A cached view may say yes; only a fresh one says no.
+   * Makes sure the round hears from the member often enough, writing to its history only when its
+   * liveness (`lastSeen`, just read by a query) asks for it: heartbeatNeeded, about twice per
+   * heartbeat timeout. Polls and heartbeats both count as signs of life.
    */
-  private async takesPart(workflowId: string, identity: string, maxAgeMs = STATUS_MAX_AGE_MS): Promise<boolean> {
-    if (this.settings.verifierIdentities.includes(identity) || this.settings.replacementIdentities.includes(identity)) return true;
-    const { id } = memberOf(identity);
-    return (await this.roundView(workflowId, maxAgeMs)).slots.some((slot) => slot.memberId === id && slot.status !== 'dropped');
+  private async keepAlive(handle: WorkflowHandle, identity: string, lastSeen: number | undefined): Promise<void> {
+    const newcomer = this.newcomer(identity);
+    if (!heartbeatNeeded(lastSeen, Date.now(), this.settings.heartbeatTimeoutMs, newcomer !== undefined)) return;
+    const beat = { memberId: memberOf(identity).id, at: Date.now(), ...(lastSeen === undefined && newcomer !== undefined ? { newcomer } : {}) };
+    // Concurrent calls of one member that all read the same stale liveness send one signal between them.
+    await this.beats.run(`${handle.workflowId}\n${beat.memberId}`, () => viaTemporal(() => handle.signal(heartbeatSignal, beat), this.noRound));
   }
 
   /**
@@ -190,11 +212,15 @@ export class RoundsGateway {
     }
     if (round === undefined) return this.outsideRound(identity, 'you are not in the running round');
     const { handle } = round;
+    const member = memberOf(identity);
     let answer: TaskAnswer;
     try {
-      answer = await viaTemporal(() => this.update(handle, takeTaskUpdate, [{ member: memberOf(identity), replacement }]), this.noRound);
+      // A query says whether there is a chunk to take; only then does an update (the claim) reach the round.
+      const view = await viaTemporal(() => handle.query(taskOfferQuery, { memberId: member.id, replacement }), this.noRound);
+      await this.keepAlive(handle, identity, view.lastSeen);
+      answer = view.offer.kind === 'answer' ? view.offer.answer : await viaTemporal(() => this.update(handle, takeTaskUpdate, [{ member, replacement }]), this.noRound);
     } catch (err) {
-      // The round ended between the status read and the update: the next one is being set up.
+      // The round ended between the status read and the query or update: the next one is being set up.
       if (err instanceof CeremonyError && err.code === 'NO_ROUND_RUNNING') return { action: 'wait', retryAfterMs: 500, reason: 'the next round is starting' };
       throw err;
     }
@@ -220,18 +246,24 @@ export class RoundsGateway {
     return { ...view, queuePosition: position < 0 ? null : position + 1 };
   }
 
-  /** Heartbeats reach the round only from those who take part in it; anyone else is refused without a signal. */
+  /**
+   * A heartbeat from someone who takes part in the running round (an active contributor, or a
+   * configured verifier or replacement); anyone else is refused without a signal. It reaches the
+   * round's history only when keepAlive says the round needs to hear it.
+   */
   async heartbeat(identity: string): Promise<void> {
-    let round = await this.round();
-    if (!(await this.takesPart(round.current.workflowId, identity))) {
-      // Only fresh views (the ceremony's and the round's) may refuse: the round may have just changed.
-      round = await this.round(true);
-      if (!(await this.takesPart(round.current.workflowId, identity, 0))) {
-        throw new CeremonyError('NOT_IN_ROUND', 'you are not a contributor, verifier or replacement of the running round');
-      }
+    const { id } = memberOf(identity);
+    const configured = this.newcomer(identity) !== undefined;
+    const lastSeenIn = async (handle: WorkflowHandle) => (await viaTemporal(() => handle.query(livenessQuery, { memberId: id }), this.noRound)).lastSeen;
+    let { handle } = await this.round();
+    let lastSeen = await lastSeenIn(handle);
+    if (lastSeen === undefined && !configured) {
+      // Only a fresh view of the ceremony may refuse: the round may have just changed.
+      ({ handle } = await this.round(true));
+      lastSeen = await lastSeenIn(handle);
+      if (lastSeen === undefined) throw new CeremonyError('NOT_IN_ROUND', 'you are not a contributor, verifier or replacement of the running round');
     }
-    const { handle } = round;
-    await viaTemporal(() => handle.signal(heartbeatSignal, { memberId: memberOf(identity).id, at: Date.now() }), this.noRound);
+    await this.keepAlive(handle, identity, lastSeen);
   }
 
   /**
@@ -259,8 +291,14 @@ export class RoundsGateway {
       if (err instanceof CeremonyError && err.code === 'NO_ROUND_RUNNING') return { action: 'wait', retryAfterMs: 1_000 };
       throw err;
     }
+    const { handle } = round;
+    const member = memberOf(identity);
     try {
-      return await viaTemporal(() => this.update(round.handle, takeVerificationUpdate, [{ member: memberOf(identity) }]), this.noRound);
+      // As for tasks: a query, and the claim only when a contribution waits for a verifier.
+      const view = await viaTemporal(() => handle.query(verificationOfferQuery, { memberId: member.id }), this.noRound);
+      await this.keepAlive(handle, identity, view.lastSeen);
+      if (view.offer.kind === 'answer') return view.offer.answer;
+      return await viaTemporal(() => this.update(handle, takeVerificationUpdate, [{ member }]), this.noRound);
     } catch (err) {
       if (err instanceof CeremonyError && err.code === 'NO_ROUND_RUNNING') return { action: 'wait', retryAfterMs: 500 };
       throw err;

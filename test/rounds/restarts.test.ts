@@ -147,7 +147,10 @@ describe('restarts', () => {
 
   it('REQ-38 an admin restart resets the round and every contributor carries over', async () => {
     const token = await adminToken(stack.url);
-    const runs = ['dan', 'eve', 'fay'].map((name) => runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 500 }));
+    // Each chunk takes 2 s more: when the first contribution is verified every contributor still has
+    // most of its four chunks to compute, so the round is still running when the restart reaches it.
+    // Without this, a round of tiny chunks could complete between the status that shows it and the restart.
+    const runs = ['dan', 'eve', 'fay'].map((name) => runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 500, simulatedComputeMs: 2_000 }));
     await waitFor('round 2 to run', async () => {
       const s = await statusOf(stack);
       if (s.current?.round !== 2 || (s.round?.progress.verifiedContributions ?? 0) < 1) throw new Error('not yet');

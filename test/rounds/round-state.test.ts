@@ -7,6 +7,9 @@ import {
   assignReplacement,
   chunkHead,
   chunkOrderFor,
+  claimTask,
+  claimVerification,
+  configuredNewcomer,
   createRoundState,
   dropSlotMember,
   dropVerifier,
@@ -14,17 +17,23 @@ import {
   expireLeases,
   findStragglers,
   heartbeat,
+  heartbeatNeeded,
   isComplete,
+  lastSeenOf,
   markFailed,
   markVerified,
   noteReplacement,
+  offerTask,
+  offerVerification,
   pubkeyConflicts,
   RoundRuleError,
   slotOfMember,
+  STANDBY_ANSWER,
   submitContribution,
   takeTask,
   takeVerification,
   verifiedCount,
+  type Newcomer,
   type RoundState,
 } from '../../workflows/rounds/round-state.js';
 import type { ChunkContributionEntry, Member, TaskAnswer } from '../../workflows/rounds/types.js';
@@ -737,6 +746,47 @@ function checkInvariants(state: RoundState): void {
   for (const id of leased) expect(verifying).toContain(id);
 }
 
+/**
+ * A poll (offerTask / offerVerification, answered by a query) changes nothing, and agrees with the
+ * claim (the update) made on the same state: an answer is exactly what the claim answers, taking
+ * nothing; `claim` means the claim takes a chunk or a lease.
+ */
+function checkOffersAgree(state: RoundState, ids: string[], now: number): void {
+  const before = structuredClone(state);
+  const held = (s: RoundState) => ({ locks: s.chunks.map((c) => c.lock), leases: s.leases });
+  for (const id of [...ids, 'id-stranger']) {
+    const who: Member = { id, identity: `dev|${id}` };
+    for (const replacement of [false, true]) {
+      for (const closed of [undefined, 'restarting']) {
+        const offer = offerTask(state, id, replacement, closed);
+        expect(state, 'a poll changes nothing').toEqual(before);
+        const after = structuredClone(state);
+        const { answer } = claimTask(after, who, replacement, closed, now);
+        if (offer.kind === 'answer') {
+          expect(answer, `the claim answers what the poll did (${id})`).toEqual(offer.answer);
+          expect(held(after), 'a claim where the poll saw nothing to take takes nothing').toEqual(held(state));
+        } else {
+          expect(answer.action).toBe('contribute');
+          expect(after.chunks.filter((c) => c.lock !== undefined).length).toBe(state.chunks.filter((c) => c.lock !== undefined).length + 1);
+        }
+      }
+    }
+    for (const closed of [false, true]) {
+      const offer = offerVerification(state, id, closed);
+      expect(state, 'a poll changes nothing').toEqual(before);
+      const after = structuredClone(state);
+      const { answer } = claimVerification(after, who, closed, now);
+      if (offer.kind === 'answer') {
+        expect(answer).toEqual(offer.answer);
+        expect(held(after)).toEqual(held(state));
+      } else {
+        expect(answer.action).toBe('verify');
+        expect(after.leases.length).toBe(state.leases.length + 1);
+      }
+    }
+  }
+}
+
 describe('REQ-34 no permanent stalls', () => {
   it('REQ-34 random sequences of take/submit/verify/fail/drop+replace/lease/expire never leave an unfinished round without a possible step, and a fair run then completes it', () => {
     fc.assert(
@@ -818,6 +868,7 @@ describe('REQ-34 no permanent stalls', () => {
               break;
           }
           checkInvariants(state);
+          checkOffersAgree(state, [...everyone, ...state.verifiers.map((v) => v.id), 'id-v0'], now);
           expect(state.slots.every((s) => s.status === 'active')).toBe(true);
           if (!isComplete(state)) expect(canProgress(state), 'an unfinished round must offer a step').toBe(true);
         }
@@ -827,6 +878,133 @@ describe('REQ-34 no permanent stalls', () => {
         for (const chunk of state.chunks) expect([...chunk.contributions.map((x) => x.slot)].sort()).toEqual(Array.from({ length: n }, (_, i) => i));
       }),
       { numRuns: 400 },
+    );
+  });
+});
+
+describe('polls are queries, claims are updates (issue #14)', () => {
+  it('a contributor with a free chunk is offered a claim; the claim locks it; polls then answer the held task without a claim', () => {
+    const state = fresh(2, 2);
+    const a = idOf(state, 0);
+    expect(offerTask(state, a, false, undefined)).toEqual({ kind: 'claim' });
+    const { answer, changed } = claimTask(state, member('c0'), false, undefined, T0 + 5);
+    expect(changed).toBe(true);
+    expect(answer).toMatchObject({ action: 'contribute', chunk: 0 });
+    expect(offerTask(state, a, false, undefined)).toEqual({ kind: 'answer', answer });
+    // The poll does not move the lock's clock (REQ-35 counts from the claim).
+    expect(state.chunks[0]?.lock?.since).toBe(T0 + 5);
+  });
+
+  it('nothing to take is answered by the poll itself: busy chunks, verifying work, done, dropped, strangers, standby, a closed round', () => {
+    const state = fresh(2, 1);
+    const [a, b] = [idOf(state, 0), idOf(state, 1)];
+    mustTake(state, a);
+    expect(offerTask(state, b, false, undefined)).toEqual({ kind: 'answer', answer: { action: 'wait', retryAfterMs: 500, reason: 'the chunks you need are busy or awaiting verification' } });
+    expect(offerTask(state, 'id-stranger', false, undefined)).toEqual({ kind: 'answer', answer: { action: 'not-in-round' } });
+    expect(offerTask(state, 'id-spare', true, undefined)).toEqual({ kind: 'answer', answer: STANDBY_ANSWER });
+    expect(offerTask(state, b, false, 'aggregating')).toEqual({ kind: 'answer', answer: { action: 'wait', retryAfterMs: 1_000, reason: 'the round is aggregating' } });
+    const entry = contribute(state, a);
+    expect(offerTask(state, a, false, undefined)).toMatchObject({ kind: 'answer', answer: { action: 'wait', reason: 'your contributions are being verified' } });
+    verify(state, entry);
+    // REQ-29: done with its chunks, not with the round.
+    expect(offerTask(state, a, false, undefined)).toMatchObject({ kind: 'answer', answer: { action: 'wait', reason: 'your chunks are verified; waiting for the round to complete' } });
+    dropSlotMember(state, 1, 'admin', T0);
+    expect(offerTask(state, b, false, undefined)).toEqual({ kind: 'answer', answer: { action: 'dropped', reason: 'admin' } });
+  });
+
+  it('a verifier is offered a claim only while unleased work waits that is not its own; its own lease is answered by the poll', () => {
+    const state = fresh(1, 2);
+    const v = member('v');
+    expect(offerVerification(state, v.id, false)).toEqual({ kind: 'answer', answer: { action: 'wait', retryAfterMs: 500 } });
+    const entry = contribute(state, idOf(state, 0));
+    expect(offerVerification(state, v.id, false)).toEqual({ kind: 'claim' });
+    expect(offerVerification(state, v.id, true)).toEqual({ kind: 'answer', answer: { action: 'wait', retryAfterMs: 1_000 } });
+    // Its own contribution is never offered to a contributor who is also a verifier.
+    expect(offerVerification(state, idOf(state, 0), false)).toEqual({ kind: 'answer', answer: { action: 'wait', retryAfterMs: 500 } });
+    const { answer } = claimVerification(state, v, false, T0);
+    expect(answer).toMatchObject({ action: 'verify', contributionId: entry.id });
+    expect(offerVerification(state, v.id, false)).toEqual({ kind: 'answer', answer });
+    expect(offerVerification(state, member('w').id, false)).toEqual({ kind: 'answer', answer: { action: 'wait', retryAfterMs: 500 } });
+    dropVerifier(state, v.id, 'verifier-failures', T0);
+    expect(offerVerification(state, v.id, false)).toEqual({ kind: 'answer', answer: { action: 'dropped', reason: 'too many failed or late verifications' } });
+  });
+
+  it('lastSeenOf reads the liveness heartbeat keeps: active contributors, verifiers, replacements; none for strangers and dropped contributors', () => {
+    const state = fresh(2, 2, T0);
+    expect(lastSeenOf(state, idOf(state, 0))).toBe(T0);
+    heartbeat(state, idOf(state, 0), T0 + 10);
+    expect(lastSeenOf(state, idOf(state, 0))).toBe(T0 + 10);
+    expect(lastSeenOf(state, 'id-stranger')).toBeUndefined();
+    const dropped = idOf(state, 1);
+    dropSlotMember(state, 1, 'admin', T0);
+    expect(lastSeenOf(state, dropped)).toBeUndefined();
+    heartbeat(state, member('v').id, T0 + 20, { member: member('v'), role: 'verifier' });
+    expect(lastSeenOf(state, member('v').id)).toBe(T0 + 20);
+  });
+
+  it('a heartbeat registers a configured verifier or replacement the round does not know yet; without a newcomer role it registers no one', () => {
+    const state = fresh(1, 1, T0);
+    const spare = member('spare');
+    expect(heartbeat(state, spare.id, T0 + 1)).toBe(false);
+    expect(state.replacements).toEqual([]);
+    expect(heartbeat(state, spare.id, T0 + 2, { member: spare, role: 'replacement' })).toBe(true);
+    expect(state.replacements).toEqual([{ member: spare, lastSeen: T0 + 2, assignedSlot: undefined }]);
+    // A newcomer role for another id is not taken at its word.
+    expect(heartbeat(state, 'id-other', T0 + 3, { member: spare, role: 'replacement' })).toBe(false);
+    const v = member('v');
+    expect(heartbeat(state, v.id, T0 + 4, { member: v, role: 'verifier' })).toBe(true);
+    expect(state.verifiers).toEqual([{ id: v.id, identity: v.identity, failures: 0, lastSeen: T0 + 4, status: 'active' }]);
+    // Once known, a beat refreshes and registers nothing more.
+    expect(heartbeat(state, v.id, T0 + 5, { member: v, role: 'verifier' })).toBe(true);
+    expect(state.verifiers).toHaveLength(1);
+    expect(state.verifiers[0]?.lastSeen).toBe(T0 + 5);
+  });
+
+  it('only an identity configured for the role may register by a heartbeat', () => {
+    const configured = { verifierIdentities: ['dev|v'], replacementIdentities: ['dev|spare'] };
+    const v: Newcomer = { member: member('v'), role: 'verifier' };
+    const spare: Newcomer = { member: member('spare'), role: 'replacement' };
+    expect(configuredNewcomer(v, configured)).toEqual(v);
+    expect(configuredNewcomer(spare, configured)).toEqual(spare);
+    expect(configuredNewcomer(undefined, configured)).toBeUndefined();
+    // The wrong role, or an identity not configured at all.
+    expect(configuredNewcomer({ ...v, role: 'replacement' }, configured)).toBeUndefined();
+    expect(configuredNewcomer({ ...spare, role: 'verifier' }, configured)).toBeUndefined();
+    expect(configuredNewcomer({ member: member('mallory'), role: 'verifier' }, configured)).toBeUndefined();
+  });
+
+  it('REQ-20 heartbeatNeeded: the round hears from a member once half its allowance has passed, or when it may register and is not known', () => {
+    const allowance = 60_000;
+    expect(heartbeatNeeded(T0, T0, allowance, false)).toBe(false);
+    expect(heartbeatNeeded(T0, T0 + 29_999, allowance, false)).toBe(false);
+    expect(heartbeatNeeded(T0, T0 + 30_000, allowance, false)).toBe(true);
+    expect(heartbeatNeeded(T0, T0 + 90_000, allowance, true)).toBe(true);
+    // A clock behind the round's: nothing needed yet.
+    expect(heartbeatNeeded(T0 + 1_000, T0, allowance, false)).toBe(false);
+    expect(heartbeatNeeded(undefined, T0, allowance, true)).toBe(true);
+    // Not known and may not register (a stranger, a dropped contributor): a signal would change nothing.
+    expect(heartbeatNeeded(undefined, T0, allowance, false)).toBe(false);
+  });
+
+  it('REQ-20 a member beating every interval b <= allowance/2 through the API is never a straggler, and the round hears about twice per allowance', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 120_000 }), fc.integer({ min: 1, max: 1_000 }), fc.integer({ min: 1, max: 50 }), (allowance, split, periods) => {
+        const beat = Math.max(1, Math.floor(allowance / 2 / (1 + (split % 20))));
+        const state = fresh(1, 1, T0);
+        const id = idOf(state, 0);
+        let signals = 0;
+        for (let now = T0; now <= T0 + periods * allowance; now += beat) {
+          if (heartbeatNeeded(lastSeenOf(state, id), now, allowance, false)) {
+            heartbeat(state, id, now);
+            signals += 1;
+          }
+          // The sweep may look at any moment between beats: the member is not silent for longer than the allowance.
+          expect(findStragglers(state, now + beat - 1, allowance, Number.MAX_SAFE_INTEGER)).toEqual([]);
+        }
+        // At most one signal per half allowance (plus the first), whatever the beat interval.
+        expect(signals).toBeLessThanOrEqual(2 * periods + 1);
+      }),
+      { numRuns: 300 },
     );
   });
 });

@@ -100,28 +100,74 @@ function available(chunk: ChunkSlotState): boolean {
   return chunk.lock === undefined && chunk.contributions.every((c) => c.status === 'verified');
 }
 
-/** Gives the member its next task and locks that chunk for it (REQ-23, one contributor per chunk). */
-export function takeTask(state: RoundState, memberId: string, now: number): TaskAnswer {
+/**
+ * What a poll is answered: an answer that takes nothing, or `claim` when there is work to take, which
+ * only the claim itself (an update on the round) may take. Polls are queries: they write no history.
+ */
+export type Offer<Answer> = { kind: 'answer'; answer: Answer } | { kind: 'claim' };
+
+/** The member's next task as the state stands, without changing it: a chunk it holds, a free one, or an answer. */
+type NextTask = { kind: 'held'; chunk: number } | { kind: 'free'; chunk: number } | { kind: 'answer'; answer: TaskAnswer };
+
+function nextTask(state: RoundState, memberId: string): NextTask {
   const slot = slotOfMember(state, memberId);
   if (slot === undefined) {
     const dropped = state.drops.find((d) => d.memberId === memberId);
-    return dropped === undefined ? { action: 'not-in-round' } : { action: 'dropped', reason: dropped.reason };
+    return { kind: 'answer', answer: dropped === undefined ? { action: 'not-in-round' } : { action: 'dropped', reason: dropped.reason } };
   }
-  slot.lastSeen = now;
   const held = state.chunks.find((c) => c.lock?.slot === slot.slot);
-  if (held !== undefined) {
-    return { action: 'contribute', round: state.round, chunk: held.index, baseStateKey: chunkHead(state, held.index), contributionIndex: held.contributions.length };
-  }
+  if (held !== undefined) return { kind: 'held', chunk: held.index };
   const pending = slot.chunkOrder.filter((c) => !hasContribution(state.chunks[c] as ChunkSlotState, slot.slot));
   if (pending.length === 0) {
     const allVerified = slot.chunkOrder.every((c) => hasContribution(state.chunks[c] as ChunkSlotState, slot.slot, 'verified'));
-    return allVerified ? { action: 'done', round: state.round } : { action: 'wait', retryAfterMs: 1_000, reason: 'your contributions are being verified' };
+    return { kind: 'answer', answer: allVerified ? { action: 'done', round: state.round } : { action: 'wait', retryAfterMs: 1_000, reason: 'your contributions are being verified' } };
   }
   const next = pending.find((c) => available(state.chunks[c] as ChunkSlotState));
-  if (next === undefined) return { action: 'wait', retryAfterMs: 500, reason: 'the chunks you need are busy or awaiting verification' };
-  const chunk = state.chunks[next] as ChunkSlotState;
-  chunk.lock = { slot: slot.slot, contributorId: memberId, since: now };
-  return { action: 'contribute', round: state.round, chunk: next, baseStateKey: chunkHead(state, next), contributionIndex: chunk.contributions.length };
+  if (next === undefined) return { kind: 'answer', answer: { action: 'wait', retryAfterMs: 500, reason: 'the chunks you need are busy or awaiting verification' } };
+  return { kind: 'free', chunk: next };
+}
+
+function contributeAnswer(state: RoundState, chunk: number): TaskAnswer {
+  return { action: 'contribute', round: state.round, chunk, baseStateKey: chunkHead(state, chunk), contributionIndex: (state.chunks[chunk] as ChunkSlotState).contributions.length };
+}
+
+/** Gives the member its next task and locks that chunk for it (REQ-23, one contributor per chunk). */
+export function takeTask(state: RoundState, memberId: string, now: number): TaskAnswer {
+  const next = nextTask(state, memberId);
+  const slot = slotOfMember(state, memberId);
+  if (slot !== undefined) slot.lastSeen = now;
+  if (next.kind === 'answer') return next.answer;
+  if (next.kind === 'free') (state.chunks[next.chunk] as ChunkSlotState).lock = { slot: (slot as Slot).slot, contributorId: memberId, since: now };
+  return contributeAnswer(state, next.chunk);
+}
+
+/** A standby replacement's answer until a drop gives it a slot (REQ-24). */
+export const STANDBY_ANSWER: TaskAnswer = { action: 'wait', retryAfterMs: 1_000, reason: 'standing by as a replacement contributor' };
+
+/** The answer while the round hands out no work (`closed`: restarting, aggregating, complete). */
+export function closedAnswer(closed: string): TaskAnswer {
+  return { action: 'wait', retryAfterMs: 1_000, reason: `the round is ${closed}` };
+}
+
+/**
+ * REQ-29: a contributor is done when the round is, not when its own chunks are: until then it stays
+ * (and keeps heartbeating), since a drop elsewhere may restart the round and need it again.
+ */
+export function roundTaskAnswer(answer: TaskAnswer): TaskAnswer {
+  return answer.action === 'done' ? { action: 'wait', retryAfterMs: 1_000, reason: 'your chunks are verified; waiting for the round to complete' } : answer;
+}
+
+/**
+ * What the round's takeTask update would answer `memberId` now, without changing anything: the
+ * answer itself, or `claim` when a free chunk is there for it (only the update locks it). A chunk the
+ * member already holds is answered here: it was claimed before (and its answer may have been lost).
+ */
+export function offerTask(state: RoundState, memberId: string, replacement: boolean, closed: string | undefined): Offer<TaskAnswer> {
+  if (replacement && slotOfMember(state, memberId) === undefined) return { kind: 'answer', answer: STANDBY_ANSWER };
+  if (closed !== undefined) return { kind: 'answer', answer: closedAnswer(closed) };
+  const next = nextTask(state, memberId);
+  if (next.kind === 'free') return { kind: 'claim' };
+  return { kind: 'answer', answer: roundTaskAnswer(next.kind === 'held' ? contributeAnswer(state, next.chunk) : next.answer) };
 }
 
 /** Records an uploaded contribution; it awaits verification and blocks the chunk until then. */
@@ -282,20 +328,69 @@ export function noteVerifier(state: RoundState, member: Member, now: number): Ve
   return verifier;
 }
 
+/**
+ * The takeTask update (the claim): registers a standby replacement, answers while the round is
+ * closed, and otherwise takes the member's next task. `changed`: the rules ran (a chunk may be locked).
+ */
+export function claimTask(state: RoundState, member: Member, replacement: boolean, closed: string | undefined, now: number): { answer: TaskAnswer; changed: boolean } {
+  if (replacement && slotOfMember(state, member.id) === undefined) {
+    noteReplacement(state, member, now);
+    return { answer: STANDBY_ANSWER, changed: false };
+  }
+  if (closed !== undefined) return { answer: closedAnswer(closed), changed: false };
+  return { answer: roundTaskAnswer(takeTask(state, member.id, now)), changed: true };
+}
+
+/** The verifier's next verification as the state stands, without changing it (a verifier not yet known counts as a new, active one). */
+type NextVerification = { kind: 'held'; contributionId: string } | { kind: 'free'; contributionId: string } | { kind: 'answer'; answer: VerificationTask };
+
+const NOTHING_TO_VERIFY: VerificationTask = { action: 'wait', retryAfterMs: 500 };
+
+function nextVerification(state: RoundState, verifierId: string): NextVerification {
+  if (state.verifiers.find((v) => v.id === verifierId)?.status === 'dropped') return { kind: 'answer', answer: { action: 'dropped', reason: 'too many failed or late verifications' } };
+  const own = state.leases.find((l) => l.verifierId === verifierId);
+  if (own !== undefined) return findContribution(state, own.contributionId) === undefined ? { kind: 'answer', answer: NOTHING_TO_VERIFY } : { kind: 'held', contributionId: own.contributionId };
+  const leased = new Set(state.leases.map((l) => l.contributionId));
+  // Never a verifier's own contribution (an identity that is both is refused at join; this holds even if not).
+  const ownWork = (id: string) => findContribution(state, id)?.entry.contributorId === verifierId;
+  const id = state.verificationQueue.find((c) => !leased.has(c) && !ownWork(c));
+  if (id === undefined || findContribution(state, id) === undefined) return { kind: 'answer', answer: NOTHING_TO_VERIFY };
+  return { kind: 'free', contributionId: id };
+}
+
+function verifyAnswer(state: RoundState, contributionId: string): VerificationTask {
+  const found = findContribution(state, contributionId) as { chunk: ChunkSlotState; entry: ChunkContributionEntry };
+  return { action: 'verify', contributionId, chunk: found.chunk.index, baseStateKey: found.entry.baseStateKey, uploadKey: found.entry.uploadKey, expectedPubkey: expectedPubkey(state, found.entry.slot) };
+}
+
 /** Gives an external verifier the oldest unleased contribution (REQ-31). */
 export function takeVerification(state: RoundState, member: Member, now: number): VerificationTask {
-  const verifier = noteVerifier(state, member, now);
-  if (verifier.status === 'dropped') return { action: 'dropped', reason: 'too many failed or late verifications' };
-  const leased = new Set(state.leases.map((l) => l.contributionId));
-  const own = state.leases.find((l) => l.verifierId === member.id);
-  // Never a verifier's own contribution (an identity that is both is refused at join; this holds even if not).
-  const ownWork = (id: string) => findContribution(state, id)?.entry.contributorId === member.id;
-  const id = own?.contributionId ?? state.verificationQueue.find((c) => !leased.has(c) && !ownWork(c));
-  if (id === undefined) return { action: 'wait', retryAfterMs: 500 };
-  const found = findContribution(state, id);
-  if (found === undefined) return { action: 'wait', retryAfterMs: 500 };
-  if (own === undefined) state.leases.push({ contributionId: id, verifierId: member.id, since: now });
-  return { action: 'verify', contributionId: id, chunk: found.chunk.index, baseStateKey: found.entry.baseStateKey, uploadKey: found.entry.uploadKey, expectedPubkey: expectedPubkey(state, found.entry.slot) };
+  noteVerifier(state, member, now);
+  const next = nextVerification(state, member.id);
+  if (next.kind === 'answer') return next.answer;
+  if (next.kind === 'free') state.leases.push({ contributionId: next.contributionId, verifierId: member.id, since: now });
+  return verifyAnswer(state, next.contributionId);
+}
+
+/** The answer while the round hands out no verifications (restarting, aggregating, complete). */
+export const CLOSED_VERIFICATION_ANSWER: VerificationTask = { action: 'wait', retryAfterMs: 1_000 };
+
+/** The takeVerification update (the claim). `changed`: the rules ran (a contribution may be leased). */
+export function claimVerification(state: RoundState, member: Member, closed: boolean, now: number): { answer: VerificationTask; changed: boolean } {
+  if (closed) return { answer: CLOSED_VERIFICATION_ANSWER, changed: false };
+  return { answer: takeVerification(state, member, now), changed: true };
+}
+
+/**
+ * What the round's takeVerification update would answer now, without changing anything: the answer,
+ * or `claim` when a contribution waits for a verifier (only the update leases it). A lease the
+ * verifier already holds is answered here.
+ */
+export function offerVerification(state: RoundState, verifierId: string, closed: boolean): Offer<VerificationTask> {
+  if (closed) return { kind: 'answer', answer: CLOSED_VERIFICATION_ANSWER };
+  const next = nextVerification(state, verifierId);
+  if (next.kind === 'free') return { kind: 'claim' };
+  return { kind: 'answer', answer: next.kind === 'held' ? verifyAnswer(state, next.contributionId) : next.answer };
 }
 
 /** Expired leases go back to the queue; their verifiers get a strike. Returns the verifiers to drop. */
@@ -336,21 +431,57 @@ export function findStragglers(state: RoundState, now: number, heartbeatTimeoutM
   return found;
 }
 
-export function heartbeat(state: RoundState, memberId: string, now: number): boolean {
-  const slot = slotOfMember(state, memberId);
-  if (slot !== undefined) {
-    slot.lastSeen = now;
+/** Whoever the round keeps a liveness for under this id: an active slot's member, a verifier, a replacement. */
+function livenessEntry(state: RoundState, memberId: string): { lastSeen: number } | undefined {
+  return slotOfMember(state, memberId) ?? state.verifiers.find((v) => v.id === memberId) ?? state.replacements.find((r) => r.member.id === memberId);
+}
+
+/** When the round last heard from the member (the round's clock), or undefined when it keeps no liveness for it. */
+export function lastSeenOf(state: RoundState, memberId: string): number | undefined {
+  return livenessEntry(state, memberId)?.lastSeen;
+}
+
+/** A configured verifier or replacement the round may not know yet: its first heartbeat makes it known. */
+export interface Newcomer {
+  member: Member;
+  role: 'verifier' | 'replacement';
+}
+
+/**
+ * The newcomer a heartbeat may register: only an identity the round's settings name for that role. The
+ * API sends a newcomer only for those; the round holds to the same rule rather than take it on trust.
+ */
+export function configuredNewcomer(newcomer: Newcomer | undefined, configured: { verifierIdentities: readonly string[]; replacementIdentities: readonly string[] }): Newcomer | undefined {
+  if (newcomer === undefined) return undefined;
+  const identities = newcomer.role === 'verifier' ? configured.verifierIdentities : configured.replacementIdentities;
+  return identities.includes(newcomer.member.identity) ? newcomer : undefined;
+}
+
+/** Records that the member was heard from; a newcomer the round does not know yet is registered. */
+export function heartbeat(state: RoundState, memberId: string, now: number, newcomer?: Newcomer): boolean {
+  const entry = livenessEntry(state, memberId);
+  if (entry !== undefined) {
+    entry.lastSeen = now;
     return true;
   }
-  const verifier = state.verifiers.find((v) => v.id === memberId);
-  if (verifier !== undefined) {
-    verifier.lastSeen = now;
-    return true;
-  }
-  const replacement = state.replacements.find((r) => r.member.id === memberId);
-  if (replacement !== undefined) {
-    replacement.lastSeen = now;
-    return true;
-  }
-  return false;
+  if (newcomer === undefined || newcomer.member.id !== memberId) return false;
+  if (newcomer.role === 'verifier') noteVerifier(state, newcomer.member, now);
+  else noteReplacement(state, newcomer.member, now);
+  return true;
+}
+
+/**
+ * Whether a heartbeat must reach the round (a signal: history) or may be answered from what the round
+ * already knows (a query: no history). It must when the round keeps no liveness for the member yet and
+ * the member may register (a configured verifier or replacement), or when at least half of the
+ * allowance (`allowanceMs`, the heartbeat timeout) has passed since the round last heard from it. So
+ * the round hears from a live member about twice per allowance, and a member that beats more often
+ * than every half allowance is never dropped for silence while its beats reach the API.
+ *
+ * `lastSeen` is the round's clock (Temporal's), `now` the API's: a skew between the two moves the
+ * signal by as much, which the other half of the allowance absorbs while the skew stays well under it.
+ */
+export function heartbeatNeeded(lastSeen: number | undefined, now: number, allowanceMs: number, mayRegister: boolean): boolean {
+  if (lastSeen === undefined) return mayRegister;
+  return now - lastSeen >= allowanceMs / 2;
 }

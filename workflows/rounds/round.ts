@@ -8,6 +8,7 @@ import { G2_GENERATOR_HEX } from '../../engine/curve/constants.js';
 import {
   heartbeatSignal,
   instructionsQuery,
+  livenessQuery,
   roundDropSignal,
   roundRestartSignal,
   roundStatusQuery,
@@ -15,9 +16,14 @@ import {
   submitVerificationUpdate,
   takeTaskUpdate,
   takeVerificationUpdate,
+  taskOfferQuery,
+  verificationOfferQuery,
 } from './messages.js';
 import {
   assignReplacement,
+  claimTask,
+  claimVerification,
+  configuredNewcomer,
   createRoundState,
   dropSlotMember,
   dropVerifier,
@@ -27,16 +33,16 @@ import {
   findStragglers,
   heartbeat,
   isComplete,
+  lastSeenOf,
   markFailed,
   markVerified,
-  noteReplacement,
+  offerTask,
+  offerVerification,
   pubkeyConflicts,
   RoundRuleError,
   type RoundState,
   slotOfMember,
   submitContribution,
-  takeTask,
-  takeVerification,
   verifiedCount,
 } from './round-state.js';
 import type { DropEntry, Member, RoundResult, RoundStatus, RoundsSettings } from './types.js';
@@ -163,19 +169,15 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     pendingWork.push(job);
   };
 
+  /** Why the round hands out no work now, or undefined while it does. */
+  const closedReason = (): string | undefined => (ending !== undefined ? 'restarting' : phase !== 'contributing' ? phase : undefined);
+
+  // The claims. A poll asks the offer queries below first (no history) and claims only when there is
+  // something to take; an update asked with nothing to take answers as before.
   setHandler(takeTaskUpdate, ({ member, replacement }) => {
-    const now = Date.now();
-    if (replacement && slotOfMember(state, member.id) === undefined) {
-      noteReplacement(state, member, now);
-      return { action: 'wait' as const, retryAfterMs: 1_000, reason: 'standing by as a replacement contributor' };
-    }
-    if (ending !== undefined || phase !== 'contributing') return { action: 'wait' as const, retryAfterMs: 1_000, reason: `the round is ${ending === undefined ? phase : 'restarting'}` };
-    const answer = takeTask(state, member.id, now);
-    changes += 1;
-    // REQ-29: a contributor is done when the round is, not when its own chunks are: until then it
-    // stays (and keeps heartbeating), since a drop elsewhere may restart the round and need it again.
-    if (answer.action === 'done') return { action: 'wait' as const, retryAfterMs: 1_000, reason: 'your chunks are verified; waiting for the round to complete' };
-    return answer;
+    const claim = claimTask(state, member, replacement, closedReason(), Date.now());
+    if (claim.changed) changes += 1;
+    return claim.answer;
   });
 
   setHandler(
@@ -200,10 +202,9 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
   );
 
   setHandler(takeVerificationUpdate, ({ member }) => {
-    if (ending !== undefined || phase !== 'contributing') return { action: 'wait' as const, retryAfterMs: 1_000 };
-    const task = takeVerification(state, member, Date.now());
-    changes += 1;
-    return task;
+    const claim = claimVerification(state, member, closedReason() !== undefined, Date.now());
+    if (claim.changed) changes += 1;
+    return claim.answer;
   });
 
   setHandler(
@@ -228,8 +229,8 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     },
   );
 
-  setHandler(heartbeatSignal, ({ memberId }) => {
-    heartbeat(state, memberId, Date.now());
+  setHandler(heartbeatSignal, ({ memberId, newcomer }) => {
+    heartbeat(state, memberId, Date.now(), configuredNewcomer(newcomer, settings));
   });
   setHandler(roundDropSignal, ({ memberId, reason }) => {
     const slot = slotOfMember(state, memberId);
@@ -275,6 +276,12 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
       progress: { verifiedContributions: verified, totalContributions: total },
     };
   });
+
+  // The polls: what a claim would get, and how recently the round heard from the member (the API
+  // decides from it whether a heartbeat must reach the round). Queries write no history.
+  setHandler(livenessQuery, ({ memberId }) => ({ lastSeen: lastSeenOf(state, memberId) }));
+  setHandler(taskOfferQuery, ({ memberId, replacement }) => ({ offer: offerTask(state, memberId, replacement, closedReason()), lastSeen: lastSeenOf(state, memberId) }));
+  setHandler(verificationOfferQuery, ({ memberId }) => ({ offer: offerVerification(state, memberId, closedReason() !== undefined), lastSeen: lastSeenOf(state, memberId) }));
 
   setHandler(instructionsQuery, (memberId) => {
     const slot = slotOfMember(state, memberId);
