@@ -6,7 +6,13 @@ import type { ObjectStore } from '../store/index.js';
 import { mustSession } from './auth/middleware.js';
 import type { RecordsLedger } from './records-ledger.js';
 
-export async function recordAdminAction(ctx: Context, deps: { log: Logger; store: ObjectStore; ceremonyId: string; ledger: RecordsLedger }, action: string, target: string, reason: string): Promise<void> {
+export async function recordAdminAction(
+  ctx: Context,
+  deps: { log: Logger; store: ObjectStore; ceremonyId: string; ledger: RecordsLedger },
+  action: string,
+  target: string,
+  reason: string,
+): Promise<void> {
   const admin = mustSession(ctx).identity;
   deps.log.info({ admin, action, target, reason }, 'admin action');
   await deps.ledger.write(deps.store, { version: 1, kind: 'admin', action, admin, identity: target, reason, ceremonyId: deps.ceremonyId, at: new Date().toISOString() });

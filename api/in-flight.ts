@@ -18,7 +18,11 @@ export function inFlightLimit(limits: { total: number; perAddress: number }, rou
     const address = addressKey(ctx.ip);
     const mine = byAddress.get(address) ?? 0;
     if (mine >= limits.perAddress) {
-      throw new CeremonyError('RATE_LIMITED', `this address has ${limits.perAddress} requests in flight already; wait for one to end`, { retryAfterSeconds: 1, limit: limits.perAddress, class: 'in-flight' });
+      throw new CeremonyError('RATE_LIMITED', `this address has ${limits.perAddress} requests in flight already; wait for one to end`, {
+        retryAfterSeconds: 1,
+        limit: limits.perAddress,
+        class: 'in-flight',
+      });
     }
     if (total >= limits.total) {
       throw new CeremonyError('OVERLOADED', `this replica is handling ${limits.total} requests already; try again shortly`, { retryAfterSeconds: 1 });

@@ -57,9 +57,7 @@ function operationObject(op: Operation, exempt: ReadonlySet<string>, shared: Map
   if (op.store === true) codes.push('STORE_UNAVAILABLE');
   if (op.jsonBody === true) codes.push(...bodyErrors);
   const rateHeaders = limited ? { 'RateLimit-Policy': headerRef('RateLimitPolicy'), 'RateLimit-Remaining': headerRef('RateLimitRemaining') } : {};
-  const success = Object.fromEntries(
-    Object.entries(op.responses).map(([status, response]) => [status, { ...response, headers: { ...(response['headers'] as Schema | undefined), ...rateHeaders } }]),
-  );
+  const success = Object.fromEntries(Object.entries(op.responses).map(([status, response]) => [status, { ...response, headers: { ...(response['headers'] as Schema | undefined), ...rateHeaders } }]));
   const description = [
     op.description,
     op.access === 'admin' ? 'Administrators only (identities listed in auth.admins).' : undefined,

@@ -38,7 +38,14 @@ export function recordsRoutes(deps: { store: ObjectStore; ledger: RecordsLedger 
     }
     const served: RecordsPage['items'] = [];
     for (const [i, item] of items.entries()) {
-      served.push({ index: from + i, kind: item.kind, entryKey: item.entryKey, entry: await text(store, item.entryKey, MAX_RECORD_BYTES), recordKey: item.recordKey, record: await text(store, item.recordKey, MAX_RECORD_BYTES) });
+      served.push({
+        index: from + i,
+        kind: item.kind,
+        entryKey: item.entryKey,
+        entry: await text(store, item.entryKey, MAX_RECORD_BYTES),
+        recordKey: item.recordKey,
+        record: await text(store, item.recordKey, MAX_RECORD_BYTES),
+      });
     }
     ctx.set('Cache-Control', page < index.pages.length ? 'public, max-age=31536000, immutable' : 'no-cache');
     ctx.body = { page, pages, pageSize: index.pageSize, count: index.count, items: served } satisfies RecordsPage;

@@ -70,7 +70,11 @@ function syntheticWitnesses(engine: Engine, count: number): Witness[] {
 
 const engine = await createEngine({ backend, threads });
 console.log(`engine bench: backend=${backend} threads=${threads} cpu="${cpus()[0]?.model ?? '?'}" x${cpus().length} node=${process.version}`);
-console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average at start: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 console.log(`sizes: ${SPEC_SIZES.map((s) => `${s.numG1Powers}:${s.numG2Powers}`).join(',')}`);
 try {
   const initial = newTranscript(SPEC_SIZES);
@@ -92,6 +96,10 @@ try {
 } finally {
   await engine.close();
 }
-console.log(`load average at end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average at end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 const maxRss = process.resourceUsage().maxRSS * 1024;
 console.log(`${'peak RSS (process incl. workers)'.padEnd(44)} ${(maxRss / 1024 / 1024).toFixed(0)} MiB`);

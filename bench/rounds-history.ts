@@ -107,7 +107,11 @@ function kindOf(e: HistoryEvent): string {
   if (e.workflowTaskScheduledEventAttributes != null || e.workflowTaskStartedEventAttributes != null || e.workflowTaskCompletedEventAttributes != null) return 'workflow task';
   if (e.activityTaskScheduledEventAttributes != null || e.activityTaskStartedEventAttributes != null || e.activityTaskCompletedEventAttributes != null) return 'activity';
   if (e.timerStartedEventAttributes != null || e.timerFiredEventAttributes != null || e.timerCanceledEventAttributes != null) return 'timer';
-  return Object.entries(e).find(([k, v]) => k.endsWith('EventAttributes') && v != null)?.[0].replace(/EventAttributes$/, '') ?? 'other';
+  return (
+    Object.entries(e)
+      .find(([k, v]) => k.endsWith('EventAttributes') && v != null)?.[0]
+      .replace(/EventAttributes$/, '') ?? 'other'
+  );
 }
 
 function kinds(events: HistoryEvent[]): Record<string, number> {
@@ -273,11 +277,15 @@ async function main(): Promise<void> {
     console.log(`quiet window: every contributor computing, the replacement and the verifier polling, everyone heartbeating (${sec(quiet.elapsed)})`);
     console.log(`  API calls answered: ${listKinds(quiet.calls)}`);
     console.log(`  round history: ${quiet.events} events (${listKinds(quiet.kinds)})`);
-    console.log(`    = ${f1(perMin(quiet.events, quiet.elapsed))} events/min, ${f1(perMin(quiet.events, quiet.elapsed) / members)} per member per minute (${members} members), ${f1(perMin(quiet.events, quiet.elapsed) / N)} per contributor per minute`);
+    console.log(
+      `    = ${f1(perMin(quiet.events, quiet.elapsed))} events/min, ${f1(perMin(quiet.events, quiet.elapsed) / members)} per member per minute (${members} members), ${f1(perMin(quiet.events, quiet.elapsed) / N)} per contributor per minute`,
+    );
     console.log(`  ceremony history: ${quiet.ceremonyEvents} events`);
     console.log('');
     console.log(`burst: ${P} pollers back to back over ${identities.length} identities (${sec(burst.elapsed)})`);
-    console.log(`  calls answered ${latencies.length} (${f1(latencies.length / (burst.elapsed / 1000))}/s), failed ${thrown}; latency p50 ${f1(quantile(latencies, 0.5))} p99 ${f1(quantile(latencies, 0.99))} max ${f1(quantile(latencies, 1))} ms`);
+    console.log(
+      `  calls answered ${latencies.length} (${f1(latencies.length / (burst.elapsed / 1000))}/s), failed ${thrown}; latency p50 ${f1(quantile(latencies, 0.5))} p99 ${f1(quantile(latencies, 0.99))} max ${f1(quantile(latencies, 1))} ms`,
+    );
     console.log(`  error answers by code: ${listKinds(burst.errors)}`);
     console.log(`  round history: ${burst.events} events (${listKinds(burst.kinds)})`);
     console.log(`  ceremony history: ${burst.ceremonyEvents} events`);

@@ -87,7 +87,13 @@ interface SimEvent {
 /** The round's own rules (round-state.ts) with zero latency; returns the time of the last verification. */
 function simulateRules(n: number, c: number, computeMs: number, verifyMs: number, verifySlots: number, startOf?: (slot: number) => number): number {
   const members = Array.from({ length: n }, (_, i) => ({ id: `m${i}`, identity: `sim|${i}` }));
-  const state = createRoundState(1, 0, members, Array.from({ length: c }, (_, i) => `chunks/${i}`), 0);
+  const state = createRoundState(
+    1,
+    0,
+    members,
+    Array.from({ length: c }, (_, i) => `chunks/${i}`),
+    0,
+  );
   // What-if: another first chunk per slot, then cyclically (the rules are unchanged).
   if (startOf !== undefined) for (const slot of state.slots) slot.chunkOrder = Array.from({ length: c }, (_, k) => (startOf(slot.slot) + k) % c);
   const events: SimEvent[] = [];
@@ -177,7 +183,6 @@ function simulateStrictCyclic(n: number, c: number, computeMs: number, verifyMs:
 
 // ---- the run ----
 
-
 const overrides = {
   auth: { rateLimits: { enabled: false } },
   ceremony: {
@@ -196,8 +201,6 @@ const overrides = {
     },
   },
 };
-
-
 
 function decodeFirst(payloads: { payloads?: Array<{ data?: Uint8Array | null }> | null } | null | undefined): unknown {
   const data = payloads?.payloads?.[0]?.data;
@@ -241,7 +244,12 @@ async function roundProfile(client: Client, workflowId: string): Promise<RoundPr
     else if (e.workflowExecutionUpdateAcceptedEventAttributes != null || e.workflowExecutionUpdateCompletedEventAttributes != null) count('update accepted/completed');
     else if (e.workflowTaskScheduledEventAttributes != null || e.workflowTaskStartedEventAttributes != null || e.workflowTaskCompletedEventAttributes != null) count('workflow task');
     else if (e.activityTaskScheduledEventAttributes != null || e.activityTaskStartedEventAttributes != null || e.activityTaskCompletedEventAttributes != null) count('activity');
-    else count(Object.entries(e).find(([k, v]) => k.endsWith('EventAttributes') && v != null)?.[0].replace(/EventAttributes$/, '') ?? 'other');
+    else
+      count(
+        Object.entries(e)
+          .find(([k, v]) => k.endsWith('EventAttributes') && v != null)?.[0]
+          .replace(/EventAttributes$/, '') ?? 'other',
+      );
     const id = Number(e.eventId ?? 0);
     if (e.workflowExecutionStartedEventAttributes != null) profile.startMs = at;
     if (e.workflowExecutionCompletedEventAttributes != null) profile.closeMs = at;
@@ -321,7 +329,9 @@ async function main(): Promise<void> {
   console.log(`rounds benchmark, ${startedAt.toISOString()}`);
   console.log(`  machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), node ${process.version}; load average before the run ${load(loadBefore)}`);
   console.log(`  command: npx tsx bench/rounds.ts ${process.argv.slice(2).join(' ')}`.trimEnd());
-  console.log(`  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts' : 'runtime/stack.ts'} (started in ${sec(stackMs)}); ${N} contributors, ${C} chunks, numG1Powers ${G1}, numG2Powers ${G2}, coordinator verification`);
+  console.log(
+    `  stack: ${args.stack === 'test' ? 'test/helpers/stack.ts' : 'runtime/stack.ts'} (started in ${sec(stackMs)}); ${N} contributors, ${C} chunks, numG1Powers ${G1}, numG2Powers ${G2}, coordinator verification`,
+  );
   console.log(`  simulated compute S = ${S} ms per chunk, real cryptography c = ${f1(crypto)} ms per chunk (measured apart)`);
   const engine = await createEngine({ threads: 0 });
   const api = new RoundsClient(stack.apiUrl);
@@ -387,7 +397,9 @@ async function main(): Promise<void> {
     console.log(`  ideal = rules simulation (S + c = ${f1(Seff)} ms, V = ${f1(V)} ms, K = ${VERIFY_SLOTS}) ${sec(idealRules)} + A ${sec(aggregation)} = ${sec(ideal)}`);
     console.log(`    for reference: strict cyclic ${sec(strict)}; the rules with slots starting C/N chunks apart ${sec(spaced)}; lower bound C(S + c) + V = ${sec(lower)}`);
     const best = Math.min(idealRules, strict, spaced) + aggregation;
-    console.log(`  wall / ideal = ${(wall / ideal).toFixed(3)}  (target <= 1.3); wall / best simulated schedule = ${(wall / best).toFixed(3)}; contribution phase / rules simulation = ${(contributionPhase / idealRules).toFixed(3)}`);
+    console.log(
+      `  wall / ideal = ${(wall / ideal).toFixed(3)}  (target <= 1.3); wall / best simulated schedule = ${(wall / best).toFixed(3)}; contribution phase / rules simulation = ${(contributionPhase / idealRules).toFixed(3)}`,
+    );
 
     // Where the time goes.
     console.log('');
@@ -424,7 +436,9 @@ async function main(): Promise<void> {
     const contributes = p.tasks.filter((t) => t.action === 'contribute').length;
     console.log(`  takeTask answers: ${contributes} contribute, ${waits} wait; workflow tasks (scheduled → completed) ${stats(p.workflowTasks)}`);
     const kinds = Object.entries(p.kinds).sort((a, b) => b[1] - a[1]);
-    console.log(`  round workflow history: ${p.events} events in ${sec(p.closeMs - p.startMs)} (${(p.events / ((p.closeMs - p.startMs) / 1000)).toFixed(1)} events/s): ${kinds.map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    console.log(
+      `  round workflow history: ${p.events} events in ${sec(p.closeMs - p.startMs)} (${(p.events / ((p.closeMs - p.startMs) / 1000)).toFixed(1)} events/s): ${kinds.map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    );
     console.log(`  load average after the run ${load(os.loadavg())}`);
   } catch (err) {
     failure = err;

@@ -341,8 +341,8 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
       abuser
         ? opts.abuseMs
         : opts.pacing === 'stress'
-        ? opts.checkinMinMs + Math.random() * (opts.checkinMaxMs - opts.checkinMinMs)
-        : Math.max(0, (answer.nextDeadlineMs - Date.now()) * (0.5 + 0.4 * Math.random()));
+          ? opts.checkinMinMs + Math.random() * (opts.checkinMaxMs - opts.checkinMinMs)
+          : Math.max(0, (answer.nextDeadlineMs - Date.now()) * (0.5 + 0.4 * Math.random()));
     const checkinLoop = async (c: ParticipantClient, first: CheckinAnswer, abuser: boolean): Promise<void> => {
       let answer = first;
       while (!stop) {
@@ -429,7 +429,6 @@ async function loadGenerator(url: string, opts: Options): Promise<LoadResult> {
 }
 
 // ---- the stack and the probes (main process) ----
-
 
 /** Direct children of this process named `temporal` (the dev server). */
 async function temporalPid(): Promise<number | undefined> {
@@ -557,7 +556,25 @@ async function runProbes(
   }
   const wall0 = performance.now();
   const historyBefore = await abuserHistory(client, gateway.settings).catch(() => NaN);
-  const out: Probes = { healthz: [], session: [], snapshot: [], update: [], queries: [], abuserHistoryBefore: NaN, abuserHistoryAfter: NaN, failures: 0, threads: [], profile: [], profileTotalMs: 0, eventLoopP99Ms: NaN, eventLoopMaxMs: NaN, apiCpuPct: NaN, temporalCpuPct: NaN, clientCpuPct: NaN, loadDuring: [] };
+  const out: Probes = {
+    healthz: [],
+    session: [],
+    snapshot: [],
+    update: [],
+    queries: [],
+    abuserHistoryBefore: NaN,
+    abuserHistoryAfter: NaN,
+    failures: 0,
+    threads: [],
+    profile: [],
+    profileTotalMs: 0,
+    eventLoopP99Ms: NaN,
+    eventLoopMaxMs: NaN,
+    apiCpuPct: NaN,
+    temporalCpuPct: NaN,
+    clientCpuPct: NaN,
+    loadDuring: [],
+  };
   const timed = async (into: number[], call: () => Promise<unknown>): Promise<void> => {
     const t = performance.now();
     try {
@@ -619,7 +636,6 @@ async function probeUpdate(client: Client, workflowId: string): Promise<void> {
   await client.workflow.getHandle(workflowId).executeUpdate(checkinUpdate, { args: [{ place: { position: 1000, waitersAhead: 1000, averageRoundTripMs: 1000 }, first: false }] });
 }
 
-
 /** Settings both stacks share: small sizes, generous rate limits, a compute deadline that outlasts the lobby phase. */
 const overrides = {
   auth: {
@@ -651,7 +667,6 @@ const overrides = {
  */
 
 // ---- the hand-off chain, read back from the workflow histories ----
-
 
 interface Handoff {
   /** turn k: the complete update's result recorded → the turn workflow closed */
@@ -696,11 +711,20 @@ async function handoffProfile(client: Client, ceremonyWorkflowId: string): Promi
     const called = calledAfter[i];
     if (called === undefined || !completedSeen.has(prev)) continue;
     const turnEvents = (await client.workflow.getHandle(prev).fetchHistory()).events ?? [];
-    const updateDone = turnEvents.filter((e) => e.workflowExecutionUpdateCompletedEventAttributes != null).map(eventMs).pop();
-    const closed = turnEvents.filter((e) => e.workflowExecutionCompletedEventAttributes != null).map(eventMs).pop();
+    const updateDone = turnEvents
+      .filter((e) => e.workflowExecutionUpdateCompletedEventAttributes != null)
+      .map(eventMs)
+      .pop();
+    const closed = turnEvents
+      .filter((e) => e.workflowExecutionCompletedEventAttributes != null)
+      .map(eventMs)
+      .pop();
     if (updateDone === undefined || closed === undefined) continue; // not a completed contribution
     const participantEvents = (await client.workflow.getHandle(called.participantWorkflowId).fetchHistory()).events ?? [];
-    const signaled = participantEvents.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'called').map(eventMs).pop();
+    const signaled = participantEvents
+      .filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'called')
+      .map(eventMs)
+      .pop();
     if (signaled === undefined) continue;
     const seen = completedSeen.get(prev) as number;
     out.push({
@@ -845,7 +869,9 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
   if (options.abusers > 0) {
     const abuseErrors = Object.entries(r.abuseErrors);
     lines.push(row(`abusers' lobby/checkin, every ${options.abuseMs} ms`, summarize(r.abuseMs)));
-    lines.push(`  ${options.abusers} abusers, rate ${((r.abuseMs.length + abuseErrors.reduce((a, [, n]) => a + n, 0)) / (r.windowMs / 1000)).toFixed(1)} check-ins/s; errors: ${abuseErrors.length === 0 ? 'none' : abuseErrors.map(([c, n]) => `${c} ${n}`).join(', ')}`);
+    lines.push(
+      `  ${options.abusers} abusers, rate ${((r.abuseMs.length + abuseErrors.reduce((a, [, n]) => a + n, 0)) / (r.windowMs / 1000)).toFixed(1)} check-ins/s; errors: ${abuseErrors.length === 0 ? 'none' : abuseErrors.map(([c, n]) => `${c} ${n}`).join(', ')}`,
+    );
   }
   for (const [code, message] of Object.entries(r.errorSamples)) lines.push(`    e.g. ${code}: ${message.slice(0, 160)}`);
   if (p !== undefined) {
@@ -865,7 +891,12 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
     const all = count + r.abuseMs.length + Object.values(r.abuseErrors).reduce((x, n) => x + n, 0);
     const perCheckin = (pct: number): string => (all === 0 ? '-' : `${((pct / 100) * (r.windowMs / all)).toFixed(1)} ms`);
     lines.push(`    CPU per check-in in the window (all check-ins, probes included): API + workers ${perCheckin(p.apiCpuPct)}, Temporal dev server ${perCheckin(p.temporalCpuPct)}`);
-    lines.push(`    API + workers process by thread: ${p.threads.filter(([, v]) => v >= 0.5).map(([k, v]) => `${k} ${v.toFixed(0)}%`).join(', ')}`);
+    lines.push(
+      `    API + workers process by thread: ${p.threads
+        .filter(([, v]) => v >= 0.5)
+        .map(([k, v]) => `${k} ${v.toFixed(0)}%`)
+        .join(', ')}`,
+    );
     if (p.profile.length > 0) {
       const idle = p.profile.filter(([k]) => k === '(idle)' || k === '(program)').reduce((a, [, v]) => a + v, 0);
       const busy = p.profileTotalMs - idle;

@@ -53,7 +53,11 @@ async function connectWhenUp(address: string): Promise<Connection> {
 installTemporalRuntime(createLogger('warn'));
 const dir = await mkdtemp(path.join(os.tmpdir(), 'bench-messages-'));
 const port = await freePort();
-const server = spawn(toolPath('temporal'), ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'error'], { stdio: 'ignore' });
+const server = spawn(
+  toolPath('temporal'),
+  ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--db-filename', path.join(dir, 'temporal.sqlite'), '--log-level', 'error'],
+  { stdio: 'ignore' },
+);
 try {
   const address = `127.0.0.1:${port}`;
   const connection = await connectWhenUp(address);
@@ -64,7 +68,12 @@ try {
     workflowsPath: fileURLToPath(new URL('./workflows/sink.ts', import.meta.url)),
   });
   const running = worker.run();
-  console.log(`temporal messages benchmark, ${new Date().toISOString()}: ${rate} batches/s for ${seconds} s each, continue-as-new when suggested: ${args['continue-as-new'] ? 'yes' : 'no'}; load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `temporal messages benchmark, ${new Date().toISOString()}: ${rate} batches/s for ${seconds} s each, continue-as-new when suggested: ${args['continue-as-new'] ? 'yes' : 'no'}; load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const kind of kinds) {
     const workflowId = `sink-${kind}-${Date.now()}`;
     await client.workflow.start(sinkWorkflow, { taskQueue: 'bench-messages', workflowId, args: [{ continueAsNew: args['continue-as-new'] === true }] });

@@ -77,7 +77,13 @@ async function outcomeAfterLostAnswer(client: ParticipantClient, onEvent: Contri
       const last = view.receipts?.[view.receipts.length - 1];
       if (view.lastOutcome !== 'accepted' || last === undefined) throw new Error(`the contribution was not accepted (${view.lastOutcome})`);
       const receipt = (await withRetry(() => client.receipt(last.receiptId), onEvent, true)) as SignedReceipt;
-      return { outcome: 'accepted', sequence: last.sequence, receiptId: last.receiptId, receipt: { jws: receipt.jws, payload: { ...receipt.payload } }, transcriptSha256: receipt.payload.transcriptSha256After };
+      return {
+        outcome: 'accepted',
+        sequence: last.sequence,
+        receiptId: last.receiptId,
+        receipt: { jws: receipt.jws, payload: { ...receipt.payload } },
+        transcriptSha256: receipt.payload.transcriptSha256After,
+      };
     }
     await sleep(2_000);
   }
@@ -135,7 +141,13 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
     const signer = identity.startsWith('eth|') || identity.startsWith('git|') ? (secret: Uint8Array) => signIdentity(bytesToBigInt(secret), identity) : undefined;
     contribution = await contribute(options.engine, parseBatchContribution(started.powers), { entropy: options.entropy, signIdentity: signer });
     if (options.ethereumKey !== undefined) {
-      contribution = { ...contribution, ecdsaSignature: signEcdsa(options.ethereumKey, contribution.contributions.map((c) => ({ numG1Powers: c.numG1Powers, numG2Powers: c.numG2Powers, potPubkey: c.potPubkey ?? '' }))) };
+      contribution = {
+        ...contribution,
+        ecdsaSignature: signEcdsa(
+          options.ethereumKey,
+          contribution.contributions.map((c) => ({ numG1Powers: c.numG1Powers, numG2Powers: c.numG2Powers, potPubkey: c.potPubkey ?? '' })),
+        ),
+      };
     }
   } catch (err) {
     await client.abort().catch(() => undefined);

@@ -7,8 +7,16 @@ const positiveMs = z.number().int().positive();
 
 export const subCeremonySizeSchema = z
   .object({
-    numG1Powers: z.number().int().min(2).max(1 << 20),
-    numG2Powers: z.number().int().min(2).max(1 << 16),
+    numG1Powers: z
+      .number()
+      .int()
+      .min(2)
+      .max(1 << 20),
+    numG2Powers: z
+      .number()
+      .int()
+      .min(2)
+      .max(1 << 16),
   })
   .strict()
   .refine((s) => s.numG2Powers <= s.numG1Powers, { message: 'numG2Powers must not exceed numG1Powers' }) satisfies z.ZodType<SubCeremonySize>;
@@ -34,7 +42,7 @@ export const sequentialTimingFields = z
     roundTripWindow: z.number().int().min(1).max(1000).default(20).describe('How many recent turns the average round trip (used for wait estimates and check-in deadlines) is taken over.'),
     rejoinPenaltyMs: ms.default(600_000).describe('After losing a slot by a timeout, a missed check-in or an invalid contribution, rejoining the queue waits this long (ms).'),
     abortPenaltyMs: ms.default(0).describe('After a voluntary abort or leave, rejoining the queue waits this long (ms; 0: at once).'),
-    verificationTimeoutMs: positiveMs.default(120_000).describe('Longest one attempt of a contribution\'s verification activity may run (ms) before it is timed out and retried.'),
+    verificationTimeoutMs: positiveMs.default(120_000).describe("Longest one attempt of a contribution's verification activity may run (ms) before it is timed out and retried."),
   })
   .strict();
 
@@ -46,31 +54,64 @@ export const sequentialTimingSchema = sequentialTimingFields;
  */
 export const pulseConfigSchema = z
   .object({
-    beatMs: z.number().int().min(100).max(60_000).default(2_000).describe("How often (ms) every API replica tells the coordinator's pulse workflow it is up; the beats are how the coordinator knows when it could hear participants."),
+    beatMs: z
+      .number()
+      .int()
+      .min(100)
+      .max(60_000)
+      .default(2_000)
+      .describe("How often (ms) every API replica tells the coordinator's pulse workflow it is up; the beats are how the coordinator knows when it could hear participants."),
     outageAfterMs: z
       .number()
       .int()
       .min(200)
       .max(600_000)
       .default(6_000)
-      .describe("A gap between beats longer than this (ms; at least twice beatMs) is an outage of the coordinator: every check-in, start and compute deadline that falls in or just after it is moved back by the outage's length, so no participant pays for the coordinator's own downtime."),
+      .describe(
+        "A gap between beats longer than this (ms; at least twice beatMs) is an outage of the coordinator: every check-in, start and compute deadline that falls in or just after it is moved back by the outage's length, so no participant pays for the coordinator's own downtime.",
+      ),
   })
   .strict()
   .refine((p) => p.outageAfterMs >= 2 * p.beatMs, { message: 'outageAfterMs must be at least twice beatMs (one late beat is not an outage)', path: ['outageAfterMs'] });
 
 export const roundsConfigSchema = z
   .object({
-    numG1Powers: z.number().int().min(2).max(1 << 20).default(4096).describe('Rounds mode: number of G1 powers of tau (n) of the vector being built.'),
-    numG2Powers: z.number().int().min(2).max(1 << 16).default(65).describe('Rounds mode: number of G2 powers of tau (m ≤ n) of the vector being built.'),
-    chunkCount: z.number().int().min(1).max(4096).default(8).describe('Rounds mode: number of chunks the vector is split into; each contributor of a round works through every chunk, in parallel with the others.'),
+    numG1Powers: z
+      .number()
+      .int()
+      .min(2)
+      .max(1 << 20)
+      .default(4096)
+      .describe('Rounds mode: number of G1 powers of tau (n) of the vector being built.'),
+    numG2Powers: z
+      .number()
+      .int()
+      .min(2)
+      .max(1 << 16)
+      .default(65)
+      .describe('Rounds mode: number of G2 powers of tau (m ≤ n) of the vector being built.'),
+    chunkCount: z
+      .number()
+      .int()
+      .min(1)
+      .max(4096)
+      .default(8)
+      .describe('Rounds mode: number of chunks the vector is split into; each contributor of a round works through every chunk, in parallel with the others.'),
     contributorsPerRound: z.number().int().min(1).max(1000).default(5).describe('Rounds mode: most contributors in one round; a round starts as soon as this many wait in the queue.'),
     roundFillWaitMs: ms.default(60_000).describe('Rounds mode: a round that is not full starts anyway once the oldest waiter has waited this long (ms).'),
-    verification: z.enum(['coordinator', 'external']).default('coordinator').describe('Rounds mode: who verifies chunk contributions: coordinator (its own activity workers on the verification task queue) or external (`bin/ceremony verifier` processes of verifierIdentities, holding leases).'),
+    verification: z
+      .enum(['coordinator', 'external'])
+      .default('coordinator')
+      .describe(
+        'Rounds mode: who verifies chunk contributions: coordinator (its own activity workers on the verification task queue) or external (`bin/ceremony verifier` processes of verifierIdentities, holding leases).',
+      ),
     verifierIdentities: z.array(z.string().min(3)).max(1000).default([]).describe('Rounds mode: identities allowed to act as external verifiers on /rounds/verifications.'),
     replacementIdentities: z.array(z.string().min(3)).max(1000).default([]).describe('Rounds mode: identities that stand by to take over the slot of a contributor dropped from a running round.'),
-    heartbeatTimeoutMs: positiveMs.default(60_000).describe('Rounds mode: a contributor or external verifier not heard from for this long (ms) is dropped; a standby replacement must have polled within it.'),
+    heartbeatTimeoutMs: positiveMs
+      .default(60_000)
+      .describe('Rounds mode: a contributor or external verifier not heard from for this long (ms) is dropped; a standby replacement must have polled within it.'),
     slowTaskTimeoutMs: positiveMs.default(600_000).describe('Rounds mode: a contributor holding one chunk longer than this (ms) is dropped as slow.'),
-    maxVerificationFailures: z.number().int().min(1).max(100).default(3).describe('Rounds mode: this many failed verifications of one contributor\'s uploads drop the contributor.'),
+    maxVerificationFailures: z.number().int().min(1).max(100).default(3).describe("Rounds mode: this many failed verifications of one contributor's uploads drop the contributor."),
     verificationLeaseMs: positiveMs.default(120_000).describe('Rounds mode: an external verifier must answer a leased verification within this long (ms), or the lease expires and counts against it.'),
     maxVerifierFailures: z.number().int().min(1).max(100).default(3).describe('Rounds mode: an external verifier whose leases expire this many times is dropped.'),
     sweepIntervalMs: positiveMs.default(5_000).describe('Rounds mode: how often (ms) a round looks for unresponsive or slow participants and expired verification leases.'),
@@ -85,10 +126,30 @@ export const roundsConfigSchema = z
 
 export const ceremonyConfigSchema = z
   .object({
-    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes').default('main').describe('Name of the ceremony (lowercase letters, digits, dashes; at most 40 characters): part of every workflow id (`ceremony-<id>…`) and written into receipts and records.'),
-    mode: z.enum(['sequential', 'rounds']).default('sequential').describe('Flow of the ceremony: sequential (one contributor at a time from a queue with check-ins) or rounds (groups of contributors working on chunks in parallel); chooses the workflows and API routes.'),
-    sizes: z.array(subCeremonySizeSchema).min(1).max(16).default(specSizes).describe('Sequential mode: the sub-ceremonies of the transcript, each `{numG1Powers, numG2Powers}` (numG2Powers ≤ numG1Powers); uploads of other sizes are refused.'),
-    contributionsPerIdentity: z.number().int().min(1).max(1000).default(1).describe('Sequential mode: how many contributions one identity may make; joining again after that is refused (ALREADY_CONTRIBUTED).'),
+    id: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, 'lowercase letters, digits and dashes')
+      .default('main')
+      .describe('Name of the ceremony (lowercase letters, digits, dashes; at most 40 characters): part of every workflow id (`ceremony-<id>…`) and written into receipts and records.'),
+    mode: z
+      .enum(['sequential', 'rounds'])
+      .default('sequential')
+      .describe(
+        'Flow of the ceremony: sequential (one contributor at a time from a queue with check-ins) or rounds (groups of contributors working on chunks in parallel); chooses the workflows and API routes.',
+      ),
+    sizes: z
+      .array(subCeremonySizeSchema)
+      .min(1)
+      .max(16)
+      .default(specSizes)
+      .describe('Sequential mode: the sub-ceremonies of the transcript, each `{numG1Powers, numG2Powers}` (numG2Powers ≤ numG1Powers); uploads of other sizes are refused.'),
+    contributionsPerIdentity: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .default(1)
+      .describe('Sequential mode: how many contributions one identity may make; joining again after that is refused (ALREADY_CONTRIBUTED).'),
     sequential: sequentialTimingSchema.prefault({}),
     rounds: roundsConfigSchema.prefault({}),
     pulse: pulseConfigSchema.prefault({}),

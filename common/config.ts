@@ -24,13 +24,42 @@ export const configSchema = z
         host: z.string().min(1).default('127.0.0.1').describe('Address the API listens on.'),
         port: port.default(8080).describe('Port the API listens on.'),
         publicUrl: z.url().optional().describe('URL the API is reached at from outside (used in links and SIWE messages).'),
-        maxJsonBytes: z.number().int().positive().max(64 * 1024 * 1024).default(1024 * 1024).describe('Largest JSON request body accepted.'),
-        maxUploadBytes: z.number().int().positive().max(1024 * 1024 * 1024).default(64 * 1024 * 1024).describe('Largest contribution upload accepted.'),
+        maxJsonBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(64 * 1024 * 1024)
+          .default(1024 * 1024)
+          .describe('Largest JSON request body accepted.'),
+        maxUploadBytes: z
+          .number()
+          .int()
+          .positive()
+          .max(1024 * 1024 * 1024)
+          .default(64 * 1024 * 1024)
+          .describe('Largest contribution upload accepted.'),
         requestTimeoutMs: positiveMs.default(60_000).describe('Longest time one request may take.'),
-        trustProxy: z.boolean().default(false).describe('Take client addresses (rate limits, logs) from X-Forwarded-For. Set it behind an ingress, and only then: without a proxy in front, anyone could pick their address.'),
-        proxyHops: z.number().int().min(1).max(16).default(1).describe('With api.trustProxy: how many proxies in front of the API append to X-Forwarded-For (ingress-nginx alone: 1; a cloud load balancer in front of it: 2). The client address is the entry this many places from the right; entries further left come from the client and are never trusted.'),
+        trustProxy: z
+          .boolean()
+          .default(false)
+          .describe('Take client addresses (rate limits, logs) from X-Forwarded-For. Set it behind an ingress, and only then: without a proxy in front, anyone could pick their address.'),
+        proxyHops: z
+          .number()
+          .int()
+          .min(1)
+          .max(16)
+          .default(1)
+          .describe(
+            'With api.trustProxy: how many proxies in front of the API append to X-Forwarded-For (ingress-nginx alone: 1; a cloud load balancer in front of it: 2). The client address is the entry this many places from the right; entries further left come from the client and are never trusted.',
+          ),
         maxConnections: z.number().int().min(1).max(1_000_000).default(10_000).describe('Most open client connections one replica keeps; a connection beyond it is closed at once.'),
-        maxInFlightRequests: z.number().int().min(1).max(1_000_000).default(2_000).describe('Most requests one replica handles at once; beyond it a request gets 503 OVERLOADED with Retry-After (GET /healthz is never refused).'),
+        maxInFlightRequests: z
+          .number()
+          .int()
+          .min(1)
+          .max(1_000_000)
+          .default(2_000)
+          .describe('Most requests one replica handles at once; beyond it a request gets 503 OVERLOADED with Retry-After (GET /healthz is never refused).'),
       })
       .strict()
       .prefault({}),
@@ -83,7 +112,13 @@ export const configSchema = z
     ceremony: ceremonyConfigSchema.prefault({}),
     evidence: z
       .object({
-        receiptKey: z.string().min(1).optional().describe('Receipt signing key (Ed25519) inline, PKCS#8 PEM (secret). Unset with receiptKeyFile: generated once into dataDir/keys for the embedded stack, and refused (the process does not start) when TEMPORAL_ADDRESS names a shared Temporal, where every process must sign with one key; its public JWK is published at /ceremony/info.'),
+        receiptKey: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Receipt signing key (Ed25519) inline, PKCS#8 PEM (secret). Unset with receiptKeyFile: generated once into dataDir/keys for the embedded stack, and refused (the process does not start) when TEMPORAL_ADDRESS names a shared Temporal, where every process must sign with one key; its public JWK is published at /ceremony/info.',
+          ),
         receiptKeyFile: z.string().min(1).optional().describe('Path of a file holding the receipt signing key (PEM); share it between replicas.'),
         recordsPageSize: z.number().int().min(3).max(1000).default(100).describe('Entries per page of the records ledger (GET /records?page=N): each page is written to the store once full.'),
       })
@@ -178,8 +213,7 @@ function deepMerge(base: Tree, over: Tree): Tree {
   const out: Tree = { ...base };
   for (const [key, value] of Object.entries(over)) {
     const prev = out[key];
-    const bothObjects =
-      typeof value === 'object' && value !== null && !Array.isArray(value) && typeof prev === 'object' && prev !== null && !Array.isArray(prev);
+    const bothObjects = typeof value === 'object' && value !== null && !Array.isArray(value) && typeof prev === 'object' && prev !== null && !Array.isArray(prev);
     out[key] = bothObjects ? deepMerge(prev as Tree, value as Tree) : value;
   }
   return out;

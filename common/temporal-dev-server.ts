@@ -22,14 +22,22 @@ export async function startDevServer(cfg: Config, log: Logger): Promise<RunningD
   const dbFile = path.join(cfg.dataDir, dev.dbFileName);
   await stopStaleDevServer(cfg.dataDir, dbFile, log);
   const args = [
-    'server', 'start-dev',
-    '--ip', dev.ip,
-    '--port', String(dev.port),
-    '--ui-port', String(dev.uiPort),
-    '--db-filename', dbFile,
-    '--namespace', cfg.temporal.namespace,
-    '--log-level', 'warn',
-    '--log-format', 'json',
+    'server',
+    'start-dev',
+    '--ip',
+    dev.ip,
+    '--port',
+    String(dev.port),
+    '--ui-port',
+    String(dev.uiPort),
+    '--db-filename',
+    dbFile,
+    '--namespace',
+    cfg.temporal.namespace,
+    '--log-level',
+    'warn',
+    '--log-format',
+    'json',
   ];
   const child: ManagedChild = startChild(executable, args, {
     onOutput: (line) => log.debug({ source: 'temporal-dev-server' }, line),
@@ -42,14 +50,19 @@ export async function startDevServer(cfg: Config, log: Logger): Promise<RunningD
   try {
     await Promise.race([
       early,
-      waitFor('the Temporal dev server', async () => {
-        const conn = await Connection.connect({ address, connectTimeout: 1_000 });
-        try {
-          await conn.workflowService.getSystemInfo({});
-        } finally {
-          await conn.close();
-        }
-      }, dev.startTimeoutMs, 250),
+      waitFor(
+        'the Temporal dev server',
+        async () => {
+          const conn = await Connection.connect({ address, connectTimeout: 1_000 });
+          try {
+            await conn.workflowService.getSystemInfo({});
+          } finally {
+            await conn.close();
+          }
+        },
+        dev.startTimeoutMs,
+        250,
+      ),
     ]);
   } catch (err) {
     await child.stop(2_000);

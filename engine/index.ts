@@ -2,15 +2,7 @@
 export { createEngine, type Engine, type EngineOptions, type Progress, type ProgressListener } from './context.js';
 export { InvalidInputError, ERROR_CODES, isInvalidInputError, type InputErrorCode, type InputRole } from './errors.js';
 export { DEFAULT_LIMITS, resolveLimits, type InputLimits } from './limits.js';
-export type {
-  BatchContribution,
-  BatchTranscript,
-  PowersOfTau,
-  SubCeremonySize,
-  SubContribution,
-  SubTranscript,
-  Witness,
-} from './format/types.js';
+export type { BatchContribution, BatchTranscript, PowersOfTau, SubCeremonySize, SubContribution, SubTranscript, Witness } from './format/types.js';
 export { parseBatchContribution } from './format/parse-contribution.js';
 export { parseBatchTranscript } from './format/parse-transcript.js';
 export { parseCeremonyDocument, type CeremonyDocument } from './format/document-kind.js';
@@ -23,13 +15,7 @@ export { deriveSecrets, parseSecretsText } from './ops/derive-secrets.js';
 export { verifyContribution, checkContributionCounts, type VerifiedContribution } from './ops/verify-contribution.js';
 export { applyVerifiedContribution, verifyAndApply, type ApplyOptions } from './ops/apply-contribution.js';
 export { verifyTranscript, type TranscriptSummary, type VerifyTranscriptOptions } from './ops/verify-transcript.js';
-export {
-  keepSignatures,
-  type IdentitySigner,
-  type PrunedSignatures,
-  type SignaturePruner,
-  type TranscriptSignatureVerifier,
-} from './ops/identity-hooks.js';
+export { keepSignatures, type IdentitySigner, type PrunedSignatures, type SignaturePruner, type TranscriptSignatureVerifier } from './ops/identity-hooks.js';
 // Reusable primitives (chunked ceremonies, beacons).
 export type { BackendName, CurveBackend, GroupBackend, PointFailure } from './curve/backend.js';
 export { loadBackend } from './curve/load-backend.js';

@@ -51,10 +51,7 @@ export async function signRoundReceipt(payload: RoundReceiptPayload, key: Receip
   return { jws: await sign(payload, ROUND_RECEIPT_TYPE, key), payload };
 }
 
-export type ReceiptCheck =
-  | { valid: true; kind: 'turn'; payload: ReceiptPayload }
-  | { valid: true; kind: 'round'; payload: RoundReceiptPayload }
-  | { valid: false; code: string; message: string };
+export type ReceiptCheck = { valid: true; kind: 'turn'; payload: ReceiptPayload } | { valid: true; kind: 'round'; payload: RoundReceiptPayload } | { valid: false; code: string; message: string };
 
 function isPayload(value: unknown): value is ReceiptPayload {
   if (typeof value !== 'object' || value === null) return false;
@@ -114,7 +111,7 @@ export async function verifyReceipt(receipt: unknown, keys: JWK[]): Promise<Rece
   }
   const shown = (receipt as { payload?: unknown }).payload;
   if (shown !== undefined && JSON.stringify(shown) !== JSON.stringify(payload)) {
-    return { valid: false, code: 'PAYLOAD_MISMATCH', message: 'the receipt\'s readable payload differs from what was signed' };
+    return { valid: false, code: 'PAYLOAD_MISMATCH', message: "the receipt's readable payload differs from what was signed" };
   }
   if (header.typ === RECEIPT_TYPE && isPayload(payload)) return { valid: true, kind: 'turn', payload };
   if (header.typ === ROUND_RECEIPT_TYPE && isRoundPayload(payload)) return { valid: true, kind: 'round', payload };

@@ -32,10 +32,26 @@ export const rateLimitConfigSchema = z
     login: windowLimit(50, 3600, 'Login attempts', 'login'),
     unauthenticated: windowLimit(100, 3600, 'Requests without a valid session', 'unauthenticated'),
     authenticated: windowLimit(50, 60, 'Requests with a valid session', 'authenticated'),
-    inFlightPerAddress: z.number().int().positive().max(100_000).default(32).describe('Most requests one client address (an IPv6 /64) may have in flight at one replica; beyond it 429 RATE_LIMITED (class in-flight) with Retry-After, so a few clients trickling bodies cannot take every request slot. Off with the other limits.'),
+    inFlightPerAddress: z
+      .number()
+      .int()
+      .positive()
+      .max(100_000)
+      .default(32)
+      .describe(
+        'Most requests one client address (an IPv6 /64) may have in flight at one replica; beyond it 429 RATE_LIMITED (class in-flight) with Retry-After, so a few clients trickling bodies cannot take every request slot. Off with the other limits.',
+      ),
     maxTrackedClients: z.number().int().positive().max(10_000_000).default(100_000).describe('Most addresses tracked per limit (least recently seen forgotten first).'),
-    loginPaths: z.array(z.string().startsWith('/')).default(['/login', '/auth/github/callback']).describe('Routes counted as login attempts, as the API declares them (a request counts by the route it reaches, whatever its case or trailing slash). A route the API does not serve fails the start.'),
-    exemptPaths: z.array(z.string().startsWith('/')).default(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json']).describe('Routes never rate limited, as the API declares them. A route the API does not serve fails the start.'),
+    loginPaths: z
+      .array(z.string().startsWith('/'))
+      .default(['/login', '/auth/github/callback'])
+      .describe(
+        'Routes counted as login attempts, as the API declares them (a request counts by the route it reaches, whatever its case or trailing slash). A route the API does not serve fails the start.',
+      ),
+    exemptPaths: z
+      .array(z.string().startsWith('/'))
+      .default(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json'])
+      .describe('Routes never rate limited, as the API declares them. A route the API does not serve fails the start.'),
   })
   .strict();
 
@@ -80,7 +96,10 @@ export const authConfigSchema = z
     algorithm: z.enum(['EdDSA', 'ES256']).default('EdDSA').describe('Session token signature algorithm: EdDSA (Ed25519) or ES256 (P-256); tokens of any other alg are refused.'),
     signingKey: z.string().min(1).optional().describe('Session signing key inline, PKCS#8 PEM or private JWK (secret). Unset with signingKeyFile: generated once into dataDir/keys.'),
     signingKeyFile: z.string().min(1).optional().describe('Path of a file holding the session signing key (PEM or JWK); share it between API replicas.'),
-    sessionTtlSeconds: positiveSeconds.max(30 * 86_400).default(86_400).describe('Lifetime of a session token.'),
+    sessionTtlSeconds: positiveSeconds
+      .max(30 * 86_400)
+      .default(86_400)
+      .describe('Lifetime of a session token.'),
     admins: identityList.default([]).describe('Identities given `adm: true` in their session tokens (a JSON array, or one comma-separated string).'),
     dev: z
       .object({ enabled: z.boolean().default(false).describe('Allow `POST /login {provider:"dev", name}` (anyone can claim any name: development only).') })

@@ -37,10 +37,7 @@ function parsePrivateKey(text: string, origin: string): KeyObject {
 }
 
 function checkKeyType(key: KeyObject, alg: SessionAlgorithm, origin: string): void {
-  const ok =
-    alg === 'EdDSA'
-      ? key.asymmetricKeyType === 'ed25519'
-      : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
+  const ok = alg === 'EdDSA' ? key.asymmetricKeyType === 'ed25519' : key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1';
   if (!ok) {
     const want = alg === 'EdDSA' ? 'an Ed25519 key' : 'a P-256 EC key';
     throw new ConfigError(`session signing key from ${origin} is not ${want} (auth.algorithm is ${alg})`);

@@ -1,11 +1,5 @@
 /** Sign-In with Ethereum failures, each with a stable code the API maps to a response. */
-export type SiweErrorCode =
-  | 'SIWE_MALFORMED'
-  | 'SIWE_BAD_SIGNATURE'
-  | 'SIWE_DOMAIN_MISMATCH'
-  | 'SIWE_NONCE_MISMATCH'
-  | 'SIWE_EXPIRED'
-  | 'SIWE_NOT_YET_VALID';
+export type SiweErrorCode = 'SIWE_MALFORMED' | 'SIWE_BAD_SIGNATURE' | 'SIWE_DOMAIN_MISMATCH' | 'SIWE_NONCE_MISMATCH' | 'SIWE_EXPIRED' | 'SIWE_NOT_YET_VALID';
 
 export class SiweError extends Error {
   readonly code: SiweErrorCode;

@@ -39,7 +39,7 @@ export interface SiweMessageFields {
 
 const HEADER_SUFFIX = ' wants you to sign in with your Ethereum account:';
 
-const UNRESERVED = "A-Za-z0-9\\-._~";
+const UNRESERVED = 'A-Za-z0-9\\-._~';
 const SUB_DELIMS = "!$&'()*+,;=";
 const PCT = '%[0-9A-Fa-f]{2}';
 
@@ -69,10 +69,7 @@ export function parseRfc3339(text: string): number | null {
   const m = DATE_TIME.exec(text);
   if (m === null) return null;
   const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
-  if (
-    year === undefined || month === undefined || day === undefined ||
-    hour === undefined || minute === undefined || second === undefined
-  ) {
+  if (year === undefined || month === undefined || day === undefined || hour === undefined || minute === undefined || second === undefined) {
     return null;
   }
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
@@ -128,14 +125,7 @@ export function buildSiweMessage(fields: SiweMessageFields): string {
   const origin = fields.scheme === undefined ? fields.domain : `${fields.scheme}://${fields.domain}`;
   const lines = [`${origin}${HEADER_SUFFIX}`, toChecksumAddress(fields.address), ''];
   if (fields.statement !== undefined) lines.push(fields.statement);
-  lines.push(
-    '',
-    `URI: ${fields.uri}`,
-    `Version: ${fields.version}`,
-    `Chain ID: ${fields.chainId}`,
-    `Nonce: ${fields.nonce}`,
-    `Issued At: ${fields.issuedAt}`,
-  );
+  lines.push('', `URI: ${fields.uri}`, `Version: ${fields.version}`, `Chain ID: ${fields.chainId}`, `Nonce: ${fields.nonce}`, `Issued At: ${fields.issuedAt}`);
   if (fields.expirationTime !== undefined) lines.push(`Expiration Time: ${fields.expirationTime}`);
   if (fields.notBefore !== undefined) lines.push(`Not Before: ${fields.notBefore}`);
   if (fields.requestId !== undefined) lines.push(`Request ID: ${fields.requestId}`);

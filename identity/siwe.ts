@@ -60,11 +60,7 @@ export function verifySiwe(input: VerifySiweInput): VerifiedSiwe {
   if (fields.domain.toLowerCase() !== input.expectedDomain.toLowerCase()) {
     throw new SiweError('SIWE_DOMAIN_MISMATCH', `message is for ${fields.domain}`);
   }
-  if (
-    input.expectedScheme !== undefined &&
-    fields.scheme !== undefined &&
-    fields.scheme.toLowerCase() !== input.expectedScheme.toLowerCase()
-  ) {
+  if (input.expectedScheme !== undefined && fields.scheme !== undefined && fields.scheme.toLowerCase() !== input.expectedScheme.toLowerCase()) {
     throw new SiweError('SIWE_DOMAIN_MISMATCH', `message is for scheme ${fields.scheme}`);
   }
   if (fields.nonce !== input.expectedNonce) {

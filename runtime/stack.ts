@@ -56,10 +56,7 @@ export async function startStack(cfg: Config, log: Logger): Promise<RunningStack
     const client = await connectClient(address, cfg.temporal.namespace);
     undo.push(() => client.connection.close());
 
-    const workers: Worker[] = [
-      await createWorker('workflows', { cfg, log, store, connection }),
-      await createWorker('verification', { cfg, log, store, connection }),
-    ];
+    const workers: Worker[] = [await createWorker('workflows', { cfg, log, store, connection }), await createWorker('verification', { cfg, log, store, connection })];
     const running = workers.map((worker) => worker.run());
     undo.push(async () => {
       for (const worker of workers) if (worker.getState() === 'RUNNING') worker.shutdown();

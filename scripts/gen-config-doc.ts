@@ -56,7 +56,7 @@ export function renderConfigDoc(): string {
     'One typed schema (`common/config.ts`). Sources, lowest precedence first: built-in defaults, a JSON',
     'file (`--config FILE` or `CEREMONY_CONFIG`), environment variables, command-line flags (`--port`,',
     '`--host`, `--data-dir`). Unknown keys and invalid values stop the program at start with a message',
-    'naming the field. This file is generated from the schema (each setting\'s meaning is its field\'s',
+    "naming the field. This file is generated from the schema (each setting's meaning is its field's",
     'description) by `npx tsx scripts/gen-config-doc.ts > docs/configuration.md`; a test fails when it is',
     'out of date.',
     '',

@@ -6,6 +6,6 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
 echo "== type check"; npx tsc --noEmit -p tsconfig.json
-echo "== lint"; npx eslint .
+echo "== lint"; npm run --silent lint
 echo "== audit"; bash scripts/audit.sh
 echo "== tests"; npx vitest run "$@"

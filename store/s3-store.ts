@@ -47,9 +47,7 @@ export class S3ObjectStore implements ObjectStore {
       accessKey: options.accessKey,
       secretKey: options.secretKey,
       region: options.region,
-      transportAgent: options.useSSL
-        ? new https.Agent({ keepAlive: true, timeout: options.requestTimeoutMs })
-        : new http.Agent({ keepAlive: true, timeout: options.requestTimeoutMs }),
+      transportAgent: options.useSSL ? new https.Agent({ keepAlive: true, timeout: options.requestTimeoutMs }) : new http.Agent({ keepAlive: true, timeout: options.requestTimeoutMs }),
     });
   }
 

@@ -4,13 +4,7 @@ import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { Config } from '../../common/config.js';
 import type { ObjectStore } from '../../store/index.js';
-import {
-  recordsLedgerWorkflow,
-  recordsLedgerWorkflowId,
-  recordWrittenSignal,
-  type LedgerActivities,
-  type RecordNote,
-} from '../../workflows/evidence/records-ledger.js';
+import { recordsLedgerWorkflow, recordsLedgerWorkflowId, recordWrittenSignal, type LedgerActivities, type RecordNote } from '../../workflows/evidence/records-ledger.js';
 import { LEDGER_PAGE_PREFIX, LEDGER_PREFIX } from '../../store/keys.js';
 
 export function createLedgerActivities(store: ObjectStore): LedgerActivities {

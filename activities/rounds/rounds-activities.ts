@@ -22,7 +22,9 @@ async function putJson(store: ObjectStore, prefix: string, value: unknown): Prom
 
 export function createRoundsActivities(store: ObjectStore, receiptKey: ReceiptKey, noteRecord: NoteRecord): RoundsActivities {
   const signed = async (payload: Record<string, unknown>): Promise<{ jws: string; payload: Record<string, unknown> }> => {
-    const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload))).setProtectedHeader({ alg: 'EdDSA', kid: receiptKey.kid, typ: 'ceremony-verification+jws' }).sign(receiptKey.privateKey);
+    const jws = await new CompactSign(new TextEncoder().encode(JSON.stringify(payload)))
+      .setProtectedHeader({ alg: 'EdDSA', kid: receiptKey.kid, typ: 'ceremony-verification+jws' })
+      .sign(receiptKey.privateKey);
     return { jws, payload };
   };
 

@@ -43,7 +43,7 @@ export function createEvidenceActivities(store: ObjectStore, receiptKey: Receipt
       // A turn deletes only its own staged upload: never a key outside its prefix (an accepted
       // contribution's, or one staged under the older shared `uploads/<sha256>` layout).
       if (within !== undefined && !isTurnUploadKey(key, within)) {
-        log.warn('not deleting an object outside the turn\'s upload prefix', { key, within });
+        log.warn("not deleting an object outside the turn's upload prefix", { key, within });
         return;
       }
       await store.delete(key);

@@ -41,7 +41,11 @@ async function storeTranscript(store: ObjectStore, transcript: BatchTranscript, 
   return { sequence, transcriptKey: stored.key, transcriptSha256: stored.sha256, powersKey: powers.key };
 }
 
-export function createTranscriptActivities(store: ObjectStore, maxUploadBytes: number, noteRecord: NoteRecord): Pick<SequentialActivities, 'initialTranscript' | 'verifyAndApply' | 'finaliseWithBeacon'> {
+export function createTranscriptActivities(
+  store: ObjectStore,
+  maxUploadBytes: number,
+  noteRecord: NoteRecord,
+): Pick<SequentialActivities, 'initialTranscript' | 'verifyAndApply' | 'finaliseWithBeacon'> {
   return {
     // The beacon's contribution: computed from the announced parameters and the value, verified like
     // any other, applied (unattributed: no person made it), recorded with the beacon's derivation.

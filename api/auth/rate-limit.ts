@@ -51,11 +51,12 @@ export function rateLimits(cfg: RateLimitConfig, route: RequestRoute, options: R
     const decision = limiters[kind].hit(addressKey(ctx.ip), now());
     ctx.set('RateLimit-Policy', `${rule.limit};w=${rule.windowSeconds}`);
     if (!decision.allowed) {
-      throw new CeremonyError(
-        'RATE_LIMITED',
-        `too many ${kind === 'login' ? 'login attempts' : `${kind} requests`} from this address: at most ${rule.limit} per ${rule.windowSeconds} s`,
-        { retryAfterSeconds: decision.retryAfterSeconds, limit: rule.limit, windowSeconds: rule.windowSeconds, class: kind },
-      );
+      throw new CeremonyError('RATE_LIMITED', `too many ${kind === 'login' ? 'login attempts' : `${kind} requests`} from this address: at most ${rule.limit} per ${rule.windowSeconds} s`, {
+        retryAfterSeconds: decision.retryAfterSeconds,
+        limit: rule.limit,
+        windowSeconds: rule.windowSeconds,
+        class: kind,
+      });
     }
     ctx.set('RateLimit-Remaining', String(decision.remaining));
     return next();

@@ -50,7 +50,9 @@ export const PhaseViewSchema = named(
   z.object({
     phase: z
       .enum(['open', 'paused', 'closed', 'final'])
-      .describe('open: anyone may join; paused: no joins and no new turn until resumed (waiters keep their places); closed: no new joins, the queue drains; final: the beacon contribution is the last'),
+      .describe(
+        'open: anyone may join; paused: no joins and no new turn until resumed (waiters keep their places); closed: no new joins, the queue drains; final: the beacon contribution is the last',
+      ),
     pausedAt: epochMs('when the ceremony was paused').optional(),
     pausedReason: text('why (recorded)').optional(),
     closedAt: epochMs('when the lobby was closed').optional(),
@@ -191,10 +193,7 @@ export type QueueSnapshotView = z.infer<typeof QueueSnapshotSchema>;
 
 // ---- administrators ----
 
-export const AdminTargetSchema = named(
-  'AdminTarget',
-  z.object({ identity: identityString.describe('identity string'), reason: z.string().max(500).default('').describe('why (recorded)') }).strict(),
-);
+export const AdminTargetSchema = named('AdminTarget', z.object({ identity: identityString.describe('identity string'), reason: z.string().max(500).default('').describe('why (recorded)') }).strict());
 export const CloseRequestSchema = named('CloseRequest', z.object({ reason: z.string().min(1).max(500).describe('why (recorded)') }).strict());
 /** The coordinator stretches the beacon in an activity that must heartbeat: at most 2^24 SHA-256 rounds (about 20 s). */
 export const MAX_COORDINATOR_BEACON_ITERATIONS = Math.min(MAX_BEACON_ITERATIONS, 2 ** 24);
@@ -209,7 +208,14 @@ export const BeaconAnnouncementSchema = named(
 );
 export const FinaliseRequestSchema = named(
   'FinaliseRequest',
-  z.object({ beaconValueHex: z.string().regex(/^0x(?:[0-9a-f]{2}){1,1024}$/, 'lowercase 0x-hex, 1 to 1024 bytes').describe('the beacon value, lowercase 0x-hex') }).strict(),
+  z
+    .object({
+      beaconValueHex: z
+        .string()
+        .regex(/^0x(?:[0-9a-f]{2}){1,1024}$/, 'lowercase 0x-hex, 1 to 1024 bytes')
+        .describe('the beacon value, lowercase 0x-hex'),
+    })
+    .strict(),
 );
 export const BanAnswerSchema = named('BanAnswer', z.object({ identity: text('identity string'), banned: z.boolean() }));
 export const DropAnswerSchema = named('DropAnswer', z.object({ identity: text('identity string'), dropped: z.literal(true) }));

@@ -10,7 +10,11 @@ const digits = (max: number, message: string) =>
     .string()
     .regex(new RegExp(`^\\d{1,${max}}$`), message)
     .transform(Number);
-const sha256 = (description: string) => z.string().regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits').describe(description);
+const sha256 = (description: string) =>
+  z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, '64 lowercase hex digits')
+    .describe(description);
 
 /** GET /transcript/:sequence */
 export const TranscriptParamsSchema = z.object({ sequence: digits(12, 'the sequence is a non-negative integer').describe('number of contributions') });
@@ -33,7 +37,10 @@ export const RoundObjectParamsSchema = z.object({ prefix: z.enum(PUBLIC_ROUND_PR
 
 /** GET /rounds/objects/chunk-uploads/:submission/:sha */
 export const ChunkUploadObjectParamsSchema = z.object({
-  submission: z.string().regex(/^[0-9a-f]{32}$/, '32 lowercase hex digits').describe('submission id'),
+  submission: z
+    .string()
+    .regex(/^[0-9a-f]{32}$/, '32 lowercase hex digits')
+    .describe('submission id'),
   sha: sha256('SHA-256 of the object'),
 });
 

@@ -58,9 +58,17 @@ export const RoundStatusSchema = named(
         failures: count('failed verifications'),
       }),
     ),
-    chunks: z.array(z.object({ index: count('chunk'), verified: count('verified contributions'), verifying: count('contributions being verified'), lockedBySlot: count('slot working on it').optional() })),
+    chunks: z.array(
+      z.object({ index: count('chunk'), verified: count('verified contributions'), verifying: count('contributions being verified'), lockedBySlot: count('slot working on it').optional() }),
+    ),
     verifiers: z.array(
-      z.object({ id: memberId, identity: text('identity string'), failures: count('failed or late verifications'), lastSeen: epochMs('last call'), status: z.enum(['active', 'dropped']).describe('verifier status') }),
+      z.object({
+        id: memberId,
+        identity: text('identity string'),
+        failures: count('failed or late verifications'),
+        lastSeen: epochMs('last call'),
+        status: z.enum(['active', 'dropped']).describe('verifier status'),
+      }),
     ),
     pendingVerifications: count('contributions awaiting a verifier'),
     drops: z.array(DropEntrySchema),
@@ -201,6 +209,13 @@ export const RoundsRestartRequestSchema = named('RoundsRestartRequest', z.object
 export const RoundsRestartAnswerSchema = named('RoundsRestartAnswer', z.object({ restarting: z.literal(true) }));
 export const RoundsRestoreRequestSchema = named(
   'RoundsRestoreRequest',
-  z.object({ backupKey: z.string().regex(new RegExp(`^${BACKUP_PREFIX}/[0-9a-f]{64}$`)).describe('a ceremony backup (lastBackupKey, history[].backupKey)') }).strict(),
+  z
+    .object({
+      backupKey: z
+        .string()
+        .regex(new RegExp(`^${BACKUP_PREFIX}/[0-9a-f]{64}$`))
+        .describe('a ceremony backup (lastBackupKey, history[].backupKey)'),
+    })
+    .strict(),
 );
 export const RoundsRestoreAnswerSchema = named('RoundsRestoreAnswer', z.object({ restored: text('the backup key') }));

@@ -116,8 +116,7 @@ function underBothNames(
 export function operations(): Operation[] {
   const checkinErrors: ErrorCode[] = ['NOT_IN_QUEUE', 'DEADLINE_MISSED', 'BANNED'];
   const enterDescription = (alias: string): string =>
-    `Joins the FIFO queue (idempotent while queued) and answers like a check-in. Same handler as ${alias}. ` +
-    'When nobody contributes and the queue is empty the answer is already ready.';
+    `Joins the FIFO queue (idempotent while queued) and answers like a check-in. Same handler as ${alias}. ` + 'When nobody contributes and the queue is empty the answer is already ready.';
   const checkinDescription = (alias: string): string =>
     `Keeps the caller in the queue: call again before nextDeadline (the seed's schedule; every minCheckinIntervalMs near the head). ` +
     `The answer says ready when it is the caller's turn; contribution/start must follow within startWindowMs. Same handler as ${alias}.`;
@@ -131,7 +130,16 @@ export function operations(): Operation[] {
   const notModified = withRequestId({ description: 'If-None-Match matched the ETag' });
   return [
     // health
-    { method: 'get', path: '/healthz', operationId: 'healthz', summary: 'Liveness: the process is alive', tag: 'health', access: 'public', responses: { '200': ok('alive', ref(HealthSchema)) }, errors: [] },
+    {
+      method: 'get',
+      path: '/healthz',
+      operationId: 'healthz',
+      summary: 'Liveness: the process is alive',
+      tag: 'health',
+      access: 'public',
+      responses: { '200': ok('alive', ref(HealthSchema)) },
+      errors: [],
+    },
     {
       method: 'get',
       path: '/readyz',
@@ -222,7 +230,16 @@ export function operations(): Operation[] {
       },
       errors: ['FORBIDDEN', 'LOGIN_REJECTED', 'VALIDATION_FAILED', 'UPSTREAM_UNAVAILABLE'],
     },
-    { method: 'get', path: '/auth/session', operationId: 'session', summary: "The caller's session", tag: 'auth', access: 'session', responses: { '200': ok('the session', ref(SessionSchema)) }, errors: [] },
+    {
+      method: 'get',
+      path: '/auth/session',
+      operationId: 'session',
+      summary: "The caller's session",
+      tag: 'auth',
+      access: 'session',
+      responses: { '200': ok('the session', ref(SessionSchema)) },
+      errors: [],
+    },
     {
       method: 'get',
       path: '/.well-known/jwks.json',
@@ -262,31 +279,29 @@ export function operations(): Operation[] {
       temporal: true,
     },
     ...underBothNames(['/lobby/enter', 'lobbyEnter'], ['/queue/join', 'queueJoin'], (path, operationId, alias) => ({
-        method: 'post',
-        path,
-        operationId,
-        summary: 'Enter the lobby (join the queue)',
-        description: enterDescription(alias),
-        tag: 'lobby',
-        access: 'session',
-        responses: { '200': ok('the first check-in answer', ref(EnterAnswerSchema)) },
-        errors: ['BANNED', 'ALREADY_CONTRIBUTED', 'PENALTY_ACTIVE', 'CEREMONY_CLOSED', 'CEREMONY_PAUSED', 'NOT_IN_QUEUE'],
-        temporal: true,
-      }),
-    ),
+      method: 'post',
+      path,
+      operationId,
+      summary: 'Enter the lobby (join the queue)',
+      description: enterDescription(alias),
+      tag: 'lobby',
+      access: 'session',
+      responses: { '200': ok('the first check-in answer', ref(EnterAnswerSchema)) },
+      errors: ['BANNED', 'ALREADY_CONTRIBUTED', 'PENALTY_ACTIVE', 'CEREMONY_CLOSED', 'CEREMONY_PAUSED', 'NOT_IN_QUEUE'],
+      temporal: true,
+    })),
     ...underBothNames(['/lobby/checkin', 'lobbyCheckin'], ['/queue/checkin', 'queueCheckin'], (path, operationId, alias) => ({
-        method: 'post',
-        path,
-        operationId,
-        summary: 'Check in',
-        description: checkinDescription(alias),
-        tag: 'lobby',
-        access: 'session',
-        responses: { '200': ok('position, expected start and the next deadline', ref(CheckinAnswerSchema)) },
-        errors: checkinErrors,
-        temporal: true,
-      }),
-    ),
+      method: 'post',
+      path,
+      operationId,
+      summary: 'Check in',
+      description: checkinDescription(alias),
+      tag: 'lobby',
+      access: 'session',
+      responses: { '200': ok('position, expected start and the next deadline', ref(CheckinAnswerSchema)) },
+      errors: checkinErrors,
+      temporal: true,
+    })),
     {
       method: 'post',
       path: '/queue/leave',
@@ -364,7 +379,7 @@ export function operations(): Operation[] {
       path: '/transcript',
       operationId: 'transcript',
       summary: 'The current transcript',
-      description: 'Sequential mode: the transcript after the latest accepted contribution. Rounds mode: the latest round\'s aggregated transcript (NOT_FOUND before the first round completes).',
+      description: "Sequential mode: the transcript after the latest accepted contribution. Rounds mode: the latest round's aggregated transcript (NOT_FOUND before the first round completes).",
       tag: 'transcript',
       access: 'public',
       responses: { '200': ok('the BatchTranscript', ref(BatchTranscriptSchema), transcriptHeaders), '304': notModified },
@@ -392,7 +407,7 @@ export function operations(): Operation[] {
       summary: 'Every record, oldest first, with its chain (the records ledger)',
       description:
         'Page N holds ledger entries N * pageSize onward; the last page grows. Each item carries the ledger entry as stored (its JSON text names the ' +
-        'previous entry\'s key and the record\'s key, each records-ledger/ or records/ followed by the SHA-256 of the text) and the record as stored; ' +
+        "previous entry's key and the record's key, each records-ledger/ or records/ followed by the SHA-256 of the text) and the record as stored; " +
         'ceremony verify checks every hash and link. Records: turn outcomes (accepted, rejected with the failed check, cancelled, timed out), ' +
         'participants leaving, missing a check-in, banned and unbanned, round events (drops with what they removed, replacements, restarts), ' +
         'admin actions with their reason, refused verdicts.',
@@ -448,10 +463,16 @@ export function operations(): Operation[] {
     adminAction('/admin/ban', 'adminBan', 'Ban an identity: it leaves the queue and loses a running turn', AdminTargetSchema, ref(BanAnswerSchema)),
     adminAction('/admin/unban', 'adminUnban', 'Lift a ban', AdminTargetSchema, ref(BanAnswerSchema)),
     adminAction('/admin/close', 'adminClose', 'Close the lobby: no new joins; the queue drains', CloseRequestSchema, ref(PhaseViewSchema), ['PHASE_CONFLICT']),
-    adminAction('/admin/pause', 'adminPause', 'Pause: no joins (CEREMONY_PAUSED) and no new turn; the running turn finishes and waiters keep their places', CloseRequestSchema, ref(PhaseViewSchema), ['PHASE_CONFLICT']),
+    adminAction('/admin/pause', 'adminPause', 'Pause: no joins (CEREMONY_PAUSED) and no new turn; the running turn finishes and waiters keep their places', CloseRequestSchema, ref(PhaseViewSchema), [
+      'PHASE_CONFLICT',
+    ]),
     adminAction('/admin/resume', 'adminResume', 'Resume a paused ceremony: the next participant is called', CloseRequestSchema, ref(PhaseViewSchema), ['PHASE_CONFLICT']),
-    adminAction('/admin/beacon', 'adminAnnounceBeacon', 'Announce the beacon (its source and iterations) before its value exists; it cannot change', BeaconAnnouncementSchema, ref(PhaseViewSchema), ['PHASE_CONFLICT']),
-    adminAction('/admin/finalise', 'adminFinalise', 'Finalise: the beacon contribution, computed, verified and appended; the ceremony is final', FinaliseRequestSchema, ref(PhaseViewSchema), ['PHASE_CONFLICT']),
+    adminAction('/admin/beacon', 'adminAnnounceBeacon', 'Announce the beacon (its source and iterations) before its value exists; it cannot change', BeaconAnnouncementSchema, ref(PhaseViewSchema), [
+      'PHASE_CONFLICT',
+    ]),
+    adminAction('/admin/finalise', 'adminFinalise', 'Finalise: the beacon contribution, computed, verified and appended; the ceremony is final', FinaliseRequestSchema, ref(PhaseViewSchema), [
+      'PHASE_CONFLICT',
+    ]),
     adminAction('/admin/drop', 'adminDrop', 'Drop a participant from the queue or its running turn, without a ban', AdminTargetSchema, ref(DropAnswerSchema), ['UNKNOWN_IDENTITY', 'NOT_IN_QUEUE']),
     ...roundsOperations(),
   ];
@@ -611,10 +632,12 @@ function roundsOperations(): Operation[] {
       jsonBody: true,
     }),
     adminAction('/admin/rounds/restart', 'adminRoundsRestart', 'Restart the running round, keeping its contributors', RoundsRestartRequestSchema, ref(RoundsRestartAnswerSchema), roundErrors),
-    adminAction('/admin/rounds/drop', 'adminRoundsDrop', 'Drop a contributor or verifier from the running round, without a ban', AdminTargetSchema, ref(DropAnswerSchema), [...roundErrors, 'NOT_IN_ROUND']),
+    adminAction('/admin/rounds/drop', 'adminRoundsDrop', 'Drop a contributor or verifier from the running round, without a ban', AdminTargetSchema, ref(DropAnswerSchema), [
+      ...roundErrors,
+      'NOT_IN_ROUND',
+    ]),
     adminAction('/admin/rounds/ban', 'adminRoundsBan', 'Ban an identity: it leaves the queue and the running round', AdminTargetSchema, ref(BanAnswerSchema)),
     adminAction('/admin/rounds/unban', 'adminRoundsUnban', 'Lift a ban', AdminTargetSchema, ref(BanAnswerSchema)),
     adminAction('/admin/rounds/restore', 'adminRoundsRestore', 'Replace the ceremony with one started from a backup', RoundsRestoreRequestSchema, ref(RoundsRestoreAnswerSchema), ['NOT_FOUND']),
   ];
 }
-

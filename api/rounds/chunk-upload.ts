@@ -18,7 +18,7 @@ export async function checkChunkUpload(store: ObjectStore, key: string, chunk: n
   }
   // Refused here too, not only by the verifiers (an external verifier may run an older engine).
   if (contribution.potPubkey.toLowerCase() === G2_GENERATOR_HEX) {
-    throw new CeremonyError('INVALID_CONTRIBUTION', 'the contribution\'s pubkey is the G2 generator (a secret of 1): it changes nothing', { check: 'NO_OP_CONTRIBUTION' });
+    throw new CeremonyError('INVALID_CONTRIBUTION', "the contribution's pubkey is the G2 generator (a secret of 1): it changes nothing", { check: 'NO_OP_CONTRIBUTION' });
   }
   if (contribution.chunkIndex !== chunk || contribution.chunkCount !== settings.chunkCount || contribution.numG1Powers !== settings.numG1Powers) {
     throw new CeremonyError(

@@ -202,7 +202,14 @@ function participantRoutes(deps: RoundsRouteDeps): Router {
       ctx.body = viewOf(VerdictAnswerSchema, await handOverStaged(store, key, () => gateway.submitVerification(identity, { ...verdict.data, verificationKey: key })), 'the verdict answer');
     } catch (err) {
       if (refusedByWorkflow(err) && err instanceof CeremonyError) {
-        await recordRefusal({ store, ledger: deps.ledger }, gateway.settings.ceremonyId, { kind: 'verdict-refused', verifier: identity, contributionId, valid: verdict.data.valid, code: err.code, message: err.message });
+        await recordRefusal({ store, ledger: deps.ledger }, gateway.settings.ceremonyId, {
+          kind: 'verdict-refused',
+          verifier: identity,
+          contributionId,
+          valid: verdict.data.valid,
+          code: err.code,
+          message: err.message,
+        });
       }
       throw err;
     }

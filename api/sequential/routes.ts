@@ -104,7 +104,11 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
       throw new CeremonyError('NO_CONTRIBUTION_IN_PROGRESS', `the turn ended as ${result.outcome}`);
     }
     const receipt = JSON.parse(Buffer.from(await store.getBytes(result.receiptKey, 1 << 20)).toString('utf8')) as unknown;
-    ctx.body = viewOf(CompleteAnswerSchema, { outcome: 'accepted', sequence: result.sequence, receiptId: result.receiptId, receipt, transcriptSha256: result.head?.transcriptSha256 }, 'the completion answer');
+    ctx.body = viewOf(
+      CompleteAnswerSchema,
+      { outcome: 'accepted', sequence: result.sequence, receiptId: result.receiptId, receipt, transcriptSha256: result.head?.transcriptSha256 },
+      'the completion answer',
+    );
   });
 
   participants.post('/contribution/abort', async (ctx) => {

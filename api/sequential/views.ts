@@ -4,16 +4,7 @@
 // a view reads, so the workflows' types may grow without the HTTP contract changing.
 import type { JWK } from 'jose';
 import type { SubCeremonySize } from '../../engine/format/types.js';
-import type {
-  CeremonyInfo,
-  CeremonyStatus,
-  CheckinAnswer,
-  EnterAnswer,
-  ParticipantView,
-  PhaseView,
-  QueueSnapshotView,
-  SequentialTimingView,
-} from '../contracts/ceremony.js';
+import type { CeremonyInfo, CeremonyStatus, CheckinAnswer, EnterAnswer, ParticipantView, PhaseView, QueueSnapshotView, SequentialTimingView } from '../contracts/ceremony.js';
 import { receiptKeysView } from '../keys-view.js';
 
 /** Optional fields as the workflows hold them: present with undefined, or absent. */

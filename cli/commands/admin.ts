@@ -9,7 +9,8 @@ const actions = ['status', 'ban', 'unban', 'drop', 'pause', 'resume', 'close'] a
 const phaseActions: ReadonlySet<string> = new Set(['pause', 'resume', 'close']);
 type Action = (typeof actions)[number];
 
-const usage = 'usage: ceremony admin status|ban|unban|drop|pause|resume|close --url URL [--identity ID] [--reason TEXT] [--token-file FILE | --dev-name NAME]\n  ban, unban and drop need --identity; pause, resume and close need --reason\n';
+const usage =
+  'usage: ceremony admin status|ban|unban|drop|pause|resume|close --url URL [--identity ID] [--reason TEXT] [--token-file FILE | --dev-name NAME]\n  ban, unban and drop need --identity; pause, resume and close need --reason\n';
 
 export async function run(argv: string[]): Promise<number> {
   let parsed;
@@ -25,7 +26,13 @@ export async function run(argv: string[]): Promise<number> {
   }
   const [action] = parsed.positionals;
   const { url, identity, reason } = parsed.values;
-  if (url === undefined || action === undefined || !(actions as readonly string[]).includes(action) || (action !== 'status' && !phaseActions.has(action) && identity === undefined) || (phaseActions.has(action) && (reason === undefined || reason === ''))) {
+  if (
+    url === undefined ||
+    action === undefined ||
+    !(actions as readonly string[]).includes(action) ||
+    (action !== 'status' && !phaseActions.has(action) && identity === undefined) ||
+    (phaseActions.has(action) && (reason === undefined || reason === ''))
+  ) {
     process.stderr.write(usage);
     return 2;
   }

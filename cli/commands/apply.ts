@@ -36,10 +36,7 @@ export async function run(argv: string[]): Promise<number> {
     const outPath = requireOption(values.out, '--out');
     const participantId = values['participant-id'] ?? '';
     if (!isValidParticipantId(participantId)) throw new UsageError(`--participant-id '${participantId}' is not eth|0x…, git|id|@handle or empty`);
-    const [transcriptText, contributionText] = await Promise.all([
-      readBoundedText(transcriptPath, DEFAULT_LIMITS),
-      readBoundedText(contributionPath, DEFAULT_LIMITS),
-    ]);
+    const [transcriptText, contributionText] = await Promise.all([readBoundedText(transcriptPath, DEFAULT_LIMITS), readBoundedText(contributionPath, DEFAULT_LIMITS)]);
     const transcript = parseBatchTranscript(transcriptText);
     const contribution = parseBatchContribution(contributionText);
     const verified = await withCliEngine((engine) => verifyContribution(engine, transcript, contribution));

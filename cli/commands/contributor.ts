@@ -23,9 +23,7 @@ function describe(event: ContributorEvent): string {
     case 'checked-in': {
       const a = event.answer;
       const verb = event.kind === 'entered' ? 'entered the lobby' : 'checked in';
-      return a.status === 'ready'
-        ? `${verb}: it is our turn`
-        : `${verb}: ${a.status}, position ${a.position}, expected start ${a.expectedStartAt}, next check-in by ${a.nextDeadline}`;
+      return a.status === 'ready' ? `${verb}: it is our turn` : `${verb}: ${a.status}, position ${a.position}, expected start ${a.expectedStartAt}, next check-in by ${a.nextDeadline}`;
     }
     case 'rate-limited':
       return `rate limited; retrying in ${event.retryAfterSeconds} s`;

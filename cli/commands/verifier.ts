@@ -24,7 +24,8 @@ export async function run(argv: string[]): Promise<number> {
       engine,
       name: values.name,
       stop: untilSignal().then(() => undefined),
-      onEvent: (e) => process.stderr.write(e.kind === 'verified' ? `[verifier] ${e.contributionId}: ${e.valid ? 'valid' : `invalid (${e.code ?? '?'})`} in ${e.ms} ms\n` : `[verifier] dropped: ${e.reason}\n`),
+      onEvent: (e) =>
+        process.stderr.write(e.kind === 'verified' ? `[verifier] ${e.contributionId}: ${e.valid ? 'valid' : `invalid (${e.code ?? '?'})`} in ${e.ms} ms\n` : `[verifier] dropped: ${e.reason}\n`),
     });
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return result.outcome === 'dropped' ? 1 : 0;

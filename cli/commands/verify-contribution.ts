@@ -23,10 +23,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     const transcriptPath = requireOption(values.transcript, '--transcript');
     const contributionPath = requireOption(values.contribution, '--contribution');
-    const [transcriptText, contributionText] = await Promise.all([
-      readBoundedText(transcriptPath, DEFAULT_LIMITS),
-      readBoundedText(contributionPath, DEFAULT_LIMITS),
-    ]);
+    const [transcriptText, contributionText] = await Promise.all([readBoundedText(transcriptPath, DEFAULT_LIMITS), readBoundedText(contributionPath, DEFAULT_LIMITS)]);
     const transcript = parseBatchTranscript(transcriptText);
     const contribution = parseBatchContribution(contributionText);
     const verified = await withCliEngine((engine) => verifyContribution(engine, transcript, contribution));

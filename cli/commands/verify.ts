@@ -87,7 +87,9 @@ function print(report: Report, json: boolean): void {
     lines.push(`transcript: valid, ${report.transcript.contributions} contributions (${report.transcript.sizes}), sha256 ${report.transcript.sha256}`);
   }
   if (report.beacon !== undefined) {
-    lines.push(`beacon: contribution ${report.beacon.sequence} is the one derived from the beacon announced as '${report.beacon.source}' (${report.beacon.iterations} iterations); the ceremony is final`);
+    lines.push(
+      `beacon: contribution ${report.beacon.sequence} is the one derived from the beacon announced as '${report.beacon.source}' (${report.beacon.iterations} iterations); the ceremony is final`,
+    );
   }
   if (report.records !== undefined) lines.push(`records: ${report.records.count}, every one chained to the one before it`);
   for (const r of report.receipts) {

@@ -86,7 +86,7 @@ export async function verifyBeaconContribution(
   const count = transcript.transcripts.length;
   const expected = expectedFor(engine, checked, count);
   if (checked.digestHex !== undefined && checked.digestHex !== expected.digestHex) {
-    throw mismatch('the record\'s digestHex is not SHA-256^iterations of its beacon value', { input: 'input', path: '$.digestHex' });
+    throw mismatch("the record's digestHex is not SHA-256^iterations of its beacon value", { input: 'input', path: '$.digestHex' });
   }
   for (const key of ['secretsHex', 'potPubkeys'] as const) {
     const given = checked[key];
@@ -111,7 +111,10 @@ export async function verifyBeaconContribution(
     const recomputed = await contribute(engine, transcript, { secrets: expected.secrets });
     recomputed.contributions.forEach((sub, j) => {
       const given = contribution.contributions[j];
-      for (const [list, name] of [['g1Powers', 'G1Powers'], ['g2Powers', 'G2Powers']] as const) {
+      for (const [list, name] of [
+        ['g1Powers', 'G1Powers'],
+        ['g2Powers', 'G2Powers'],
+      ] as const) {
         const mine = sub.powersOfTau[list];
         const theirs = given?.powersOfTau[list] ?? [];
         const i = mine.findIndex((point, k) => point !== theirs[k]);

@@ -126,7 +126,12 @@ async function verifyJoined<P1, P2>(engine: Engine, backend: CurveBackend<P1, P2
   }
   const m = aggregated.numG2Powers;
   const index = await locateSameTauBreak(engine, packed.g1.subarray(0, m * G1_BYTES), packed.g2.subarray(0, m * G2_BYTES));
-  throw aggregationError('G2_POWERS_MISMATCH', 0, index === undefined ? 'the G2 powers do not match the G1 powers' : `G2 power ${index} does not hold the same power of tau as G1 power ${index}`, index);
+  throw aggregationError(
+    'G2_POWERS_MISMATCH',
+    0,
+    index === undefined ? 'the G2 powers do not match the G1 powers' : `G2 power ${index} does not hold the same power of tau as G1 power ${index}`,
+    index,
+  );
 }
 
 /** The witness of one chunk's history, from the contributions it accepted in order. */
@@ -159,7 +164,11 @@ export function toBatchTranscript(aggregated: AggregatedChunks, history?: ChunkH
   const count = steps.runningProducts.length;
   const ids = steps.participantIds ?? new Array<string>(count).fill('');
   const signatures = steps.blsSignatures ?? new Array<string>(count).fill('');
-  for (const [name, list] of [['potPubkeys', steps.potPubkeys], ['participantIds', ids], ['blsSignatures', signatures]] as const) {
+  for (const [name, list] of [
+    ['potPubkeys', steps.potPubkeys],
+    ['participantIds', ids],
+    ['blsSignatures', signatures],
+  ] as const) {
     if (list.length !== count) {
       throw new InvalidInputError('WRONG_COUNT', `history.${name} has ${list.length} entries, history.runningProducts ${count}`, { input: 'input', path: `history.${name}` });
     }

@@ -56,14 +56,7 @@ const REASON_TEXT: Record<PointFailure['reason'], string> = {
 };
 
 /** A point failure of the list at `path` (e.g. `$.g1Powers`), `index` inside that list. */
-export function chunkPointError(
-  failure: PointFailure,
-  chunkIndex: number,
-  input: InputRole,
-  what: string,
-  path: string,
-  index: number | undefined,
-): ChunkError {
+export function chunkPointError(failure: PointFailure, chunkIndex: number, input: InputRole, what: string, path: string, index: number | undefined): ChunkError {
   const where = index === undefined ? what : `${what} ${index}`;
   return new ChunkError(failure.reason, `chunk ${chunkIndex}: ${where} ${REASON_TEXT[failure.reason]} (${failure.detail})`, {
     chunkIndex,

@@ -32,14 +32,7 @@ function checkGeometry(size: SubCeremonySize, chunkCount: number, limits: Chunke
 /** The chunks of a fresh vector: every power a generator, tau = 1. */
 export function initialChunkStates(size: SubCeremonySize, chunkCount: number, limitOverrides?: Partial<ChunkedLimits>): ChunkState[] {
   checkGeometry(size, chunkCount, resolveChunkedLimits(limitOverrides));
-  return split(
-    size,
-    chunkCount,
-    new Array<string>(size.numG1Powers).fill(G1_GENERATOR_HEX),
-    new Array<string>(size.numG2Powers).fill(G2_GENERATOR_HEX),
-    G1_GENERATOR_HEX,
-    G2_GENERATOR_HEX,
-  );
+  return split(size, chunkCount, new Array<string>(size.numG1Powers).fill(G1_GENERATOR_HEX), new Array<string>(size.numG2Powers).fill(G2_GENERATOR_HEX), G1_GENERATOR_HEX, G2_GENERATOR_HEX);
 }
 
 /**

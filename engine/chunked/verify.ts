@@ -46,17 +46,10 @@ export const G2_INFINITY_HEX = '0xc0' + '00'.repeat(95);
 
 type Pairs<P1, P2> = Array<readonly [P1, P2]>;
 
-type Check<P1, P2> =
-  | { kind: 'hex'; ok: boolean; error: () => ChunkError }
-  | { kind: 'pairing'; pairs: Pairs<P1, P2>; error: () => Promise<ChunkError> | ChunkError };
+type Check<P1, P2> = { kind: 'hex'; ok: boolean; error: () => ChunkError } | { kind: 'pairing'; pairs: Pairs<P1, P2>; error: () => Promise<ChunkError> | ChunkError };
 
 /** Verifies `contribution` as the next state of `previous`; returns that state. Throws ChunkError. */
-export async function verifyChunkContribution(
-  engine: Engine,
-  previous: ChunkState,
-  contribution: ChunkContribution,
-  options: VerifyChunkOptions = {},
-): Promise<ChunkState> {
+export async function verifyChunkContribution(engine: Engine, previous: ChunkState, contribution: ChunkContribution, options: VerifyChunkOptions = {}): Promise<ChunkState> {
   const limits = resolveChunkedLimits(options.limits);
   checkChunkShape(previous, limits, false, 'transcript');
   checkChunkShape(contribution, limits, true, 'contribution');
@@ -97,18 +90,22 @@ function checkNoInfinity(contribution: ChunkContribution, previous: ChunkState):
   atInfinity(contribution.g2Powers, '$.g2Powers', 'G2 power', G2_INFINITY_HEX);
   single(contribution.runningProduct, '$.runningProduct', G1_INFINITY_HEX);
   single(contribution.tauG2, '$.tauG2', G2_INFINITY_HEX);
-  atInfinity(contribution.ladder.map((rung) => rung.g1), '$.ladder', 'ladder rung (g1)', G1_INFINITY_HEX);
-  atInfinity(contribution.ladder.map((rung) => rung.g2), '$.ladder', 'ladder rung (g2)', G2_INFINITY_HEX);
+  atInfinity(
+    contribution.ladder.map((rung) => rung.g1),
+    '$.ladder',
+    'ladder rung (g1)',
+    G1_INFINITY_HEX,
+  );
+  atInfinity(
+    contribution.ladder.map((rung) => rung.g2),
+    '$.ladder',
+    'ladder rung (g2)',
+    G2_INFINITY_HEX,
+  );
   atInfinity(contribution.startChain, '$.startChain', 'start chain point', G1_INFINITY_HEX);
 }
 
-async function verifyWith<P1, P2>(
-  engine: Engine,
-  backend: CurveBackend<P1, P2>,
-  previous: ChunkState,
-  contribution: ChunkContribution,
-  expectedPubkey: string | undefined,
-): Promise<ChunkState> {
+async function verifyWith<P1, P2>(engine: Engine, backend: CurveBackend<P1, P2>, previous: ChunkState, contribution: ChunkContribution, expectedPubkey: string | undefined): Promise<ChunkState> {
   const c = contribution.chunkIndex;
   checkSameLayout(previous, contribution);
   const g1 = backend.g1;
@@ -210,14 +207,7 @@ async function verifyWith<P1, P2>(
         [chain[j] as P1, gen2],
         [g1.negate(from), rung.g2],
       ],
-      error: () =>
-        fail(
-          'START_CHAIN_MISMATCH',
-          c,
-          `start chain point ${j} is not ${j === 0 ? "the previous state's first G1 power" : `point ${j - 1}`} times x^(2^${bit})`,
-          `$.startChain[${j}]`,
-          j,
-        ),
+      error: () => fail('START_CHAIN_MISMATCH', c, `start chain point ${j} is not ${j === 0 ? "the previous state's first G1 power" : `point ${j - 1}`} times x^(2^${bit})`, `$.startChain[${j}]`, j),
     });
   });
   if (contribution.start === 0) {
@@ -230,8 +220,7 @@ async function verifyWith<P1, P2>(
     checks.push({
       kind: 'hex',
       ok: contribution.g1Powers[0] === contribution.startChain[contribution.startChain.length - 1],
-      error: () =>
-        fail('CHUNK_START_MISMATCH', c, `G1 power ${contribution.start} (chunk point 0) is not [tau'^${contribution.start}]_1, the last start chain point`, '$.g1Powers[0]', 0),
+      error: () => fail('CHUNK_START_MISMATCH', c, `G1 power ${contribution.start} (chunk point 0) is not [tau'^${contribution.start}]_1, the last start chain point`, '$.g1Powers[0]', 0),
     });
   }
   const [lower1, upper1] = bulk1.sums as [P1, P1];

@@ -7,9 +7,7 @@ import { batchTranscriptFromJson } from './parse-transcript.js';
 import { parseJsonText } from './read-json.js';
 import type { BatchContribution, BatchTranscript } from './types.js';
 
-export type CeremonyDocument =
-  | { kind: 'transcript'; transcript: BatchTranscript }
-  | { kind: 'contribution'; contribution: BatchContribution };
+export type CeremonyDocument = { kind: 'transcript'; transcript: BatchTranscript } | { kind: 'contribution'; contribution: BatchContribution };
 
 export function parseCeremonyDocument(text: string, limitOverrides?: Partial<InputLimits>): CeremonyDocument {
   const limits = resolveLimits(limitOverrides);

@@ -23,30 +23,16 @@ export function parseSize(obj: JsonObject, path: string, limits: InputLimits, su
 }
 
 /** Parses `powersOfTau`, checking point hex and that the counts match `size` (WRONG_COUNT). */
-export function parsePowers(
-  value: unknown,
-  path: string,
-  size: SubCeremonySize,
-  limits: InputLimits,
-  subCeremony: number,
-): PowersOfTau {
+export function parsePowers(value: unknown, path: string, size: SubCeremonySize, limits: InputLimits, subCeremony: number): PowersOfTau {
   const obj = expectObject(value, path);
   expectKeys(obj, path, ['G1Powers', 'G2Powers']);
   const g1 = expectArray(obj.G1Powers, `${path}.G1Powers`, limits.maxG1Powers);
   const g2 = expectArray(obj.G2Powers, `${path}.G2Powers`, limits.maxG2Powers);
   if (g1.length !== size.numG1Powers) {
-    throw new InvalidInputError(
-      'WRONG_COUNT',
-      `${path}.G1Powers: numG1Powers is ${size.numG1Powers} but ${g1.length} G1 powers are listed`,
-      { subCeremony, path: `${path}.G1Powers` },
-    );
+    throw new InvalidInputError('WRONG_COUNT', `${path}.G1Powers: numG1Powers is ${size.numG1Powers} but ${g1.length} G1 powers are listed`, { subCeremony, path: `${path}.G1Powers` });
   }
   if (g2.length !== size.numG2Powers) {
-    throw new InvalidInputError(
-      'WRONG_COUNT',
-      `${path}.G2Powers: numG2Powers is ${size.numG2Powers} but ${g2.length} G2 powers are listed`,
-      { subCeremony, path: `${path}.G2Powers` },
-    );
+    throw new InvalidInputError('WRONG_COUNT', `${path}.G2Powers: numG2Powers is ${size.numG2Powers} but ${g2.length} G2 powers are listed`, { subCeremony, path: `${path}.G2Powers` });
   }
   return {
     g1Powers: checkPointList(g1, `${path}.G1Powers`, G1_BYTES, subCeremony),

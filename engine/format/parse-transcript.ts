@@ -38,20 +38,19 @@ export function batchTranscriptFromJson(value: unknown, limits: InputLimits): Ba
     }
     return text;
   });
-  const participantEcdsaSignatures = expectArray(root.participantEcdsaSignatures, '$.participantEcdsaSignatures', entries).map(
-    (sig, i) => parseOptionalHex(sig, `$.participantEcdsaSignatures[${i}]`, ECDSA_SIGNATURE_BYTES),
+  const participantEcdsaSignatures = expectArray(root.participantEcdsaSignatures, '$.participantEcdsaSignatures', entries).map((sig, i) =>
+    parseOptionalHex(sig, `$.participantEcdsaSignatures[${i}]`, ECDSA_SIGNATURE_BYTES),
   );
   const expected = transcripts[0]?.witness.runningProducts.length ?? 0;
   transcripts.forEach((sub, index) => {
     if (sub.witness.runningProducts.length !== expected) {
-      throw new InvalidInputError(
-        'WRONG_COUNT',
-        `$.transcripts[${index}].witness: ${sub.witness.runningProducts.length} entries, but sub-ceremony 0 has ${expected}`,
-        { subCeremony: index },
-      );
+      throw new InvalidInputError('WRONG_COUNT', `$.transcripts[${index}].witness: ${sub.witness.runningProducts.length} entries, but sub-ceremony 0 has ${expected}`, { subCeremony: index });
     }
   });
-  for (const [name, list] of [['participantIds', participantIds], ['participantEcdsaSignatures', participantEcdsaSignatures]] as const) {
+  for (const [name, list] of [
+    ['participantIds', participantIds],
+    ['participantEcdsaSignatures', participantEcdsaSignatures],
+  ] as const) {
     if (list.length !== expected) {
       throw new InvalidInputError('WRONG_COUNT', `$.${name}: ${list.length} entries, but the witnesses have ${expected}`, { path: `$.${name}` });
     }
@@ -83,11 +82,10 @@ function parseWitness(value: unknown, path: string, limits: InputLimits, index: 
   });
   if (runningProducts.length === 0) throw new InvalidInputError('WRONG_COUNT', `${path}.runningProducts: the initial entry is missing`, { subCeremony: index });
   if (potPubkeys.length !== runningProducts.length || blsSignatures.length !== runningProducts.length) {
-    throw new InvalidInputError(
-      'WRONG_COUNT',
-      `${path}: runningProducts, potPubkeys and blsSignatures have ${runningProducts.length}, ${potPubkeys.length} and ${blsSignatures.length} entries`,
-      { subCeremony: index, path },
-    );
+    throw new InvalidInputError('WRONG_COUNT', `${path}: runningProducts, potPubkeys and blsSignatures have ${runningProducts.length}, ${potPubkeys.length} and ${blsSignatures.length} entries`, {
+      subCeremony: index,
+      path,
+    });
   }
   return { runningProducts, potPubkeys, blsSignatures };
 }

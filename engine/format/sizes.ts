@@ -15,18 +15,10 @@ export const SPEC_SIZES: readonly SubCeremonySize[] = Object.freeze([
 export function assertValidSize(size: SubCeremonySize, limits: InputLimits, subCeremony: number): void {
   const { numG1Powers: g1, numG2Powers: g2 } = size;
   if (!Number.isSafeInteger(g1) || !Number.isSafeInteger(g2) || g2 < 2 || g1 < g2) {
-    throw new InvalidInputError(
-      'INVALID_SCHEMA',
-      `sub-ceremony ${subCeremony}: sizes must satisfy 2 <= numG2Powers <= numG1Powers (got ${g1}:${g2})`,
-      { subCeremony },
-    );
+    throw new InvalidInputError('INVALID_SCHEMA', `sub-ceremony ${subCeremony}: sizes must satisfy 2 <= numG2Powers <= numG1Powers (got ${g1}:${g2})`, { subCeremony });
   }
   if (g1 > limits.maxG1Powers || g2 > limits.maxG2Powers) {
-    throw new InvalidInputError(
-      'LIMIT_EXCEEDED',
-      `sub-ceremony ${subCeremony}: ${g1}:${g2} powers exceed the limits ${limits.maxG1Powers}:${limits.maxG2Powers}`,
-      { subCeremony },
-    );
+    throw new InvalidInputError('LIMIT_EXCEEDED', `sub-ceremony ${subCeremony}: ${g1}:${g2} powers exceed the limits ${limits.maxG1Powers}:${limits.maxG2Powers}`, { subCeremony });
   }
 }
 

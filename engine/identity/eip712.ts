@@ -20,14 +20,7 @@ export interface TypedField {
 
 export type TypedDataTypes = Readonly<Record<string, readonly TypedField[]>>;
 
-export type TypedValue =
-  | string
-  | number
-  | bigint
-  | boolean
-  | Uint8Array
-  | readonly TypedValue[]
-  | { readonly [field: string]: TypedValue };
+export type TypedValue = string | number | bigint | boolean | Uint8Array | readonly TypedValue[] | { readonly [field: string]: TypedValue };
 
 export type TypedStruct = { readonly [field: string]: TypedValue };
 
@@ -206,11 +199,5 @@ export function domainSeparator(types: TypedDataTypes, domain: TypedStruct): Uin
 
 /** The digest a wallet signs for eth_signTypedData (v4). */
 export function hashTypedData(typedData: TypedData): Uint8Array {
-  return keccak_256(
-    concatBytes(
-      Uint8Array.of(0x19, 0x01),
-      domainSeparator(typedData.types, typedData.domain),
-      hashStruct(typedData.types, typedData.primaryType, typedData.message),
-    ),
-  );
+  return keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), domainSeparator(typedData.types, typedData.domain), hashStruct(typedData.types, typedData.primaryType, typedData.message)));
 }

@@ -81,9 +81,7 @@ export function githubIdentity(id: number | bigint | string, handle: string): st
 
 /** The canonical string of a parsed identity. */
 export function formatIdentity(identity: Identity): string {
-  return identity.kind === 'eth'
-    ? ethIdentity(identity.address)
-    : githubIdentity(identity.id, identity.handle);
+  return identity.kind === 'eth' ? ethIdentity(identity.address) : githubIdentity(identity.id, identity.handle);
 }
 
 /** Parses a canonical identity string; throws IdentityError on anything else. */

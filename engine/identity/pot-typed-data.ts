@@ -77,10 +77,7 @@ function checkEntry(entry: PotPubkeyEntry, index: number): void {
  * The full typed-data object, as a wallet's eth_signTypedData_v4 expects it (JSON-safe:
  * numbers and strings only).
  */
-export function potPubkeysTypedData(
-  pubkeys: readonly PotPubkeyEntry[],
-  options: PotTypedDataOptions = {},
-): TypedData {
+export function potPubkeysTypedData(pubkeys: readonly PotPubkeyEntry[], options: PotTypedDataOptions = {}): TypedData {
   pubkeys.forEach(checkEntry);
   const domain = options.domain ?? KZG_EIP712_DOMAIN;
   return {
@@ -103,20 +100,12 @@ export function typedDataHash(pubkeys: readonly PotPubkeyEntry[], options: PotTy
 }
 
 /** ECDSA-signs the PoT pubkeys; returns 0x-hex r || s || v (65 bytes, v in {27, 28}), lowercase. */
-export function signEcdsa(
-  privateKeyHex: string,
-  pubkeys: readonly PotPubkeyEntry[],
-  options: PotTypedDataOptions = {},
-): string {
+export function signEcdsa(privateKeyHex: string, pubkeys: readonly PotPubkeyEntry[], options: PotTypedDataOptions = {}): string {
   return bytesToHex(signDigest(typedDataHash(pubkeys, options), privateKeyHex));
 }
 
 /** The EIP-55 address that produced `signature` over these pubkeys; throws IdentityError. */
-export function recoverEcdsaAddress(
-  pubkeys: readonly PotPubkeyEntry[],
-  signature: string,
-  options: PotTypedDataOptions = {},
-): string {
+export function recoverEcdsaAddress(pubkeys: readonly PotPubkeyEntry[], signature: string, options: PotTypedDataOptions = {}): string {
   return recoverDigestSigner(typedDataHash(pubkeys, options), signature);
 }
 
@@ -124,12 +113,7 @@ export function recoverEcdsaAddress(
  * True when `signature` is `address`'s signature over these pubkeys (address compared
  * case-insensitively). Any encoding error gives false, as the spec's sequencer requires.
  */
-export function verifyEcdsa(
-  pubkeys: readonly PotPubkeyEntry[],
-  signature: string,
-  address: string,
-  options: PotTypedDataOptions = {},
-): boolean {
+export function verifyEcdsa(pubkeys: readonly PotPubkeyEntry[], signature: string, address: string, options: PotTypedDataOptions = {}): boolean {
   if (!ADDRESS_HEX.test(address)) return false;
   try {
     return recoverEcdsaAddress(pubkeys, signature, options).toLowerCase() === address.toLowerCase();

@@ -64,18 +64,12 @@ function withBlsSignature<C extends PrunableContribution>(contribution: C, blsSi
   return { ...rest, blsSignature };
 }
 
-export function pruneInvalidSignatures<C extends PrunableContribution>(
-  batch: PrunableBatch<C>,
-  identity: string,
-  options: PruneOptions = {},
-): PruneResult<C> {
+export function pruneInvalidSignatures<C extends PrunableContribution>(batch: PrunableBatch<C>, identity: string, options: PruneOptions = {}): PruneResult<C> {
   const policy = options.blsPolicy ?? 'all-or-nothing';
   const pruned: PrunedSignature[] = [];
 
   const signatures = batch.contributions.map(blsSignatureOf);
-  const valid = batch.contributions.map((c, i) =>
-    verifyIdentitySignature(identity, c.potPubkey, signatures[i] ?? ''),
-  );
+  const valid = batch.contributions.map((c, i) => verifyIdentitySignature(identity, c.potPubkey, signatures[i] ?? ''));
   const allValid = valid.every((v) => v);
 
   const contributions = batch.contributions.map((c, i) => {

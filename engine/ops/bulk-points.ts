@@ -75,13 +75,7 @@ export type ScaleOutcome = { ok: true; points: Uint8Array } | { ok: false; failu
  * points[i] * base^(startExponent + i) for the whole vector, re-encoded. The secret
  * `base` travels to workers as bytes that are zeroed after use on both sides.
  */
-export async function scaleByPowers(
-  engine: Engine,
-  group: GroupName,
-  bytes: Uint8Array,
-  base: bigint,
-  options: BulkOptions & { startExponent?: number },
-): Promise<ScaleOutcome> {
+export async function scaleByPowers(engine: Engine, group: GroupName, bytes: Uint8Array, base: bigint, options: BulkOptions & { startExponent?: number }): Promise<ScaleOutcome> {
   const width = groupWidth(group);
   const count = bytes.byteLength / width;
   const size = options.chunkSize ?? chunkSizeFor(count, engine.runner.parallelism, 128, 2048);

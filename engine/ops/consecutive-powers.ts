@@ -34,12 +34,7 @@ export function consecutivePairs<P1, P2>(backend: CurveBackend<P1, P2>, lowerSum
 }
 
 /** Checks a slice of compressed G1 points for consecutive powers of the tau in `tauG2`. */
-export async function checkConsecutivePowers<P2>(
-  engine: Engine,
-  g1Bytes: Uint8Array,
-  tauG2: P2,
-  options: { validate: boolean },
-): Promise<{ ok: boolean; failure?: PointFailure }> {
+export async function checkConsecutivePowers<P2>(engine: Engine, g1Bytes: Uint8Array, tauG2: P2, options: { validate: boolean }): Promise<{ ok: boolean; failure?: PointFailure }> {
   const backend = engine.backend as CurveBackend<unknown, P2>;
   const count = g1Bytes.byteLength / G1_BYTES;
   if (count < 2) return { ok: true };

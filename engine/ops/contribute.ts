@@ -45,20 +45,10 @@ export async function contribute(engine: Engine, input: BatchTranscript | BatchC
   }
 }
 
-async function contributeOne(
-  engine: Engine,
-  source: Source,
-  secret: bigint,
-  j: number,
-  progress: ProgressCounter,
-  signIdentity: IdentitySigner | undefined,
-): Promise<SubContribution> {
+async function contributeOne(engine: Engine, source: Source, secret: bigint, j: number, progress: ProgressCounter, signIdentity: IdentitySigner | undefined): Promise<SubContribution> {
   const g1 = packHexPoints(source.powersOfTau.g1Powers, G1_BYTES);
   const g2 = packHexPoints(source.powersOfTau.g2Powers, G2_BYTES);
-  const [g1Out, g2Out] = await Promise.all([
-    scaleByPowers(engine, 'G1', g1, secret, { validate: true, progress }),
-    scaleByPowers(engine, 'G2', g2, secret, { validate: true, progress }),
-  ]);
+  const [g1Out, g2Out] = await Promise.all([scaleByPowers(engine, 'G1', g1, secret, { validate: true, progress }), scaleByPowers(engine, 'G2', g2, secret, { validate: true, progress })]);
   if (!g1Out.ok) throw pointError(g1Out.failure, 'G1 power', j, 'input');
   if (!g2Out.ok) throw pointError(g2Out.failure, 'G2 power', j, 'input');
   const backend = engine.backend;

@@ -33,10 +33,7 @@ export function allEquationsHold<P1, P2, L>(backend: CurveBackend<P1, P2>, equat
 }
 
 /** The label of the first equation that does not hold, or undefined when all hold. */
-export function firstFailingEquation<P1, P2, L>(
-  backend: CurveBackend<P1, P2>,
-  equations: ReadonlyArray<PairingEquation<P1, P2, L>>,
-): L | undefined {
+export function firstFailingEquation<P1, P2, L>(backend: CurveBackend<P1, P2>, equations: ReadonlyArray<PairingEquation<P1, P2, L>>): L | undefined {
   if (equations.length === 0 || allEquationsHold(backend, equations)) return undefined;
   for (const equation of equations) {
     if (!equationHolds(backend, equation.pairs)) return equation.label;

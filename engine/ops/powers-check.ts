@@ -91,12 +91,7 @@ export function tauPoints<P1, P2>(backend: CurveBackend<P1, P2>, packed: PackedP
 }
 
 /** Same-tau then consecutive-powers equations of one sub-ceremony, in diagnosis order. */
-export function powersEquations<P1, P2>(
-  backend: CurveBackend<P1, P2>,
-  pass: PowersPass<P1, P2>,
-  tauG2: P2,
-  subCeremony: number,
-): Array<PairingEquation<P1, P2, EquationLabel>> {
+export function powersEquations<P1, P2>(backend: CurveBackend<P1, P2>, pass: PowersPass<P1, P2>, tauG2: P2, subCeremony: number): Array<PairingEquation<P1, P2, EquationLabel>> {
   const sums = pass.sums;
   if (sums === undefined) throw new Error('internal: pairing equations of powers that failed decoding');
   return [
@@ -106,14 +101,7 @@ export function powersEquations<P1, P2>(
 }
 
 /** Builds the error of a failed powers equation, locating the first bad point by bisection. */
-export async function powersEquationError<P2>(
-  engine: Engine,
-  code: PowersCheckCode,
-  packed: PackedPowers,
-  tauG2: P2,
-  subCeremony: number,
-  input: InputRole,
-): Promise<InvalidInputError> {
+export async function powersEquationError<P2>(engine: Engine, code: PowersCheckCode, packed: PackedPowers, tauG2: P2, subCeremony: number, input: InputRole): Promise<InvalidInputError> {
   if (code === 'G1_POWERS_NOT_CONSECUTIVE') {
     const index = await locateConsecutiveBreak(engine, packed.g1, tauG2);
     const where = index === undefined ? 'the G1 powers' : `G1 power ${index}`;

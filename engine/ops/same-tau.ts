@@ -22,10 +22,7 @@ export async function checkSameTau(engine: Engine, g1Bytes: Uint8Array, g2Bytes:
   const count = g2Bytes.byteLength / G2_BYTES;
   if (g1Bytes.byteLength / G1_BYTES !== count) throw new RangeError('checkSameTau: G1 and G2 slices differ in length');
   const s = randomScalars(count);
-  const [g1, g2] = await Promise.all([
-    decodeAndCombine(engine, 'G1', backend.g1, g1Bytes, [s], options),
-    decodeAndCombine(engine, 'G2', backend.g2, g2Bytes, [s], options),
-  ]);
+  const [g1, g2] = await Promise.all([decodeAndCombine(engine, 'G1', backend.g1, g1Bytes, [s], options), decodeAndCombine(engine, 'G2', backend.g2, g2Bytes, [s], options)]);
   if (!g1.ok || !g2.ok) return false;
   return equationHolds(backend, sameTauPairs(backend, g1.sums[0], g2.sums[0]));
 }
@@ -33,7 +30,5 @@ export async function checkSameTau(engine: Engine, g1Bytes: Uint8Array, g2Bytes:
 /** Index of the first i with e(P_i, g2) != e(g1, Q_i), for decoded-valid inputs. */
 export async function locateSameTauBreak(engine: Engine, g1Bytes: Uint8Array, g2Bytes: Uint8Array): Promise<number | undefined> {
   const count = g2Bytes.byteLength / G2_BYTES;
-  return firstBadPosition(0, count, (a, b) =>
-    checkSameTau(engine, g1Bytes.subarray(a * G1_BYTES, b * G1_BYTES), g2Bytes.subarray(a * G2_BYTES, b * G2_BYTES), { validate: false }),
-  );
+  return firstBadPosition(0, count, (a, b) => checkSameTau(engine, g1Bytes.subarray(a * G1_BYTES, b * G1_BYTES), g2Bytes.subarray(a * G2_BYTES, b * G2_BYTES), { validate: false }));
 }

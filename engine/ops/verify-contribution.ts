@@ -12,17 +12,7 @@ import type { BatchContribution, BatchTranscript } from '../format/types.js';
 import { decodeOne } from './bulk-points.js';
 import { firstFailingEquation, type PairingEquation } from './pairing-batch.js';
 import { pointError } from './point-errors.js';
-import {
-  checkGeneratorPowers,
-  packPowers,
-  powersEquationError,
-  powersEquations,
-  runPowersPass,
-  tauPoints,
-  throwPointFailures,
-  type EquationLabel,
-  type PackedPowers,
-} from './powers-check.js';
+import { checkGeneratorPowers, packPowers, powersEquationError, powersEquations, runPowersPass, tauPoints, throwPointFailures, type EquationLabel, type PackedPowers } from './powers-check.js';
 import { ProgressCounter } from './progress-counter.js';
 
 /** Proof that a contribution passed verification against one transcript. */
@@ -36,11 +26,7 @@ export interface VerifiedContribution {
 /** Parameter check: same number of sub-ceremonies and the same sizes as the transcript. */
 export function checkContributionCounts(transcript: BatchTranscript, contribution: BatchContribution): void {
   if (contribution.contributions.length !== transcript.transcripts.length) {
-    throw new InvalidInputError(
-      'WRONG_COUNT',
-      `the contribution has ${contribution.contributions.length} sub-ceremonies, the transcript ${transcript.transcripts.length}`,
-      { input: 'contribution' },
-    );
+    throw new InvalidInputError('WRONG_COUNT', `the contribution has ${contribution.contributions.length} sub-ceremonies, the transcript ${transcript.transcripts.length}`, { input: 'contribution' });
   }
   contribution.contributions.forEach((sub, j) => {
     const expected = transcript.transcripts[j];
@@ -62,12 +48,7 @@ export async function verifyContribution(engine: Engine, transcript: BatchTransc
   return verifyWith(engine, engine.backend, transcript, contribution);
 }
 
-async function verifyWith<P1, P2>(
-  engine: Engine,
-  backend: CurveBackend<P1, P2>,
-  transcript: BatchTranscript,
-  contribution: BatchContribution,
-): Promise<VerifiedContribution> {
+async function verifyWith<P1, P2>(engine: Engine, backend: CurveBackend<P1, P2>, transcript: BatchTranscript, contribution: BatchContribution): Promise<VerifiedContribution> {
   checkContributionCounts(transcript, contribution);
   const subs = contribution.contributions;
 
@@ -128,15 +109,14 @@ async function verifyWith<P1, P2>(
   if (failed !== undefined) {
     const j = failed.subCeremony;
     if (failed.code === 'TAU_UPDATE_MISMATCH') {
-      throw new InvalidInputError(
-        failed.code,
-        `sub-ceremony ${j}: G1 power 1 is not the transcript's last running product times the secret of potPubkey`,
-        { subCeremony: j, pointIndex: 1, input: 'contribution' },
-      );
+      throw new InvalidInputError(failed.code, `sub-ceremony ${j}: G1 power 1 is not the transcript's last running product times the secret of potPubkey`, {
+        subCeremony: j,
+        pointIndex: 1,
+        input: 'contribution',
+      });
     }
     if (failed.code === 'RUNNING_PRODUCT_MISMATCH') throw new Error('internal: unexpected equation label');
     throw await powersEquationError(engine, failed.code, packed[j] as PackedPowers, (taus[j] as { tauG2: P2 }).tauG2, j, 'contribution');
   }
   return { transcript, contribution, potPubkeys: subs.map((sub) => sub.potPubkey as string) };
 }
-

@@ -11,17 +11,7 @@ import type { BatchTranscript, SubCeremonySize } from '../format/types.js';
 import { sizesOf } from '../format/types.js';
 import type { TranscriptSignatureVerifier } from './identity-hooks.js';
 import { firstFailingEquation, type PairingEquation } from './pairing-batch.js';
-import {
-  checkGeneratorPowers,
-  packPowers,
-  powersEquationError,
-  powersEquations,
-  runPowersPass,
-  tauPoints,
-  throwPointFailures,
-  type EquationLabel,
-  type PackedPowers,
-} from './powers-check.js';
+import { checkGeneratorPowers, packPowers, powersEquationError, powersEquations, runPowersPass, tauPoints, throwPointFailures, type EquationLabel, type PackedPowers } from './powers-check.js';
 import { ProgressCounter } from './progress-counter.js';
 import { verifyWitnessChains } from './witness-chain.js';
 
@@ -74,7 +64,10 @@ async function verifyWith<P1, P2>(engine: Engine, backend: CurveBackend<P1, P2>,
   checkWitnessStart(transcript);
   const subs = transcript.transcripts;
 
-  await verifyWitnessChains(engine, subs.map((sub) => sub.witness));
+  await verifyWitnessChains(
+    engine,
+    subs.map((sub) => sub.witness),
+  );
 
   const packed: PackedPowers[] = subs.map((sub) => packPowers(sub.powersOfTau));
   const total = subs.reduce((sum, sub) => sum + sub.numG1Powers + sub.numG2Powers, 0);

@@ -87,7 +87,11 @@ export async function verifyWitnessChains(engine: Engine, witnesses: readonly Wi
   witnesses.forEach((witness, j) => {
     const step = witness.potPubkeys.findIndex((pubkey, k) => k > 0 && pubkey.toLowerCase() === G2_GENERATOR_HEX);
     if (step > 0) {
-      throw new InvalidInputError('NO_OP_CONTRIBUTION', `sub-ceremony ${j}: potPubkey ${step} is the G2 generator (a secret of 1): that step changes nothing`, { subCeremony: j, pointIndex: step, input: 'transcript' });
+      throw new InvalidInputError('NO_OP_CONTRIBUTION', `sub-ceremony ${j}: potPubkey ${step} is the G2 generator (a secret of 1): that step changes nothing`, {
+        subCeremony: j,
+        pointIndex: step,
+        input: 'transcript',
+      });
     }
   });
   const backend = engine.backend;
@@ -109,7 +113,10 @@ export async function verifyWitnessChains(engine: Engine, witnesses: readonly Wi
     const p = packed[j] as PackedWitness;
     const step = await firstBadPosition(1, p.steps + 1, async (a, b) => {
       const parts = await runSteps(engine, p, a, b, false);
-      return chainHolds(backend, parts.flatMap((o) => (o.ok ? [o.part] : [])));
+      return chainHolds(
+        backend,
+        parts.flatMap((o) => (o.ok ? [o.part] : [])),
+      );
     });
     throw new InvalidInputError(
       'RUNNING_PRODUCT_MISMATCH',

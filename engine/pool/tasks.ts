@@ -54,13 +54,7 @@ export type ChainResult = { ok: true; productSum: Uint8Array; millerLoop: Uint8A
 
 export type Task = DecodeMsmTask | ScalePowersTask | ChainTask;
 
-export type ResultFor<T extends Task> = T extends DecodeMsmTask
-  ? DecodeMsmResult
-  : T extends ScalePowersTask
-    ? ScalePowersResult
-    : T extends ChainTask
-      ? ChainResult
-      : never;
+export type ResultFor<T extends Task> = T extends DecodeMsmTask ? DecodeMsmResult : T extends ScalePowersTask ? ScalePowersResult : T extends ChainTask ? ChainResult : never;
 
 export type TaskResult = DecodeMsmResult | ScalePowersResult | ChainResult;
 

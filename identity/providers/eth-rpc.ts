@@ -4,16 +4,9 @@ import { fetchJson, upstreamUnavailable, type FetchLike } from './upstream.js';
 
 const WHAT = 'Ethereum JSON-RPC node';
 
-const rpcAnswer = z.union([
-  z.object({ result: z.string().regex(/^0x[0-9a-fA-F]{1,64}$/) }),
-  z.object({ error: z.object({ code: z.number(), message: z.string() }) }),
-]);
+const rpcAnswer = z.union([z.object({ result: z.string().regex(/^0x[0-9a-fA-F]{1,64}$/) }), z.object({ error: z.object({ code: z.number(), message: z.string() }) })]);
 
-export async function getTransactionCount(
-  rpcUrl: string,
-  address: string,
-  options: { timeoutMs: number; fetch?: FetchLike },
-): Promise<bigint> {
+export async function getTransactionCount(rpcUrl: string, address: string, options: { timeoutMs: number; fetch?: FetchLike }): Promise<bigint> {
   const request = { jsonrpc: '2.0', id: 1, method: 'eth_getTransactionCount', params: [address, 'latest'] };
   const { status, body } = await fetchJson(
     rpcUrl,

@@ -150,11 +150,11 @@ export async function githubLogin(code: string, settings: GithubSettings, doFetc
     const created = Date.parse(user.created_at);
     if (!(created < settings.createdBefore)) {
       const cutoff = new Date(settings.createdBefore).toISOString();
-      throw new CeremonyError(
-        'FORBIDDEN',
-        `GitHub account @${user.login} was created at ${user.created_at}; this ceremony admits accounts created before ${cutoff} (anti-sybil rule)`,
-        { reason: 'GITHUB_ACCOUNT_TOO_NEW', createdAt: user.created_at, createdBefore: cutoff },
-      );
+      throw new CeremonyError('FORBIDDEN', `GitHub account @${user.login} was created at ${user.created_at}; this ceremony admits accounts created before ${cutoff} (anti-sybil rule)`, {
+        reason: 'GITHUB_ACCOUNT_TOO_NEW',
+        createdAt: user.created_at,
+        createdBefore: cutoff,
+      });
     }
   }
   try {

@@ -9,9 +9,7 @@ const EXPIRY_HEX = 12;
 const MAC_HEX = 32;
 const SHAPE = new RegExp(`^[0-9a-f]{${RANDOM_HEX + EXPIRY_HEX + MAC_HEX}}$`);
 
-export type SignedTokenCheck =
-  | { ok: true; random: string; expiresAt: number }
-  | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
+export type SignedTokenCheck = { ok: true; random: string; expiresAt: number } | { ok: false; reason: 'malformed' | 'forged' | 'expired' };
 
 function mac(secret: Uint8Array, purpose: string, body: string): string {
   return createHmac('sha256', secret).update(`${purpose}\n${body}`).digest('hex').slice(0, MAC_HEX);
@@ -20,7 +18,9 @@ function mac(secret: Uint8Array, purpose: string, body: string): string {
 /** A token for `purpose` that expires at `expiresAt` (ms since the epoch). */
 export function issueSignedToken(secret: Uint8Array, purpose: string, expiresAt: number): string {
   const random = randomBytes(RANDOM_HEX / 2).toString('hex');
-  const expiry = Math.ceil(expiresAt / 1000).toString(16).padStart(EXPIRY_HEX, '0');
+  const expiry = Math.ceil(expiresAt / 1000)
+    .toString(16)
+    .padStart(EXPIRY_HEX, '0');
   const body = random + expiry;
   return body + mac(secret, purpose, body);
 }

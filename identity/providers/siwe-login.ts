@@ -132,11 +132,11 @@ export async function verifySiweLogin(input: { message: string; signature: strin
       ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }),
     });
     if (count < BigInt(settings.minNonce)) {
-      throw new CeremonyError(
-        'FORBIDDEN',
-        `address ${address} has sent ${count} transactions; this ceremony admits addresses with at least ${settings.minNonce} (anti-sybil rule)`,
-        { reason: 'SIWE_MIN_NONCE', required: settings.minNonce, actual: Number(count) },
-      );
+      throw new CeremonyError('FORBIDDEN', `address ${address} has sent ${count} transactions; this ceremony admits addresses with at least ${settings.minNonce} (anti-sybil rule)`, {
+        reason: 'SIWE_MIN_NONCE',
+        required: settings.minNonce,
+        actual: Number(count),
+      });
     }
   }
   if (!(await deps.spendNonce(fields.nonce, nonce.expiresAt))) {

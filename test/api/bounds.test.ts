@@ -109,4 +109,3 @@ describe('a request whose body never ends', () => {
     }
   }, 60_000);
 });
-

@@ -47,13 +47,15 @@ afterAll(async () => {
 });
 
 function registered(routers: Router[]): string[] {
-  return routers.flatMap((router) =>
-    router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${openApiPath(String(layer.path))}`)),
-  );
+  return routers.flatMap((router) => router.stack.flatMap((layer) => layer.methods.filter((m) => m !== 'HEAD').map((m) => `${m} ${openApiPath(String(layer.path))}`)));
 }
 
 function described(): string[] {
-  return Object.entries(doc.paths).flatMap(([p, item]) => Object.keys(item).filter((k) => methods.includes(k)).map((m) => `${m.toUpperCase()} ${p}`));
+  return Object.entries(doc.paths).flatMap(([p, item]) =>
+    Object.keys(item)
+      .filter((k) => methods.includes(k))
+      .map((m) => `${m.toUpperCase()} ${p}`),
+  );
 }
 
 describe('docs/openapi.json', () => {

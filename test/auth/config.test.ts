@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('auth configuration', () => {
-  it('has the seed\'s defaults', () => {
+  it("has the seed's defaults", () => {
     const cfg = loadConfig({ env: {} });
     expect(cfg.auth).toMatchObject({
       algorithm: 'EdDSA',

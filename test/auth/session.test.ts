@@ -168,7 +168,7 @@ describe('admins', () => {
 });
 
 describe('keys', () => {
-  it('a generated key persists under <dataDir>/keys with mode 0600; a second instance verifies the first one\'s tokens', async () => {
+  it("a generated key persists under <dataDir>/keys with mode 0600; a second instance verifies the first one's tokens", async () => {
     const { dir, remove } = await tempDir('auth-keys-');
     try {
       const first = await createSessionTokens(testConfig(dir));

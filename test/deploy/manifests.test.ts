@@ -363,7 +363,10 @@ function checkEnvironment(set: ManifestSet): void {
       expect(ref.name, `${where}: ${e.name} from the Secret`).toBe(set.secretName);
       if (secretKeys !== undefined) expect(secretKeys, `${where}: secret key ${ref.key}`).toContain(ref.key);
     }
-    expect(names.filter((n) => !knownEnv.has(n)), `${where}: environment variables that common/config.ts does not know`).toEqual([]);
+    expect(
+      names.filter((n) => !knownEnv.has(n)),
+      `${where}: environment variables that common/config.ts does not know`,
+    ).toEqual([]);
     for (const v of volumesOf(d).values()) {
       if (v.secret === undefined) continue;
       expect(v.secret.secretName, `${where}: volume ${v.name}`).toBe(set.secretName);
@@ -371,8 +374,7 @@ function checkEnvironment(set: ManifestSet): void {
     }
   }
   // The session signing key is mounted on the API only; the receipt key on every process.
-  const secretItems = (component: Component): string[] =>
-    [...volumesOf(deployment(set, component)).values()].flatMap((v) => v.secret?.items?.map((i) => i.key) ?? []);
+  const secretItems = (component: Component): string[] => [...volumesOf(deployment(set, component)).values()].flatMap((v) => v.secret?.items?.map((i) => i.key) ?? []);
   expect(secretItems('api')).toEqual(expect.arrayContaining(['session-signing-key.pem', 'receipt-key.pem']));
   for (const w of ['workflow-worker', 'verification-worker'] as const) {
     expect(secretItems(w)).toContain('receipt-key.pem');
@@ -419,7 +421,10 @@ async function checkLoadsAsConfig(set: ManifestSet): Promise<void> {
 function checkPdbs(set: ManifestSet): void {
   const pdbs = ofKind<Pdb>(set.objects, 'PodDisruptionBudget');
   for (const [component, d] of set.deployments) {
-    expect(pdbs.filter((p) => selects(p.spec.selector, d.spec.template.metadata.labels)), `${set.origin}: PDB of ${component}`).toHaveLength(1);
+    expect(
+      pdbs.filter((p) => selects(p.spec.selector, d.spec.template.metadata.labels)),
+      `${set.origin}: PDB of ${component}`,
+    ).toHaveLength(1);
   }
 }
 
@@ -440,7 +445,10 @@ function checkNetworkPolicies(set: ManifestSet): void {
       expect(ingress.length, where).toBeGreaterThan(0);
       for (const rule of ingress) {
         expect(rule.from?.length, `${where}: every ingress rule names its sources`).toBeGreaterThan(0);
-        expect(rule.ports?.map((p) => p.port), `${where}: the API port only`).toEqual([8080]);
+        expect(
+          rule.ports?.map((p) => p.port),
+          `${where}: the API port only`,
+        ).toEqual([8080]);
       }
       const controller = ingress[0]?.from?.[0];
       expect(controller?.namespaceSelector, `${where}: the ingress controller's namespace`).toBeDefined();
@@ -461,7 +469,10 @@ function checkServiceAndIngress(set: ManifestSet): void {
   const services = ofKind<Service>(set.objects, 'Service');
   expect(services, `${set.origin}: one Service`).toHaveLength(1);
   const service = services[0] as Service;
-  expect(Object.entries(service.spec.selector).every(([k, v]) => api.spec.template.metadata.labels[k] === v), `${set.origin}: the Service selects the API`).toBe(true);
+  expect(
+    Object.entries(service.spec.selector).every(([k, v]) => api.spec.template.metadata.labels[k] === v),
+    `${set.origin}: the Service selects the API`,
+  ).toBe(true);
   expect(service.spec.ports.map((p) => p.targetPort)).toContain('http');
   for (const ingress of ofKind<Ingress>(set.objects, 'Ingress')) {
     for (const backend of ingress.spec.rules.flatMap((r) => r.http.paths.map((p) => p.backend.service))) {
@@ -531,9 +542,7 @@ describe('k8s/ plain manifests', () => {
 // ---- the Helm chart --------------------------------------------------------------------------------
 
 if (!haveHelm) {
-  process.stderr.write(
-    `\n[test/deploy/manifests] SKIPPING the Helm chart checks: ${helm} is absent. Build it with 'bash scripts/install-tools.sh helm' (Go is needed).\n\n`,
-  );
+  process.stderr.write(`\n[test/deploy/manifests] SKIPPING the Helm chart checks: ${helm} is absent. Build it with 'bash scripts/install-tools.sh helm' (Go is needed).\n\n`);
 }
 
 describe.skipIf(!haveHelm)('helm/ceremony-coordinator', () => {
@@ -548,19 +557,27 @@ describe.skipIf(!haveHelm)('helm/ceremony-coordinator', () => {
     const env = { ...process.env, HELM_CACHE_HOME: path.join(home, 'cache'), HELM_CONFIG_HOME: path.join(home, 'config'), HELM_DATA_HOME: path.join(home, 'data') };
     return (await run(helm, args, { env, timeout: 20_000, maxBuffer: 16 * 1024 * 1024 })).stdout;
   };
-  const template = async (chart: string, extra: string[] = []): Promise<K8sObject[]> =>
-    parseObjects(await helmRun(['template', release, chart, ...extra]), `helm template ${extra.join(' ')}`);
+  const template = async (chart: string, extra: string[] = []): Promise<K8sObject[]> => parseObjects(await helmRun(['template', release, chart, ...extra]), `helm template ${extra.join(' ')}`);
 
   const variant = [
-    '--set', 'existingSecret=ceremony-keys',
-    '--set', 'ingress.enabled=false',
-    '--set', 'verificationWorker.autoscaling.enabled=false',
-    '--set', 'verificationWorker.replicas=3',
-    '--set', 'ceremony.mode=rounds',
-    '--set', 'config.auth.github.clientId=an-oauth-app',
-    '--set', 'config.auth.admins={git|1234567|@alice,eth|0x00000000000000000000000000000000000000ab}',
-    '--set-string', 'config.extraEnv.CEREMONY_SIWE_MIN_NONCE=1',
-    '--set-string', 'config.extraEnv.CEREMONY_SIWE_RPC_URL=https://rpc.example.org',
+    '--set',
+    'existingSecret=ceremony-keys',
+    '--set',
+    'ingress.enabled=false',
+    '--set',
+    'verificationWorker.autoscaling.enabled=false',
+    '--set',
+    'verificationWorker.replicas=3',
+    '--set',
+    'ceremony.mode=rounds',
+    '--set',
+    'config.auth.github.clientId=an-oauth-app',
+    '--set',
+    'config.auth.admins={git|1234567|@alice,eth|0x00000000000000000000000000000000000000ab}',
+    '--set-string',
+    'config.extraEnv.CEREMONY_SIWE_MIN_NONCE=1',
+    '--set-string',
+    'config.extraEnv.CEREMONY_SIWE_RPC_URL=https://rpc.example.org',
   ];
 
   it('passes helm lint --strict, with the defaults and with a variant', async () => {
@@ -620,10 +637,16 @@ describe.skipIf(!haveHelm)('helm/ceremony-coordinator', () => {
       properties: { config: { properties: { extraEnv: { propertyNames: { enum: string[] } } } } };
     };
     const allowed = schema.properties.config.properties.extraEnv.propertyNames.enum;
-    expect(allowed.filter((n) => !knownEnv.has(n)), 'extraEnv names unknown to common/config.ts').toEqual([]);
+    expect(
+      allowed.filter((n) => !knownEnv.has(n)),
+      'extraEnv names unknown to common/config.ts',
+    ).toEqual([]);
     const defaults = indexSet(await template(chartDir), 'helm template (defaults)', release);
     const setByChart = Object.keys(defaults.configMaps.get(release)?.data ?? {});
-    expect(allowed.filter((n) => setByChart.includes(n) || /KEY$|SECRET$/.test(n)), 'extraEnv names the chart sets itself, or secrets').toEqual([]);
+    expect(
+      allowed.filter((n) => setByChart.includes(n) || /KEY$|SECRET$/.test(n)),
+      'extraEnv names the chart sets itself, or secrets',
+    ).toEqual([]);
   });
 
   it('renders NOTES.txt, with a warning while the Secret holds placeholders', async () => {
@@ -631,10 +654,7 @@ describe.skipIf(!haveHelm)('helm/ceremony-coordinator', () => {
     const copy = path.join(home, 'chart');
     await cp(chartDir, copy, { recursive: true });
     await cp(path.join(chartDir, 'templates', 'NOTES.txt'), path.join(copy, 'notes.txt'));
-    await writeFile(
-      path.join(copy, 'templates', 'zz-notes.yaml'),
-      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: |\n{{ tpl (.Files.Get "notes.txt") . | indent 4 }}\n',
-    );
+    await writeFile(path.join(copy, 'templates', 'zz-notes.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: notes\ndata:\n  notes: |\n{{ tpl (.Files.Get "notes.txt") . | indent 4 }}\n');
     const notes = async (extra: string[]): Promise<string> => {
       const objects = await template(copy, ['--show-only', 'templates/zz-notes.yaml', ...extra]);
       return (objects[0] as ConfigMap).data?.['notes'] ?? '';

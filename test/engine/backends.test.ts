@@ -95,8 +95,14 @@ describe('fast and noble backends agree', () => {
     const scalar = fc.bigInt({ min: 0n, max: CURVE_ORDER - 1n });
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.bigInt({ min: 1n, max: 2n ** 64n }), scalar), { minLength: 1, maxLength: 6 }), scalar, (items, base) => {
-        const g1 = items.map(([k]) => hexOf(G1.BASE.multiply(k).toBytes(true))).join('').replaceAll('0x', '');
-        const g2 = items.map(([k]) => hexOf(G2.BASE.multiply(k).toBytes(true))).join('').replaceAll('0x', '');
+        const g1 = items
+          .map(([k]) => hexOf(G1.BASE.multiply(k).toBytes(true)))
+          .join('')
+          .replaceAll('0x', '');
+        const g2 = items
+          .map(([k]) => hexOf(G2.BASE.multiply(k).toBytes(true)))
+          .join('')
+          .replaceAll('0x', '');
         const scalars = scalarVectorFrom(items.map(([, s]) => s));
         const results = [fast, noble].map((backend) => {
           const p1 = backend.g1.decode(bytes('0x' + g1), true);

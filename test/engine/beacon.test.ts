@@ -67,7 +67,14 @@ function independentDigest(valueHex: string, iterations: number): Buffer {
 function independentSubSecret(digest: Buffer, j: number): bigint {
   const index = Buffer.alloc(4);
   index.writeUInt32BE(j);
-  return BigInt('0x' + createHash('sha256').update(Buffer.concat([digest, index])).digest('hex')) % CURVE_ORDER;
+  return (
+    BigInt(
+      '0x' +
+        createHash('sha256')
+          .update(Buffer.concat([digest, index]))
+          .digest('hex'),
+    ) % CURVE_ORDER
+  );
 }
 
 const G1 = bls12_381.G1.Point;

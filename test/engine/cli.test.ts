@@ -51,7 +51,12 @@ describe('bin/ceremony engine commands', () => {
     expect(ok.code).toBe(0);
     const text = await readFile(path('t0.json'), 'utf8');
     expect(text).toBe(serializeBatchTranscript(newTranscript(parseBatchTranscript(text).transcripts)));
-    for (const args of [['--sizes', '8:3'], ['--out', path('x.json')], ['--sizes', '3:8', '--out', path('x.json')], ['--sizes', '8:3', '--out', path('x.json'), '--bogus']]) {
+    for (const args of [
+      ['--sizes', '8:3'],
+      ['--out', path('x.json')],
+      ['--sizes', '3:8', '--out', path('x.json')],
+      ['--sizes', '8:3', '--out', path('x.json'), '--bogus'],
+    ]) {
       const bad = await ceremony(['new-transcript', ...args]);
       expect(bad.code).toBe(2);
       expect(bad.stdout).toBe('');

@@ -32,19 +32,23 @@ describe.each(['fast', 'noble'] as const)('worker pool (%s backend)', (backend) 
     }
   }, 300_000);
 
-  it.runIf(backend === 'fast')('locates failures across chunk boundaries', async () => {
-    const engine = await pooled;
-    const initial = newTranscript(SIZES);
-    const contribution = await contribute(engine, initial, { secrets: SECRETS });
-    const outside = clone(contribution);
-    outside.contributions[0]!.powersOfTau.g1Powers[1000] = g1OutsideSubgroup();
-    outside.contributions[0]!.powersOfTau.g1Powers[700] = g1OutsideSubgroup();
-    await expect(verifyContribution(engine, initial, outside)).rejects.toMatchObject({ code: 'NOT_IN_SUBGROUP', subCeremony: 0, pointIndex: 700 });
-    const swapped = clone(contribution);
-    const g1 = swapped.contributions[0]!.powersOfTau.g1Powers;
-    [g1[900], g1[901]] = [g1[901]!, g1[900]!];
-    await expect(verifyContribution(engine, initial, swapped)).rejects.toMatchObject({ code: 'G1_POWERS_NOT_CONSECUTIVE', subCeremony: 0, pointIndex: 900 });
-  }, 300_000);
+  it.runIf(backend === 'fast')(
+    'locates failures across chunk boundaries',
+    async () => {
+      const engine = await pooled;
+      const initial = newTranscript(SIZES);
+      const contribution = await contribute(engine, initial, { secrets: SECRETS });
+      const outside = clone(contribution);
+      outside.contributions[0]!.powersOfTau.g1Powers[1000] = g1OutsideSubgroup();
+      outside.contributions[0]!.powersOfTau.g1Powers[700] = g1OutsideSubgroup();
+      await expect(verifyContribution(engine, initial, outside)).rejects.toMatchObject({ code: 'NOT_IN_SUBGROUP', subCeremony: 0, pointIndex: 700 });
+      const swapped = clone(contribution);
+      const g1 = swapped.contributions[0]!.powersOfTau.g1Powers;
+      [g1[900], g1[901]] = [g1[901]!, g1[900]!];
+      await expect(verifyContribution(engine, initial, swapped)).rejects.toMatchObject({ code: 'G1_POWERS_NOT_CONSECUTIVE', subCeremony: 0, pointIndex: 900 });
+    },
+    300_000,
+  );
 
   it('rejects work after close', async () => {
     const engine = await createEngine({ backend, threads: 1 });

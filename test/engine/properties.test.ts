@@ -3,16 +3,7 @@
 // with an error in the mutated sub-ceremony.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidInputError,
-  CURVE_ORDER,
-  contribute,
-  newTranscript,
-  serializeBatchContribution,
-  verifyContribution,
-  type BatchContribution,
-  type SubCeremonySize,
-} from '../../engine/index.js';
+import { InvalidInputError, CURVE_ORDER, contribute, newTranscript, serializeBatchContribution, verifyContribution, type BatchContribution, type SubCeremonySize } from '../../engine/index.js';
 import { BACKENDS, clone, engineFor, g1OffCurve, g2OutsideSubgroup } from './helpers.js';
 
 const sizesArb = fc.array(

@@ -1,29 +1,7 @@
 // One test per check of the sequencer spec: each input fails exactly that check.
 import { describe, expect, it } from 'vitest';
-import {
-  InvalidInputError,
-  G1_GENERATOR_HEX,
-  newTranscript,
-  verifyContribution,
-  type BatchContribution,
-  type BatchTranscript,
-  type Engine,
-} from '../../engine/index.js';
-import {
-  BACKENDS,
-  clone,
-  contributionOn,
-  engineFor,
-  G2_INFINITY,
-  g1Hex,
-  g1OffCurve,
-  g1OutsideSubgroup,
-  g2Hex,
-  g2OffCurve,
-  g2OutsideSubgroup,
-  SMALL_SIZES,
-  transcriptWith,
-} from './helpers.js';
+import { InvalidInputError, G1_GENERATOR_HEX, newTranscript, verifyContribution, type BatchContribution, type BatchTranscript, type Engine } from '../../engine/index.js';
+import { BACKENDS, clone, contributionOn, engineFor, G2_INFINITY, g1Hex, g1OffCurve, g1OutsideSubgroup, g2Hex, g2OffCurve, g2OutsideSubgroup, SMALL_SIZES, transcriptWith } from './helpers.js';
 
 async function rejection(engine: Engine, transcript: BatchTranscript, contribution: BatchContribution): Promise<InvalidInputError> {
   try {

@@ -70,7 +70,12 @@ describe('docs/configuration.md', () => {
     const rows = committed.split('\n').filter((line) => line.startsWith('| `'));
     expect(rows.length).toBeGreaterThan(0);
     // A row is `| setting | default | environment | meaning |`; a stray `|` in a cell would shift the meaning.
-    const cells = rows.map((row) => row.slice(1, -1).split('|').map((cell) => cell.trim()));
+    const cells = rows.map((row) =>
+      row
+        .slice(1, -1)
+        .split('|')
+        .map((cell) => cell.trim()),
+    );
     expect(cells.filter((c) => c.length !== 4).map((c) => c[0])).toEqual([]);
     expect(cells.filter((c) => c[3] === '').map((c) => c[0])).toEqual([]);
   });

@@ -46,10 +46,15 @@ function startStack(ports: Ports): { child: ChildProcess; output: () => string }
 }
 
 async function waitReady(port: number, output: () => string): Promise<void> {
-  await waitFor(`readyz on ${port} (output so far: ${output()})`, async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-    if (res.status !== 200) throw new Error(`status ${res.status}`);
-  }, 90_000, 300);
+  await waitFor(
+    `readyz on ${port} (output so far: ${output()})`,
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+    },
+    90_000,
+    300,
+  );
 }
 
 async function stopWithSigterm(child: ChildProcess): Promise<{ ms: number; code: number | null }> {
@@ -69,11 +74,15 @@ it('starts, answers readyz and the UI, stops within 10 s on SIGTERM, and resumes
   expect(first.output()).toContain(`API:          http://127.0.0.1:${ports.api}`);
   expect(first.output()).toContain(`Temporal UI:  http://127.0.0.1:${ports.ui}`);
   expect(first.output()).toContain(`data:         ${dataDir}`);
-  const ui = await waitFor('Temporal UI', async () => {
-    const res = await fetch(`http://127.0.0.1:${ports.ui}/`);
-    if (res.status !== 200) throw new Error(`status ${res.status}`);
-    return res;
-  }, 30_000);
+  const ui = await waitFor(
+    'Temporal UI',
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${ports.ui}/`);
+      if (res.status !== 200) throw new Error(`status ${res.status}`);
+      return res;
+    },
+    30_000,
+  );
   expect(ui.status).toBe(200);
 
   // Run a workflow through the stack's own workers.
@@ -102,12 +111,17 @@ it('starts, answers readyz and the UI, stops within 10 s on SIGTERM, and resumes
   const described = await resumed.workflow.getHandle(workflowId).describe();
   expect(described.status.name).toBe('COMPLETED');
   // The visibility store persisted too; its listing may lag the history by a moment, so ask until it answers.
-  const listed = await waitFor('the workflow in the visibility listing', async () => {
-    const ids: string[] = [];
-    for await (const wf of resumed.workflow.list({ query: `WorkflowId = '${workflowId}'` })) ids.push(wf.workflowId);
-    if (ids.length === 0) throw new Error('not listed yet');
-    return ids;
-  }, 30_000, 200);
+  const listed = await waitFor(
+    'the workflow in the visibility listing',
+    async () => {
+      const ids: string[] = [];
+      for await (const wf of resumed.workflow.list({ query: `WorkflowId = '${workflowId}'` })) ids.push(wf.workflowId);
+      if (ids.length === 0) throw new Error('not listed yet');
+      return ids;
+    },
+    30_000,
+    200,
+  );
   expect(listed).toEqual([workflowId]);
   await again.close();
   const secondStop = await stopWithSigterm(second.child);

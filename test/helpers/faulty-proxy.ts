@@ -22,18 +22,15 @@ export async function startFaultyProxy(target: string, faultFor: (call: string, 
   const injected: string[] = [];
   const counts = new Map<string, number>();
   const forward = (req: IncomingMessage, res: ServerResponse, loseAnswer: boolean): void => {
-    const out = request(
-      { hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
-      (answer) => {
-        if (loseAnswer) {
-          answer.resume();
-          answer.on('end', () => req.socket.destroy());
-          return;
-        }
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      },
-    );
+    const out = request({ hostname: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers }, (answer) => {
+      if (loseAnswer) {
+        answer.resume();
+        answer.on('end', () => req.socket.destroy());
+        return;
+      }
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
     out.on('error', () => req.socket.destroy());
     req.pipe(out);
   };

@@ -24,10 +24,15 @@ export async function startMinio(): Promise<RunningMinio> {
   const child = startChild(requireTool('minio'), ['server', dir, '--address', `127.0.0.1:${port}`, '--console-address', `127.0.0.1:${consolePort}`, '--quiet'], {
     env: { ...process.env, MINIO_ROOT_USER: accessKey, MINIO_ROOT_PASSWORD: secretKey, MINIO_BROWSER: 'off', MINIO_UPDATE: 'off' },
   });
-  await waitFor('MinIO', async () => {
-    const res = await fetch(`http://127.0.0.1:${port}/minio/health/ready`);
-    if (!res.ok) throw new Error(`status ${res.status}`);
-  }, 30_000, 200);
+  await waitFor(
+    'MinIO',
+    async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/minio/health/ready`);
+      if (!res.ok) throw new Error(`status ${res.status}`);
+    },
+    30_000,
+    200,
+  );
   return {
     endPoint: '127.0.0.1',
     port,

@@ -89,10 +89,7 @@ function deepMerge(a: Tree, b: Tree): Tree {
   const out: Tree = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
-    out[k] =
-      typeof v === 'object' && v !== null && !Array.isArray(v) && typeof prev === 'object' && prev !== null && !Array.isArray(prev)
-        ? deepMerge(prev as Tree, v as Tree)
-        : v;
+    out[k] = typeof v === 'object' && v !== null && !Array.isArray(v) && typeof prev === 'object' && prev !== null && !Array.isArray(prev) ? deepMerge(prev as Tree, v as Tree) : v;
   }
   return out;
 }

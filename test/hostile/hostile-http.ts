@@ -75,17 +75,14 @@ export function sendBytes(baseUrl: string, bytes: string, timeoutMs = 10_000): P
 export function sendHeadOfLargeBody(baseUrl: string, request: { path: string; headers: Record<string, string>; declaredBytes: number; sentBytes: number }, timeoutMs = 30_000): Promise<RawAnswer> {
   const url = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: url.hostname, port: url.port, method: 'POST', path: request.path, headers: { ...request.headers, 'content-length': String(request.declaredBytes) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          req.destroy();
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
-        });
-      },
-    );
+    const req = http.request({ host: url.hostname, port: url.port, method: 'POST', path: request.path, headers: { ...request.headers, 'content-length': String(request.declaredBytes) } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        req.destroy();
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') });
+      });
+    });
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms: the server waited for the body`)), timeoutMs);
     req.on('error', (err) => {
       clearTimeout(timer);
@@ -145,7 +142,14 @@ export async function routesOf(mode: 'sequential' | 'rounds'): Promise<Route[]> 
   try {
     const cfg = loadConfig({ env: {}, overrides: { dataDir: dir, ceremony: { mode } } });
     // Listing needs the routers only: the client's connection is lazy and never used.
-    const routers = apiRouters({ cfg, log: createLogger('silent'), temporal: new Client(), store: new FsObjectStore(path.join(dir, 'objects')), tokens: await createSessionTokens(cfg), receiptKeys: [] });
+    const routers = apiRouters({
+      cfg,
+      log: createLogger('silent'),
+      temporal: new Client(),
+      store: new FsObjectStore(path.join(dir, 'objects')),
+      tokens: await createSessionTokens(cfg),
+      receiptKeys: [],
+    });
     return routers.flatMap((router) =>
       router.stack.flatMap((layer) =>
         layer.methods

@@ -70,7 +70,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const post = (path: string, who: string, body?: string) => codeOf(stack.url, { method: 'POST', path, headers: { ...json, ...bearer(tokens[who] ?? adminToken) }, ...(body === undefined ? {} : { body }) });
+const post = (path: string, who: string, body?: string) =>
+  codeOf(stack.url, { method: 'POST', path, headers: { ...json, ...bearer(tokens[who] ?? adminToken) }, ...(body === undefined ? {} : { body }) });
 
 /**
  * Heartbeat signals in the workflow's history, read once no workflow task is pending: a signal that
@@ -154,23 +155,43 @@ describe('findings of the adversarial review, rounds mode, with a round running'
   });
 
   it('#3 an upload from outside the round is refused before its body is read (60 MB declared, 1 KB sent), and nothing is stored', async () => {
-    const answer = await sendHeadOfLargeBody(stack.url, { path: `/rounds/contribution/0?base=chunks/${'0'.repeat(64)}`, headers: { ...json, ...bearer(tokens['outsider'] ?? '') }, declaredBytes: 60 * 1024 * 1024, sentBytes: 1024 });
+    const answer = await sendHeadOfLargeBody(stack.url, {
+      path: `/rounds/contribution/0?base=chunks/${'0'.repeat(64)}`,
+      headers: { ...json, ...bearer(tokens['outsider'] ?? '') },
+      declaredBytes: 60 * 1024 * 1024,
+      sentBytes: 1024,
+    });
     expect(answer.status).toBe(409);
     expect(JSON.parse(answer.text)).toMatchObject({ code: 'NOT_IN_ROUND' });
     expect(await keysUnder(stack, 'chunk-uploads')).toEqual([]);
   });
 
   it('#3 a member uploading a chunk it does not hold is refused before its body is read (NOT_YOUR_TURN)', async () => {
-    const answer = await sendHeadOfLargeBody(stack.url, { path: `/rounds/contribution/1?base=chunks/${'0'.repeat(64)}`, headers: { ...json, ...bearer(tokens['member'] ?? '') }, declaredBytes: 60 * 1024 * 1024, sentBytes: 1024 });
+    const answer = await sendHeadOfLargeBody(stack.url, {
+      path: `/rounds/contribution/1?base=chunks/${'0'.repeat(64)}`,
+      headers: { ...json, ...bearer(tokens['member'] ?? '') },
+      declaredBytes: 60 * 1024 * 1024,
+      sentBytes: 1024,
+    });
     expect(answer.status).toBe(409);
     expect(JSON.parse(answer.text)).toMatchObject({ code: 'NOT_YOUR_TURN' });
     expect(await keysUnder(stack, 'chunk-uploads')).toEqual([]);
   });
 
   it('#3 an upload without a Content-Length (chunked) → 411 LENGTH_REQUIRED; over the limit → 413', async () => {
-    const chunked = await codeOf(stack.url, { method: 'POST', path: `/rounds/contribution/0?base=chunks/${'0'.repeat(64)}`, headers: { ...json, ...bearer(tokens['member'] ?? ''), 'transfer-encoding': 'chunked' }, body: '{}' });
+    const chunked = await codeOf(stack.url, {
+      method: 'POST',
+      path: `/rounds/contribution/0?base=chunks/${'0'.repeat(64)}`,
+      headers: { ...json, ...bearer(tokens['member'] ?? ''), 'transfer-encoding': 'chunked' },
+      body: '{}',
+    });
     expect(chunked).toMatchObject({ status: 411, code: 'LENGTH_REQUIRED' });
-    const huge = await sendHeadOfLargeBody(stack.url, { path: `/rounds/contribution/0?base=chunks/${'0'.repeat(64)}`, headers: { ...json, ...bearer(tokens['member'] ?? '') }, declaredBytes: MAX_UPLOAD + 1, sentBytes: 16 });
+    const huge = await sendHeadOfLargeBody(stack.url, {
+      path: `/rounds/contribution/0?base=chunks/${'0'.repeat(64)}`,
+      headers: { ...json, ...bearer(tokens['member'] ?? '') },
+      declaredBytes: MAX_UPLOAD + 1,
+      sentBytes: 16,
+    });
     expect(huge.status).toBe(413);
   });
 
@@ -224,7 +245,10 @@ describe('after all of it', () => {
         const keysFile = path.join(dir, 'keys.json');
         await writeFile(receiptFile, JSON.stringify(result.receipt?.receipt));
         await writeFile(keysFile, JSON.stringify((await new RoundsClient(stack.url).info()).receiptKeys));
-        for (const keys of [['--keys', keysFile], ['--url', stack.url]]) {
+        for (const keys of [
+          ['--keys', keysFile],
+          ['--url', stack.url],
+        ]) {
           const checked = await ceremonyCli(['verify-receipt', receiptFile, ...keys]);
           expect(checked.code, checked.stderr).toBe(0);
           expect(JSON.parse(checked.stdout)).toMatchObject({ valid: true, receiptKind: 'round', round: 1, identity: 'dev|member' });

@@ -92,9 +92,7 @@ describe('findings of the adversarial review, sequential mode', () => {
   it('#5 three simultaneous contribution/complete on one turn: one 200, the others 409, and only the accepted upload stays (no empty directory)', async () => {
     const { token, contribution } = await holdingTheTurn('triple');
     const before = await keysUnder(stack, 'uploads');
-    const answers = await Promise.all(
-      [0, 1, 2].map(() => codeOf(stack.url, { method: 'POST', path: '/contribution/complete', headers: { ...json, ...bearer(token) }, body: contribution })),
-    );
+    const answers = await Promise.all([0, 1, 2].map(() => codeOf(stack.url, { method: 'POST', path: '/contribution/complete', headers: { ...json, ...bearer(token) }, body: contribution })));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 409, 409]);
     const after = await keysUnder(stack, 'uploads');
     expect(after.filter((k) => !before.includes(k)).length).toBeLessThanOrEqual(1);
@@ -108,7 +106,13 @@ describe('findings of the adversarial review, sequential mode', () => {
     const url = new URL(stack.url);
     const http = await import('node:http');
     await new Promise<void>((resolve) => {
-      const req = http.request({ host: url.hostname, port: url.port, method: 'POST', path: '/contribution/complete', headers: { ...json, ...bearer(token), 'content-length': String(contribution.length) } });
+      const req = http.request({
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: '/contribution/complete',
+        headers: { ...json, ...bearer(token), 'content-length': String(contribution.length) },
+      });
       req.on('error', () => resolve());
       req.write(contribution.slice(0, Math.floor(contribution.length / 2)), () => setTimeout(() => req.destroy(), 200));
       req.on('close', () => resolve());
@@ -143,7 +147,7 @@ describe('findings of the adversarial review, sequential mode', () => {
     expect(malformed).toMatchObject({ status: 400, code: 'VALIDATION_FAILED' });
   });
 
-  it('#8 the router\'s 404, 405 and an unknown method are JSON; an unknown method is a 4xx', async () => {
+  it("#8 the router's 404, 405 and an unknown method are JSON; an unknown method is a 4xx", async () => {
     expect(await codeOf(stack.url, { method: 'GET', path: '/login' })).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
     expect((await send(stack.url, { method: 'GET', path: '/login' })).headers['allow']).toMatch(/POST/);
     expect(await codeOf(stack.url, { method: 'PROPFIND', path: '/transcript' })).toMatchObject({ status: 405, code: 'METHOD_NOT_ALLOWED' });
@@ -208,7 +212,12 @@ describe('out-of-order protocol calls and concurrent duplicates', () => {
     const adminRoutes = ROUTES.filter((r) => r.template.startsWith('/admin'));
     expect(adminRoutes.length).toBeGreaterThanOrEqual(5);
     for (const route of adminRoutes) {
-      const answer = await codeOf(stack.url, { method: route.method, path: route.path, headers: { ...json, ...bearer(participantToken) }, body: route.method === 'GET' ? undefined : '{"identity":"dev|prober"}' });
+      const answer = await codeOf(stack.url, {
+        method: route.method,
+        path: route.path,
+        headers: { ...json, ...bearer(participantToken) },
+        body: route.method === 'GET' ? undefined : '{"identity":"dev|prober"}',
+      });
       expect(answer, `${route.method} ${route.template}`).toMatchObject({ status: 403, code: 'FORBIDDEN' });
     }
   });

@@ -2,14 +2,7 @@ import fc from 'fast-check';
 import { bls12_381 } from '@noble/curves/bls12-381.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import {
-  BLS_CURVE_ORDER,
-  hashToG1,
-  IDENTITY_BLS_DST,
-  potPubkeyFromSecret,
-  signIdentity,
-  verifyIdentitySignature,
-} from '../../engine/identity/bls.js';
+import { BLS_CURVE_ORDER, hashToG1, IDENTITY_BLS_DST, potPubkeyFromSecret, signIdentity, verifyIdentitySignature } from '../../engine/identity/bls.js';
 import { IdentityError } from '../../engine/identity/errors.js';
 import { bigIntToBytes } from '../../engine/format/hex.js';
 
@@ -53,7 +46,7 @@ describe('BLS identity signature', () => {
     expect(signIdentity(TAU, ETH_ID)).toBe(sig); // deterministic
   });
 
-  it('agrees with noble\'s short-signature (G1) scheme under the POP DST', () => {
+  it("agrees with noble's short-signature (G1) scheme under the POP DST", () => {
     const sk = bigIntToBytes(TAU, 32);
     const expected = bls12_381.shortSignatures.sign(bls12_381.shortSignatures.hash(utf8ToBytes(GIT_ID), IDENTITY_BLS_DST), sk);
     expect(signIdentity(TAU, GIT_ID)).toBe(`0x${expected.toHex(true)}`);

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  isChecksumAddress,
-  isHexAddress,
-  isValidAddress,
-  toChecksumAddress,
-} from '../../engine/identity/eip55.js';
+import { isChecksumAddress, isHexAddress, isValidAddress, toChecksumAddress } from '../../engine/identity/eip55.js';
 import { IdentityError } from '../../engine/identity/errors.js';
 
 // The test cases listed in EIP-55 itself.
@@ -44,7 +39,14 @@ describe('EIP-55', () => {
   });
 
   it('rejects malformed addresses', () => {
-    for (const bad of ['', '0x', '5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed', '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe', '0XD1220A0CF47C7B9BE7A2E6BA89F429762E7B9ADB', '0xg1220a0cf47c7b9be7a2e6ba89f429762e7b9adb']) {
+    for (const bad of [
+      '',
+      '0x',
+      '5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed',
+      '0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAe',
+      '0XD1220A0CF47C7B9BE7A2E6BA89F429762E7B9ADB',
+      '0xg1220a0cf47c7b9be7a2e6ba89f429762e7b9adb',
+    ]) {
       expect(isHexAddress(bad)).toBe(false);
       expect(isValidAddress(bad)).toBe(false);
       expect(() => toChecksumAddress(bad)).toThrow(IdentityError);

@@ -1,16 +1,7 @@
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
 import { describe, expect, it } from 'vitest';
-import {
-  domainSeparator,
-  encodeData,
-  encodeType,
-  hashStruct,
-  hashTypedData,
-  typeHash,
-  type TypedData,
-  type TypedStruct,
-} from '../../engine/identity/eip712.js';
+import { domainSeparator, encodeData, encodeType, hashStruct, hashTypedData, typeHash, type TypedData, type TypedStruct } from '../../engine/identity/eip712.js';
 import { IdentityError } from '../../engine/identity/errors.js';
 import { bytesToHex } from '../../engine/format/hex.js';
 import { privateKeyToAddress, recoverDigestSigner, signDigest } from '../../engine/identity/secp256k1.js';
@@ -79,11 +70,7 @@ const MAIL_V4: TypedData = {
     to: [
       {
         name: 'Bob',
-        wallets: [
-          '0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB',
-          '0xB0BdaBea57B0BDABeA57b0bdABEA57b0BDabEa57',
-          '0xB0B0b0b0b0b0B000000000000000000000000000',
-        ],
+        wallets: ['0xbBbBBBBbbBBBbbbBbbBbbbbBBbBbbbbBbBbbBBbB', '0xB0BdaBea57B0BDABeA57b0bdABEA57b0BDabEa57', '0xB0B0b0b0b0b0B000000000000000000000000000'],
       },
     ],
     contents: 'Hello, Bob!',
@@ -109,10 +96,7 @@ describe('EIP-712 encoder against the EIP example (Mail)', () => {
     expect(privateKeyToAddress(COW_KEY)).toBe('0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826');
     const signature = hex(signDigest(hashTypedData(MAIL), COW_KEY));
     expect(signature).toBe(
-      '0x' +
-        '4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d' +
-        '07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562' +
-        '1c', // v = 28
+      '0x' + '4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d' + '07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562' + '1c', // v = 28
     );
     expect(recoverDigestSigner(hashTypedData(MAIL), signature)).toBe('0xCD2a3d9F938E13CD947Ec05AbC7FE734Df8DD826');
   });
@@ -153,7 +137,7 @@ describe('EIP-712 encoder input checks', () => {
     return undefined;
   }
 
-  it('accepts in-range values and encodes negatives in two\'s complement', () => {
+  it("accepts in-range values and encodes negatives in two's complement", () => {
     const data = encodeData(types, 'T', ok);
     expect(hex(data.subarray(64, 96))).toBe(`0x${'ff'.repeat(31)}80`);
     expect(hex(data.subarray(96, 128))).toBe(`0xabcd${'00'.repeat(30)}`);

@@ -1,15 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IdentityError } from '../../engine/identity/errors.js';
-import {
-  ethAddressOfIdentity,
-  ethIdentity,
-  formatIdentity,
-  githubIdentity,
-  isValidIdentity,
-  parseIdentity,
-  tryParseIdentity,
-} from '../../engine/identity/identity.js';
+import { ethAddressOfIdentity, ethIdentity, formatIdentity, githubIdentity, isValidIdentity, parseIdentity, tryParseIdentity } from '../../engine/identity/identity.js';
 
 // Patterns of the spec's apiSpec/transcriptSchema.json (`ethereumId`, `githubId`).
 const SCHEMA_ETH = /^eth\|0x[a-f\d]{40}$/;
@@ -83,9 +75,7 @@ describe('GitHub identities', () => {
 describe('round trips', () => {
   const hexAddress = fc.uint8Array({ minLength: 20, maxLength: 20 }).map((b) => `0x${Buffer.from(b).toString('hex')}`);
   // Alphanumeric runs joined by single hyphens: every valid GitHub handle has this shape.
-  const handle = fc
-    .array(fc.stringMatching(/^[a-zA-Z\d]{1,9}$/), { minLength: 1, maxLength: 4 })
-    .map((parts) => parts.join('-'));
+  const handle = fc.array(fc.stringMatching(/^[a-zA-Z\d]{1,9}$/), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('-'));
 
   it('eth: format -> parse -> format is stable and matches the transcript schema', () => {
     fc.assert(

@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeType, hashStruct, typeHash } from '../../engine/identity/eip712.js';
 import { bytesToHex } from '../../engine/format/hex.js';
-import {
-  KZG_EIP712_DOMAIN,
-  KZG_EIP712_TYPES,
-  potPubkeysTypedData,
-  recoverEcdsaAddress,
-  signEcdsa,
-  typedDataHash,
-  verifyEcdsa,
-  type PotPubkeyEntry,
-} from '../../engine/identity/pot-typed-data.js';
+import { KZG_EIP712_DOMAIN, KZG_EIP712_TYPES, potPubkeysTypedData, recoverEcdsaAddress, signEcdsa, typedDataHash, verifyEcdsa, type PotPubkeyEntry } from '../../engine/identity/pot-typed-data.js';
 import { privateKeyToAddress } from '../../engine/identity/secp256k1.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { concatBytes, utf8ToBytes } from '@noble/hashes/utils.js';
@@ -30,9 +21,7 @@ const PUBKEYS: PotPubkeyEntry[] = [4096, 8192, 16384, 32768].map((n) => ({
 describe('KZG ceremony typed data', () => {
   it('uses the spec domain and types', () => {
     expect(KZG_EIP712_DOMAIN).toEqual({ name: 'Ethereum KZG Ceremony', version: '1.0', chainId: 1 });
-    expect(encodeType(KZG_EIP712_TYPES, 'PoTPubkeys')).toBe(
-      'PoTPubkeys(contributionPubkey[] potPubkeys)contributionPubkey(uint256 numG1Powers,uint256 numG2Powers,bytes potPubkey)',
-    );
+    expect(encodeType(KZG_EIP712_TYPES, 'PoTPubkeys')).toBe('PoTPubkeys(contributionPubkey[] potPubkeys)contributionPubkey(uint256 numG1Powers,uint256 numG2Powers,bytes potPubkey)');
     expect(encodeType(KZG_EIP712_TYPES, 'EIP712Domain')).toBe('EIP712Domain(string name,string version,uint256 chainId)');
     const typed = potPubkeysTypedData(PUBKEYS);
     expect(typed.primaryType).toBe('PoTPubkeys');
@@ -49,22 +38,12 @@ describe('KZG ceremony typed data', () => {
     const pubkeyBytes = Uint8Array.from(Buffer.from(G2_ONE.slice(2), 'hex'));
     const entryHashes = PUBKEYS.map((p) =>
       keccak_256(
-        concatBytes(
-          keccak_256(utf8ToBytes('contributionPubkey(uint256 numG1Powers,uint256 numG2Powers,bytes potPubkey)')),
-          word(p.numG1Powers),
-          word(p.numG2Powers),
-          keccak_256(pubkeyBytes),
-        ),
+        concatBytes(keccak_256(utf8ToBytes('contributionPubkey(uint256 numG1Powers,uint256 numG2Powers,bytes potPubkey)')), word(p.numG1Powers), word(p.numG2Powers), keccak_256(pubkeyBytes)),
       ),
     );
     const message = keccak_256(concatBytes(typeHash(KZG_EIP712_TYPES, 'PoTPubkeys'), keccak_256(concatBytes(...entryHashes))));
     const domain = keccak_256(
-      concatBytes(
-        keccak_256(utf8ToBytes('EIP712Domain(string name,string version,uint256 chainId)')),
-        keccak_256(utf8ToBytes('Ethereum KZG Ceremony')),
-        keccak_256(utf8ToBytes('1.0')),
-        word(1),
-      ),
+      concatBytes(keccak_256(utf8ToBytes('EIP712Domain(string name,string version,uint256 chainId)')), keccak_256(utf8ToBytes('Ethereum KZG Ceremony')), keccak_256(utf8ToBytes('1.0')), word(1)),
     );
     expect(bytesToHex(hashStruct(KZG_EIP712_TYPES, 'PoTPubkeys', potPubkeysTypedData(PUBKEYS).message))).toBe(bytesToHex(message));
     expect(bytesToHex(typedDataHash(PUBKEYS))).toBe(bytesToHex(keccak_256(concatBytes(Uint8Array.of(0x19, 0x01), domain, message))));

@@ -66,7 +66,7 @@ describe('pruneInvalidSignatures', () => {
     expect(out.contributions.map((c) => c.blsSignature)).toEqual(['', '', input.contributions[2]?.blsSignature]);
   });
 
-  it('reads the spec\'s bls_signature spelling and writes blsSignature', () => {
+  it("reads the spec's bls_signature spelling and writes blsSignature", () => {
     const input = batch(IDENTITY);
     const snake = {
       contributions: input.contributions.map(({ blsSignature, ...rest }) => ({ ...rest, bls_signature: blsSignature })),

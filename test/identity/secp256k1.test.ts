@@ -3,13 +3,7 @@ import { secp256k1 } from '@noble/curves/secp256k1.js';
 import { describe, expect, it } from 'vitest';
 import { IdentityError } from '../../engine/identity/errors.js';
 import { bytesToHex, decodeHex } from '../../engine/format/hex.js';
-import {
-  encodeSignature,
-  privateKeyToAddress,
-  publicKeyToAddress,
-  recoverDigestSigner,
-  signDigest,
-} from '../../engine/identity/secp256k1.js';
+import { encodeSignature, privateKeyToAddress, publicKeyToAddress, recoverDigestSigner, signDigest } from '../../engine/identity/secp256k1.js';
 import { personalMessageHash } from '../../identity/eip191.js';
 
 // Hardhat/Anvil default account #0.
@@ -26,27 +20,19 @@ describe('secp256k1 (Ethereum flavour)', () => {
   it('reproduces a published personal_sign signature of "Hello World" by that key', () => {
     const digest = personalMessageHash('Hello World');
     expect(bytesToHex(digest)).toBe('0xa1de988600a42c4b4ab089b619297c17d53cffae5d5120d82d8a92d0bb3b78f2');
-    const expected = encodeSignature(
-      0x65e72b1cf8e189569963750e10ccb88fe89389daeeb8b735277d59cd6885ee82n,
-      0x3eb5a6982b540f185703492dab77b863a88ce01f27e21ade8b2879c10fc9e653n,
-      28,
-    );
+    const expected = encodeSignature(0x65e72b1cf8e189569963750e10ccb88fe89389daeeb8b735277d59cd6885ee82n, 0x3eb5a6982b540f185703492dab77b863a88ce01f27e21ade8b2879c10fc9e653n, 28);
     expect(bytesToHex(signDigest(digest, HARDHAT_KEY))).toBe(expected);
     expect(recoverDigestSigner(digest, expected)).toBe(HARDHAT_ADDRESS);
   });
 
   it('round-trips sign -> recover for random keys and digests', () => {
     fc.assert(
-      fc.property(
-        fc.bigInt({ min: 1n, max: N - 1n }),
-        fc.uint8Array({ minLength: 32, maxLength: 32 }),
-        (k, digest) => {
-          const key = bytesToHex(Uint8Array.from(Buffer.from(k.toString(16).padStart(64, '0'), 'hex')));
-          const signature = signDigest(digest, key);
-          expect(signature[64] === 27 || signature[64] === 28).toBe(true);
-          expect(recoverDigestSigner(digest, bytesToHex(signature))).toBe(privateKeyToAddress(key));
-        },
-      ),
+      fc.property(fc.bigInt({ min: 1n, max: N - 1n }), fc.uint8Array({ minLength: 32, maxLength: 32 }), (k, digest) => {
+        const key = bytesToHex(Uint8Array.from(Buffer.from(k.toString(16).padStart(64, '0'), 'hex')));
+        const signature = signDigest(digest, key);
+        expect(signature[64] === 27 || signature[64] === 28).toBe(true);
+        expect(recoverDigestSigner(digest, bytesToHex(signature))).toBe(privateKeyToAddress(key));
+      }),
       { numRuns: 25 },
     );
   });

@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { privateKeyToAddress } from '../../engine/identity/secp256k1.js';
-import {
-  buildSiweMessage,
-  parseRfc3339,
-  parseSiweMessage,
-  personalMessageHash,
-  signSiwe,
-  SiweError,
-  verifySiwe,
-  type SiweErrorCode,
-  type SiweMessageFields,
-} from '../../identity/siwe.js';
+import { buildSiweMessage, parseRfc3339, parseSiweMessage, personalMessageHash, signSiwe, SiweError, verifySiwe, type SiweErrorCode, type SiweMessageFields } from '../../identity/siwe.js';
 
 const KEY = '0x5de4111afa1a4b94908f83103eb1f1706367c2e68ca870fc3fb9a804cdab365a';
 const ADDRESS = privateKeyToAddress(KEY);
@@ -82,10 +72,7 @@ describe('SIWE message text', () => {
       chainId: 1,
       nonce: '32891756',
       issuedAt: '2021-09-30T16:25:24Z',
-      resources: [
-        'ipfs://bafybeiemxf5abjwjbikoz4mc3a3dla6ual3jsgpdr4cjr3oz3evfyavhwq/',
-        'https://example.com/my-web2-claim.json',
-      ],
+      resources: ['ipfs://bafybeiemxf5abjwjbikoz4mc3a3dla6ual3jsgpdr4cjr3oz3evfyavhwq/', 'https://example.com/my-web2-claim.json'],
     });
     expect(buildSiweMessage(fields)).toBe(EIP_EXAMPLE);
   });
@@ -137,7 +124,10 @@ describe('SIWE message text', () => {
         expirationTime: fc.constant('2030-01-01T00:00:00+02:00'),
         notBefore: fc.constant('2020-02-29T23:59:60Z'),
         requestId: fc.stringMatching(/^[A-Za-z0-9%:@-]{0,12}$/).filter((s) => !/%(?![0-9A-Fa-f]{2})/.test(s)),
-        resources: fc.array(token.map((t) => `ipfs://${t}`), { maxLength: 3 }),
+        resources: fc.array(
+          token.map((t) => `ipfs://${t}`),
+          { maxLength: 3 },
+        ),
       },
       { requiredKeys: ['domain', 'uri', 'chainId', 'nonce', 'issuedAt'] },
     );
@@ -199,9 +189,7 @@ describe('SIWE message text', () => {
 
 describe('EIP-191', () => {
   it('hashes "Hello World" to the published personal_sign digest', () => {
-    expect(Buffer.from(personalMessageHash('Hello World')).toString('hex')).toBe(
-      'a1de988600a42c4b4ab089b619297c17d53cffae5d5120d82d8a92d0bb3b78f2',
-    );
+    expect(Buffer.from(personalMessageHash('Hello World')).toString('hex')).toBe('a1de988600a42c4b4ab089b619297c17d53cffae5d5120d82d8a92d0bb3b78f2');
   });
 });
 

@@ -27,11 +27,16 @@ afterAll(() => stopRoundsTestStack({ stack, engine }));
 it('REQ-34 a round whose history grows long continues as new and still completes', async () => {
   const runs = ['amy', 'bo', 'cy'].map((name) => runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 300 }));
   expect((await Promise.all(runs)).map((r) => r.outcome)).toEqual(['done', 'done', 'done']);
-  const status = await waitFor('round 1', async () => {
-    const s = await new RoundsClient(stack.url).status();
-    if (s.completedRounds < 1) throw new Error('not yet');
-    return s;
-  }, 60_000, 200);
+  const status = await waitFor(
+    'round 1',
+    async () => {
+      const s = await new RoundsClient(stack.url).status();
+      if (s.completedRounds < 1) throw new Error('not yet');
+      return s;
+    },
+    60_000,
+    200,
+  );
   const roundId = 'ceremony-main-round-1-attempt-0';
   expect(await hasContinuedAsNew(stack.env.client, roundId)).toBe(true);
   const transcript = parseBatchTranscript(await new RoundsClient(stack.url).object(status.history[0]?.aggregatedKey ?? ''));

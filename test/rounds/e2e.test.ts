@@ -51,15 +51,35 @@ const HEARTBEAT_MS = 2_000;
 it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing verifier is dropped, the round aggregates and the next starts from the queue', async () => {
   let stopAll!: () => void;
   const stop = new Promise<void>((r) => (stopAll = r));
-  const debug = process.env['DEBUG_ROUNDS'] === undefined ? undefined : setInterval(() => {
-    status().then(async (s) => {
-      if (s.current !== null) {
-        const d = await stack.env.client.workflow.getHandle(s.current.workflowId).describe();
-        for (const a of d.raw.pendingActivities ?? []) console.log('PENDING', a.activityType?.name, a.attempt, a.lastFailure?.message);
-      }
-      console.log(JSON.stringify({ completed: s.completedRounds, phase: s.phase, queue: s.queue.length, round: s.round && { phase: s.round.phase, slots: s.round.slots.map((x) => `${x.identity}:${x.status}:${x.done}`), chunks: s.round.chunks, verifiers: s.round.verifiers.map((v) => `${v.identity}:${v.status}:${v.failures}`), pending: s.round.pendingVerifications, drops: s.round.drops.length } }));
-    }, () => undefined);
-  }, 3_000);
+  const debug =
+    process.env['DEBUG_ROUNDS'] === undefined
+      ? undefined
+      : setInterval(() => {
+          status().then(
+            async (s) => {
+              if (s.current !== null) {
+                const d = await stack.env.client.workflow.getHandle(s.current.workflowId).describe();
+                for (const a of d.raw.pendingActivities ?? []) console.log('PENDING', a.activityType?.name, a.attempt, a.lastFailure?.message);
+              }
+              console.log(
+                JSON.stringify({
+                  completed: s.completedRounds,
+                  phase: s.phase,
+                  queue: s.queue.length,
+                  round: s.round && {
+                    phase: s.round.phase,
+                    slots: s.round.slots.map((x) => `${x.identity}:${x.status}:${x.done}`),
+                    chunks: s.round.chunks,
+                    verifiers: s.round.verifiers.map((v) => `${v.identity}:${v.status}:${v.failures}`),
+                    pending: s.round.pendingVerifications,
+                    drops: s.round.drops.length,
+                  },
+                }),
+              );
+            },
+            () => undefined,
+          );
+        }, 3_000);
 
   // The failing verifier: takes verification leases and never answers.
   const badVerifier = (async () => {
@@ -107,10 +127,15 @@ it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing veri
   expect(firstRound.map((r) => r.outcome)).toEqual(['done', 'done', 'stopped', 'done', 'done']);
   expect(firstRound[2]?.chunks).toBeGreaterThanOrEqual(2);
 
-  await waitFor('round 1 to complete', async () => {
-    const s = await status();
-    if (s.completedRounds < 1) throw new Error('not yet');
-  }, 120_000, 300);
+  await waitFor(
+    'round 1 to complete',
+    async () => {
+      const s = await status();
+      if (s.completedRounds < 1) throw new Error('not yet');
+    },
+    120_000,
+    300,
+  );
   const afterFirst = await status();
   const round1 = afterFirst.history[0];
   expect(round1).toBeDefined();
@@ -127,9 +152,14 @@ it('REQ-24 REQ-25 REQ-28 REQ-37 a killed contributor is replaced, a failing veri
   // The next round starts from the queue and completes too.
   const second = await Promise.all(nextRound);
   expect(second.map((r) => r.outcome)).toEqual(['done', 'done', 'done', 'done', 'done']);
-  await waitFor('round 2 to complete', async () => {
-    if ((await status()).completedRounds < 2) throw new Error('not yet');
-  }, 120_000, 300);
+  await waitFor(
+    'round 2 to complete',
+    async () => {
+      if ((await status()).completedRounds < 2) throw new Error('not yet');
+    },
+    120_000,
+    300,
+  );
   stopAll();
   if (debug !== undefined) clearInterval(debug);
   const verifierResult = await goodVerifier;

@@ -40,9 +40,7 @@ it('REQ-34 a round completes when a task answer is 504 and an upload answer is l
   });
   const events: RoundsContributorEvent[] = [];
   const through = proxy.url;
-  const results = await Promise.all(
-    ['amy', 'ben'].map((name) => runRoundsContributor({ url: through, engine, name, heartbeatMs: 1_000, onEvent: (e) => events.push(e) })),
-  );
+  const results = await Promise.all(['amy', 'ben'].map((name) => runRoundsContributor({ url: through, engine, name, heartbeatMs: 1_000, onEvent: (e) => events.push(e) })));
   expect(results.map((r) => r.outcome)).toEqual(['done', 'done']);
   // Each checked its round receipt against the published key (issue #10).
   expect(results.map((r) => r.receipt?.valid)).toEqual([true, true]);
@@ -51,9 +49,14 @@ it('REQ-34 a round completes when a task answer is 504 and an upload answer is l
   expect(events.filter((e) => e.kind === 'retrying').length).toBeGreaterThanOrEqual(1);
   // Four chunks, each contributed once by each contributor: the lost answer's upload was not repeated.
   expect(proxy.seen.filter((c) => upload.test(c))).toHaveLength(8);
-  await waitFor('the round to complete', async () => {
-    if ((await new RoundsClient(stack.url).status()).completedRounds < 1) throw new Error('not yet');
-  }, 60_000, 300);
+  await waitFor(
+    'the round to complete',
+    async () => {
+      if ((await new RoundsClient(stack.url).status()).completedRounds < 1) throw new Error('not yet');
+    },
+    60_000,
+    300,
+  );
   const round = (await new RoundsClient(stack.url).status()).history[0];
   expect(round?.contributors.map((m) => m.identity).sort()).toEqual(['dev|amy', 'dev|ben']);
   expect(round?.drops ?? []).toEqual([]);

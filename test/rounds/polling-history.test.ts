@@ -48,10 +48,15 @@ type Events = NonNullable<Awaited<ReturnType<ReturnType<Client['workflow']['getH
  */
 async function settledHistory(workflowId: string): Promise<Events> {
   const handle = stack.env.client.workflow.getHandle(workflowId);
-  await waitFor(`${workflowId} to settle`, async () => {
-    const { raw } = await handle.describe();
-    if (raw.pendingWorkflowTask != null || (raw.pendingActivities ?? []).length > 0) throw new Error('a workflow task or an activity is pending');
-  }, 30_000, 50);
+  await waitFor(
+    `${workflowId} to settle`,
+    async () => {
+      const { raw } = await handle.describe();
+      if (raw.pendingWorkflowTask != null || (raw.pendingActivities ?? []).length > 0) throw new Error('a workflow task or an activity is pending');
+    },
+    30_000,
+    50,
+  );
   return (await handle.fetchHistory()).events ?? [];
 }
 
@@ -71,14 +76,19 @@ let spare: RoundsClient;
 let roundId = '';
 
 it('idle polls and heartbeats from fresh members write nothing to the round or the ceremony, however many; only the claim is an update', async () => {
-  [amy, ben, vera, spare] = await Promise.all(['amy', 'ben', 'vera', 'spare'].map(login)) as [RoundsClient, RoundsClient, RoundsClient, RoundsClient];
+  [amy, ben, vera, spare] = (await Promise.all(['amy', 'ben', 'vera', 'spare'].map(login))) as [RoundsClient, RoundsClient, RoundsClient, RoundsClient];
   await amy.join();
   await ben.join();
-  roundId = await waitFor('the round with amy and ben', async () => {
-    const s = await amy.status();
-    if (s.round?.slots.length !== 2 || s.current === null) throw new Error('not yet');
-    return s.current.workflowId;
-  }, 60_000, 100);
+  roundId = await waitFor(
+    'the round with amy and ben',
+    async () => {
+      const s = await amy.status();
+      if (s.round?.slots.length !== 2 || s.current === null) throw new Error('not yet');
+      return s.current.workflowId;
+    },
+    60_000,
+    100,
+  );
 
   // The first call of each: amy claims the one chunk; ben, whose chunk amy holds, waits; vera has
   // nothing to verify; spare stands by. vera and spare are not known to the round yet: their first

@@ -48,12 +48,17 @@ async function records(): Promise<RoundRecord[]> {
   return out;
 }
 
-it('REQ-32 an upload of the base\'s own bytes is rejected; the base (the previous accepted upload) stays, and the round aggregates', async () => {
+it("REQ-32 an upload of the base's own bytes is rejected; the base (the previous accepted upload) stays, and the round aggregates", async () => {
   const ann = runRoundsContributor({ url: stack.url, engine, name: 'ann', heartbeatMs: 500 });
-  await waitFor('ann to join', async () => {
-    const s = await status();
-    if (![...s.queue, ...(s.current?.contributors ?? [])].some((m) => m.identity === 'dev|ann')) throw new Error('not yet');
-  }, 10_000, 50);
+  await waitFor(
+    'ann to join',
+    async () => {
+      const s = await status();
+      if (![...s.queue, ...(s.current?.contributors ?? [])].some((m) => m.identity === 'dev|ann')) throw new Error('not yet');
+    },
+    10_000,
+    50,
+  );
 
   const rex = new RoundsClient(stack.url);
   await rex.loginDev('rex');
@@ -62,10 +67,15 @@ it('REQ-32 an upload of the base\'s own bytes is rejected; the base (the previou
   let replay: { contributionId: string; base: string; baseText: string } | undefined;
   try {
     // Rex holds back until Ann's first chunk is verified: his turn on that chunk then builds on her upload.
-    await waitFor('ann to contribute a chunk', async () => {
-      const slot = (await status()).round?.slots.find((x) => x.identity === 'dev|ann');
-      if (slot === undefined || slot.done < 1) throw new Error('not yet');
-    }, 120_000, 100);
+    await waitFor(
+      'ann to contribute a chunk',
+      async () => {
+        const slot = (await status()).round?.slots.find((x) => x.identity === 'dev|ann');
+        if (slot === undefined || slot.done < 1) throw new Error('not yet');
+      },
+      120_000,
+      100,
+    );
     const secret = deriveRoundSecret();
     for (;;) {
       const task = await rex.nextTask();
@@ -81,9 +91,14 @@ it('REQ-32 an upload of the base\'s own bytes is rejected; the base (the previou
         const answer = await rex.submitChunk(task.chunk, task.baseStateKey, baseText);
         expect(answer.status).toBe('verifying');
         replay = { contributionId: answer.contributionId, base: task.baseStateKey, baseText };
-        await waitFor('the replay to fail verification', async () => {
-          if (!(await records()).some((r) => r.kind === 'verification-failed' && r.detail?.contributionId === answer.contributionId)) throw new Error('not yet');
-        }, 60_000, 100);
+        await waitFor(
+          'the replay to fail verification',
+          async () => {
+            if (!(await records()).some((r) => r.kind === 'verification-failed' && r.detail?.contributionId === answer.contributionId)) throw new Error('not yet');
+          },
+          60_000,
+          100,
+        );
         continue;
       }
       await rex.submitChunk(task.chunk, task.baseStateKey, serializeChunkContribution(await contributeChunk(engine, chunkStateFromText(baseText), secret)));
@@ -110,9 +125,14 @@ it('REQ-32 an upload of the base\'s own bytes is rejected; the base (the previou
   expect(Buffer.from(await stack.store.getBytes(replay.base, 1 << 24)).toString('utf8')).toBe(replay.baseText);
 
   // The round aggregates: both contributors are in the joined, fully verified parameters.
-  await waitFor('round 1', async () => {
-    if ((await status()).completedRounds < 1) throw new Error('not yet');
-  }, 120_000, 200);
+  await waitFor(
+    'round 1',
+    async () => {
+      if ((await status()).completedRounds < 1) throw new Error('not yet');
+    },
+    120_000,
+    200,
+  );
   const round1 = (await status()).history[0];
   expect(round1?.contributors.map((m) => m.identity).sort()).toEqual(['dev|ann', 'dev|rex']);
   const transcript = parseBatchTranscript(await new RoundsClient(stack.url).object(round1?.aggregatedKey ?? ''));

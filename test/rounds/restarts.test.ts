@@ -62,11 +62,16 @@ describe('restarts', () => {
   });
 
   it('REQ-27 a new ceremony starts from initial challenges: every chunk holds the generators', async () => {
-    const s = await waitFor('the initial challenges', async () => {
-      const st = await statusOf(stack);
-      if (st.baseStateKeys.length !== 4) throw new Error('not yet');
-      return st;
-    }, 20_000, 100);
+    const s = await waitFor(
+      'the initial challenges',
+      async () => {
+        const st = await statusOf(stack);
+        if (st.baseStateKeys.length !== 4) throw new Error('not yet');
+        return st;
+      },
+      20_000,
+      100,
+    );
     const client = new RoundsClient(stack.url);
     const states = await Promise.all(s.baseStateKeys.map(async (key) => chunkStateFromText(await client.object(key))));
     expect(states.map((c) => c.chunkIndex)).toEqual([0, 1, 2, 3]);
@@ -96,9 +101,14 @@ describe('restarts', () => {
     await new Promise<void>((resolve) => victim.signal.addEventListener('abort', () => resolve(), { once: true }));
     const results = await Promise.all(runs);
     expect(results.map((r) => r.outcome)).toEqual(['done', 'stopped', 'done']);
-    await waitFor('round 1', async () => {
-      if ((await statusOf(stack)).completedRounds < 1) throw new Error('not yet');
-    }, 120_000, 200);
+    await waitFor(
+      'round 1',
+      async () => {
+        if ((await statusOf(stack)).completedRounds < 1) throw new Error('not yet');
+      },
+      120_000,
+      200,
+    );
     const s = await statusOf(stack);
     expect(s.restarts).toHaveLength(1);
     expect(s.restarts[0]?.reason).toMatch(/dev\|ben dropped \(unresponsive\); no replacement contributor available/);
@@ -108,9 +118,7 @@ describe('restarts', () => {
     // The cancelled attempt's uploads are gone; the records of what happened stay (REQ-18).
     const records: string[] = [];
     for await (const o of stack.store.list('records')) records.push(o.key);
-    const parsed = await Promise.all(
-      records.map(async (k) => JSON.parse(Buffer.from(await stack.store.getBytes(k, 1 << 20)).toString('utf8')) as RoundRecord),
-    );
+    const parsed = await Promise.all(records.map(async (k) => JSON.parse(Buffer.from(await stack.store.getBytes(k, 1 << 20)).toString('utf8')) as RoundRecord));
     const kinds = parsed.map((r) => r.kind);
     expect(kinds).toContain('drop');
     expect(kinds).toContain('restart');
@@ -121,8 +129,7 @@ describe('restarts', () => {
     const attemptOf = (kind: string): number | undefined => parsed.find((r) => r.kind === kind && r.round === 1)?.attempt;
     const [cancelledAttempt, completedAttempt] = [attemptOf('restart'), attemptOf('round-complete')];
     expect(cancelledAttempt).not.toBe(completedAttempt);
-    const uploadsOf = (attempt: number | undefined): string[] =>
-      parsed.filter((r) => r.kind === 'contribution' && r.round === 1 && r.attempt === attempt).map((r) => String(r.detail?.uploadKey));
+    const uploadsOf = (attempt: number | undefined): string[] => parsed.filter((r) => r.kind === 'contribution' && r.round === 1 && r.attempt === attempt).map((r) => String(r.detail?.uploadKey));
     const removedByDrop = new Set(parsed.filter((r) => r.kind === 'removed-contribution' && r.round === 1).map((r) => r.detail?.contributionId));
     const cancelled = parsed
       .filter((r) => r.kind === 'contribution' && r.round === 1 && r.attempt === cancelledAttempt && !removedByDrop.has(r.detail?.contributionId))
@@ -151,16 +158,26 @@ describe('restarts', () => {
     // most of its four chunks to compute, so the round is still running when the restart reaches it.
     // Without this, a round of tiny chunks could complete between the status that shows it and the restart.
     const runs = ['dan', 'eve', 'fay'].map((name) => runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 500, simulatedComputeMs: 2_000 }));
-    await waitFor('round 2 to run', async () => {
-      const s = await statusOf(stack);
-      if (s.current?.round !== 2 || (s.round?.progress.verifiedContributions ?? 0) < 1) throw new Error('not yet');
-    }, 120_000, 100);
+    await waitFor(
+      'round 2 to run',
+      async () => {
+        const s = await statusOf(stack);
+        if (s.current?.round !== 2 || (s.round?.progress.verifiedContributions ?? 0) < 1) throw new Error('not yet');
+      },
+      120_000,
+      100,
+    );
     await requestJson(stack.url, '/admin/rounds/restart', { token, json: { reason: 'operator test' } });
     const results = await Promise.all(runs);
     expect(results.map((r) => r.outcome)).toEqual(['done', 'done', 'done']);
-    await waitFor('round 2', async () => {
-      if ((await statusOf(stack)).completedRounds < 2) throw new Error('not yet');
-    }, 120_000, 200);
+    await waitFor(
+      'round 2',
+      async () => {
+        if ((await statusOf(stack)).completedRounds < 2) throw new Error('not yet');
+      },
+      120_000,
+      200,
+    );
     const s = await statusOf(stack);
     expect(s.restarts.map((r) => r.reason)).toContain('admin: operator test');
     expect(s.history[1]?.contributors.map((m) => m.identity).sort()).toEqual(['dev|dan', 'dev|eve', 'dev|fay']);
@@ -173,22 +190,32 @@ describe('restarts', () => {
     await gus.join();
     expect((await statusOf(stack)).queue.map((m) => m.identity)).toContain('dev|gus');
     await requestJson(stack.url, '/admin/rounds/ban', { token, json: { identity: 'dev|gus', reason: 'sybil' } });
-    await waitFor('gus to leave the queue', async () => {
-      if ((await statusOf(stack)).queue.some((m) => m.identity === 'dev|gus')) throw new Error('still queued');
-    }, 10_000, 100);
+    await waitFor(
+      'gus to leave the queue',
+      async () => {
+        if ((await statusOf(stack)).queue.some((m) => m.identity === 'dev|gus')) throw new Error('still queued');
+      },
+      10_000,
+      100,
+    );
     await expect(gus.join()).rejects.toMatchObject({ status: 403, code: 'BANNED' });
     const outsider = new RoundsClient(stack.url);
     await outsider.loginDev('outsider');
     await expect(requestJson(stack.url, '/admin/rounds/ban', { token: outsider.token, json: { identity: 'dev|gus', reason: 'x' } })).rejects.toBeInstanceOf(ApiError);
     await requestJson(stack.url, '/admin/rounds/unban', { token, json: { identity: 'dev|gus', reason: 'appeal' } });
-    await waitFor('gus to be unbanned', async () => {
-      await gus.join();
-    }, 10_000, 100);
+    await waitFor(
+      'gus to be unbanned',
+      async () => {
+        await gus.join();
+      },
+      10_000,
+      100,
+    );
     await requestJson(stack.url, '/rounds/leave', { method: 'POST', token: gus.token });
     expect((await statusOf(stack)).queue.some((m) => m.identity === 'dev|gus')).toBe(false);
   });
 
-  it('REQ-36 status names the queue, the rounds, the drops, the restarts and each round\'s outcome', async () => {
+  it("REQ-36 status names the queue, the rounds, the drops, the restarts and each round's outcome", async () => {
     const s = await statusOf(stack);
     expect(s).toMatchObject({ ceremonyId: 'main', completedRounds: 2, current: null });
     expect(s.history[0]?.drops.some((d) => d.identity === 'dev|ben' && d.reason === 'unresponsive')).toBe(true);
@@ -250,21 +277,36 @@ describe('restarts', () => {
     const runs: Array<Promise<{ outcome: string }>> = [];
     for (const name of names) {
       runs.push(runRoundsContributor({ url: stack.url, engine, name, heartbeatMs: 500 }));
-      await waitFor(`${name} to join`, async () => {
-        const st = await statusOf(stack);
-        if (!st.queue.some((m) => m.identity === `dev|${name}`) && !(st.current?.contributors ?? []).some((m) => m.identity === `dev|${name}`)) throw new Error('not yet');
-      }, 10_000, 50);
+      await waitFor(
+        `${name} to join`,
+        async () => {
+          const st = await statusOf(stack);
+          if (!st.queue.some((m) => m.identity === `dev|${name}`) && !(st.current?.contributors ?? []).some((m) => m.identity === `dev|${name}`)) throw new Error('not yet');
+        },
+        10_000,
+        50,
+      );
     }
-    await waitFor('round 3 with the first three and quin waiting', async () => {
-      const st = await statusOf(stack);
-      if (st.current?.round !== 3) throw new Error('not yet');
-      expect(st.current.contributors.map((m) => m.identity)).toEqual(['dev|nia', 'dev|oli', 'dev|pam']);
-      expect(st.queue.map((m) => m.identity)).toEqual(['dev|quin']);
-    }, 20_000, 100);
+    await waitFor(
+      'round 3 with the first three and quin waiting',
+      async () => {
+        const st = await statusOf(stack);
+        if (st.current?.round !== 3) throw new Error('not yet');
+        expect(st.current.contributors.map((m) => m.identity)).toEqual(['dev|nia', 'dev|oli', 'dev|pam']);
+        expect(st.queue.map((m) => m.identity)).toEqual(['dev|quin']);
+      },
+      20_000,
+      100,
+    );
     expect((await Promise.all(runs)).map((r) => r.outcome)).toEqual(['done', 'done', 'done', 'done']);
-    await waitFor('round 4', async () => {
-      if ((await statusOf(stack)).completedRounds < 4) throw new Error('not yet');
-    }, 120_000, 200);
+    await waitFor(
+      'round 4',
+      async () => {
+        if ((await statusOf(stack)).completedRounds < 4) throw new Error('not yet');
+      },
+      120_000,
+      200,
+    );
     expect((await statusOf(stack)).history[3]?.contributors.map((m) => m.identity)).toEqual(['dev|quin']);
   });
 });
@@ -279,12 +321,17 @@ describe('backups', () => {
       try {
         const runs = ['hal', 'ivy', 'joe'].map((name) => runRoundsContributor({ url: first.url, engine, name, heartbeatMs: 500 }));
         await Promise.all(runs);
-        await waitFor('round 1', async () => {
-          const s = await statusOf(first);
-          if (s.completedRounds < 1 || s.lastBackupKey === undefined) throw new Error('not yet');
-          backupKey = s.lastBackupKey;
-          baseKeys = s.baseStateKeys;
-        }, 120_000, 200);
+        await waitFor(
+          'round 1',
+          async () => {
+            const s = await statusOf(first);
+            if (s.completedRounds < 1 || s.lastBackupKey === undefined) throw new Error('not yet');
+            backupKey = s.lastBackupKey;
+            baseKeys = s.baseStateKeys;
+          },
+          120_000,
+          200,
+        );
       } finally {
         await first.stop();
       }
@@ -304,16 +351,26 @@ describe('backups', () => {
         expect(await refusal(`backups/${'0'.repeat(64)}`)).toBe('404 NOT_FOUND');
         expect((await statusOf(second)).completedRounds).toBe(0);
         await requestJson(second.url, '/admin/rounds/restore', { token, json: { backupKey } });
-        await waitFor('the restored ceremony', async () => {
-          const s = await statusOf(second);
-          if (s.completedRounds !== 1) throw new Error(`completed ${s.completedRounds}`);
-        }, 20_000, 200);
+        await waitFor(
+          'the restored ceremony',
+          async () => {
+            const s = await statusOf(second);
+            if (s.completedRounds !== 1) throw new Error(`completed ${s.completedRounds}`);
+          },
+          20_000,
+          200,
+        );
         expect((await statusOf(second)).baseStateKeys).toEqual(baseKeys);
         const runs = ['kim', 'lou', 'max'].map((name) => runRoundsContributor({ url: second.url, engine, name, heartbeatMs: 500 }));
         expect((await Promise.all(runs)).map((r) => r.outcome)).toEqual(['done', 'done', 'done']);
-        await waitFor('round 2 after the restore', async () => {
-          if ((await statusOf(second)).completedRounds < 2) throw new Error('not yet');
-        }, 120_000, 200);
+        await waitFor(
+          'round 2 after the restore',
+          async () => {
+            if ((await statusOf(second)).completedRounds < 2) throw new Error('not yet');
+          },
+          120_000,
+          200,
+        );
         const s = await statusOf(second);
         const transcript = parseBatchTranscript(await new RoundsClient(second.url).object(s.history[s.history.length - 1]?.aggregatedKey ?? ''));
         await verifyTranscript(engine, transcript);

@@ -322,7 +322,14 @@ describe('REQ-31 verification API: leases', () => {
   it('REQ-31 takeVerification leases the oldest pending contribution with what the verifier needs', () => {
     const { state, entries } = threePending();
     const first = entries[0] as ChunkContributionEntry;
-    expect(takeVerification(state, v1, T0 + 10)).toEqual({ action: 'verify', contributionId: first.id, chunk: 1, baseStateKey: 'chunks/base-1', uploadKey: first.uploadKey, expectedPubkey: undefined });
+    expect(takeVerification(state, v1, T0 + 10)).toEqual({
+      action: 'verify',
+      contributionId: first.id,
+      chunk: 1,
+      baseStateKey: 'chunks/base-1',
+      uploadKey: first.uploadKey,
+      expectedPubkey: undefined,
+    });
     expect(state.leases).toEqual([{ contributionId: first.id, verifierId: v1.id, since: T0 + 10 }]);
     expect(state.verifiers).toEqual([{ id: v1.id, identity: v1.identity, failures: 0, lastSeen: T0 + 10, status: 'active' }]);
   });
@@ -735,7 +742,10 @@ function checkInvariants(state: RoundState): void {
       const holder = state.slots[chunk.lock.slot];
       expect(holder?.status).toBe('active');
       expect(chunk.lock.contributorId).toBe(holder?.member.id);
-      expect(chunk.contributions.every((c) => c.status === 'verified'), 'a locked chunk has nothing awaiting verification').toBe(true);
+      expect(
+        chunk.contributions.every((c) => c.status === 'verified'),
+        'a locked chunk has nothing awaiting verification',
+      ).toBe(true);
       expect(slots).not.toContain(chunk.lock.slot);
     }
   }

@@ -44,7 +44,6 @@ afterAll(async () => {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true });
 });
 
-
 const idle = (): Promise<void> => untilIdle(stack);
 
 beforeEach(idle);
@@ -394,4 +393,3 @@ describe('#10 public records: GET /records and the chain ceremony verify checks'
     expect((oneLine(broken.stdout) as { failure: { message: string } }).failure.message).toMatch(/record 2 is not the text its key/);
   });
 });
-

@@ -40,7 +40,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-
 const idle = (): Promise<void> => untilIdle(stack);
 
 beforeEach(idle);

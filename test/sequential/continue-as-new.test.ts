@@ -120,4 +120,3 @@ it('#10 keeps every record a participant workflow starts, when it continues as n
   expect(verified.code, verified.stderr).toBe(0);
   expect(JSON.parse(verified.stdout)).toMatchObject({ valid: true });
 }, 120_000);
-

@@ -33,7 +33,13 @@ const timing = {
 
 beforeAll(async () => {
   stack = await startTestStack({
-    ceremony: { sizes: [{ numG1Powers: 16, numG2Powers: 4 }, { numG1Powers: 32, numG2Powers: 5 }], sequential: timing },
+    ceremony: {
+      sizes: [
+        { numG1Powers: 16, numG2Powers: 4 },
+        { numG1Powers: 32, numG2Powers: 5 },
+      ],
+      sequential: timing,
+    },
     auth: { rateLimits: { authenticated: { limit: 10_000, windowSeconds: 60 }, unauthenticated: { limit: 10_000, windowSeconds: 3600 }, login: { limit: 1_000, windowSeconds: 3600 } } },
   });
   engine = await createEngine({ threads: 0 });
@@ -43,7 +49,6 @@ afterAll(async () => {
   await engine?.close();
   await stack?.stop();
 });
-
 
 /** Checks in on the deadlines until the status is ready. */
 async function waitForTurn(client: ParticipantClient, first: CheckinAnswer): Promise<void> {

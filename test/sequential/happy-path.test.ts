@@ -19,7 +19,14 @@ let stack: TestStack;
 let engine: Engine;
 
 beforeAll(async () => {
-  stack = await startTestStack({ ceremony: { sizes: [{ numG1Powers: 8, numG2Powers: 3 }, { numG1Powers: 16, numG2Powers: 4 }] } });
+  stack = await startTestStack({
+    ceremony: {
+      sizes: [
+        { numG1Powers: 8, numG2Powers: 3 },
+        { numG1Powers: 16, numG2Powers: 4 },
+      ],
+    },
+  });
   engine = await createEngine({ threads: 0 });
 });
 

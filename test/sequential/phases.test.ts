@@ -28,8 +28,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const admin = (action: string, reason?: string): Promise<CliResult> =>
-  ceremonyCli(['admin', action, '--url', stack.url, '--dev-name', 'root', ...(reason === undefined ? [] : ['--reason', reason])]);
+const admin = (action: string, reason?: string): Promise<CliResult> => ceremonyCli(['admin', action, '--url', stack.url, '--dev-name', 'root', ...(reason === undefined ? [] : ['--reason', reason])]);
 
 async function codeOf(call: Promise<unknown>): Promise<string> {
   try {
@@ -103,7 +102,11 @@ it('refuses a phase change that does not apply, and one without a reason', async
   expect(res.status).toBe(400);
   // A participant is not an admin.
   const someone: ParticipantClient = await devParticipant(stack.url, 'someone');
-  const forbidden = await fetch(`${stack.url}/admin/resume`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${someone.token ?? ''}` }, body: '{"reason":"x"}' });
+  const forbidden = await fetch(`${stack.url}/admin/resume`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${someone.token ?? ''}` },
+    body: '{"reason":"x"}',
+  });
   expect(forbidden.status).toBe(403);
   expect((await admin('resume', 'done')).code).toBe(0);
   expect(await phase()).toBe('open');

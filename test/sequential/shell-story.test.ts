@@ -81,7 +81,10 @@ it('start, three contributors at once, verify the transcript, stop', async () =>
   const contributors = names.map((name) => run(['contributor', '--url', url, '--name', name]));
   const codes = await Promise.all(contributors.map((c) => c.exited));
   const results = contributors.map((c, i) => {
-    const lines = c.stdout().split('\n').filter((l) => l.trim() !== '');
+    const lines = c
+      .stdout()
+      .split('\n')
+      .filter((l) => l.trim() !== '');
     expect(lines, `${names[i]}: ${c.stderr()}`).toHaveLength(1);
     return JSON.parse(lines[0] as string) as { participantId: string; sequence: number; receiptValid: boolean; receiptId: string };
   });

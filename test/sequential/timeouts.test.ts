@@ -43,7 +43,6 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-
 const idle = (): Promise<void> => untilIdle(stack);
 
 beforeEach(idle);

@@ -8,10 +8,14 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 describe('Batcher', () => {
   it('sends what arrives together as one batch and answers each caller with its own result', async () => {
     const sent: number[][] = [];
-    const b = new Batcher<number, string>(async (items) => {
-      sent.push(items);
-      return items.map((i) => `r${i}`);
-    }, 0, 100);
+    const b = new Batcher<number, string>(
+      async (items) => {
+        sent.push(items);
+        return items.map((i) => `r${i}`);
+      },
+      0,
+      100,
+    );
     const results = await Promise.all([1, 2, 3].map((i) => b.submit(i)));
     expect(results).toEqual(['r1', 'r2', 'r3']);
     expect(sent).toEqual([[1, 2, 3]]);
@@ -20,11 +24,15 @@ describe('Batcher', () => {
   it('keeps one batch in flight; what comes meanwhile goes in the next one', async () => {
     const sent: number[][] = [];
     let release: () => void = () => undefined;
-    const b = new Batcher<number, number>(async (items) => {
-      sent.push(items);
-      if (sent.length === 1) await new Promise<void>((r) => (release = r));
-      return items;
-    }, 0, 100);
+    const b = new Batcher<number, number>(
+      async (items) => {
+        sent.push(items);
+        if (sent.length === 1) await new Promise<void>((r) => (release = r));
+        return items;
+      },
+      0,
+      100,
+    );
     const first = b.submit(1);
     await sleep(5);
     const later = [b.submit(2), b.submit(3)];
@@ -40,14 +48,19 @@ describe('Batcher', () => {
     const releases: Array<() => void> = [];
     let inFlight = 0;
     let most = 0;
-    const b = new Batcher<number, number>(async (items) => {
-      sent.push(items);
-      inFlight += 1;
-      most = Math.max(most, inFlight);
-      await new Promise<void>((r) => releases.push(r));
-      inFlight -= 1;
-      return items;
-    }, 0, 100, 3);
+    const b = new Batcher<number, number>(
+      async (items) => {
+        sent.push(items);
+        inFlight += 1;
+        most = Math.max(most, inFlight);
+        await new Promise<void>((r) => releases.push(r));
+        inFlight -= 1;
+        return items;
+      },
+      0,
+      100,
+      3,
+    );
     const all: Array<Promise<number>> = [];
     for (let i = 1; i <= 5; i += 1) {
       all.push(b.submit(i));
@@ -73,23 +86,31 @@ describe('Batcher', () => {
   it('spaces batches by spacingMs and splits at maxBatch', async () => {
     const at: number[] = [];
     const sizes: number[] = [];
-    const b = new Batcher<number, number>(async (items) => {
-      at.push(Date.now());
-      sizes.push(items.length);
-      return items;
-    }, 50, 2);
+    const b = new Batcher<number, number>(
+      async (items) => {
+        at.push(Date.now());
+        sizes.push(items.length);
+        return items;
+      },
+      50,
+      2,
+    );
     await Promise.all([1, 2, 3, 4, 5].map((i) => b.submit(i)));
     expect(sizes).toEqual([2, 2, 1]);
     for (let i = 1; i < at.length; i += 1) expect((at[i] as number) - (at[i - 1] as number)).toBeGreaterThanOrEqual(45);
   });
 
-  it("fails every caller of a failed batch with its error, and the next batch still goes", async () => {
+  it('fails every caller of a failed batch with its error, and the next batch still goes', async () => {
     let calls = 0;
-    const b = new Batcher<number, number>(async (items) => {
-      calls += 1;
-      if (calls === 1) throw new Error('unavailable');
-      return items;
-    }, 0, 100);
+    const b = new Batcher<number, number>(
+      async (items) => {
+        calls += 1;
+        if (calls === 1) throw new Error('unavailable');
+        return items;
+      },
+      0,
+      100,
+    );
     const failed = await Promise.allSettled([b.submit(1), b.submit(2)]);
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     expect((failed[0] as PromiseRejectedResult).reason).toEqual(new Error('unavailable'));

@@ -188,15 +188,11 @@ describe('properties', () => {
   });
 
   it('the first deadline is never later than 2 h before the start when the start is more than 2 h away', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 2 * H + 5 * S, max: 72 * H }), (wait) => gap(wait, undefined) <= wait - 2 * H),
-    );
+    fc.assert(fc.property(fc.integer({ min: 2 * H + 5 * S, max: 72 * H }), (wait) => gap(wait, undefined) <= wait - 2 * H));
   });
 
   it('below 1 h of wait, the interval never grows from one check-in to the next', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1 * H - 1 }), fc.integer({ min: 5 * S, max: 1 * H }), (wait, prev) => gap(wait, prev) <= prev),
-    );
+    fc.assert(fc.property(fc.integer({ min: 0, max: 1 * H - 1 }), fc.integer({ min: 5 * S, max: 1 * H }), (wait, prev) => gap(wait, prev) <= prev));
   });
 });
 

@@ -37,14 +37,28 @@ describe('the pulse', () => {
   });
 
   it('reports only outages that end after the moment asked about', () => {
-    const s: PulseState = { lastBeatAt: 100_000, outages: [{ from: 10_000, to: 20_000 }, { from: 50_000, to: 60_000 }] };
+    const s: PulseState = {
+      lastBeatAt: 100_000,
+      outages: [
+        { from: 10_000, to: 20_000 },
+        { from: 50_000, to: 60_000 },
+      ],
+    };
     expect(outagesSince(s, 20_000, 101_000, settings)).toEqual([{ from: 50_000, to: 60_000 }]);
   });
 });
 
 describe('merging outages', () => {
   it('joins overlapping and touching ones and drops empty ones', () => {
-    expect(mergeOutages([{ from: 50, to: 60 }, { from: 10, to: 20 }, { from: 20, to: 30 }, { from: 55, to: 70 }, { from: 80, to: 80 }])).toEqual([
+    expect(
+      mergeOutages([
+        { from: 50, to: 60 },
+        { from: 10, to: 20 },
+        { from: 20, to: 30 },
+        { from: 55, to: 70 },
+        { from: 80, to: 80 },
+      ]),
+    ).toEqual([
       { from: 10, to: 30 },
       { from: 50, to: 70 },
     ]);
@@ -78,7 +92,17 @@ describe('the fair expiry of a deadline', () => {
 
   it('takes a later outage into account once an earlier one has pushed the deadline past its start', () => {
     // 90 s heard before the first, 5 s between the two, 5 s after the second: the 100 s it was owed.
-    expect(fairExpiry(100_000, 0, [{ from: 90_000, to: 100_000 }, { from: 105_000, to: 115_000 }], grace)).toBe(120_000);
+    expect(
+      fairExpiry(
+        100_000,
+        0,
+        [
+          { from: 90_000, to: 100_000 },
+          { from: 105_000, to: 115_000 },
+        ],
+        grace,
+      ),
+    ).toBe(120_000);
   });
 
   it('never makes a deadline earlier, and with outages leaves the participant every moment it could be heard', () => {

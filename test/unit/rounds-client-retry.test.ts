@@ -53,7 +53,9 @@ it('asks for the next task again after 504 TIMEOUT, 503 and a dropped connection
 
 it('does not repeat an upload after 504: the caller learns of it once', async () => {
   const { url, hits } = await serve([answer(504, { code: 'TIMEOUT', message: 'slow' }), answer(200, { contributionId: 'c', status: 'verifying' })]);
-  const failure = await loggedIn(url).submitChunk(0, 'chunk-bases/x', '{}').catch((err: unknown) => err);
+  const failure = await loggedIn(url)
+    .submitChunk(0, 'chunk-bases/x', '{}')
+    .catch((err: unknown) => err);
   expect(failure).toBeInstanceOf(ApiError);
   expect(isTransient(failure)).toBe(true);
   expect(hits.get('/rounds/contribution/0')).toBe(1);

@@ -20,7 +20,7 @@ describe('sequential upload keys', () => {
     expect(() => submissionUploadPrefix('ceremony-main-turn-1', 'not-hex')).toThrow();
   });
 
-  it('a turn owns only its own submissions\' keys', () => {
+  it("a turn owns only its own submissions' keys", () => {
     const mine = turnUploadsPrefix('ceremony-main-turn-2');
     expect(isTurnUploadKey(`${mine}/${id(3)}/${sha}`, mine)).toBe(true);
     expect(isTurnUploadKey(`uploads/ceremony-main-turn-1/${id(3)}/${sha}`, mine)).toBe(false);
@@ -41,7 +41,7 @@ describe('rounds upload keys', () => {
     expect(isChunkSubmissionKey(`chunks/${sha}`)).toBe(false);
   });
 
-  it('deletes only submissions\' own objects that the round no longer uses', () => {
+  it("deletes only submissions' own objects that the round no longer uses", () => {
     const base = `chunk-uploads/${id(5)}/${sha}`;
     const replay = `chunk-uploads/${id(6)}/${sha}`;
     const chunks = [{ baseStateKey: `chunks/${sha}`, contributions: [{ uploadKey: base, baseStateKey: `chunks/${sha}` }] }];

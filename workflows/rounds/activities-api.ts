@@ -33,7 +33,14 @@ export interface RoundsActivities {
   initialChunks(input: { ceremonyId: string; numG1Powers: number; numG2Powers: number; chunkCount: number }): Promise<string[]>;
   verifyChunk(input: VerifyChunkInput): Promise<VerifyChunkResult>;
   aggregateRound(input: AggregateInput): Promise<AggregateResult>;
-  issueRoundReceipt(input: { ceremonyId: string; round: number; memberId: string; identity: string; contributions: Array<{ chunk: number; uploadKey: string; pubkey: string | undefined }>; aggregatedSha256: string }): Promise<{ receiptId: string }>;
+  issueRoundReceipt(input: {
+    ceremonyId: string;
+    round: number;
+    memberId: string;
+    identity: string;
+    contributions: Array<{ chunk: number; uploadKey: string; pubkey: string | undefined }>;
+    aggregatedSha256: string;
+  }): Promise<{ receiptId: string }>;
   writeRoundRecord(input: { ceremonyId: string; kind: string; round: number; attempt: number; detail: Record<string, unknown> }): Promise<{ recordKey: string }>;
   deleteObjects(input: { keys: string[] }): Promise<void>;
   backupCeremony(input: { ceremonyId: string; state: unknown }): Promise<{ backupKey: string }>;

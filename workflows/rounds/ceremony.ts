@@ -1,28 +1,11 @@
 // The ceremony actor of rounds mode: the round queue (REQ-19), bans (REQ-26), initial challenges
 // (REQ-27), one round at a time as a child workflow (REQ-28), restarts (REQ-38, REQ-39), backups
 // after every round (REQ-17), status (REQ-36).
-import {
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  executeChild,
-  getExternalWorkflowHandle,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, executeChild, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../rejection.js';
 import type { RoundsActivities } from './activities-api.js';
 import type { RoundHistoryEntry, RoundsCeremonyStatus } from './ceremony-types.js';
-import {
-  adminRestartSignal,
-  banMemberSignal,
-  ceremonyStatusQuery,
-  joinRoundQueueUpdate,
-  leaveRoundQueueUpdate,
-  roundDropSignal,
-  roundRestartSignal,
-} from './messages.js';
+import { adminRestartSignal, banMemberSignal, ceremonyStatusQuery, joinRoundQueueUpdate, leaveRoundQueueUpdate, roundDropSignal, roundRestartSignal } from './messages.js';
 import { roundWorkflow } from './round.js';
 import type { DropEntry, Member, RoundsSettings } from './types.js';
 
@@ -83,32 +66,35 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
   };
   let current: { round: number; attempt: number; workflowId: string; contributors: Member[] } | null = null;
 
-  setHandler(ceremonyStatusQuery, (): RoundsCeremonyStatus => ({
-    ceremonyId: settings.ceremonyId,
-    phase:
-      state.baseStateKeys.length === 0
-        ? 'initialising'
-        : settings.maxRounds > 0 && state.completedRounds >= settings.maxRounds
-          ? 'finished'
-          : current === null
-            ? 'waiting-for-contributors'
-            : 'round-running',
-    queue: state.queue.map(({ id, identity }) => ({ id, identity })),
-    banned: state.banned,
-    completedRounds: state.completedRounds,
-    current,
-    baseStateKeys: state.baseStateKeys,
-    history: state.history,
-    restarts: state.restarts,
-    lastBackupKey: state.lastBackupKey,
-  }));
+  setHandler(
+    ceremonyStatusQuery,
+    (): RoundsCeremonyStatus => ({
+      ceremonyId: settings.ceremonyId,
+      phase:
+        state.baseStateKeys.length === 0
+          ? 'initialising'
+          : settings.maxRounds > 0 && state.completedRounds >= settings.maxRounds
+            ? 'finished'
+            : current === null
+              ? 'waiting-for-contributors'
+              : 'round-running',
+      queue: state.queue.map(({ id, identity }) => ({ id, identity })),
+      banned: state.banned,
+      completedRounds: state.completedRounds,
+      current,
+      baseStateKeys: state.baseStateKeys,
+      history: state.history,
+      restarts: state.restarts,
+      lastBackupKey: state.lastBackupKey,
+    }),
+  );
 
   setHandler(
     joinRoundQueueUpdate,
     ({ member }) => {
       const at = state.queue.findIndex((m) => m.id === member.id);
       if (at < 0) state.queue.push({ ...member, joinedAt: Date.now() });
-      return { position: (at < 0 ? state.queue.length : at + 1), round: state.completedRounds + 1 };
+      return { position: at < 0 ? state.queue.length : at + 1, round: state.completedRounds + 1 };
     },
     {
       validator: ({ member }) => {
@@ -130,14 +116,20 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
     if (banned) {
       if (!state.banned.includes(memberId)) state.banned.push(memberId);
       state.queue = state.queue.filter((m) => m.id !== memberId);
-      if (current !== null) getExternalWorkflowHandle(current.workflowId).signal(roundDropSignal, { memberId, reason: 'banned' }).catch(() => undefined);
+      if (current !== null)
+        getExternalWorkflowHandle(current.workflowId)
+          .signal(roundDropSignal, { memberId, reason: 'banned' })
+          .catch(() => undefined);
     } else {
       state.banned = state.banned.filter((id) => id !== memberId);
     }
   });
 
   setHandler(adminRestartSignal, ({ reason }) => {
-    if (current !== null) getExternalWorkflowHandle(current.workflowId).signal(roundRestartSignal, { reason }).catch(() => undefined);
+    if (current !== null)
+      getExternalWorkflowHandle(current.workflowId)
+        .signal(roundRestartSignal, { reason })
+        .catch(() => undefined);
   });
 
   // REQ-27: the initial challenges.

@@ -1,17 +1,7 @@
 // The state of one round and every rule that changes it, as pure functions (no I/O, no clock: the
 // caller passes `now`). The round workflow owns one RoundState; tests drive these functions directly.
 import type { ErrorCode } from '../../common/errors.js';
-import type {
-  ChunkContributionEntry,
-  ChunkSlotState,
-  DropEntry,
-  Member,
-  Slot,
-  TaskAnswer,
-  VerificationLease,
-  VerificationTask,
-  VerifierState,
-} from './types.js';
+import type { ChunkContributionEntry, ChunkSlotState, DropEntry, Member, Slot, TaskAnswer, VerificationLease, VerificationTask, VerifierState } from './types.js';
 
 export interface ReplacementEntry {
   member: Member;
@@ -360,7 +350,14 @@ function nextVerification(state: RoundState, verifierId: string): NextVerificati
 
 function verifyAnswer(state: RoundState, contributionId: string): VerificationTask {
   const found = findContribution(state, contributionId) as { chunk: ChunkSlotState; entry: ChunkContributionEntry };
-  return { action: 'verify', contributionId, chunk: found.chunk.index, baseStateKey: found.entry.baseStateKey, uploadKey: found.entry.uploadKey, expectedPubkey: expectedPubkey(state, found.entry.slot) };
+  return {
+    action: 'verify',
+    contributionId,
+    chunk: found.chunk.index,
+    baseStateKey: found.entry.baseStateKey,
+    uploadKey: found.entry.uploadKey,
+    expectedPubkey: expectedPubkey(state, found.entry.slot),
+  };
 }
 
 /** Gives an external verifier the oldest unleased contribution (REQ-31). */

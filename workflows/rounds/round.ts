@@ -138,7 +138,14 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     // REQ-32: the invalid contribution is deleted (its record is kept); the task goes back to its contributor.
     // Its key is its own submission's (chunk-uploads/<submission id>/<sha256>), so even an upload of
     // the same bytes as the base it failed on (the previous contributor's accepted upload) leaves that base alone.
-    record('verification-failed', { contributionId, chunk: found.chunk.index, contributor: failed.entry.contributorId, code: result.code, message: result.message, verificationKey: result.verificationKey });
+    record('verification-failed', {
+      contributionId,
+      chunk: found.chunk.index,
+      contributor: failed.entry.contributorId,
+      code: result.code,
+      message: result.message,
+      verificationKey: result.verificationKey,
+    });
     pendingWork.push(light.deleteObjects({ keys: deletableUploads([failed.entry.uploadKey], keysInUse(state.chunks)) }).catch(() => undefined));
     if (failed.failures >= settings.maxVerificationFailures) dropContributor(failed.entry.slot, 'verification-failures');
     changes += 1;
@@ -382,7 +389,14 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
       const mine = c.contributions.find((x) => x.slot === slot.slot);
       return { chunk: c.index, uploadKey: mine?.uploadKey ?? '', pubkey: mine?.pubkey };
     });
-    const { receiptId } = await light.issueRoundReceipt({ ceremonyId: settings.ceremonyId, round: input.round, memberId: slot.member.id, identity: slot.member.identity, contributions, aggregatedSha256: aggregated.aggregatedSha256 });
+    const { receiptId } = await light.issueRoundReceipt({
+      ceremonyId: settings.ceremonyId,
+      round: input.round,
+      memberId: slot.member.id,
+      identity: slot.member.identity,
+      contributions,
+      aggregatedSha256: aggregated.aggregatedSha256,
+    });
     receipts.push({ memberId: slot.member.id, identity: slot.member.identity, receiptId });
   }
   phase = 'complete';

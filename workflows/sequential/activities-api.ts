@@ -10,9 +10,7 @@ export interface VerifyAndApplyInput {
   turnId: string;
 }
 
-export type VerifyAndApplyResult =
-  | { valid: true; head: TranscriptHead; potPubkeys: string[]; prunedSignatures: string[] }
-  | { valid: false; code: string; message: string };
+export type VerifyAndApplyResult = { valid: true; head: TranscriptHead; potPubkeys: string[]; prunedSignatures: string[] } | { valid: false; code: string; message: string };
 
 export interface ReceiptInput {
   ceremonyId: string;

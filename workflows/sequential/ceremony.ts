@@ -107,9 +107,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   const pending = new Set<Promise<void>>();
   /** A signal whose failure loses nothing (its receiver is gone): tracked, and a failure logged. */
   const tell = (what: string, sent: Promise<void>): void => {
-    const settled: Promise<void> = sent
-      .catch((err: unknown) => log.warn(`ceremony: ${what} failed`, { error: String(err) }))
-      .finally(() => pending.delete(settled));
+    const settled: Promise<void> = sent.catch((err: unknown) => log.warn(`ceremony: ${what} failed`, { error: String(err) })).finally(() => pending.delete(settled));
     pending.add(settled);
   };
   /** Set while waiting to continue as new: joins answer at once (the next run calls the front of the queue). */
@@ -117,16 +115,19 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
   /** The turn whose participant has been told it is called (the signal is in its history). */
   let calledTurnId: string | undefined = input.running?.turn.turnId;
 
-  setHandler(snapshotQuery, (): QueueSnapshot => ({
-    ceremonyId: settings.ceremonyId,
-    queueLength: state.queue.length,
-    current: running === null ? null : { participantId: running.participantId, turnId: running.turnId, startedAt: running.startedAt },
-    head: state.head,
-    lastRecordKey: state.lastRecordKey,
-    averageRoundTripMs: averageRoundTripMs(state, timing),
-    stats: state.stats,
-    phase: state.phase,
-  }));
+  setHandler(
+    snapshotQuery,
+    (): QueueSnapshot => ({
+      ceremonyId: settings.ceremonyId,
+      queueLength: state.queue.length,
+      current: running === null ? null : { participantId: running.participantId, turnId: running.turnId, startedAt: running.startedAt },
+      head: state.head,
+      lastRecordKey: state.lastRecordKey,
+      averageRoundTripMs: averageRoundTripMs(state, timing),
+      stats: state.stats,
+      phase: state.phase,
+    }),
+  );
   setHandler(whereaboutsQuery, (participantId) => whereabouts(state, running, participantId, timing));
   setHandler(queueQuery, () => state.queue.map((e) => e.participantId));
   setHandler(recordedOutcomesQuery, () => state.outcomes);

@@ -101,11 +101,7 @@ export const turnStateQuery = defineQuery<TurnStateView>('turnState');
  * turn's update validator and by the API before it reads an upload (so a refused upload is never stored).
  */
 export type CompleteRefusalCode = 'NO_CONTRIBUTION_IN_PROGRESS' | 'CONTRIBUTION_ALREADY_COMPLETED' | 'DEADLINE_MISSED';
-export function completeRefusal(
-  state: TurnState,
-  outcome: TurnOutcomeKind | undefined,
-  computeDeadlineMs: number,
-): { code: CompleteRefusalCode; message: string } | undefined {
+export function completeRefusal(state: TurnState, outcome: TurnOutcomeKind | undefined, computeDeadlineMs: number): { code: CompleteRefusalCode; message: string } | undefined {
   if (state === 'computing') return undefined;
   if (state === 'called') return { code: 'NO_CONTRIBUTION_IN_PROGRESS', message: 'call contribution/start first' };
   if (state === 'verifying' || outcome === 'accepted' || outcome === 'rejected') {

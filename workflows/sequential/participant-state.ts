@@ -222,7 +222,10 @@ export function applyParticipant(state: ParticipantState, event: ParticipantEven
       if (standing.status !== 'ready' || standing.turnId !== event.turnId) return { state, effects: none };
       if (event.kind === 'accepted') {
         const contributions = state.contributions + 1;
-        const receipts = event.receiptId !== undefined && event.receiptKey !== undefined ? [...state.receipts, { sequence: event.sequence, receiptId: event.receiptId, receiptKey: event.receiptKey }] : state.receipts;
+        const receipts =
+          event.receiptId !== undefined && event.receiptKey !== undefined
+            ? [...state.receipts, { sequence: event.sequence, receiptId: event.receiptId, receiptKey: event.receiptKey }]
+            : state.receipts;
         return { state: { ...after, contributions, receipts, standing: contributions >= rules.contributionsPerIdentity ? { status: 'contributed' } : { status: 'idle' } }, effects: none };
       }
       const struck = event.kind === 'rejected' || event.kind === 'start-missed' || event.kind === 'compute-timeout';

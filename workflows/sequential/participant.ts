@@ -175,7 +175,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     if (version !== seen) continue;
     if (verdict.expiry > Date.now()) {
       if (excusedUntil === undefined) {
-        writeRecord('deadline-excused', 'check-in deadline moved back by the coordinator\'s outage', { expiry, movedTo: verdict.expiry, outages: verdict.outages });
+        writeRecord('deadline-excused', "check-in deadline moved back by the coordinator's outage", { expiry, movedTo: verdict.expiry, outages: verdict.outages });
       }
       excusedUntil = verdict.expiry;
       continue;

@@ -30,7 +30,6 @@ export interface TurnInput {
   previousRecordKey: string | undefined;
 }
 
-
 /**
  * One turn, from the call to its outcome, which it always reports to the ceremony (turnOutcomeSignal),
  * even when the turn itself fails or is cancelled: the ceremony waits for that report and nothing else.
@@ -152,15 +151,26 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
   //    participant further back is called before it checks in again when the queue moves faster than
   //    estimated; it loses nothing by checking in on the schedule it was given).
   const excusedRecords: Array<Promise<unknown>> = [];
-  const excused = (what: string) => (verdict: { original: number; expiry: number; outages: unknown[] }): void => {
-    // A record of whom an outage of the coordinator would have cost the turn; it settles before the
-    // turn's own record (below), so it is never abandoned.
-    excusedRecords.push(
-      light
-        .writeRecord({ ceremonyId: settings.ceremonyId, kind: 'deadline-excused', participantId, identity: input.identity, turnId: input.turnId, detail: `${what} moved back by the coordinator's outage`, data: { expiry: verdict.original, movedTo: verdict.expiry, outages: verdict.outages }, at: Date.now() })
-        .catch((err: unknown) => log.error('turn: the deadline-excused record could not be written', { turnId: input.turnId, error: String(err) })),
-    );
-  };
+  const excused =
+    (what: string) =>
+    (verdict: { original: number; expiry: number; outages: unknown[] }): void => {
+      // A record of whom an outage of the coordinator would have cost the turn; it settles before the
+      // turn's own record (below), so it is never abandoned.
+      excusedRecords.push(
+        light
+          .writeRecord({
+            ceremonyId: settings.ceremonyId,
+            kind: 'deadline-excused',
+            participantId,
+            identity: input.identity,
+            turnId: input.turnId,
+            detail: `${what} moved back by the coordinator's outage`,
+            data: { expiry: verdict.original, movedTo: verdict.expiry, outages: verdict.outages },
+            at: Date.now(),
+          })
+          .catch((err: unknown) => log.error('turn: the deadline-excused record could not be written', { turnId: input.turnId, error: String(err) })),
+      );
+    };
   const fairly = { ceremonyId: settings.ceremonyId, pulse: settings.pulse, graceMs: timing.checkinGraceMs };
   const startWindowEnd = (): number => {
     const noticeDue = Math.max(createdAt + timing.minCheckinIntervalMs, checkinDueBy === undefined ? 0 : checkinDueBy + timing.checkinGraceMs);

@@ -3,16 +3,7 @@
 // aggregate and one chunk's history over all rounds is the transcript witness.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CURVE_ORDER, verifyTranscript, type Engine } from '../../../engine/index.js';
-import {
-  aggregateChunks,
-  ChunkError,
-  historyOf,
-  initialChunkStates,
-  splitIntoChunks,
-  toBatchTranscript,
-  type ChunkContribution,
-  type ChunkState,
-} from '../../../engine/chunked/index.js';
+import { aggregateChunks, ChunkError, historyOf, initialChunkStates, splitIntoChunks, toBatchTranscript, type ChunkContribution, type ChunkState } from '../../../engine/chunked/index.js';
 import { clone, engineFor, g1Bump, g1Hex, runRound, type RoundResult } from './helpers.js';
 
 const SIZE = { numG1Powers: 25, numG2Powers: 4 };

@@ -3,14 +3,7 @@
 // the same aggregate. And the worker pool gives the same results as inline runs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../../../engine/index.js';
-import {
-  aggregateChunks,
-  contributeChunk,
-  initialChunkStates,
-  verifyChunkContribution,
-  type ChunkContribution,
-  type ChunkState,
-} from '../../../engine/chunked/index.js';
+import { aggregateChunks, contributeChunk, initialChunkStates, verifyChunkContribution, type ChunkContribution, type ChunkState } from '../../../engine/chunked/index.js';
 import { clone, engineFor, g1Times, runRound } from './helpers.js';
 
 let fast: Engine;

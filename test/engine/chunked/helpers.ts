@@ -1,25 +1,26 @@
 // Fixtures of the chunked-format tests: engines per backend, the rounds
 // schedule, and point arithmetic through @noble/curves (an independent path).
 import type { Engine } from '../../../engine/index.js';
-import {
-  contributeChunk,
-  initialChunkStates,
-  verifyChunkContribution,
-  type ChunkContribution,
-  type ChunkState,
-} from '../../../engine/chunked/index.js';
+import { contributeChunk, initialChunkStates, verifyChunkContribution, type ChunkContribution, type ChunkState } from '../../../engine/chunked/index.js';
 import type { SubCeremonySize } from '../../../engine/format/types.js';
 import { G1, G2, hex } from '../helpers.js';
-
 
 export { clone, engineFor, G1, G1_INFINITY, g1Hex, g1OffCurve, g1OutsideSubgroup, G2, G2_INFINITY, g2Hex, g2OutsideSubgroup, hex } from '../helpers.js';
 
 export function g1Times(point: string, k: bigint): string {
-  return hex(G1.fromBytes(Buffer.from(point.slice(2), 'hex')).multiply(k).toBytes(true));
+  return hex(
+    G1.fromBytes(Buffer.from(point.slice(2), 'hex'))
+      .multiply(k)
+      .toBytes(true),
+  );
 }
 
 export function g2Times(point: string, k: bigint): string {
-  return hex(G2.fromBytes(Buffer.from(point.slice(2), 'hex')).multiply(k).toBytes(true));
+  return hex(
+    G2.fromBytes(Buffer.from(point.slice(2), 'hex'))
+      .multiply(k)
+      .toBytes(true),
+  );
 }
 
 /**
@@ -40,7 +41,6 @@ export function g1Bump(point: string): string {
 export function g2Bump(point: string): string {
   return bumped(G2.fromBytes(Buffer.from(point.slice(2), 'hex')), G2.BASE);
 }
-
 
 export interface RoundResult {
   states: ChunkState[];

@@ -16,22 +16,7 @@ import {
   type ChunkContribution,
   type ChunkState,
 } from '../../../engine/chunked/index.js';
-import {
-  chunkAfter,
-  clone,
-  engineFor,
-  g1Bump,
-  g1Hex,
-  g1OffCurve,
-  g1OutsideSubgroup,
-  g1Times,
-  g2Hex,
-  g2OutsideSubgroup,
-  g2Times,
-  G1_INFINITY,
-  G2_INFINITY,
-  runRound,
-} from './helpers.js';
+import { chunkAfter, clone, engineFor, g1Bump, g1Hex, g1OffCurve, g1OutsideSubgroup, g1Times, g2Hex, g2OutsideSubgroup, g2Times, G1_INFINITY, G2_INFINITY, runRound } from './helpers.js';
 
 const SIZE = { numG1Powers: 41, numG2Powers: 5 };
 const CHUNKS = 5;
@@ -128,7 +113,7 @@ describe('attribution on arrival', () => {
     await expect(verifyChunkContribution(engine, previous, honest, { expectedPubkey: g2Hex(x) })).resolves.toBeDefined();
   });
 
-  it('a malformed expected pubkey is the caller\'s input error', async () => {
+  it("a malformed expected pubkey is the caller's input error", async () => {
     const err = await rejection(verifyChunkContribution(engine, previous, honest, { expectedPubkey: '0x1234' }));
     expect(err).toMatchObject({ code: 'BAD_HEX', input: 'input' });
   });
