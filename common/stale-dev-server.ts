@@ -26,14 +26,16 @@ export function isDevServerOf(commandLine: readonly string[], dbFile: string): b
   return commandLine.includes('start-dev') && db >= 0 && commandLine[db + 1] === dbFile;
 }
 
-const alive = (pid: number): boolean => {
+/** Running: it exists and is not a zombie (a killed orphan waits for a reaper that may never come). */
+export async function isRunning(pid: number): Promise<boolean> {
   try {
-    process.kill(pid, 0);
-    return true;
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // pid (comm) state ...: the state follows the last ')' (comm may hold spaces and parentheses).
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
   } catch {
     return false;
   }
-};
+}
 
 /** Stops a stale dev server of this data directory, if one runs; removes a stale pid file either way. */
 export async function stopStaleDevServer(dataDir: string, dbFile: string, log: Logger): Promise<void> {
@@ -48,9 +50,9 @@ export async function stopStaleDevServer(dataDir: string, dbFile: string, log: L
   if (commandLine !== undefined && isDevServerOf(commandLine, dbFile)) {
     log.warn({ pid }, 'stopping a Temporal dev server left behind by an earlier start on this data directory');
     process.kill(pid, 'SIGTERM');
-    for (let waited = 0; waited < 5_000 && alive(pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
-    if (alive(pid)) process.kill(pid, 'SIGKILL');
-    for (let waited = 0; waited < 5_000 && alive(pid); waited += 100) await new Promise((r) => setTimeout(r, 100));
+    for (let waited = 0; waited < 5_000 && (await isRunning(pid)); waited += 100) await new Promise((r) => setTimeout(r, 100));
+    if (await isRunning(pid)) process.kill(pid, 'SIGKILL');
+    for (let waited = 0; waited < 5_000 && (await isRunning(pid)); waited += 100) await new Promise((r) => setTimeout(r, 100));
   }
   await rm(file, { force: true });
 }

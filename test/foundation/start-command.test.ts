@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { afterAll, expect, it } from 'vitest';
 import { repoRoot } from '../../common/tools.js';
 import { waitFor } from '../../common/child-process.js';
+import { isRunning } from '../../common/stale-dev-server.js';
 import { FsObjectStore } from '../../store/fs-store.js';
 import { smokeWorkflow } from '../../workflows/index.js';
 import { freePort, isListening } from '../helpers/ports.js';
@@ -147,7 +148,7 @@ it('starts cleanly on the same data directory after kill -9 of the parent alone,
     const second = startStack(ports);
     await waitReady(ports.api, second.output);
     expect(second.output()).toMatch(/left behind by an earlier start/);
-    expect(() => process.kill(orphan.pid, 0)).toThrow();
+    expect(await isRunning(orphan.pid)).toBe(false);
     const stop = await stopWithSigterm(second.child);
     expect(stop.code).toBe(0);
     for (const port of [ports.api, ports.temporal, ports.ui]) expect(await isListening(port)).toBe(false);

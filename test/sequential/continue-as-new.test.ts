@@ -66,6 +66,14 @@ it('continues as new while a turn runs, and the turn reports its outcome to the 
     expect((await w.enter()).status).toBe('queued');
     waiters.push(w);
   }
+  // They keep their places meanwhile, as clients do (their deadlines are a few seconds here).
+  let keeping = true;
+  const keptAlive = (async () => {
+    while (keeping) {
+      for (const w of waiters) await w.checkin().catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  })();
   await vi.waitFor(async () => expect((await ceremony.describe()).runId).not.toBe(runAtStart), { timeout: 30_000, interval: 200 });
   // The turn started before the new run goes on and lands.
   const contribution = serializeBatchContribution(await contribute(engine, parseBatchContribution(started.powers)));
@@ -76,7 +84,9 @@ it('continues as new while a turn runs, and the turn reports its outcome to the 
   await vi.waitFor(async () => expect((await first.checkin()).status).toBe('ready'), { timeout: 30_000, interval: 250 });
   const status = (await holder.status()) as { sequence: number; stats: { accepted: number } };
   expect(status).toMatchObject({ sequence: 7, stats: { accepted: 7 } });
-  for (const w of waiters.slice(1)) await w.leave();
+  keeping = false;
+  await keptAlive;
+  for (const w of waiters.slice(1)) await w.leave().catch(() => undefined);
   await first.abort().catch(() => undefined);
 });
 

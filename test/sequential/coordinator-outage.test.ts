@@ -63,9 +63,12 @@ it('moves the deadlines that fell in a workflow-worker outage back, and removes 
     await sleep(100);
   }
 
-  const downAt = Date.now();
   await stack.stopWorkflowWorker();
+  // From here no workflow runs: the pulse's last beat is before this moment.
+  const downAt = Date.now();
   await sleep(OUTAGE_MS);
+  // Until here none runs: its first beat after the outage is after this moment.
+  const restartingAt = Date.now();
   await stack.restartWorkflowWorker();
   const upAt = Date.now();
 
@@ -83,7 +86,7 @@ it('moves the deadlines that fell in a workflow-worker outage back, and removes 
 
   // The pulse saw the outage: from its last beat before the worker stopped to its first after it came back.
   const { outages } = await pulseState();
-  expect(outages.some((o) => o.from <= downAt && o.to >= upAt)).toBe(true);
+  expect(outages.some((o) => o.from <= downAt && o.to >= restartingAt)).toBe(true);
 
   // The deadlines that fell in it were moved back, and the records say so.
   const records = (await (await fetch(`${stack.url}/records`)).json()) as { items: Array<{ kind: string; record: string }> };

@@ -64,7 +64,8 @@ beforeAll(async () => {
   keptAlive = (async () => {
     const head = lobby.get('p1') as ParticipantClient;
     while (keeping) {
-      await head.checkin();
+      // A transient failure (503 on a loaded machine) is what a real client retries.
+      await head.checkin().catch(() => undefined);
       await sleep(300);
     }
   })();

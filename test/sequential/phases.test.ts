@@ -17,7 +17,8 @@ let engine: Engine;
 
 beforeAll(async () => {
   stack = await startTestStack({
-    ceremony: { sizes: [{ numG1Powers: 8, numG2Powers: 3 }], sequential: { minCheckinIntervalMs: 1_000, checkinGraceMs: 5_000, initialRoundTripMs: 1_000 } },
+    // A long grace: the CLI calls between two check-ins take seconds on a loaded machine.
+    ceremony: { sizes: [{ numG1Powers: 8, numG2Powers: 3 }], sequential: { minCheckinIntervalMs: 1_000, checkinGraceMs: 120_000, initialRoundTripMs: 1_000 } },
     auth: { admins: ['dev|root'], rateLimits: { enabled: false } },
   });
   engine = await createEngine({ threads: 0 });

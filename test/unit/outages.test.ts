@@ -2,7 +2,7 @@
 // no one pays for the coordinator's own downtime.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_OUTAGES_KEPT, fairExpiry, mergeOutages, outagesSince, takeBeat, type PulseState } from '../../workflows/availability/outages.js';
+import { MAX_OUTAGES_KEPT, deadlineVerdict, fairExpiry, mergeOutages, outagesSince, takeBeat, type Outage, type PulseState } from '../../workflows/availability/outages.js';
 
 const settings = { beatMs: 2_000, outageAfterMs: 6_000 };
 const empty: PulseState = { lastBeatAt: undefined, outages: [] };
@@ -116,6 +116,52 @@ describe('the fair expiry of a deadline', () => {
         const heard = fair - since - mergeOutages(outages).reduce((sum, o) => sum + Math.max(0, Math.min(o.to, fair) - Math.max(o.from, since)), 0);
         return heard >= span;
       }),
+    );
+  });
+});
+
+describe('looking at a deadline again and again (an absent participant)', () => {
+  const grace = 5_000;
+
+  /** Runs the participant workflow's loop: each look at the deadline's (moved) expiry, the timer firing `lateBy` late. */
+  function removalOf(expiry: number, since: number, outages: Outage[], lateBy: (look: number) => number): { removedAt: number; looks: number } {
+    let check = { since, expiry };
+    for (let look = 0; look < 100; look += 1) {
+      const firedAt = check.expiry + lateBy(look);
+      const seen = outages.filter((o) => o.to > check.since && o.from < firedAt).map((o) => ({ from: o.from, to: Math.min(o.to, firedAt) }));
+      const verdict = deadlineVerdict({ ...check, scheduledFor: check.expiry, firedAt, graceMs: grace }, seen, settings);
+      if (verdict.next === undefined) return { removedAt: firedAt, looks: look + 1 };
+      check = verdict.next;
+    }
+    throw new Error('the deadline never passed');
+  }
+
+  it('passes at once with no outage and a timer on time', () => {
+    expect(removalOf(100_000, 0, [], () => 0)).toEqual({ removedAt: 100_000, looks: 1 });
+  });
+
+  it('passes once the outage is made up and the grace given, not later', () => {
+    // A 7 s outage recorded inside the wait: 7 s more, then nothing new.
+    expect(removalOf(100_000, 0, [{ from: 90_000, to: 97_000 }], () => 0).removedAt).toBe(107_000);
+  });
+
+  it('passes after a late timer (an overloaded or restarted worker): the grace after it fired, once', () => {
+    const r = removalOf(100_000, 0, [], (look) => (look === 0 ? 30_000 : 0));
+    expect(r).toEqual({ removedAt: 130_000 + grace, looks: 2 });
+  });
+
+  it('always passes, whatever the outages and the lateness, owed only what the coordinator could not hear', () => {
+    const outage = fc.tuple(fc.integer({ min: 0, max: 300_000 }), fc.integer({ min: 1, max: 60_000 })).map(([from, len]) => ({ from, to: from + len }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 10_000, max: 200_000 }),
+        fc.array(outage, { maxLength: 5 }),
+        fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 100, maxLength: 100 }),
+        (expiry, outages, late) => {
+          const { removedAt } = removalOf(expiry, 0, outages, (look) => late[look] ?? 0);
+          return removedAt >= expiry;
+        },
+      ),
     );
   });
 });

@@ -3,42 +3,32 @@
 // never pay for this).
 import { condition, proxyLocalActivities } from '@temporalio/workflow';
 import type { AvailabilityActivities } from './activities-api.js';
-import { fairExpiry, type Outage, type PulseSettings } from './outages.js';
+import { deadlineVerdict, type DeadlineVerdict, type PulseSettings } from './outages.js';
 
 const availability = proxyLocalActivities<AvailabilityActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '5 seconds' },
 });
 
-export interface DeadlineCheck {
+export interface FairCheck {
   ceremonyId: string;
   pulse: PulseSettings;
-  /** When the deadline was set: outages before it do not move it. */
+  /** Outages before this moment do not move the deadline (when it was set, or last looked at). */
   since: number;
   /** When it falls due, the grace allowance included. */
   expiry: number;
   graceMs: number;
 }
 
-export interface FairVerdict {
-  /** When the deadline really passes (the expiry, or later when the coordinator had outages). */
-  expiry: number;
-  /** The outages that moved it (empty when none did). */
-  outages: Outage[];
-}
-
 /**
- * Call when the timer for `expiry` fired. A timer that fired late by more than the outage threshold
- * is itself evidence that the workflow could not run, from some moment unknown before the expiry: it
- * counts as an outage from the deadline proper (the expiry less the grace) to when the timer fired.
+ * Call when the timer for `check.expiry` fired: reads the coordinator's outages since `check.since`
+ * from its pulse (a local activity) and returns the verdict (outages.ts, deadlineVerdict). When the
+ * deadline moved, look again at `verdict.next.expiry` with `verdict.next` as the check.
  */
-export async function fairDeadline(check: DeadlineCheck): Promise<FairVerdict> {
+export async function fairDeadline(check: FairCheck): Promise<DeadlineVerdict> {
   const firedAt = Date.now();
   const seen = await availability.coordinatorOutages({ ceremonyId: check.ceremonyId, since: check.since, settings: check.pulse });
-  const late: Outage[] = firedAt - check.expiry > check.pulse.outageAfterMs ? [{ from: check.expiry - check.graceMs, to: firedAt }] : [];
-  const outages = [...seen, ...late];
-  const expiry = fairExpiry(check.expiry, check.since, outages, check.graceMs);
-  return { expiry, outages: expiry > check.expiry ? outages : [] };
+  return deadlineVerdict({ since: check.since, expiry: check.expiry, scheduledFor: check.expiry, firedAt, graceMs: check.graceMs }, seen, check.pulse);
 }
 
 export interface DeadlineWait {
@@ -52,30 +42,34 @@ export interface DeadlineWait {
   /** False once what the deadline guards has happened (then the wait ends at once). */
   waiting: () => boolean;
   /** Told once when an outage moves the deadline back (to record it). */
-  onExcused: (verdict: FairVerdict & { original: number }) => void;
+  onExcused: (verdict: DeadlineVerdict & { original: number }) => void;
 }
 
 /**
  * Waits until the deadline really passes ('passed') or what it guards happens first ('ended'), moving
- * it back by the coordinator's outages (fairDeadline) each time its timer fires.
+ * it back by the coordinator's outages each time its timer fires (fairDeadline). A change of the
+ * deadline itself (expiry() returns another value) starts the count afresh.
  */
 export async function waitOutDeadline(wait: DeadlineWait): Promise<'passed' | 'ended'> {
-  let excusedUntil: number | undefined;
+  let moved: { since: number; expiry: number; of: number } | undefined;
+  let told = false;
   while (wait.waiting()) {
     const expiry = wait.expiry();
-    const wakeAt = Math.max(expiry, excusedUntil ?? 0);
-    if (Date.now() < wakeAt) {
-      await condition(() => !wait.waiting() || wait.expiry() !== expiry, Math.max(1, wakeAt - Date.now()));
+    if (moved !== undefined && moved.of !== expiry) {
+      moved = undefined;
+      told = false;
+    }
+    const check = moved ?? { since: wait.since, expiry };
+    if (Date.now() < check.expiry) {
+      await condition(() => !wait.waiting() || wait.expiry() !== expiry, Math.max(1, check.expiry - Date.now()));
       continue;
     }
-    const verdict = await fairDeadline({ ceremonyId: wait.ceremonyId, pulse: wait.pulse, since: wait.since, expiry, graceMs: wait.graceMs });
+    const verdict = await fairDeadline({ ceremonyId: wait.ceremonyId, pulse: wait.pulse, since: check.since, expiry: check.expiry, graceMs: wait.graceMs });
     if (!wait.waiting()) break;
-    if (verdict.expiry > Date.now()) {
-      if (excusedUntil === undefined) wait.onExcused({ ...verdict, original: expiry });
-      excusedUntil = verdict.expiry;
-      continue;
-    }
-    return 'passed';
+    if (verdict.next === undefined) return 'passed';
+    if (!told) wait.onExcused({ ...verdict, original: expiry });
+    told = true;
+    moved = { ...verdict.next, of: expiry };
   }
   return 'ended';
 }

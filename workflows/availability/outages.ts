@@ -74,3 +74,42 @@ export function fairExpiry(expiry: number, since: number, outages: readonly Outa
   }
   return fair;
 }
+
+/** One look at a deadline when its timer fired. */
+export interface DeadlineCheck {
+  /** Outages before this moment are already accounted for (the deadline was set, or last re-checked, then). */
+  since: number;
+  /** When the deadline falls due as it stands (the grace allowance included). */
+  expiry: number;
+  /** When the timer was due to fire (the expiry, or a moved one). */
+  scheduledFor: number;
+  /** When it did fire (workflow time). */
+  firedAt: number;
+  graceMs: number;
+}
+
+export interface DeadlineVerdict {
+  /** When the deadline really passes: the expiry, or later when the coordinator had outages. */
+  expiry: number;
+  /** The outages that moved it (empty when none did). */
+  outages: Outage[];
+  /** For the next look, if the deadline moved: only outages after this one count. */
+  next: { since: number; expiry: number } | undefined;
+}
+
+/**
+ * The verdict on a deadline whose timer fired, given the outages the pulse saw since `since`. A timer
+ * that fired late by more than the outage threshold is itself evidence that the workflow could not run,
+ * from some moment unknown before it was due: it counts as an outage from the deadline proper (the
+ * scheduled moment less the grace) to when it fired. A moved deadline is looked at again at its new
+ * expiry, counting only outages after this look, so each look either passes the deadline or is owed
+ * by a new outage: an absent participant is removed once the coordinator has heard nothing from it for
+ * the deadline plus the grace, however many outages came between.
+ */
+export function deadlineVerdict(check: DeadlineCheck, seen: readonly Outage[], settings: PulseSettings): DeadlineVerdict {
+  const late: Outage[] = check.firedAt - check.scheduledFor > settings.outageAfterMs ? [{ from: check.scheduledFor - check.graceMs, to: check.firedAt }] : [];
+  const outages = [...seen, ...late];
+  const expiry = fairExpiry(check.expiry, check.since, outages, check.graceMs);
+  if (expiry <= check.firedAt) return { expiry, outages: [], next: undefined };
+  return { expiry, outages, next: { since: check.firedAt, expiry } };
+}

@@ -160,7 +160,9 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     // An admin drop comes from outside the participant's workflow: tell it, so that its next check-in
     // says it is out of the queue (instead of answering as if it still waited at the back).
     if (reason === 'dropped') tell('telling a dropped participant', getExternalWorkflowHandle(participantWorkflowIdFor(settings.ceremonyId, participantId)).signal(removedSignal, { reason }));
-    if (running?.participantId === participantId && (reason === 'banned' || reason === 'dropped')) {
+    // Holding the turn: banned or dropped; or it left, or missed a check-in, just as the turn opened
+    // for it (the two crossed): the turn is cancelled, so the next is called, and nobody is struck twice.
+    if (running?.participantId === participantId) {
       tell('cancelling the turn', getExternalWorkflowHandle(running.turnWorkflowId).signal(cancelSignal, { reason }));
     }
   });
@@ -281,7 +283,17 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       });
     tell('calling the participant', calling);
     try {
-      await started;
+      const child = await started;
+      // Within this run, a turn that ends without its report (terminated by an operator, failed) is
+      // taken as cancelled; the report itself is what every run waits for.
+      child.result().then(
+        () => undefined,
+        (err: unknown) => {
+          if (running?.turnId !== turn.turnId || reported !== undefined) return;
+          log.error('ceremony: a turn ended without reporting its outcome; taken as cancelled', { turnId: turn.turnId, error: String(err) });
+          reported = { kind: 'cancelled', turnId: turn.turnId, participantId: turn.participantId, finishedAt: Date.now(), failedCheck: { code: 'INTERNAL', message: String(err) } };
+        },
+      );
     } catch (err) {
       log.error('ceremony: a turn could not start', { turnId: turn.turnId, error: String(err) });
       reported ??= { kind: 'cancelled', turnId: turn.turnId, participantId: turn.participantId, finishedAt: Date.now(), failedCheck: { code: 'INTERNAL', message: String(err) } };

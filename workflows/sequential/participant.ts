@@ -66,7 +66,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
   // Work the rules start (records, signals) is tracked until it settles; a failure is logged; the
   // workflow continues as new only once all of it has settled.
   const pending = new Set<Promise<void>>();
-  const track = (what: string, work: Promise<unknown>): void => {
+  const track = (what: string, work: Promise<unknown>): Promise<void> => {
     const settled: Promise<void> = work
       .then(
         () => undefined,
@@ -74,30 +74,32 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
       )
       .finally(() => pending.delete(settled));
     pending.add(settled);
+    return settled;
   };
   const writeRecord = (kind: Parameters<SequentialActivities['writeRecord']>[0]['kind'], detail?: string, data?: Record<string, unknown>): void =>
-    track(`the ${kind} record`, records.writeRecord({ ceremonyId: settings.ceremonyId, kind, participantId: state.participantId, identity: state.identity, detail, data, at: Date.now() }));
-  const carryOut = (effect: ParticipantEffect): void => {
+    void track(`the ${kind} record`, records.writeRecord({ ceremonyId: settings.ceremonyId, kind, participantId: state.participantId, identity: state.identity, detail, data, at: Date.now() }));
+  /** Carries out an effect; resolves once the ceremony has taken a leaveQueue signal (the others settle on their own). */
+  const carryOut = (effect: ParticipantEffect): Promise<void> => {
     switch (effect.type) {
       case 'leaveQueue':
-        track('telling the ceremony', ceremony.signal(leaveQueueSignal, { participantId: state.participantId, reason: effect.reason }));
-        return;
+        return track('telling the ceremony', ceremony.signal(leaveQueueSignal, { participantId: state.participantId, reason: effect.reason }));
       case 'record':
         writeRecord(effect.kind, effect.detail);
-        return;
+        return Promise.resolve();
       case 'notifyTurn':
-        track('telling the turn', signalStarted(effect.turnWorkflowId, notifiedSignal, { at: effect.at }));
-        return;
+        void track('telling the turn', signalStarted(effect.turnWorkflowId, notifiedSignal, { at: effect.at }));
+        return Promise.resolve();
       case 'checkinDue':
-        track('telling the turn', signalStarted(effect.turnWorkflowId, checkinDueSignal, { by: effect.by }));
-        return;
+        void track('telling the turn', signalStarted(effect.turnWorkflowId, checkinDueSignal, { by: effect.by }));
+        return Promise.resolve();
     }
   };
-  const apply = (event: ParticipantEvent): void => {
+  /** Applies an event; the promise settles once the ceremony has heard of a departure it caused. */
+  const apply = (event: ParticipantEvent): Promise<void> => {
     const { state: next, effects } = applyParticipant(state, event, rules);
     state = next;
     version += 1;
-    for (const effect of effects) carryOut(effect);
+    return Promise.all(effects.map(carryOut)).then(() => undefined);
   };
 
   setHandler(participantQuery, () => participantView(state));
@@ -130,8 +132,9 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
   );
   setHandler(
     leaveUpdate,
-    () => {
-      apply({ type: 'leave', at: Date.now() });
+    async () => {
+      // Answered once the ceremony has the departure: a join right after it cannot be overtaken by it.
+      await apply({ type: 'leave', at: Date.now() });
       return participantView(state);
     },
     {
@@ -149,7 +152,8 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
   // The deadline loop: while the participant waits, its removal is this timer. When it fires, the
   // coordinator's outages since the check-in that set the deadline move it back (fair-deadline.ts);
   // a moved deadline is recorded, so operators see whom an outage would have cost a place.
-  let excusedUntil: number | undefined;
+  /** A deadline moved back by an outage, looked at again at its new expiry (only newer outages count). */
+  let moved: { since: number; expiry: number } | undefined;
   for (;;) {
     if (workflowInfo().continueAsNewSuggested) {
       await condition(() => allHandlersFinished() && pending.size === 0);
@@ -162,25 +166,24 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     const changed = () => version !== seen || workflowInfo().continueAsNewSuggested;
     if (expiry === undefined || !inLobby(standing)) {
       await condition(changed);
-      excusedUntil = undefined;
+      moved = undefined;
       continue;
     }
-    const wakeAt = Math.max(expiry, excusedUntil ?? 0);
-    if (await condition(changed, Math.max(1, wakeAt - Date.now()))) {
-      if (version !== seen) excusedUntil = undefined;
+    const check = moved ?? { since: standing.answeredAt, expiry };
+    if (await condition(changed, Math.max(1, check.expiry - Date.now()))) {
+      if (version !== seen) moved = undefined;
       continue;
     }
-    const since = standing.answeredAt;
-    const verdict = await fairDeadline({ ceremonyId: settings.ceremonyId, pulse: settings.pulse, since, expiry, graceMs: timing.checkinGraceMs });
+    const verdict = await fairDeadline({ ceremonyId: settings.ceremonyId, pulse: settings.pulse, since: check.since, expiry: check.expiry, graceMs: timing.checkinGraceMs });
     if (version !== seen) continue;
-    if (verdict.expiry > Date.now()) {
-      if (excusedUntil === undefined) {
+    if (verdict.next !== undefined) {
+      if (moved === undefined) {
         writeRecord('deadline-excused', "check-in deadline moved back by the coordinator's outage", { expiry, movedTo: verdict.expiry, outages: verdict.outages });
       }
-      excusedUntil = verdict.expiry;
+      moved = verdict.next;
       continue;
     }
-    excusedUntil = undefined;
+    moved = undefined;
     apply({ type: 'missed', at: Date.now() });
   }
 }
