@@ -72,7 +72,7 @@ export interface RetryHooks {
   /** What is being called, for the message on giving up (e.g. the URL). */
   target?: string;
   /**
-   * A deadline the call is for (e.g. the next check-in's, grace included). Retrying never lets it pass
+   * A deadline the call is for (e.g. the next check-in's, as the coordinator gave it). Retrying never lets it pass
    * silently: onDeadlinePassed is told once when it does, and the retries go on (a coordinator that
    * was down excuses deadlines that fell in its outage).
    */

@@ -49,7 +49,7 @@ export const checkinUpdate = defineUpdate<CheckinResponse, [CheckinRequest]>('ch
 export const leaveUpdate = defineUpdate<ParticipantView, []>('leave');
 export const calledSignal = defineSignal<[{ turnId: string; turnWorkflowId: string; sequence: number }]>('called');
 export const turnFinishedSignal = defineSignal<[{ turnId: string; kind: TurnOutcomeKind; sequence: number; receiptId?: string; receiptKey?: string }]>('turnFinished');
-/** Out of the queue from outside the participant: an administrator dropped it, or its join was refused. */
+/** Out of the queue from outside the participant: an administrator dropped it. */
 export const removedSignal = defineSignal<[{ reason: 'dropped' }]>('removed');
 export const banSignal = defineSignal<[{ banned: boolean; reason: string }]>('ban');
 export const participantQuery = defineQuery<ParticipantView>('participant');
