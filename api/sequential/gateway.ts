@@ -30,7 +30,7 @@ import {
   type JoinResult,
   type StartResult,
 } from '../../workflows/sequential/messages.js';
-import { ceremonyWorkflowId, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
+import { ceremonyWorkflowId, MAX_JOIN_BATCH, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
 import type { Whereabouts } from '../../workflows/sequential/ceremony-state.js';
 import type { Place } from '../../workflows/sequential/checkin-schedule.js';
 import { checkinAnswer, checkinIsEarly } from '../../workflows/sequential/participant-state.js';
@@ -43,8 +43,8 @@ import { participantIdOf, participantWorkflowId, sequentialSettings } from './se
 const SNAPSHOT_MAX_AGE_MS = 250;
 /** contribution/complete waits for verification: attempts as usual, but up to just under the client's 300 s. */
 const COMPLETE_BUDGET = { ...DEFAULT_UPDATE_BUDGET, totalMs: 280_000 };
-/** Most joins one update carries (the ceremony accepts up to 1 000). */
-const JOIN_BATCH_MAX = 500;
+/** Most joins one update from this replica carries: half of what the ceremony takes, to leave room. */
+const JOIN_BATCH_MAX = MAX_JOIN_BATCH / 2;
 /** How long contribution/start waits for a turn workflow that has been called but not yet started. */
 const TURN_START_WAIT_MS = 2_000;
 
@@ -142,7 +142,7 @@ export class SequentialGateway {
    */
   async enter(caller: Caller): Promise<CheckinResponse & { participantId: string }> {
     const { participantId, workflowId } = this.participantHandle(caller.identity);
-    await viaTemporal(
+    const entered = await viaTemporal(
       () =>
         this.client.workflow.executeUpdateWithStart(enterUpdate, {
           args: [{ identity: caller.identity, now: Date.now() }],
@@ -155,6 +155,9 @@ export class SequentialGateway {
         }),
       this.noCeremony,
     );
+    // Called already (an enter again, e.g. a client run again to resume): its turn is open or just
+    // ending; joining now could queue it a second time. Its check-in answers.
+    if (entered.status === 'ready') return { ...(await this.checkin(caller)), participantId };
     const joined = await this.joins.submit({ participantId, identity: caller.identity });
     if (joined.refused !== undefined) throw new CeremonyError(joined.refused.code, joined.refused.message);
     this.invalidate();
@@ -216,14 +219,14 @@ export class SequentialGateway {
   }
 
   async start(caller: Caller): Promise<StartResult> {
-    return this.startTurn(await this.currentTurn(caller));
+    return this.startTurn(await this.currentTurn(caller), caller.identity);
   }
 
   /**
    * The ceremony starts a turn and calls its participant in one workflow task, so a `ready` answer can
    * (rarely) reach the caller a moment before the turn workflow exists: wait briefly for it.
    */
-  private async startTurn(turn: { participantId: string; turnWorkflowId: string }): Promise<StartResult> {
+  private async startTurn(turn: { participantId: string; turnWorkflowId: string }, identity: string): Promise<StartResult> {
     const giveUp = Date.now() + TURN_START_WAIT_MS;
     const notFound = new CeremonyError('NOT_YOUR_TURN', 'your turn is over');
     for (;;) {
@@ -233,7 +236,15 @@ export class SequentialGateway {
           () => notFound,
         );
       } catch (err) {
-        if (err !== notFound || Date.now() >= giveUp) throw err;
+        if (err !== notFound) throw err;
+        if (Date.now() >= giveUp) {
+          // Still called for this turn: its workflow is slow to start (a loaded coordinator); asking again is safe.
+          const view = await this.participant(identity).catch(() => undefined);
+          if (view?.turnId !== undefined && turnWorkflowIdFor(this.settings.ceremonyId, view.turnId) === turn.turnWorkflowId) {
+            throw new CeremonyError('TEMPORAL_UNAVAILABLE', 'your turn is being set up; retry in a moment');
+          }
+          throw err;
+        }
         await new Promise((r) => setTimeout(r, 50));
       }
     }

@@ -46,11 +46,12 @@ async function checkinUpdates(name: string): Promise<number> {
 }
 
 const lobby = new Map<string, ParticipantClient>();
+let holder: ParticipantClient;
 const entered = new Map<string, CheckinAnswer>();
 
 beforeAll(async () => {
   // One participant holds the turn (its compute deadline is the default 3 min); six wait behind it.
-  const holder = await login('holder');
+  holder = await login('holder');
   expect((await holder.enter()).status).toBe('ready');
   await holder.start();
   for (const name of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']) {
@@ -123,4 +124,11 @@ it('moves everyone behind up when one leaves, in the very next answer, early or 
   expect(await p6.checkin()).toMatchObject({ position: 5, waitersAhead: 5 });
   const p4 = lobby.get('p4') as ParticipantClient;
   expect(await p4.checkin()).toMatchObject({ position: 4, waitersAhead: 4 });
+});
+
+it('answers an enter again from one whose turn is open with that turn, and queues nobody twice', async () => {
+  const before = await stack.gateway.queue();
+  expect(await holder.enter()).toMatchObject({ status: 'ready', position: 0 });
+  expect(await stack.gateway.queue()).toEqual(before);
+  expect((await stack.gateway.snapshot(0)).current?.participantId).toBe(pid('holder'));
 });

@@ -3,6 +3,7 @@
 // functions directly. They change the state in place: the queue holds up to QUEUE_CAPACITY entries, and
 // copying it at every join would cost more than the workflow task it runs in.
 import type { Place } from './checkin-schedule.js';
+import type { RemovalReason } from './participant-state.js';
 import type { CeremonyPhaseView, CeremonyStats, SequentialTiming, TranscriptHead, TurnOutcome } from './types.js';
 
 export interface QueueEntry {
@@ -106,7 +107,7 @@ export function whereabouts(state: CeremonyState, running: RunningTurn | null, p
 }
 
 /** Takes a participant out of the queue; false when it was not waiting there. */
-export function dequeue(state: CeremonyState, participantId: string, reason: 'left' | 'missed-checkin' | 'banned' | 'dropped'): boolean {
+export function dequeue(state: CeremonyState, participantId: string, reason: RemovalReason): boolean {
   const index = positionOf(state, participantId);
   if (index < 0) return false;
   state.queue.splice(index, 1);

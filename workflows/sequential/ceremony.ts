@@ -72,7 +72,8 @@ export interface CarriedTurn {
   outcome?: TurnOutcome;
 }
 
-const MAX_JOIN_BATCH = 1_000;
+/** Most joins one joinBatch update may carry (its payload stays far under Temporal's 2 MB). */
+export const MAX_JOIN_BATCH = 1_000;
 
 export const ceremonyWorkflowId = ceremonyWorkflowIdFor;
 

@@ -1,3 +1,3 @@
-export { sequentialCeremonyWorkflow, ceremonyWorkflowId, turnWorkflowIdFor } from './ceremony.js';
+export { sequentialCeremonyWorkflow, ceremonyWorkflowId, turnWorkflowIdFor, MAX_JOIN_BATCH } from './ceremony.js';
 export { participantWorkflow } from './participant.js';
 export { turnWorkflow } from './turn.js';

@@ -1,6 +1,7 @@
 // Signals, updates and queries of the sequential-mode workflows. The API imports these definitions
 // to address the workflows; the workflows implement them.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { RemovalReason } from './participant-state.js';
 import type { Place } from './checkin-schedule.js';
 import type { JoinRefusal, Whereabouts } from './ceremony-state.js';
 import type { CeremonyPhaseView, CheckinResponse, ParticipantView, QueueSnapshot, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
@@ -17,7 +18,7 @@ export interface JoinResult {
 }
 /** Joins, many in one update (the API batches concurrent enters): one result per request, in order. */
 export const joinBatchUpdate = defineUpdate<JoinResult[], [JoinRequest[]]>('joinBatch');
-export const leaveQueueSignal = defineSignal<[{ participantId: string; reason: 'left' | 'missed-checkin' | 'banned' | 'dropped' }]>('leaveQueue');
+export const leaveQueueSignal = defineSignal<[{ participantId: string; reason: RemovalReason }]>('leaveQueue');
 /** The ceremony at a glance (small: no queue). */
 export const snapshotQuery = defineQuery<QueueSnapshot>('snapshot');
 /** Where one participant is: what a check-in needs, without the whole queue. */

@@ -88,9 +88,6 @@ export function newParticipant(participantId: string): ParticipantState {
 
 export const inLobby = (s: Standing): s is Extract<Standing, { status: 'waiting' | 'queued' }> => s.status === 'waiting' || s.status === 'queued';
 
-/** Nothing pending: the workflow may continue as new. */
-export const atRest = (s: Standing): boolean => !inLobby(s) && s.status !== 'ready';
-
 /** When the participant is removed unless it checks in (undefined when it is not waiting). */
 export function removalAt(state: ParticipantState, timing: Pick<SequentialTiming, 'checkinGraceMs'>): number | undefined {
   return inLobby(state.standing) ? state.standing.deadline + timing.checkinGraceMs : undefined;
