@@ -1,8 +1,8 @@
 // How long a batch takes to be taken by a workflow on the Temporal dev server (SQLite file), as a
 // signal (answered once it is in the history) or as an update (answered once a workflow task has run
 // it), with and without continue-as-new when suggested. Open loop: one batch of 6 ids every 1000/rate
-// ms, whatever the answers. This is why lobby shards take signals and move between epochs instead of
-// continuing as new (docs/architecture.md). Prints figures; not a test.
+// ms, whatever the answers. It is why the lobby shards (since removed; docs/performance.md, session 3)
+// took signals and moved between epochs instead of continuing as new. Prints figures; not a test.
 //
 //   npx tsx bench/temporal-messages.ts [--rate 50] [--seconds 20] [--kinds signal,update] [--continue-as-new]
 //
