@@ -5,6 +5,7 @@
 import type { JWK } from 'jose';
 import type { SubCeremonySize } from '../../engine/format/types.js';
 import type { CeremonyInfo, CeremonyStatus, CheckinAnswer, EnterAnswer, ParticipantView, PhaseView, QueueSnapshotView, SequentialTimingView } from '../contracts/ceremony.js';
+import type { CheckinResponse } from '../../workflows/sequential/types.js';
 import { receiptKeysView } from '../keys-view.js';
 
 /** Optional fields as the workflows hold them: present with undefined, or absent. */
@@ -115,18 +116,8 @@ export function queueSnapshotView(s: SnapshotSource, queue: readonly string[]): 
   });
 }
 
-/** A check-in answer as the gateway gives it: instants in milliseconds. */
-export interface CheckinSource {
-  status: CheckinAnswer['status'];
-  position: number;
-  waitersAhead: number;
-  expectedWaitMs: number;
-  expectedStartAt: number;
-  averageRoundTripMs: number;
-  nextDeadline: number;
-  checkinIntervalMs: number;
-  turnId?: string | undefined;
-}
+/** A check-in answer as the gateway gives it (instants in milliseconds): the workflows' type, declared once. */
+export type CheckinSource = CheckinResponse;
 
 export function checkinView(r: CheckinSource): CheckinAnswer {
   return defined({
