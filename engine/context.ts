@@ -19,7 +19,7 @@ export interface Progress {
 export type ProgressListener = (progress: Progress) => void;
 
 export interface EngineOptions {
-  /** 'fast' (blst + mcl-wasm, default) or 'noble' (reference). */
+  /** 'fast' (blst + mcl-wasm, default), 'wasm' (mcl-wasm alone, as in a browser) or 'noble' (reference). */
   backend?: BackendName;
   /** Worker threads; 0 runs everything on the calling thread. Default: available cores. */
   threads?: number;

@@ -3,6 +3,7 @@
 // 2 usage or I/O error on stderr), engine creation and TTY progress.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createEngine, type Engine, type ProgressListener } from '../context.js';
+import { BACKEND_NAMES } from '../curve/backend.js';
 import { isBackendName } from '../curve/load-backend.js';
 import { InvalidInputError } from '../errors.js';
 
@@ -97,7 +98,7 @@ export function ttyProgress(): { listener: ProgressListener | undefined; finish:
 /** The engine for a CLI run: backend and threads from CEREMONY_BACKEND / CEREMONY_THREADS. */
 export async function cliEngine(listener: ProgressListener | undefined): Promise<Engine> {
   const backend = process.env.CEREMONY_BACKEND ?? 'fast';
-  if (!isBackendName(backend)) throw new UsageError(`CEREMONY_BACKEND must be 'fast' or 'noble', not '${backend}'`);
+  if (!isBackendName(backend)) throw new UsageError(`CEREMONY_BACKEND must be one of ${BACKEND_NAMES.join(', ')}, not '${backend}'`);
   const threadsText = process.env.CEREMONY_THREADS;
   const threads = threadsText === undefined || threadsText === '' ? undefined : Number(threadsText);
   if (threads !== undefined && (!Number.isInteger(threads) || threads < 0 || threads > 256)) {

@@ -3,8 +3,9 @@
 // (compressed points, packed scalars, serialised Miller-loop values).
 import type { ScalarVector } from './scalars.js';
 
-export type BackendName = 'fast' | 'noble';
-export const BACKEND_NAMES: readonly BackendName[] = ['fast', 'noble'];
+/** fast: blst decodes natively, mcl-wasm computes; wasm: mcl-wasm alone (browsers); noble: the pure-TypeScript reference. */
+export type BackendName = 'fast' | 'wasm' | 'noble';
+export const BACKEND_NAMES: readonly BackendName[] = ['fast', 'wasm', 'noble'];
 
 export type PointFailureReason = 'INVALID_POINT' | 'NOT_IN_SUBGROUP';
 

@@ -1,6 +1,6 @@
 // Scalar vectors: packed little-endian integers of a fixed byte width, the form
 // in which random-linear-combination coefficients travel to workers.
-import { randomFillSync } from 'node:crypto';
+import { fillRandom } from './random.js';
 import { CURVE_ORDER } from './constants.js';
 
 export interface ScalarVector {
@@ -31,7 +31,7 @@ export function isZeroScalarAt(vector: ScalarVector, index: number): boolean {
 export function randomScalars(count: number, width = 8): ScalarVector {
   if (width > 31) throw new RangeError('random scalar width must be below 32 bytes');
   const bytes = new Uint8Array(count * width);
-  randomFillSync(bytes);
+  fillRandom(bytes);
   return { width, bytes };
 }
 

@@ -3,10 +3,10 @@
 // modulo r from 48 bytes (bias below 2^-128). Fixed secrets are accepted for
 // test vectors only after range checks. Secrets are bigints only transiently;
 // byte buffers holding them are zeroed after use.
-import { randomBytes } from 'node:crypto';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { CURVE_ORDER } from '../curve/constants.js';
+import { randomBytes } from '../curve/random.js';
 import { bytesToBigInt } from '../format/hex.js';
 import { InvalidInputError } from '../errors.js';
 

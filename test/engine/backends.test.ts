@@ -1,5 +1,5 @@
-// The fast backend (blst + mcl-wasm) and the noble reference agree on every
-// primitive: decoding and its failure classes, encoding, MSM, scalar powers,
+// The fast backend (blst + mcl-wasm), the wasm backend (mcl-wasm alone, the browser's) and the
+// noble reference agree on every primitive: decoding and its failure classes, encoding, MSM, scalar powers,
 // pairing products.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +18,7 @@ function hexOf(b: Uint8Array): string {
 }
 
 const fast = await loadBackend('fast');
+const wasm = await loadBackend('wasm');
 const noble = await loadBackend('noble');
 
 type Outcome = string;
@@ -47,7 +48,7 @@ function xTooLarge(width: number): string {
   return hexOf(b);
 }
 
-describe('fast and noble backends agree', () => {
+describe('fast, wasm and noble backends agree', () => {
   const g1Cases: Record<string, string> = {
     generator: g1Hex(1n),
     multiple: g1Hex(123456789n),
@@ -71,11 +72,21 @@ describe('fast and noble backends agree', () => {
   };
 
   it.each(Object.entries(g1Cases))('G1 decoding: %s', (_, encoded) => {
-    expect(decodeOutcome(fast, 'g1', encoded)).toBe(decodeOutcome(noble, 'g1', encoded));
+    const reference = decodeOutcome(noble, 'g1', encoded);
+    expect(decodeOutcome(fast, 'g1', encoded)).toBe(reference);
+    expect(decodeOutcome(wasm, 'g1', encoded)).toBe(reference);
   });
 
   it.each(Object.entries(g2Cases))('G2 decoding: %s', (_, encoded) => {
-    expect(decodeOutcome(fast, 'g2', encoded)).toBe(decodeOutcome(noble, 'g2', encoded));
+    const reference = decodeOutcome(noble, 'g2', encoded);
+    expect(decodeOutcome(fast, 'g2', encoded)).toBe(reference);
+    expect(decodeOutcome(wasm, 'g2', encoded)).toBe(reference);
+  });
+
+  it('the wasm backend decodes trusted points without the subgroup check, and checks it again after', () => {
+    const outside = g1OutsideSubgroup();
+    expect(wasm.g1.decode(bytes(outside), false).ok).toBe(true);
+    expect(decodeOutcome(wasm, 'g1', outside)).toBe('NOT_IN_SUBGROUP@0');
   });
 
   it('classifies the crafted points as expected', () => {
@@ -87,8 +98,7 @@ describe('fast and noble backends agree', () => {
 
   it('reports the index of the first bad point in a batch', () => {
     const batch = g1Hex(2n) + g1Hex(3n).slice(2) + g1OffCurve().slice(2) + g1OutsideSubgroup().slice(2);
-    expect(decodeOutcome(fast, 'g1', batch)).toBe('INVALID_POINT@2');
-    expect(decodeOutcome(noble, 'g1', batch)).toBe('INVALID_POINT@2');
+    for (const backend of [fast, wasm, noble]) expect(decodeOutcome(backend, 'g1', batch)).toBe('INVALID_POINT@2');
   });
 
   it('MSM, scalar powers, multiply and pairings match on random inputs', () => {
@@ -104,7 +114,7 @@ describe('fast and noble backends agree', () => {
           .join('')
           .replaceAll('0x', '');
         const scalars = scalarVectorFrom(items.map(([, s]) => s));
-        const results = [fast, noble].map((backend) => {
+        const results = [fast, wasm, noble].map((backend) => {
           const p1 = backend.g1.decode(bytes('0x' + g1), true);
           const p2 = backend.g2.decode(bytes('0x' + g2), true);
           if (!p1.ok || !p2.ok) throw new Error('decode failed');
@@ -126,7 +136,8 @@ describe('fast and noble backends agree', () => {
           const single = backend.finalExponentiationIsOne([backend.millerLoopProduct([[P, Q]])]);
           return { msm1, msm2, pow1, pow2, mul, balanced, single };
         });
-        expect(results[0]).toEqual(results[1]);
+        expect(results[0]).toEqual(results[2]);
+        expect(results[1]).toEqual(results[2]);
         expect(results[0]?.balanced).toBe(true);
         expect(results[0]?.single).toBe(false);
       }),

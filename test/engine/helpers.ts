@@ -14,7 +14,7 @@ import {
 } from '../../engine/index.js';
 import type { BackendName } from '../../engine/curve/backend.js';
 
-export const BACKENDS: readonly BackendName[] = ['fast', 'noble'];
+export const BACKENDS: readonly BackendName[] = ['fast', 'wasm', 'noble'];
 export const SMALL_SIZES: SubCeremonySize[] = [
   { numG1Powers: 8, numG2Powers: 3 },
   { numG1Powers: 16, numG2Powers: 4 },

@@ -10,7 +10,7 @@ const SIZES = [
 ];
 const SECRETS = [0xabcdefn, 0x123457n];
 
-describe.each(['fast', 'noble'] as const)('worker pool (%s backend)', (backend) => {
+describe.each(['fast', 'wasm', 'noble'] as const)('worker pool (%s backend)', (backend) => {
   const pooled = createEngine({ backend, threads: 2 });
   afterAll(async () => (await pooled).close());
 

@@ -85,8 +85,8 @@ describe('properties', () => {
     );
   });
 
-  it('both backends produce identical contributions for the same secrets', async () => {
-    const [fast, noble] = await Promise.all(BACKENDS.map((name) => engineFor(name)));
+  it('every backend produces identical contributions for the same secrets', async () => {
+    const [fast, wasm, noble] = await Promise.all(BACKENDS.map((name) => engineFor(name)));
     await fc.assert(
       fc.asyncProperty(
         sizesArb.chain((sizes) => fc.tuple(fc.constant(sizes), fc.array(secretArb, { minLength: sizes.length, maxLength: sizes.length }))),
@@ -94,7 +94,9 @@ describe('properties', () => {
           const transcript = newTranscript(sizes);
           const a = serializeBatchContribution(await contribute(fast!, transcript, { secrets }));
           const b = serializeBatchContribution(await contribute(noble!, transcript, { secrets }));
+          const c = serializeBatchContribution(await contribute(wasm!, transcript, { secrets }));
           expect(a).toBe(b);
+          expect(c).toBe(b);
         },
       ),
       { numRuns: 5 },
