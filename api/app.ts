@@ -21,6 +21,7 @@ import { metricsRoutes } from './metrics.js';
 import { receiptRoutes } from './receipts.js';
 import { recordsRoutes } from './records.js';
 import { RecordsLedger } from './records-ledger.js';
+import { webFrontRoutes } from './web-front.js';
 
 export interface ApiDeps {
   cfg: Config;
@@ -42,6 +43,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
     openApiRoutes(),
     receiptRoutes(deps.store),
     recordsRoutes({ store: deps.store, ledger }),
+    webFrontRoutes({ log: deps.log }),
   ];
   const mode =
     deps.cfg.ceremony.mode === 'sequential'

@@ -1,5 +1,5 @@
 // The Koa application every API server runs, in one place: the proxy trust, the middleware in its
-// order (request id and log line, metrics, errors, the in-flight bound, authentication, rate limits),
+// order (request id and log line, CORS, metrics, errors, the in-flight bound, authentication, rate limits),
 // then the routers.
 // api/app.ts gives it the ceremony's routers; tests give it the routers they exercise.
 import type Router from '@koa/router';
@@ -7,6 +7,7 @@ import Koa from 'koa';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
 import { authenticate } from './auth/middleware.js';
+import { corsFor } from './cors.js';
 import { checkLimitedRoutes, rateLimits, type RateLimitOptions } from './auth/rate-limit.js';
 import type { SessionTokens } from './auth/session.js';
 import { errorMiddleware } from './errors-middleware.js';
@@ -34,6 +35,9 @@ export function assembleApp(deps: { cfg: Config; log: Logger; tokens: SessionTok
   app.silent = true;
   const route = requestRoute(routeOf(routers));
   app.use(requestContext(deps.log));
+  // Before the error answers and the limits, so a refused call still tells a permitted origin's browser.
+  const crossOrigin = corsFor(deps.cfg.api.corsOrigins);
+  if (crossOrigin !== undefined) app.use(crossOrigin);
   app.use(metricsMiddleware());
   app.use(errorMiddleware(deps.log));
   const { rateLimits: limits } = deps.cfg.auth;

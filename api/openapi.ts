@@ -113,6 +113,7 @@ export function openApiDocument(): object {
       { name: 'rounds', description: 'Rounds mode: round queue, tasks, chunk uploads, public objects' },
       { name: 'verification', description: 'Rounds mode: external verifiers' },
       { name: 'admin', description: 'Administrators (/admin/rounds/* in rounds mode)' },
+      { name: 'web', description: 'The web front: the live page, the browser contributor, the receipt checker' },
     ],
     paths,
     components: {

@@ -4,10 +4,11 @@
 import type { Engine } from '../engine/context.js';
 import { parseBatchContribution } from '../engine/format/parse-contribution.js';
 import { serializeBatchContribution } from '../engine/format/serialize.js';
-import { signIdentity } from '../engine/identity/bls.js';
 import { signEcdsa } from '../engine/identity/pot-typed-data.js';
 import { contribute } from '../engine/ops/contribute.js';
-import { verifyReceipt, type SignedReceipt } from '../evidence/receipt.js';
+import type { SignedReceipt } from '../evidence/receipt.js';
+import { identitySigner } from './identity-signer.js';
+import { checkTurnReceipt } from './receipt-check.js';
 import { ApiError, withRetries, type RetryHooks } from './http.js';
 import { ParticipantClient, type CheckinAnswer, type CompleteAnswer } from './participant-client.js';
 import { siweLoginMessage } from './siwe-client.js';
@@ -138,8 +139,7 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
   const began = Date.now();
   let contribution;
   try {
-    const signer = identity.startsWith('eth|') || identity.startsWith('git|') ? (secret: Uint8Array) => signIdentity(bytesToBigInt(secret), identity) : undefined;
-    contribution = await contribute(options.engine, parseBatchContribution(started.powers), { entropy: options.entropy, signIdentity: signer });
+    contribution = await contribute(options.engine, parseBatchContribution(started.powers), { entropy: options.entropy, signIdentity: identitySigner(identity) });
     if (options.ethereumKey !== undefined) {
       contribution = {
         ...contribution,
@@ -163,20 +163,12 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
     throw err;
   });
   const info = await repeat(() => client.info());
-  const check = await verifyReceipt(done.receipt, info.receiptKeys.keys);
-  // Valid means: signed by the published key, a turn's receipt, and this contribution's.
-  const receiptValid =
-    check.valid &&
-    check.kind === 'turn' &&
-    check.payload.identity === participantId &&
-    check.payload.sequence === done.sequence &&
-    JSON.stringify(check.payload.potPubkeys) === JSON.stringify(contribution.contributions.map((c) => c.potPubkey));
+  const check = await checkTurnReceipt(done.receipt, info.receiptKeys.keys, {
+    participantId,
+    sequence: done.sequence,
+    potPubkeys: contribution.contributions.map((c) => c.potPubkey ?? ''),
+  });
+  const receiptValid = check.valid;
   emit?.({ kind: 'accepted', answer: done, receiptValid });
   return { participantId, sequence: done.sequence, receiptId: done.receiptId, receiptValid, transcriptSha256: done.transcriptSha256 };
-}
-
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  let value = 0n;
-  for (const b of bytes) value = (value << 8n) | BigInt(b);
-  return value;
 }

@@ -58,12 +58,14 @@ export async function requestJson<T>(baseUrl: string, path: string, options: Req
   return (await (await request(baseUrl, path, options)).json()) as T;
 }
 
+/** How fetch says the connection was refused or reset: Node (undici), Chromium, Firefox, Safari. */
+const FETCH_FAILED = new Set(['fetch failed', 'Failed to fetch', 'NetworkError when attempting to fetch resource.', 'Load failed']);
+
 /** A failure worth asking again about: the coordinator or the network could not answer this time. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof ApiError) return err.status === 502 || err.status === 503 || err.status === 504;
-  // fetch's own failures (the connection refused or reset; not any TypeError, which may be a bug),
-  // or the request's deadline passed.
-  return (err instanceof TypeError && err.message === 'fetch failed') || (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError'));
+  // fetch's own failures (not any TypeError, which may be a bug), or the request's deadline passed.
+  return (err instanceof TypeError && FETCH_FAILED.has(err.message)) || (err instanceof DOMException && (err.name === 'TimeoutError' || err.name === 'AbortError'));
 }
 
 export interface RetryHooks {

@@ -1,6 +1,7 @@
 // A client of the sequential participant API: what the reference contributor and the tests use. The
 // answers are typed by the API's own contracts (api/contracts/ceremony.ts).
 import type { CeremonyInfo, CheckinAnswer, CompleteAnswer } from '../api/contracts/ceremony.js';
+import { TURN_HEADERS } from '../api/contracts/turn-headers.js';
 import { request, requestJson } from './http.js';
 import { SessionClient } from './session-client.js';
 
@@ -45,10 +46,10 @@ export class ParticipantClient extends SessionClient {
     const res = await request(this.baseUrl, '/contribution/start', { method: 'POST', token: this.auth() });
     return {
       powers: await res.text(),
-      turnId: res.headers.get('x-turn-id') ?? '',
-      sequence: Number(res.headers.get('x-sequence')),
-      computeDeadline: res.headers.get('x-compute-deadline') ?? '',
-      transcriptSha256: res.headers.get('x-transcript-sha256') ?? '',
+      turnId: res.headers.get(TURN_HEADERS.turnId) ?? '',
+      sequence: Number(res.headers.get(TURN_HEADERS.sequence)),
+      computeDeadline: res.headers.get(TURN_HEADERS.computeDeadline) ?? '',
+      transcriptSha256: res.headers.get(TURN_HEADERS.transcriptSha256) ?? '',
     };
   }
 

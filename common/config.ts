@@ -9,6 +9,10 @@ import { ceremonyConfigSchema } from './ceremony-config.js';
 
 const port = z.number().int().min(1).max(65535);
 const positiveMs = z.number().int().positive();
+/** A web origin as browsers send it in the Origin header (no path, no trailing slash), or '*'. */
+const webOrigin = z.string().refine((value) => value === '*' || /^https?:\/\/[a-z0-9.-]+(:\d{1,5})?$/i.test(value) || /^https?:\/\/\[[0-9a-f:]+\](:\d{1,5})?$/i.test(value), {
+  message: "a web origin is scheme://host[:port] with no path (e.g. https://contribute.example.org), or '*'",
+});
 
 export const configSchema = z
   .object({
@@ -60,6 +64,14 @@ export const configSchema = z
           .max(1_000_000)
           .default(2_000)
           .describe('Most requests one replica handles at once; beyond it a request gets 503 OVERLOADED with Retry-After (GET /healthz is never refused).'),
+        corsOrigins: z
+          .union([z.array(z.string()), z.string()])
+          .transform((value) => (typeof value === 'string' ? value.split(',') : value).map((s) => s.trim()).filter((s) => s !== ''))
+          .pipe(z.array(webOrigin).max(100))
+          .default([])
+          .describe(
+            "Web origins (scheme://host[:port]) whose pages may call the API from a browser (CORS), e.g. a third-party contributor client; '*' allows any origin. A JSON array, or one comma-separated string. Sessions are bearer tokens, never cookies, so no origin gets credentials.",
+          ),
       })
       .strict()
       .prefault({}),
@@ -151,6 +163,7 @@ export const environmentVariables: ReadonlyArray<{ name: string; path: string[];
   { name: 'CEREMONY_PUBLIC_URL', path: ['api', 'publicUrl'], kind: 'string' },
   { name: 'CEREMONY_MAX_UPLOAD_BYTES', path: ['api', 'maxUploadBytes'], kind: 'int' },
   { name: 'CEREMONY_TRUST_PROXY', path: ['api', 'trustProxy'], kind: 'bool' },
+  { name: 'CEREMONY_CORS_ORIGINS', path: ['api', 'corsOrigins'], kind: 'string' },
   { name: 'CEREMONY_PROXY_HOPS', path: ['api', 'proxyHops'], kind: 'int' },
   { name: 'CEREMONY_MAX_CONNECTIONS', path: ['api', 'maxConnections'], kind: 'int' },
   { name: 'CEREMONY_MAX_IN_FLIGHT_REQUESTS', path: ['api', 'maxInFlightRequests'], kind: 'int' },

@@ -4,7 +4,7 @@
 // round's names the identity, the round, each chunk contribution and the aggregated transcript's
 // hash. The JWS `typ` says which; one verifier checks both.
 import type { KeyObject } from 'node:crypto';
-import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
+import { CompactSign, compactVerify, decodeProtectedHeader, importJWK, type JWK } from 'jose';
 
 export const RECEIPT_TYPE = 'ceremony-receipt+jws';
 export const ROUND_RECEIPT_TYPE = 'ceremony-round-receipt+jws';
@@ -93,7 +93,7 @@ export async function verifyReceipt(receipt: unknown, keys: JWK[]): Promise<Rece
   if (parts.length !== 3) return { valid: false, code: 'MALFORMED_RECEIPT', message: 'the jws is not a compact JWS' };
   let header: { kid?: unknown; alg?: unknown; typ?: unknown };
   try {
-    header = JSON.parse(Buffer.from(parts[0] ?? '', 'base64url').toString('utf8')) as typeof header;
+    header = decodeProtectedHeader(jws);
   } catch {
     return { valid: false, code: 'MALFORMED_RECEIPT', message: 'the JWS header is not JSON' };
   }

@@ -31,4 +31,8 @@ else
 fi
 
 bash scripts/install-tools.sh ${CEREMONY_TOOLS:-temporal minio helm}
+
+# The web front (the pages the API serves at /, /contribute and /receipt): built from web/ every
+# time, in well under a second.
+node_modules/.bin/tsx scripts/build-web.ts
 log "ready"

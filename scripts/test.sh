@@ -5,7 +5,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 bash scripts/setup.sh
-echo "== type check"; npx tsc --noEmit -p tsconfig.json
+bash scripts/install-chromium.sh
+echo "== type check"; npx tsc --noEmit -p tsconfig.json && npx tsc --noEmit -p web/tsconfig.json
 echo "== lint"; npm run --silent lint
 echo "== audit"; bash scripts/audit.sh
 echo "== tests"; npx vitest run "$@"

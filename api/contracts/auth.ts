@@ -59,5 +59,16 @@ export const SessionSchema = named(
   }),
 );
 
+export const LoginsSchema = named(
+  'Logins',
+  z.object({
+    dev: z.boolean().describe('development login (POST /login provider dev)'),
+    siwe: z.boolean().describe('Sign-In with Ethereum (GET /auth/siwe/nonce, POST /login provider siwe)'),
+    github: z.boolean().describe('GitHub (GET /auth/github/start)'),
+  }),
+  'the ways to log in this coordinator takes',
+);
+export type Logins = z.infer<typeof LoginsSchema>;
+
 export const JwkSchema = named('Jwk', z.looseObject({ kty: z.string(), kid: z.string().optional(), alg: z.string().optional(), use: z.string().optional() }));
 export const JwksSchema = named('Jwks', z.object({ keys: z.array(JwkSchema) }));

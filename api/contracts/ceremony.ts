@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { sequentialTimingFields, subCeremonySizeSchema } from '../../common/ceremony-config.js';
 import { MAX_BEACON_ITERATIONS } from '../../engine/beacon/derive.js';
 import { identityString } from '../../identity/auth-config.js';
-import { JwksSchema } from './auth.js';
+import { JwksSchema, LoginsSchema } from './auth.js';
 import { count, epochMs, isoTime, positive, sha256Hex, text } from './primitives.js';
 import { ReceiptSchema } from './documents.js';
 import { named } from './registry.js';
@@ -62,12 +62,14 @@ export const PhaseViewSchema = named(
 );
 export type PhaseView = z.infer<typeof PhaseViewSchema>;
 
-const receiptKeys = {
+/** What /ceremony/info publishes in either mode: the keys to check receipts and sessions, and the ways to log in. */
+const access = {
   receiptKeys: JwksSchema,
   receiptKeyFingerprints: z.array(text('RFC 7638 thumbprint of a receipt key (its kid): what `ceremony verify --key` pins')),
   sessionKeysUrl: text('where the session token keys are published'),
+  logins: LoginsSchema,
 };
-export const ReceiptKeysView = z.object(receiptKeys);
+export const AccessView = z.object(access);
 
 export const CeremonyInfoSchema = named(
   'CeremonyInfo',
@@ -77,7 +79,7 @@ export const CeremonyInfoSchema = named(
     sizes: z.array(SubCeremonySizeSchema),
     contributionsPerIdentity: positive('contributions allowed per identity'),
     timing: SequentialTimingViewSchema,
-    ...receiptKeys,
+    ...access,
     phase: PhaseViewSchema.optional().describe('absent while the ceremony does not answer'),
   }),
 );
@@ -113,6 +115,25 @@ export const CeremonyStatusSchema = named(
   }),
 );
 export type CeremonyStatus = z.infer<typeof CeremonyStatusSchema>;
+
+export const LatestContributionsSchema = named(
+  'LatestContributions',
+  z.object({
+    items: z
+      .array(
+        z.object({
+          sequence: positive('contribution number'),
+          identity: text('the identity, as the transcript records it'),
+          at: epochMs('when it was accepted'),
+          transcriptSha256After: sha256Hex.describe('SHA-256 of the transcript with it'),
+          receiptId: sha256Hex.describe('its receipt (GET /receipts/{id}); absent for the beacon').optional(),
+          recordKey: text('its record (in GET /records)'),
+        }),
+      )
+      .describe('newest first'),
+  }),
+);
+export type LatestContributions = z.infer<typeof LatestContributionsSchema>;
 
 const checkinFields = {
   status: z.enum(['waiting', 'queued', 'ready']).describe('waiting: far from the head; queued: expected start within the halving threshold; ready: your turn, call contribution/start'),

@@ -32,6 +32,20 @@ export const RecordsQuerySchema = z.object({
     .describe('page number, from 0 (default 0)'),
 });
 
+/** The most contributions GET /ceremony/contributions lists at once. */
+export const MAX_LATEST_CONTRIBUTIONS = 50;
+
+/** GET /ceremony/contributions?limit= */
+export const LatestContributionsQuerySchema = z.object({
+  limit: z
+    .string()
+    .regex(/^\d{1,2}$/, 'limit is a whole number')
+    .default('20')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(MAX_LATEST_CONTRIBUTIONS, `at most ${MAX_LATEST_CONTRIBUTIONS}`))
+    .describe(`how many, newest first (1 to ${MAX_LATEST_CONTRIBUTIONS}, default 20)`),
+});
+
 /** GET /rounds/objects/:prefix/:sha (a key outside the public prefixes names no object: NOT_FOUND) */
 export const RoundObjectParamsSchema = z.object({ prefix: z.enum(PUBLIC_ROUND_PREFIXES).describe('key prefix'), sha: sha256('SHA-256 of the object') });
 

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { BACKUP_PREFIX } from '../../store/keys.js';
 import { JwksSchema } from './auth.js';
-import { ReceiptKeysView } from './ceremony.js';
+import { AccessView } from './ceremony.js';
 import { count, epochMs, g1Hex, g2Hex, positive, sha256Hex, text } from './primitives.js';
 import { named } from './registry.js';
 
@@ -18,8 +18,9 @@ export const RoundsCeremonyInfoSchema = named(
     contributorsPerRound: positive('most contributors in one round'),
     verification: z.enum(['coordinator', 'external']).describe('who verifies chunk contributions'),
     receiptKeys: JwksSchema,
-    receiptKeyFingerprints: ReceiptKeysView.shape.receiptKeyFingerprints,
-    sessionKeysUrl: ReceiptKeysView.shape.sessionKeysUrl,
+    receiptKeyFingerprints: AccessView.shape.receiptKeyFingerprints,
+    sessionKeysUrl: AccessView.shape.sessionKeysUrl,
+    logins: AccessView.shape.logins,
   }),
 );
 export type RoundsCeremonyInfo = z.infer<typeof RoundsCeremonyInfoSchema>;
@@ -106,6 +107,8 @@ export const RoundsStatusSchema = named(
     round: RoundStatusSchema.nullable(),
   }),
 );
+
+export type RoundsStatus = z.infer<typeof RoundsStatusSchema>;
 
 export const RoundsJoinAnswerSchema = named('RoundsJoinAnswer', z.object({ position: positive('1-based place in the round queue'), round: positive('the round the queue fills next') }));
 export const RoundsLeaveAnswerSchema = named('RoundsLeaveAnswer', z.object({ left: z.boolean().describe('whether the caller was queued') }));

@@ -2,6 +2,8 @@
 // which contract schema (api/contracts/) each request body and answer is, and the error codes
 // beyond the common ones. The schemas themselves are never written here: ref() points at the
 // registered zod schema, and api/openapi/components.ts generates its JSON Schema.
+import { WEB_PAGES } from '../web-front.js';
+import { TURN_HEADERS } from '../contracts/turn-headers.js';
 import type { z } from 'zod';
 import type { ErrorCode } from '../../common/errors.js';
 import { CHUNK_UPLOAD_PREFIX } from '../../store/keys.js';
@@ -13,6 +15,7 @@ import {
   BeaconAnnouncementSchema,
   CeremonyInfoSchema,
   CeremonyStatusSchema,
+  LatestContributionsSchema,
   CheckinAnswerSchema,
   CloseRequestSchema,
   CompleteAnswerSchema,
@@ -51,6 +54,7 @@ import {
   ChunkUploadQuerySchema,
   ReceiptParamsSchema,
   RecordsQuerySchema,
+  LatestContributionsQuerySchema,
   RoundObjectParamsSchema,
   TranscriptParamsSchema,
   VerdictParamsSchema,
@@ -139,6 +143,30 @@ export function operations(): Operation[] {
       access: 'public',
       responses: { '200': ok('alive', ref(HealthSchema)) },
       errors: [],
+    },
+    ...Object.entries(WEB_PAGES).map(
+      ([path, file]): Operation => ({
+        method: 'get',
+        path,
+        operationId: `page${file.replace('.html', '').replace(/^./, (c) => c.toUpperCase())}`,
+        summary: `The web front: ${file} (${path === '/' ? 'the live ceremony page' : path === '/contribute' ? 'the browser contributor' : 'the receipt checker'})`,
+        description: 'HTML served from web/dist (npm run setup builds it); 503 NOT_READY when it is not built. An unchanged page answers 304 to If-None-Match.',
+        tag: 'web',
+        access: 'public',
+        responses: { '200': withRequestId({ description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } }) },
+        errors: ['NOT_READY'],
+      }),
+    ),
+    {
+      method: 'get',
+      path: '/assets/{file}',
+      operationId: 'webAsset',
+      summary: 'A script, style or source map of the web front',
+      tag: 'web',
+      access: 'public',
+      parameters: [pathParam('file', 'a file name from web/dist/assets', { type: 'string' })],
+      responses: { '200': withRequestId({ description: 'the file', content: { 'text/javascript': { schema: { type: 'string' } }, 'text/css': { schema: { type: 'string' } } } }) },
+      errors: ['NOT_FOUND', 'NOT_READY'],
     },
     {
       method: 'get',
@@ -269,6 +297,19 @@ export function operations(): Operation[] {
     },
     {
       method: 'get',
+      path: '/ceremony/contributions',
+      operationId: 'latestContributions',
+      summary: 'The newest accepted contributions, newest first (the live page lists them)',
+      description: 'Read from the records ledger: sequence, identity, time, the transcript hash after each, and its receipt. Sequential mode.',
+      tag: 'ceremony',
+      access: 'public',
+      parameters: parametersOf(LatestContributionsQuerySchema, 'query'),
+      responses: { '200': ok('the newest contributions', ref(LatestContributionsSchema)) },
+      errors: ['BAD_REQUEST'],
+      temporal: true,
+    },
+    {
+      method: 'get',
       path: '/ceremony/status',
       operationId: 'ceremonyStatus',
       summary: 'Queue length, current turn, sequence and statistics',
@@ -334,10 +375,10 @@ export function operations(): Operation[] {
       access: 'session',
       responses: {
         '200': ok('the current powers (a BatchContribution without potPubkeys)', ref(BatchContributionSchema), {
-          'X-Turn-Id': { schema: { type: 'string' } },
-          'X-Sequence': headerRef('Sequence'),
-          'X-Compute-Deadline': { description: 'upload before this instant', schema: { type: 'string', format: 'date-time' } },
-          'X-Transcript-SHA256': { description: 'hash of the transcript these powers come from', schema: { type: 'string', pattern: SHA256 } },
+          [TURN_HEADERS.turnId]: { schema: { type: 'string' } },
+          [TURN_HEADERS.sequence]: headerRef('Sequence'),
+          [TURN_HEADERS.computeDeadline]: { description: 'upload before this instant', schema: { type: 'string', format: 'date-time' } },
+          [TURN_HEADERS.transcriptSha256]: { description: 'hash of the transcript these powers come from', schema: { type: 'string', pattern: SHA256 } },
         }),
       },
       errors: turnErrors,

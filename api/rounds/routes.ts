@@ -43,7 +43,7 @@ import { guardedRouter } from '../http/guarded-router.js';
 import { ChunkParamsSchema, ChunkUploadObjectParamsSchema, ChunkUploadQuerySchema, RoundObjectParamsSchema, VerdictParamsSchema } from '../contracts/params.js';
 import { bodyOf, paramsOf, queryOf, validate, validateParams, validateQuery } from '../http/validate.js';
 import { viewOf } from '../http/view.js';
-import { receiptKeysView } from '../keys-view.js';
+import { accessView, loginsOf } from '../access-view.js';
 import type { RoundsGateway } from './gateway.js';
 
 /** Where the administrators' routes of this mode live. */
@@ -67,6 +67,7 @@ export function roundsRoutes(deps: RoundsRouteDeps): Router[] {
 function publicRoutes(deps: RoundsRouteDeps): Router {
   const { gateway, store } = deps;
   const router = new Router();
+  const logins = loginsOf(deps.cfg);
 
   router.get('/ceremony/info', (ctx) => {
     const { settings } = gateway;
@@ -80,7 +81,7 @@ function publicRoutes(deps: RoundsRouteDeps): Router {
         chunkCount: settings.chunkCount,
         contributorsPerRound: settings.contributorsPerRound,
         verification: settings.verification,
-        ...receiptKeysView(deps.receiptKeys),
+        ...accessView(deps.receiptKeys, logins),
       },
       'the ceremony information',
     );

@@ -14,14 +14,17 @@ import type { RecordsLedger } from '../records-ledger.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
 import { recordAdminAction } from '../admin-record.js';
 import { AbortAnswerSchema, AdminTargetSchema, BeaconAnnouncementSchema, CloseRequestSchema, CompleteAnswerSchema, FinaliseRequestSchema } from '../contracts/ceremony.js';
+import { TURN_HEADERS } from '../contracts/turn-headers.js';
 import { guardedRouter } from '../http/guarded-router.js';
 import { jsonBody } from '../http/json-body.js';
-import { TranscriptParamsSchema } from '../contracts/params.js';
-import { bodyOf, paramsOf, validate, validateParams } from '../http/validate.js';
+import { LatestContributionsQuerySchema, TranscriptParamsSchema } from '../contracts/params.js';
+import { bodyOf, paramsOf, queryOf, validate, validateParams, validateQuery } from '../http/validate.js';
 import { viewOf } from '../http/view.js';
 import { handOverStaged } from '../staged-object.js';
 import type { SequentialGateway } from './gateway.js';
 import { TranscriptHistory } from './transcript-history.js';
+import { LatestContributionsReader } from './latest-contributions.js';
+import { loginsOf } from '../access-view.js';
 import { receiveContribution } from './upload.js';
 import { streamObject } from '../public-objects.js';
 import { ceremonyInfoView, ceremonyStatusView, checkinView, enterView, participantView, phaseView, queueSnapshotView } from './views.js';
@@ -42,16 +45,24 @@ function iso(ms: number): string {
 export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
   const { gateway, store, cfg } = deps;
   const history = new TranscriptHistory(store);
+  const latest = new LatestContributionsReader(store, deps.ledger);
   const router = new Router();
   const participants = guardedRouter(requireSession());
   const admins = guardedRouter(requireAdmin());
   admins.use(jsonBody(cfg.api.maxJsonBytes));
   const caller = (ctx: Context) => ({ identity: mustSession(ctx).identity });
 
+  const logins = loginsOf(cfg);
   router.get('/ceremony/info', async (ctx) => {
     // The phase when the ceremony answers; the rest (keys above all) whether or not it does.
     const phase = (await gateway.snapshot().catch(() => undefined))?.phase;
-    ctx.body = ceremonyInfoView({ settings: gateway.settings, phase, receiptKeys: deps.receiptKeys });
+    ctx.body = ceremonyInfoView({ settings: gateway.settings, phase, receiptKeys: deps.receiptKeys, logins });
+  });
+
+  router.get('/ceremony/contributions', validateQuery(LatestContributionsQuerySchema), async (ctx) => {
+    const { limit } = queryOf(ctx, LatestContributionsQuerySchema);
+    ctx.set('Cache-Control', 'no-cache');
+    ctx.body = await latest.newest(limit);
   });
 
   router.get('/ceremony/status', async (ctx) => {
@@ -78,10 +89,10 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
 
   participants.post('/contribution/start', async (ctx) => {
     const started = await gateway.start(caller(ctx));
-    ctx.set('X-Turn-Id', started.turnId);
-    ctx.set('X-Sequence', String(started.sequence));
-    ctx.set('X-Compute-Deadline', iso(started.computeDeadline));
-    ctx.set('X-Transcript-SHA256', started.transcriptSha256);
+    ctx.set(TURN_HEADERS.turnId, started.turnId);
+    ctx.set(TURN_HEADERS.sequence, String(started.sequence));
+    ctx.set(TURN_HEADERS.computeDeadline, iso(started.computeDeadline));
+    ctx.set(TURN_HEADERS.transcriptSha256, started.transcriptSha256);
     const head = await store.head(started.powersKey);
     if (head === null) throw new CeremonyError('INTERNAL', 'the current powers are missing from the store');
     ctx.type = 'application/json';
@@ -118,7 +129,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
   router.get('/transcript', async (ctx) => {
     const s = await gateway.snapshot(0);
     if (s.head === null) throw new CeremonyError('NOT_READY', 'the initial transcript is not ready yet');
-    ctx.set('X-Sequence', String(s.head.sequence));
+    ctx.set(TURN_HEADERS.sequence, String(s.head.sequence));
     ctx.set('Cache-Control', 'no-cache');
     await streamObject(ctx, store, s.head.transcriptKey, s.head.transcriptSha256);
     ctx.set('Cache-Control', 'no-cache');
@@ -129,7 +140,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
     const s = await gateway.snapshot(0);
     if (s.head === null) throw new CeremonyError('NOT_READY', 'the initial transcript is not ready yet');
     const key = sequence === s.head.sequence ? s.head.transcriptKey : await history.keyOf(sequence, s.lastRecordKey, s.head.sequence);
-    ctx.set('X-Sequence', String(sequence));
+    ctx.set(TURN_HEADERS.sequence, String(sequence));
     await streamObject(ctx, store, key, key.slice(key.lastIndexOf('/') + 1));
   });
 

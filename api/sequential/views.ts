@@ -4,9 +4,10 @@
 // a view reads, so the workflows' types may grow without the HTTP contract changing.
 import type { JWK } from 'jose';
 import type { SubCeremonySize } from '../../engine/format/types.js';
+import type { Logins } from '../contracts/auth.js';
 import type { CeremonyInfo, CeremonyStatus, CheckinAnswer, EnterAnswer, ParticipantView, PhaseView, QueueSnapshotView, SequentialTimingView } from '../contracts/ceremony.js';
 import type { CheckinResponse } from '../../workflows/sequential/types.js';
-import { receiptKeysView } from '../keys-view.js';
+import { accessView } from '../access-view.js';
 
 /** Optional fields as the workflows hold them: present with undefined, or absent. */
 type Loose<T> = { [K in keyof T]: undefined extends T[K] ? T[K] | undefined : T[K] };
@@ -46,16 +47,17 @@ export interface InfoSource {
   settings: { ceremonyId: string; sizes: readonly SubCeremonySize[]; contributionsPerIdentity: number; timing: SequentialTimingView };
   phase: Loose<PhaseView> | undefined;
   receiptKeys: readonly JWK[];
+  logins: Logins;
 }
 
-export function ceremonyInfoView({ settings, phase, receiptKeys }: InfoSource): CeremonyInfo {
+export function ceremonyInfoView({ settings, phase, receiptKeys, logins }: InfoSource): CeremonyInfo {
   return defined({
     ceremonyId: settings.ceremonyId,
     mode: 'sequential' as const,
     sizes: settings.sizes.map((s) => ({ numG1Powers: s.numG1Powers, numG2Powers: s.numG2Powers })),
     contributionsPerIdentity: settings.contributionsPerIdentity,
     timing: timingView(settings.timing),
-    ...receiptKeysView(receiptKeys),
+    ...accessView(receiptKeys, logins),
     phase: phase === undefined ? undefined : phaseView(phase),
   });
 }

@@ -8,7 +8,7 @@
 import { InvalidInputError } from '../errors.js';
 import { assertHex, G2_BYTES, isHexOfLength, WORD_BYTES } from '../format/hex.js';
 import { expectArray, expectKeys, expectObject } from '../format/json-shape.js';
-import { parseJsonText } from '../format/read-json.js';
+import { parseJsonText } from '../format/json-text.js';
 import { resolveLimits, type InputLimits } from '../limits.js';
 import { assertBeaconValue, assertIterations } from './derive.js';
 

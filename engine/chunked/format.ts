@@ -6,7 +6,7 @@
 import { InvalidInputError, type InputRole } from '../errors.js';
 import { assertHex, G1_BYTES, G2_BYTES } from '../format/hex.js';
 import { expectArray, expectInteger, expectKeys, expectObject, type JsonObject } from '../format/json-shape.js';
-import { parseJsonText } from '../format/read-json.js';
+import { parseJsonText } from '../format/json-text.js';
 import { toChunkError } from './errors.js';
 import { assertChunkGeometry, chunkRange, ladderLength, MAX_PROOF_POINTS, resolveChunkedLimits, setBits, type ChunkedLimits } from './layout.js';
 import type { ChunkContribution, ChunkState, LadderRung } from './types.js';

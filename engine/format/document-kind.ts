@@ -4,7 +4,7 @@ import type { InputLimits } from '../limits.js';
 import { resolveLimits } from '../limits.js';
 import { batchContributionFromJson } from './parse-contribution.js';
 import { batchTranscriptFromJson } from './parse-transcript.js';
-import { parseJsonText } from './read-json.js';
+import { parseJsonText } from './json-text.js';
 import type { BatchContribution, BatchTranscript } from './types.js';
 
 export type CeremonyDocument = { kind: 'transcript'; transcript: BatchTranscript } | { kind: 'contribution'; contribution: BatchContribution };

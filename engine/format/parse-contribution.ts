@@ -6,7 +6,7 @@ import { resolveLimits } from '../limits.js';
 import { assertHex, ECDSA_SIGNATURE_BYTES, G1_BYTES, G2_BYTES } from './hex.js';
 import { expectArray, expectKeys, expectObject, expectString, schemaError } from './json-shape.js';
 import { parsePowers, parseSize } from './parse-powers.js';
-import { parseJsonText } from './read-json.js';
+import { parseJsonText } from './json-text.js';
 import type { BatchContribution, SubContribution } from './types.js';
 
 /** Parses BatchContribution JSON text. Throws InvalidInputError (input 'contribution'). */

@@ -10,7 +10,7 @@ import { isValidParticipantId } from './identity-patterns.js';
 import { expectArray, expectKeys, expectObject, expectString, schemaError } from './json-shape.js';
 import { parseOptionalHex } from './parse-contribution.js';
 import { checkPointList, parsePowers, parseSize } from './parse-powers.js';
-import { parseJsonText } from './read-json.js';
+import { parseJsonText } from './json-text.js';
 import type { BatchTranscript, SubTranscript, Witness } from './types.js';
 
 /** Parses BatchTranscript JSON text. Throws InvalidInputError (input 'transcript'). */

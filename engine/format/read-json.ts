@@ -1,21 +1,7 @@
-// Bounded reading of JSON text: size first, then syntax.
+// Bounded reading of a JSON file (Node only; the parsing itself is json-text.ts, which browsers share).
 import { stat, readFile } from 'node:fs/promises';
 import { InvalidInputError } from '../errors.js';
 import type { InputLimits } from '../limits.js';
-
-/** Parses JSON text after checking its size; MALFORMED_JSON or FILE_TOO_LARGE on failure. */
-export function parseJsonText(text: string, limits: InputLimits): unknown {
-  const bytes = Buffer.byteLength(text, 'utf8');
-  if (bytes > limits.maxFileBytes) {
-    throw new InvalidInputError('FILE_TOO_LARGE', `input is ${bytes} bytes, more than the limit ${limits.maxFileBytes}`);
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (err) {
-    const reason = err instanceof Error ? err.message : String(err);
-    throw new InvalidInputError('MALFORMED_JSON', `input is not valid JSON: ${reason}`);
-  }
-}
 
 /**
  * Reads a UTF-8 text file no larger than the limit. FILE_TOO_LARGE is an InvalidInputError

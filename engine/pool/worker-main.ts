@@ -3,26 +3,19 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadBackend } from '../curve/load-backend.js';
 import { executeTask } from './execute-task.js';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './runner.js';
-import type { TaskResult } from './tasks.js';
+import { transferablesOf } from './transferables.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort;
 if (port === null) throw new Error('worker-main must run in a worker thread');
 const backendReady = loadBackend(init.backend);
 
-function transferables(result: TaskResult): ArrayBuffer[] {
-  if (!result.ok) return [];
-  const buffers: Uint8Array[] = 'sums' in result ? result.sums : 'points' in result ? [result.points] : [result.productSum, result.millerLoop];
-  // Only whole, unshared buffers can be moved.
-  return buffers.filter((b) => b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && b.buffer instanceof ArrayBuffer).map((b) => b.buffer as ArrayBuffer);
-}
-
 port.on('message', (request: WorkerRequest) => {
   backendReady
     .then((backend) => {
       const result = executeTask(backend, request.task);
       const reply: WorkerReply = { id: request.id, ok: true, result };
-      port.postMessage(reply, transferables(result));
+      port.postMessage(reply, transferablesOf(result));
     })
     .catch((err: unknown) => {
       const reply: WorkerReply = { id: request.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };

@@ -1,102 +1,25 @@
-// A fixed-size pool of worker threads, each holding its own backend instance.
-// Tasks queue FIFO; an idle worker is unref'd so it never keeps the process alive.
+// The task pool on Node's worker_threads. An idle worker is unref'd so it never keeps the process
+// alive.
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../curve/backend.js';
-import type { TaskRunner, WorkerInit, WorkerReply, WorkerRequest } from './runner.js';
-import type { ResultFor, Task } from './tasks.js';
-
-interface Pending {
-  task: Task;
-  resolve: (result: ResultFor<Task>) => void;
-  reject: (err: Error) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  busy: Pending | undefined;
-  requestId: number;
-}
+import type { WorkerInit, WorkerReply } from './runner.js';
+import { TaskPool, type PoolWorker } from './task-pool.js';
 
 const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
-export class WorkerPool implements TaskRunner {
-  private readonly slots: Slot[] = [];
-  private readonly queue: Pending[] = [];
-  private nextId = 1;
-  private closed = false;
-
-  constructor(
-    readonly parallelism: number,
-    private readonly backend: BackendName,
-  ) {
-    if (!Number.isInteger(parallelism) || parallelism < 1) throw new RangeError('a worker pool needs at least one thread');
-  }
-
-  run<T extends Task>(task: T): Promise<ResultFor<T>> {
-    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
-    return new Promise<ResultFor<T>>((resolve, reject) => {
-      this.queue.push({ task, resolve: resolve as (result: ResultFor<Task>) => void, reject });
-      this.pump();
+export class WorkerPool extends TaskPool {
+  constructor(parallelism: number, backend: BackendName) {
+    super(parallelism, (events): PoolWorker => {
+      const init: WorkerInit = { backend };
+      const worker = new Worker(ENTRY, { workerData: init });
+      worker.on('message', (reply: WorkerReply) => events.onReply(reply));
+      worker.on('error', (err) => events.onCrash(err));
+      worker.on('exit', (code) => events.onCrash(new Error(`worker exited with code ${code}`)));
+      return {
+        post: (request) => worker.postMessage(request),
+        terminate: () => worker.terminate(),
+        busy: (isBusy) => (isBusy ? worker.ref() : worker.unref()),
+      };
     });
-  }
-
-  async close(): Promise<void> {
-    this.closed = true;
-    const failure = new Error('worker pool closed');
-    for (const pending of this.queue.splice(0)) pending.reject(failure);
-    await Promise.all(this.slots.splice(0).map((slot) => slot.worker.terminate()));
-  }
-
-  private pump(): void {
-    while (this.queue.length > 0) {
-      const slot = this.idleSlot();
-      if (slot === undefined) return;
-      const pending = this.queue.shift() as Pending;
-      slot.busy = pending;
-      slot.requestId = this.nextId++;
-      slot.worker.ref();
-      const request: WorkerRequest = { id: slot.requestId, task: pending.task };
-      slot.worker.postMessage(request);
-    }
-  }
-
-  private idleSlot(): Slot | undefined {
-    const idle = this.slots.find((slot) => slot.busy === undefined);
-    if (idle !== undefined) return idle;
-    if (this.slots.length < this.parallelism) return this.spawn();
-    return undefined;
-  }
-
-  private spawn(): Slot {
-    const init: WorkerInit = { backend: this.backend };
-    const worker = new Worker(ENTRY, { workerData: init });
-    const slot: Slot = { worker, busy: undefined, requestId: 0 };
-    worker.on('message', (reply: WorkerReply) => this.onReply(slot, reply));
-    worker.on('error', (err) => this.onCrash(slot, err));
-    worker.on('exit', (code) => {
-      if (!this.closed) this.onCrash(slot, new Error(`worker exited with code ${code}`));
-    });
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private onReply(slot: Slot, reply: WorkerReply): void {
-    const pending = slot.busy;
-    if (pending === undefined || reply.id !== slot.requestId) return;
-    slot.busy = undefined;
-    slot.worker.unref();
-    if (reply.ok) pending.resolve(reply.result);
-    else pending.reject(new Error(`worker task failed: ${reply.error}`));
-    this.pump();
-  }
-
-  private onCrash(slot: Slot, err: Error): void {
-    const index = this.slots.indexOf(slot);
-    if (index < 0) return;
-    this.slots.splice(index, 1);
-    void slot.worker.terminate();
-    slot.busy?.reject(err);
-    slot.busy = undefined;
-    this.pump();
   }
 }
