@@ -19,6 +19,47 @@ export interface RequestOptions {
   json?: unknown;
   body?: string;
   timeoutMs?: number;
+  /** Told the bytes of the body handed to the network so far, and in all (for a progress display). */
+  onUpload?: (sent: number, total: number) => void;
+}
+
+/** Transfers of this size or more are streamed in chunks of it, so that their progress can be told. */
+const PROGRESS_CHUNK = 256 * 1024;
+
+/** A body that tells how much of it the network has taken; sent with its Content-Length. */
+function countedBody(text: string, onUpload: (sent: number, total: number) => void): ReadableStream<Uint8Array> {
+  const bytes = Buffer.from(text, 'utf8');
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      const chunk = new Uint8Array(bytes.subarray(offset, offset + PROGRESS_CHUNK));
+      offset += chunk.length;
+      controller.enqueue(chunk);
+      onUpload(offset, bytes.length);
+    },
+  });
+}
+
+/**
+ * The body of `res` as text, telling `onDownload` the bytes read so far and the total the response
+ * declared (undefined without a Content-Length).
+ */
+export async function readText(res: Response, onDownload?: (received: number, total: number | undefined) => void): Promise<string> {
+  if (onDownload === undefined || res.body === null) return res.text();
+  const header = res.headers.get('content-length');
+  const total = header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
+  const chunks: Buffer[] = [];
+  let received = 0;
+  for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
+    received += chunk.byteLength;
+    chunks.push(Buffer.from(chunk));
+    onDownload(received, total);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function request(baseUrl: string, path: string, options: RequestOptions = {}): Promise<Response> {
@@ -32,12 +73,19 @@ export async function request(baseUrl: string, path: string, options: RequestOpt
     headers['content-type'] = 'application/json';
     body = options.body;
   }
-  const res = await fetch(new URL(path, baseUrl), {
+  const init: RequestInit & { duplex?: 'half' } = {
     method: options.method ?? (body === undefined ? 'GET' : 'POST'),
     headers,
     body,
     signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
-  });
+  };
+  if (body !== undefined && options.onUpload !== undefined) {
+    // Streamed, with the length declared (the API requires it): fetch keeps a stream's Content-Length.
+    headers['content-length'] = String(Buffer.byteLength(body, 'utf8'));
+    init.body = countedBody(body, options.onUpload);
+    init.duplex = 'half';
+  }
+  const res = await fetch(new URL(path, baseUrl), init);
   if (res.ok) return res;
   let code = `HTTP_${res.status}`;
   let message = res.statusText;

@@ -1,7 +1,7 @@
 // A client of the sequential participant API: what the reference contributor and the tests use. The
 // answers are typed by the API's own contracts (api/contracts/ceremony.ts).
 import type { CeremonyInfo, CheckinAnswer, CompleteAnswer } from '../api/contracts/ceremony.js';
-import { request, requestJson } from './http.js';
+import { readText, request, requestJson } from './http.js';
 import { SessionClient } from './session-client.js';
 
 export interface StartAnswer {
@@ -41,10 +41,11 @@ export class ParticipantClient extends SessionClient {
     return requestJson(this.baseUrl, '/queue/leave', { method: 'POST', token: this.auth() });
   }
 
-  async start(): Promise<StartAnswer> {
+  /** Starts the turn and downloads the current powers (`onDownload` is told the bytes as they come). */
+  async start(onDownload?: (received: number, total: number | undefined) => void): Promise<StartAnswer> {
     const res = await request(this.baseUrl, '/contribution/start', { method: 'POST', token: this.auth() });
     return {
-      powers: await res.text(),
+      powers: await readText(res, onDownload),
       turnId: res.headers.get('x-turn-id') ?? '',
       sequence: Number(res.headers.get('x-sequence')),
       computeDeadline: res.headers.get('x-compute-deadline') ?? '',
@@ -52,8 +53,9 @@ export class ParticipantClient extends SessionClient {
     };
   }
 
-  complete(contributionJson: string): Promise<CompleteAnswer> {
-    return requestJson(this.baseUrl, '/contribution/complete', { method: 'POST', token: this.auth(), body: contributionJson, timeoutMs: 300_000 });
+  /** Uploads the contribution; the answer comes once the coordinator has verified it. */
+  complete(contributionJson: string, onUpload?: (sent: number, total: number) => void): Promise<CompleteAnswer> {
+    return requestJson(this.baseUrl, '/contribution/complete', { method: 'POST', token: this.auth(), body: contributionJson, timeoutMs: 300_000, onUpload });
   }
 
   abort(): Promise<{ outcome: string }> {
