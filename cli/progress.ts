@@ -100,6 +100,26 @@ export class Progress {
     this.sink.write(`${this.line(text)}\n`);
   }
 
+  /**
+   * Work of unknown size (a download without a Content-Length): the amount so far, live on a terminal;
+   * elsewhere a line at every `lineEvery` of it.
+   */
+  tally(task: string, done: number, unit: string, lineEvery = 16 * 1024 * 1024): void {
+    this.endWait();
+    const text = `${task}: ${amount(done, unit)}${unit === 'bytes' ? '' : ` ${unit}`} so far`;
+    if (this.tty) {
+      const now = Date.now();
+      if (now - this.lastDraw < REDRAW_MS) return;
+      this.lastDraw = now;
+      this.drawLive(text);
+      return;
+    }
+    const step = Math.floor(done / lineEvery);
+    if (this.tenths.get(task) === step) return;
+    this.tenths.set(task, step);
+    if (step > 0) this.sink.write(`${this.line(text)}\n`);
+  }
+
   /** The engine's progress (phase, points done, points in total), each phase named for a person. */
   engineListener(): ProgressListener {
     return ({ phase, done, total }) => this.update(ENGINE_PHASES[phase] ?? phase, done, total, 'points');

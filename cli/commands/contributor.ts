@@ -147,6 +147,7 @@ async function runRounds(options: ContributorOptions, engine: Engine, progress: 
 }
 
 async function runSequential(options: ContributorOptions, ethereumKey: string | undefined, engine: Engine, progress: Progress, program: string): Promise<number> {
+  let downloaded = 0;
   const result: ContributorResult = await runContributor({
     url: options.url,
     engine,
@@ -154,12 +155,16 @@ async function runSequential(options: ContributorOptions, ethereumKey: string | 
     ethereumKey,
     entropy: options.entropy,
     onEvent: (event) => {
+      if (event.kind === 'started') progress.say(`downloaded the current powers (${downloaded} bytes)`);
       const line = describe(event);
       if (line !== undefined) progress.say(line);
       if (event.kind === 'uploaded') progress.wait('uploaded; the coordinator is verifying the contribution');
     },
     onTransfer: ({ direction, done, total }) => {
-      if (total !== undefined) progress.update(direction === 'download' ? 'download the current powers' : 'upload the contribution', done, total, 'bytes');
+      const task = direction === 'download' ? 'download the current powers' : 'upload the contribution';
+      if (direction === 'download') downloaded = done;
+      if (total !== undefined) progress.update(task, done, total, 'bytes');
+      else progress.tally(task, done, 'bytes');
     },
   });
   const { receipt, ...summary } = result;
