@@ -42,11 +42,11 @@ export function adminCommand(): CommandUnknownOpts {
 async function run(action: Action, options: AdminOptions): Promise<number> {
   const { url, identity, reason } = options;
   if (action !== 'status' && !phaseActions.has(action) && identity === undefined) {
-    process.stderr.write(`ceremony admin: ${action} needs --identity\nrun 'ceremony admin --help' for usage\n`);
+    process.stderr.write(`ceremony admin: ban, unban and drop need --identity\nrun 'ceremony admin --help' for usage\n`);
     return 2;
   }
   if (phaseActions.has(action) && (reason === undefined || reason === '')) {
-    process.stderr.write(`ceremony admin: ${action} needs --reason\nrun 'ceremony admin --help' for usage\n`);
+    process.stderr.write(`ceremony admin: pause, resume and close need --reason\nrun 'ceremony admin --help' for usage\n`);
     return 2;
   }
   try {

@@ -56,7 +56,7 @@ export function beaconCommand(): CommandUnknownOpts {
     );
   return helpFooter(
     command,
-    ['beacon --in transcript.json --out beacon-contribution.json --beacon 0x5eed…'],
+    ['beacon --in transcript.json --out beacon-contribution.json --beacon 0x8f3b1c2d4e5f60718293a4b5c6d7e8f9'],
     ['Progress on stderr. Exit codes: 0 written, 1 invalid input (one JSON line on stdout), 2 usage or I/O error.', ...ENGINE_ENVIRONMENT],
   );
 }
