@@ -1,52 +1,35 @@
 // Flags shared by the long-running commands (start, api, worker), mapped onto the config tree.
-import { parseArgs } from 'node:util';
+import { Command } from '@commander-js/extra-typings';
 import { loadConfig, type Config } from '../common/config.js';
 
-export interface ServiceArgs {
-  cfg: Config;
-  positionals: string[];
-  extra: Record<string, string | undefined>;
+/** A long-running command with the flags every one of them takes (declared here, once). */
+export function serviceCommand(name: string) {
+  return new Command(name)
+    .option('--config <file>', 'a JSON configuration file (defaults < file < environment < flags)')
+    .option('--port <port>', 'the API port (api.port)')
+    .option('--host <host>', 'the address the API listens on (api.host)')
+    .option('--data-dir <dir>', 'the data directory: the dev server database and the filesystem store (dataDir)');
 }
 
-export function parseServiceArgs(argv: string[], extraOptions: Record<string, { type: 'string' }> = {}): ServiceArgs {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: false,
-    options: {
-      config: { type: 'string' },
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'data-dir': { type: 'string' },
-      ...extraOptions,
-    },
-  });
+export interface ServiceFlags {
+  config?: string;
+  port?: string;
+  host?: string;
+  dataDir?: string;
+}
+
+/** The configuration the flags give, over the file, the environment and the defaults. */
+export function serviceConfig(flags: ServiceFlags): Config {
   const overrides: Record<string, unknown> = {};
   const api: Record<string, unknown> = {};
-  if (values.port !== undefined) {
-    if (!/^\d+$/.test(values.port)) throw new Error(`--port: ${JSON.stringify(values.port)} is not a port number`);
-    api['port'] = Number.parseInt(values.port, 10);
+  if (flags.port !== undefined) {
+    if (!/^\d+$/.test(flags.port)) throw new Error(`--port: ${JSON.stringify(flags.port)} is not a port number`);
+    api['port'] = Number.parseInt(flags.port, 10);
   }
-  if (values.host !== undefined) api['host'] = values.host;
+  if (flags.host !== undefined) api['host'] = flags.host;
   if (Object.keys(api).length > 0) overrides['api'] = api;
-  if (values['data-dir'] !== undefined) overrides['dataDir'] = values['data-dir'];
-  const cfg = loadConfig({ file: values.config, overrides });
-  const extra: Record<string, string | undefined> = {};
-  for (const name of Object.keys(extraOptions)) {
-    const value = (values as Record<string, unknown>)[name];
-    extra[name] = typeof value === 'string' ? value : undefined;
-  }
-  return { cfg, positionals, extra };
+  if (flags.dataDir !== undefined) overrides['dataDir'] = flags.dataDir;
+  return loadConfig({ file: flags.config, overrides });
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-export function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    const handler = (signal: NodeJS.Signals): void => {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
-      resolve(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-  });
-}
+export const SERVICE_ENVIRONMENT = ['Configuration: defaults < the --config file < environment variables (CEREMONY_*, TEMPORAL_ADDRESS, ...) < flags;', 'docs/configuration.md lists them.'];

@@ -24,6 +24,8 @@ export type ContributorEvent =
   | { kind: 'deadline-passed'; deadline: string }
   | { kind: 'started'; sequence: number; computeDeadline: string }
   | { kind: 'contributed'; ms: number }
+  /** The whole contribution is sent; the coordinator verifies it before it answers. */
+  | { kind: 'uploaded'; bytes: number }
   | { kind: 'accepted'; answer: CompleteAnswer; receiptValid: boolean };
 
 export interface ContributorOptions {
@@ -35,6 +37,8 @@ export interface ContributorOptions {
   ethereumKey?: string;
   entropy?: string;
   onEvent?: (event: ContributorEvent) => void;
+  /** The bytes moved so far and in all (undefined if not declared): the powers down, the contribution up. */
+  onTransfer?: (transfer: { direction: 'download' | 'upload'; done: number; total: number | undefined }) => void;
   /** Check in this fraction of the way to each deadline (default 0.5). */
   checkinAt?: number;
   /** Gives up after this long in the lobby (default 24 h). */
@@ -47,6 +51,8 @@ export interface ContributorResult {
   receiptId: string;
   receiptValid: boolean;
   transcriptSha256: string;
+  /** The signed receipt, as GET /receipts/{receiptId} serves it. */
+  receipt: CompleteAnswer['receipt'];
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -134,7 +140,8 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
     emit?.({ kind: 'checked-in', answer });
   }
 
-  const started = await repeat(() => client.start());
+  const transfer = options.onTransfer;
+  const started = await repeat(() => client.start(transfer === undefined ? undefined : (done, total) => transfer({ direction: 'download', done, total })));
   emit?.({ kind: 'started', sequence: started.sequence, computeDeadline: started.computeDeadline });
   const began = Date.now();
   let contribution;
@@ -158,7 +165,11 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
   // (the first never reached a live API); otherwise it is refused as already completed, and the
   // outcome is read from the participant record.
   const upload = serializeBatchContribution(contribution);
-  const done = await repeat(() => client.complete(upload)).catch((err: unknown) => {
+  const onUpload = (sent: number, total: number): void => {
+    transfer?.({ direction: 'upload', done: sent, total });
+    if (sent === total) emit?.({ kind: 'uploaded', bytes: total });
+  };
+  const done = await repeat(() => client.complete(upload, onUpload)).catch((err: unknown) => {
     if (err instanceof ApiError && err.code === 'CONTRIBUTION_ALREADY_COMPLETED') return outcomeAfterLostAnswer(client, emit);
     throw err;
   });
@@ -170,5 +181,5 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
   });
   const receiptValid = check.valid;
   emit?.({ kind: 'accepted', answer: done, receiptValid });
-  return { participantId, sequence: done.sequence, receiptId: done.receiptId, receiptValid, transcriptSha256: done.transcriptSha256 };
+  return { participantId, sequence: done.sequence, receiptId: done.receiptId, receiptValid, transcriptSha256: done.transcriptSha256, receipt: done.receipt };
 }

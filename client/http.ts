@@ -19,6 +19,51 @@ export interface RequestOptions {
   json?: unknown;
   body?: string;
   timeoutMs?: number;
+  /** Told the bytes of the body handed to the network so far, and in all (for a progress display). */
+  onUpload?: (sent: number, total: number) => void;
+}
+
+/** Transfers of this size or more are streamed in chunks of it, so that their progress can be told. */
+const PROGRESS_CHUNK = 256 * 1024;
+
+/** A body that tells how much of it the network has taken; sent with its Content-Length. */
+function countedBody(bytes: Uint8Array, onUpload: (sent: number, total: number) => void): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        return;
+      }
+      const chunk = new Uint8Array(bytes.subarray(offset, offset + PROGRESS_CHUNK));
+      offset += chunk.length;
+      controller.enqueue(chunk);
+      onUpload(offset, bytes.length);
+    },
+  });
+}
+
+/**
+ * The body of `res` as text, telling `onDownload` the bytes read so far and the total the response
+ * declared (undefined without a Content-Length).
+ */
+export async function readText(res: Response, onDownload?: (received: number, total: number | undefined) => void): Promise<string> {
+  if (onDownload === undefined || res.body === null) return res.text();
+  const header = res.headers.get('content-length');
+  const total = header !== null && /^\d+$/.test(header) ? Number(header) : undefined;
+  // A reader and a streaming decoder: the same in Node and in browsers (the page shares this client).
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    received += value.byteLength;
+    text += decoder.decode(value, { stream: true });
+    onDownload(received, total);
+  }
+  return text + decoder.decode();
 }
 
 export async function request(baseUrl: string, path: string, options: RequestOptions = {}): Promise<Response> {
@@ -32,12 +77,20 @@ export async function request(baseUrl: string, path: string, options: RequestOpt
     headers['content-type'] = 'application/json';
     body = options.body;
   }
-  const res = await fetch(new URL(path, baseUrl), {
+  const init: RequestInit & { duplex?: 'half' } = {
     method: options.method ?? (body === undefined ? 'GET' : 'POST'),
     headers,
     body,
     signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
-  });
+  };
+  if (body !== undefined && options.onUpload !== undefined) {
+    // Streamed, with the length declared (the API requires it): fetch keeps a stream's Content-Length.
+    const bytes = new TextEncoder().encode(body);
+    headers['content-length'] = String(bytes.byteLength);
+    init.body = countedBody(bytes, options.onUpload);
+    init.duplex = 'half';
+  }
+  const res = await fetch(new URL(path, baseUrl), init);
   if (res.ok) return res;
   let code = `HTTP_${res.status}`;
   let message = res.statusText;

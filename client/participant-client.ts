@@ -2,7 +2,7 @@
 // answers are typed by the API's own contracts (api/contracts/ceremony.ts).
 import type { CeremonyInfo, CheckinAnswer, CompleteAnswer } from '../api/contracts/ceremony.js';
 import { TURN_HEADERS } from '../api/contracts/turn-headers.js';
-import { request, requestJson } from './http.js';
+import { readText, request, requestJson } from './http.js';
 import { SessionClient } from './session-client.js';
 
 export interface StartAnswer {
@@ -42,10 +42,11 @@ export class ParticipantClient extends SessionClient {
     return requestJson(this.baseUrl, '/queue/leave', { method: 'POST', token: this.auth() });
   }
 
-  async start(): Promise<StartAnswer> {
+  /** Starts the turn and downloads the current powers (`onDownload` is told the bytes as they come). */
+  async start(onDownload?: (received: number, total: number | undefined) => void): Promise<StartAnswer> {
     const res = await request(this.baseUrl, '/contribution/start', { method: 'POST', token: this.auth() });
     return {
-      powers: await res.text(),
+      powers: await readText(res, onDownload),
       turnId: res.headers.get(TURN_HEADERS.turnId) ?? '',
       sequence: Number(res.headers.get(TURN_HEADERS.sequence)),
       computeDeadline: res.headers.get(TURN_HEADERS.computeDeadline) ?? '',
@@ -53,8 +54,9 @@ export class ParticipantClient extends SessionClient {
     };
   }
 
-  complete(contributionJson: string): Promise<CompleteAnswer> {
-    return requestJson(this.baseUrl, '/contribution/complete', { method: 'POST', token: this.auth(), body: contributionJson, timeoutMs: 300_000 });
+  /** Uploads the contribution; the answer comes once the coordinator has verified it. */
+  complete(contributionJson: string, onUpload?: (sent: number, total: number) => void): Promise<CompleteAnswer> {
+    return requestJson(this.baseUrl, '/contribution/complete', { method: 'POST', token: this.auth(), body: contributionJson, timeoutMs: 300_000, onUpload });
   }
 
   abort(): Promise<{ outcome: string }> {

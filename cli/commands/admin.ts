@@ -1,53 +1,66 @@
 // `ceremony admin status|ban|unban|drop|pause|resume|close --url URL [--identity ID] [--reason TEXT]`, authenticated by
 // an admin session token from CEREMONY_TOKEN (or --token-file), or a dev login name with --dev-name.
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { Argument, Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { ApiError, requestJson } from '../../client/http.js';
+import { exitCode, helpFooter } from '../kit.js';
 
 const actions = ['status', 'ban', 'unban', 'drop', 'pause', 'resume', 'close'] as const;
-/** Phase changes of the whole ceremony: no identity, a reason required. */
-const phaseActions: ReadonlySet<string> = new Set(['pause', 'resume', 'close']);
 type Action = (typeof actions)[number];
+/** Phase changes of the whole ceremony: no identity, a reason required. */
+const phaseActions: ReadonlySet<Action> = new Set(['pause', 'resume', 'close']);
 
-const usage =
-  'usage: ceremony admin status|ban|unban|drop|pause|resume|close --url URL [--identity ID] [--reason TEXT] [--token-file FILE | --dev-name NAME]\n  ban, unban and drop need --identity; pause, resume and close need --reason\n';
+function declare() {
+  return new Command('admin')
+    .summary('status, ban, unban, drop, pause, resume, close (admin API)')
+    .description(
+      'Calls the admin API as an admin identity. ban, unban and drop need --identity; pause, resume and ' +
+        'close need --reason. The session token comes from CEREMONY_TOKEN, --token-file, or a dev login (--dev-name).',
+    )
+    .addArgument(new Argument('<action>', 'what to do').choices(actions))
+    .requiredOption('--url <url>', 'the coordinator')
+    .option('--identity <id>', 'the participant to ban, unban or drop, e.g. git|1234|@alice')
+    .option('--reason <text>', 'why (recorded; required for pause, resume and close)')
+    .option('--token-file <file>', 'a file holding an admin session token (instead of CEREMONY_TOKEN)')
+    .option('--dev-name <name>', 'log in with the dev provider under this name (test stacks only)');
+}
 
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: { url: { type: 'string' }, identity: { type: 'string' }, reason: { type: 'string' }, 'token-file': { type: 'string' }, 'dev-name': { type: 'string' } },
-    });
-  } catch (err) {
-    process.stderr.write(`ceremony admin: ${(err as Error).message}\n${usage}`);
+type AdminOptions = ReturnType<ReturnType<typeof declare>['opts']>;
+
+export function adminCommand(): CommandUnknownOpts {
+  return helpFooter(
+    declare().action(exitCode((action, options) => run(action, options))),
+    [
+      'admin status --url http://127.0.0.1:8080',
+      "admin ban --url http://127.0.0.1:8080 --identity 'git|1234|@mallory' --reason spam",
+      "admin pause --url http://127.0.0.1:8080 --reason 'maintenance'",
+    ],
+    ['Prints the answer as JSON on stdout. Exit codes: 0 done, 1 refused by the coordinator, 2 usage or network.'],
+  );
+}
+
+async function run(action: Action, options: AdminOptions): Promise<number> {
+  const { url, identity, reason } = options;
+  if (action !== 'status' && !phaseActions.has(action) && identity === undefined) {
+    process.stderr.write(`ceremony admin: ban, unban and drop need --identity\nrun 'ceremony admin --help' for usage\n`);
     return 2;
   }
-  const [action] = parsed.positionals;
-  const { url, identity, reason } = parsed.values;
-  if (
-    url === undefined ||
-    action === undefined ||
-    !(actions as readonly string[]).includes(action) ||
-    (action !== 'status' && !phaseActions.has(action) && identity === undefined) ||
-    (phaseActions.has(action) && (reason === undefined || reason === ''))
-  ) {
-    process.stderr.write(usage);
+  if (phaseActions.has(action) && (reason === undefined || reason === '')) {
+    process.stderr.write(`ceremony admin: pause, resume and close need --reason\nrun 'ceremony admin --help' for usage\n`);
     return 2;
   }
   try {
     let token = process.env['CEREMONY_TOKEN'];
-    if (parsed.values['token-file'] !== undefined) token = (await readFile(parsed.values['token-file'], 'utf8')).trim();
-    if (parsed.values['dev-name'] !== undefined) {
-      token = (await requestJson<{ token: string }>(url, '/login', { json: { provider: 'dev', name: parsed.values['dev-name'] } })).token;
+    if (options.tokenFile !== undefined) token = (await readFile(options.tokenFile, 'utf8')).trim();
+    if (options.devName !== undefined) {
+      token = (await requestJson<{ token: string }>(url, '/login', { json: { provider: 'dev', name: options.devName } })).token;
     }
     if (token === undefined) {
       process.stderr.write('ceremony admin: give an admin token in CEREMONY_TOKEN or --token-file\n');
       return 2;
     }
     const result =
-      (action as Action) === 'status'
+      action === 'status'
         ? await requestJson(url, '/admin/status', { token })
         : phaseActions.has(action)
           ? await requestJson(url, `/admin/${action}`, { token, json: { reason } })

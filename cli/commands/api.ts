@@ -1,17 +1,23 @@
-// `ceremony api`: the API server alone, for deployments with an existing Temporal cluster.
-import { createLogger } from '../../common/logger.js';
-import { serveApi } from '../../api/serve.js';
-import { openStore } from '../../store/index.js';
-import { connectClient } from '../../runtime/temporal.js';
-import { parseServiceArgs, untilSignal } from '../service-flags.js';
-import { createSessionTokens } from '../../api/auth/session.js';
-import { ensureCeremony } from '../../api/ensure-ceremony.js';
-import { loadReceiptKey } from '../../evidence/receipt-key.js';
+// `ceremony api`: the API server alone, for deployments with an existing Temporal cluster. Koa and
+// the Temporal client are loaded only when the command runs.
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import type { Config } from '../../common/config.js';
+import { exitCode, helpFooter } from '../kit.js';
+import { SERVICE_ENVIRONMENT, serviceCommand, serviceConfig, type ServiceFlags } from '../service-flags.js';
+import { untilSignal } from '../signals.js';
 
-export async function run(argv: string[]): Promise<number> {
-  let cfg;
+export function apiCommand(): CommandUnknownOpts {
+  const command = serviceCommand('api')
+    .summary('the API server alone, against an existing Temporal server')
+    .description('Runs the API server alone, against the Temporal frontend at TEMPORAL_ADDRESS (or temporal.address).')
+    .action(exitCode((flags) => run(flags)));
+  return helpFooter(command, ['api --config ceremony.json --port 8080'], [...SERVICE_ENVIRONMENT, 'Exit codes: 0 stopped cleanly, 2 usage or configuration.']);
+}
+
+async function run(flags: ServiceFlags): Promise<number> {
+  let cfg: Config;
   try {
-    cfg = parseServiceArgs(argv).cfg;
+    cfg = serviceConfig(flags);
   } catch (err) {
     process.stderr.write(`ceremony api: ${(err as Error).message}\n`);
     return 2;
@@ -21,6 +27,15 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('ceremony api: set TEMPORAL_ADDRESS (or temporal.address) to the Temporal frontend, e.g. temporal-frontend:7233\n');
     return 2;
   }
+  const [{ createLogger }, { serveApi }, { openStore }, { connectClient }, { createSessionTokens }, { ensureCeremony }, { loadReceiptKey }] = await Promise.all([
+    import('../../common/logger.js'),
+    import('../../api/serve.js'),
+    import('../../store/index.js'),
+    import('../../runtime/temporal.js'),
+    import('../../api/auth/session.js'),
+    import('../../api/ensure-ceremony.js'),
+    import('../../evidence/receipt-key.js'),
+  ]);
   const log = createLogger(cfg.log.level, 'ceremony-api');
   const signal = untilSignal();
   const store = await openStore(cfg);

@@ -1,12 +1,18 @@
-// `ceremony contributor --url URL [--name NAME | --eth-key-file FILE] [--entropy TEXT]`:
-// the reference contributor of a sequential ceremony. Progress on stderr, the result as JSON on stdout.
+// `ceremony contributor --url URL [--name NAME | --eth-key-file FILE] [--entropy TEXT] [--receipt-out FILE]`:
+// the reference contributor. Progress on stderr; the result as one JSON line on stdout. In a
+// sequential ceremony it saves its receipt, checks it against the published key and prints an
+// attestation to post.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { createEngine } from '../../engine/context.js';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { createEngine, type Engine } from '../../engine/context.js';
 import { ApiError, requestJson, withRetries } from '../../client/http.js';
-import { runContributor, type ContributorEvent } from '../../client/contributor.js';
+import { runContributor, type ContributorEvent, type ContributorResult } from '../../client/contributor.js';
 import { runRoundsContributor } from '../../client/rounds-contributor.js';
-import { untilSignal } from '../service-flags.js';
+import { attestationText, jwsKeyId, receiptFileNames, writeNewFile } from '../attestation.js';
+import { exitCode, helpFooter, programName } from '../kit.js';
+import { Progress } from '../progress.js';
+import { untilSignal } from '../signals.js';
 
 /** The ceremony's mode, from /ceremony/info (answered from configuration; retried through outages). */
 async function isRoundsCeremony(url: string): Promise<boolean> {
@@ -15,7 +21,7 @@ async function isRoundsCeremony(url: string): Promise<boolean> {
   return info.mode === 'rounds';
 }
 
-function describe(event: ContributorEvent): string {
+function describe(event: ContributorEvent): string | undefined {
   switch (event.kind) {
     case 'logged-in':
       return `logged in as ${event.participantId}`;
@@ -35,89 +41,148 @@ function describe(event: ContributorEvent): string {
       return `started contribution ${event.sequence}; deadline ${event.computeDeadline}`;
     case 'contributed':
       return `computed the contribution in ${(event.ms / 1000).toFixed(1)} s; uploading`;
+    case 'uploaded':
+      return undefined;
     case 'accepted':
       return `accepted as contribution ${event.answer.sequence}; receipt ${event.answer.receiptId} ${event.receiptValid ? 'verifies' : 'DOES NOT VERIFY'}`;
   }
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let values;
+/** Every option of the contributor, declared here once; login options go beside --name. */
+function declare() {
+  return new Command('contributor')
+    .summary('the reference contributor: log in, queue, contribute, save and verify the receipt')
+    .description(
+      'Takes part in a ceremony as one contributor: logs in, waits its turn (checking in on time), ' +
+        'downloads the current powers, contributes, uploads, and checks the signed receipt against the ' +
+        "coordinator's published key. In a sequential ceremony it saves the receipt and prints an " +
+        'attestation to post (on stderr); stdout gets one JSON line with the result. In a rounds ' +
+        'ceremony it needs --name.',
+    )
+    .requiredOption('--url <url>', 'the coordinator, e.g. https://ceremony.example.org')
+    .option('--name <name>', 'log in with the dev provider under this name (test and demo stacks)')
+    .option('--eth-key-file <file>', 'Sign-In with Ethereum with the private key in this file (32 bytes of hex); it also signs the pubkeys (EIP-712). Default: CEREMONY_ETH_KEY')
+    .option('--entropy <text>', 'extra text mixed with the system CSPRNG')
+    .option('--receipt-out <file>', 'where to save the receipt; an existing file is never overwritten (default: receipt-<sequence>.json here, or receipt-<sequence>-2.json, ... if taken)')
+    .option('--replacement', 'rounds: stand by as a replacement until interrupted');
+}
+
+type ContributorOptions = ReturnType<ReturnType<typeof declare>['opts']>;
+
+export function contributorCommand(): CommandUnknownOpts {
+  return helpFooter(
+    declare().action(exitCode((options, command) => run(options, programName(command)))),
+    ['contributor --url https://ceremony.example.org --eth-key-file ~/.ceremony/eth.key', 'contributor --url http://127.0.0.1:8080 --name alice --receipt-out alice-receipt.json'],
+    [
+      'Exit codes: 0 contributed and the receipt verifies, 1 refused by the coordinator or a receipt that does not',
+      'verify (one JSON line on stdout), 2 usage, I/O or network.',
+      'Environment: CEREMONY_ETH_KEY, an Ethereum private key (hex), when --eth-key-file is not given.',
+    ],
+  );
+}
+
+async function ethereumKeyOf(options: ContributorOptions): Promise<string | undefined> {
+  let key = process.env['CEREMONY_ETH_KEY'];
+  if (options.ethKeyFile !== undefined) {
+    try {
+      key = (await readFile(options.ethKeyFile, 'utf8')).trim();
+    } catch (err) {
+      throw new Error(`cannot read ${options.ethKeyFile}: ${(err as Error).message}`);
+    }
+  }
+  if (key !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(key)) throw new Error('the Ethereum key must be 32 bytes of hex');
+  return key;
+}
+
+async function run(options: ContributorOptions, program: string): Promise<number> {
+  if (options.receiptOut !== undefined && existsSync(options.receiptOut)) {
+    process.stderr.write(`ceremony contributor: ${options.receiptOut} exists; give --receipt-out a new file name (a receipt never overwrites a file)\n`);
+    return 2;
+  }
+  let ethereumKey: string | undefined;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        url: { type: 'string' },
-        name: { type: 'string' },
-        'eth-key-file': { type: 'string' },
-        entropy: { type: 'string' },
-        replacement: { type: 'boolean' },
-      },
-    }));
+    ethereumKey = await ethereumKeyOf(options);
   } catch (err) {
     process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
     return 2;
   }
-  if (values.url === undefined) {
-    process.stderr.write('usage: ceremony contributor --url URL [--name NAME | --eth-key-file FILE] [--entropy TEXT]\n');
-    return 2;
-  }
-  let ethereumKey = process.env['CEREMONY_ETH_KEY'];
-  if (values['eth-key-file'] !== undefined) {
-    try {
-      ethereumKey = (await readFile(values['eth-key-file'], 'utf8')).trim();
-    } catch (err) {
-      process.stderr.write(`ceremony contributor: cannot read ${values['eth-key-file']}: ${(err as Error).message}\n`);
-      return 2;
-    }
-  }
-  if (ethereumKey !== undefined && !/^(0x)?[0-9a-fA-F]{64}$/.test(ethereumKey)) {
-    process.stderr.write('ceremony contributor: the Ethereum key must be 32 bytes of hex\n');
-    return 2;
-  }
-  const engine = await createEngine();
-  if (await isRoundsCeremony(values.url)) {
-    try {
-      if (values.name === undefined) {
-        process.stderr.write('ceremony contributor: a rounds ceremony needs --name (dev login)\n');
-        return 2;
-      }
-      const result = await runRoundsContributor({
-        url: values.url,
-        engine,
-        name: values.name,
-        replacement: values.replacement === true,
-        entropy: values.entropy,
-        stop: values.replacement === true ? untilSignal().then(() => undefined) : undefined,
-        onEvent: (e) => process.stderr.write(`[contributor] ${JSON.stringify(e)}\n`),
-      });
-      process.stdout.write(`${JSON.stringify(result)}\n`);
-      return result.outcome === 'dropped' || result.receipt?.valid === false ? 1 : 0;
-    } catch (err) {
-      process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
-      return 2;
-    } finally {
-      await engine.close();
-    }
-  }
+  const progress = new Progress('[contributor]');
+  const engine = await createEngine({ onProgress: progress.engineListener() });
+  let rounds = false;
   try {
-    const result = await runContributor({
-      url: values.url,
-      engine,
-      name: values.name,
-      ethereumKey,
-      entropy: values.entropy,
-      onEvent: (event) => process.stderr.write(`[contributor] ${describe(event)}\n`),
-    });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return result.receiptValid ? 0 : 1;
+    rounds = await isRoundsCeremony(options.url);
+    return await (rounds ? runRounds(options, engine, progress) : runSequential(options, ethereumKey, engine, progress, program));
   } catch (err) {
-    if (err instanceof ApiError) {
+    progress.finish();
+    // A sequential coordinator's refusal is the result (exit 1); in a rounds ceremony it is an error.
+    if (err instanceof ApiError && !rounds) {
       process.stdout.write(`${JSON.stringify({ accepted: false, code: err.code, message: err.message, details: err.details })}\n`);
       return 1;
     }
     process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
     return 2;
   } finally {
+    progress.finish();
     await engine.close();
   }
+}
+
+async function runRounds(options: ContributorOptions, engine: Engine, progress: Progress): Promise<number> {
+  if (options.name === undefined) {
+    process.stderr.write('ceremony contributor: a rounds ceremony needs --name (dev login)\n');
+    return 2;
+  }
+  const result = await runRoundsContributor({
+    url: options.url,
+    engine,
+    name: options.name,
+    replacement: options.replacement === true,
+    entropy: options.entropy,
+    stop: options.replacement === true ? untilSignal().then(() => undefined) : undefined,
+    onEvent: (e) => progress.say(JSON.stringify(e)),
+  });
+  progress.finish();
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+  return result.outcome === 'dropped' || result.receipt?.valid === false ? 1 : 0;
+}
+
+async function runSequential(options: ContributorOptions, ethereumKey: string | undefined, engine: Engine, progress: Progress, program: string): Promise<number> {
+  let downloaded = 0;
+  const result: ContributorResult = await runContributor({
+    url: options.url,
+    engine,
+    name: options.name,
+    ethereumKey,
+    entropy: options.entropy,
+    onEvent: (event) => {
+      if (event.kind === 'started') progress.say(`downloaded the current powers (${downloaded} bytes)`);
+      const line = describe(event);
+      if (line !== undefined) progress.say(line);
+      if (event.kind === 'uploaded') progress.wait('uploaded; the coordinator is verifying the contribution');
+    },
+    onTransfer: ({ direction, done, total }) => {
+      const task = direction === 'download' ? 'download the current powers' : 'upload the contribution';
+      if (direction === 'download') downloaded = done;
+      if (total !== undefined) progress.update(task, done, total, 'bytes');
+      else progress.tally(task, done, 'bytes');
+    },
+  });
+  const { receipt, ...summary } = result;
+  const receiptFile = await writeNewFile(options.receiptOut !== undefined ? [options.receiptOut] : receiptFileNames(`receipt-${result.sequence}.json`), `${JSON.stringify(receipt)}\n`);
+  progress.say(`saved the receipt to ${receiptFile}; it ${result.receiptValid ? 'verifies' : 'DOES NOT VERIFY'} against the key the coordinator publishes`);
+  const attestation = attestationText({
+    program,
+    url: options.url,
+    ceremonyId: receipt.payload.ceremonyId,
+    identity: result.participantId,
+    sequence: result.sequence,
+    transcriptSha256: result.transcriptSha256,
+    receiptId: result.receiptId,
+    keyFingerprint: jwsKeyId(receipt.jws),
+    receiptFile,
+  });
+  progress.finish();
+  if (result.receiptValid) process.stderr.write(`\nattestation (post it):\n\n${attestation}\n\n`);
+  process.stdout.write(`${JSON.stringify({ ...summary, receiptFile, attestation: result.receiptValid ? attestation : undefined })}\n`);
+  return result.receiptValid ? 0 : 1;
 }

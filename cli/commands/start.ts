@@ -1,18 +1,29 @@
-// `ceremony start`: the embedded default stack in one process tree.
-import { createLogger } from '../../common/logger.js';
-import { ConfigError } from '../../common/config.js';
-import { startStack } from '../../runtime/stack.js';
-import { parseServiceArgs, untilSignal } from '../service-flags.js';
+// `ceremony start`: the embedded default stack in one process tree. The stack (Temporal, Koa) is
+// loaded only when the command runs, so that declaring the command costs nothing.
+import type { CommandUnknownOpts } from '@commander-js/extra-typings';
+import { ConfigError, type Config } from '../../common/config.js';
+import { exitCode, helpFooter } from '../kit.js';
+import { SERVICE_ENVIRONMENT, serviceCommand, serviceConfig, type ServiceFlags } from '../service-flags.js';
+import { untilSignal } from '../signals.js';
 
-export async function run(argv: string[]): Promise<number> {
-  let args;
+export function startCommand(): CommandUnknownOpts {
+  const command = serviceCommand('start')
+    .summary('embedded stack: Temporal dev server, workers, API')
+    .description('Runs the whole coordinator in one process tree: a Temporal dev server, the workers and the API. Ctrl-C (or SIGTERM) stops it.')
+    .action(exitCode((flags) => run(flags)));
+  return helpFooter(command, ['start', 'start --port 8080 --data-dir ./demo-data --config small.json'], [...SERVICE_ENVIRONMENT, 'Exit codes: 0 stopped cleanly, 1 could not start, 2 usage.']);
+}
+
+async function run(flags: ServiceFlags): Promise<number> {
+  let cfg: Config;
   try {
-    args = parseServiceArgs(argv);
+    cfg = serviceConfig(flags);
   } catch (err) {
     process.stderr.write(`ceremony start: ${(err as Error).message}\n`);
     return 2;
   }
-  const { cfg } = args;
+  const { createLogger } = await import('../../common/logger.js');
+  const { startStack } = await import('../../runtime/stack.js');
   const log = createLogger(cfg.log.level, 'ceremony');
   const signal = untilSignal();
   let stack;

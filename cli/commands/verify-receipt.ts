@@ -2,9 +2,10 @@
 // (a sequential turn's or a round's; `receiptKind` says which) offline against
 // the coordinator's published key (a JWK set, or the /ceremony/info document that holds one).
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { Command, Option, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import type { JWK } from 'jose';
 import { verifyReceipt } from '../../evidence/receipt.js';
+import { exitCode, helpFooter } from '../kit.js';
 
 function keysOf(doc: unknown): JWK[] | undefined {
   if (typeof doc !== 'object' || doc === null) return undefined;
@@ -18,18 +19,32 @@ function fail(code: string, message: string): number {
   return 1;
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options: { keys: { type: 'string' }, url: { type: 'string' } } });
-  } catch (err) {
-    process.stderr.write(`ceremony verify-receipt: ${(err as Error).message}\n`);
-    return 2;
-  }
-  const [file] = parsed.positionals;
-  const { keys: keysFile, url } = parsed.values;
-  if (file === undefined || (keysFile === undefined) === (url === undefined)) {
-    process.stderr.write('usage: ceremony verify-receipt RECEIPT_FILE (--keys JWKS_FILE | --url COORDINATOR_URL)\n');
+function declare() {
+  return new Command('verify-receipt')
+    .summary('verify a receipt offline against the published key')
+    .description(
+      "Checks a receipt's signature (a sequential turn's or a round's) against the coordinator's published " +
+        "key: a JWK set file, or the coordinator's /ceremony/info. Give exactly one of --keys and --url. " +
+        'Prints one JSON line: {"valid":true,...,"receiptKind"} or {"valid":false,"code","message"}. ' +
+        "To check it against a key you pin, and its place in the transcript, use 'verify'.",
+    )
+    .argument('<receipt-file>', 'the receipt (JSON, as the coordinator served it)')
+    .addOption(new Option('--keys <jwks-file>', 'a JWK set, or a saved /ceremony/info').conflicts('url'))
+    .option('--url <url>', 'the coordinator, whose /ceremony/info holds the keys');
+}
+
+export function verifyReceiptCommand(): CommandUnknownOpts {
+  return helpFooter(
+    declare().action(exitCode((file, options) => run(file, options))),
+    ['verify-receipt receipt-1.json --url https://ceremony.example.org', 'verify-receipt receipt-1.json --keys info.json'],
+    ['Exit codes: 0 valid, 1 invalid, 2 usage, I/O or network.'],
+  );
+}
+
+async function run(file: string, options: ReturnType<ReturnType<typeof declare>['opts']>): Promise<number> {
+  const { keys: keysFile, url } = options;
+  if (keysFile === undefined && url === undefined) {
+    process.stderr.write("ceremony verify-receipt: give --keys JWKS_FILE or --url COORDINATOR_URL\nrun 'ceremony verify-receipt --help' for usage\n");
     return 2;
   }
   let receiptText: string;

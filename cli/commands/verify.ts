@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { calculateJwkThumbprint, type JWK } from 'jose';
-import { EXIT_INVALID, EXIT_OK, EXIT_USAGE, parseCommandArgs, UsageError, withCliEngine } from '../../engine/cli/command-support.js';
+import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
+import { ENGINE_ENVIRONMENT, EXIT_INVALID, EXIT_OK, EXIT_USAGE, UsageError, withCliEngine } from '../../engine/cli/command-support.js';
 import { InvalidInputError } from '../../engine/errors.js';
 import { parseBatchTranscript } from '../../engine/format/parse-transcript.js';
 import { readBoundedText } from '../../engine/format/read-json.js';
@@ -14,29 +15,8 @@ import { DEFAULT_LIMITS } from '../../engine/limits.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
 import { checkBeacon, checkPinnedReceipt, checkRecordChain, findInclusion, pinnedKeys, type EvidenceFailure, type PublishedBeacon, type ServedRecord } from '../../evidence/verify-ceremony.js';
 import { beaconPubkeys } from '../../engine/beacon/beacon.js';
-
-const USAGE = `usage: ceremony verify (--url URL | --transcript FILE) [--receipt FILE ...] [--key FINGERPRINT|KEY_FILE ...] [--records] [--json]
-
-Verifies a ceremony anyone can check:
-  - the transcript, in full (every contribution's chain link, every point, the current powers);
-  - each receipt's signature, against the coordinator key YOU pin with --key: its fingerprint
-    (printed by 'ceremony start', published at /ceremony/info as receiptKeyFingerprints) or a file
-    holding the key (a JWK, a JWK set, or a saved /ceremony/info); give both to pin a fingerprint
-    offline. A mismatch is an error, with or without receipts;
-  - that each receipt's contribution is in the transcript, where the receipt says;
-  - with --records (online), every record (GET /records): each chained to the one before it, each the
-    text its hash names;
-  - online, once the ceremony is final, that its last contribution is the one the beacon value derives
-    with the iterations the coordinator published as announced (the announcement itself is a
-    timestamped record in the ledger).
-
-Examples:
-  ceremony verify --url https://ceremony.example.org
-  ceremony verify --url https://ceremony.example.org --receipt receipt.json --key 3xQ...Zs
-  ceremony verify --transcript transcript.json --receipt receipt.json --key info.json --json
-
-Prints a summary (--json: one JSON report). Exit codes: 0 valid, 1 invalid, 2 usage or network.
-`;
+import { Progress } from '../progress.js';
+import { collect, exitCode, helpFooter } from '../kit.js';
 
 type Stage = 'transcript' | 'beacon' | 'records' | 'receipt' | 'inclusion';
 
@@ -58,15 +38,17 @@ function keysIn(doc: unknown): JWK[] {
 }
 
 /** The transcript from the coordinator, read under the same bound as a transcript file. */
-async function downloadTranscript(url: URL): Promise<string> {
+async function downloadTranscript(url: URL, progress: Progress): Promise<string> {
   const res = await fetch(url, { signal: AbortSignal.timeout(300_000) });
   if (!res.ok || res.body === null) throw new UsageError(`${url.href} answered ${res.status}`);
+  const declared = Number(res.headers.get('content-length') ?? NaN);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of res.body as AsyncIterable<Uint8Array>) {
     size += chunk.byteLength;
     if (size > DEFAULT_LIMITS.maxFileBytes) throw new InvalidInputError('FILE_TOO_LARGE', `${url.href} is larger than the limit ${DEFAULT_LIMITS.maxFileBytes}`);
     chunks.push(Buffer.from(chunk));
+    if (Number.isSafeInteger(declared) && declared > 0) progress.update('download the transcript', size, declared, 'bytes');
   }
   return Buffer.concat(chunks).toString('utf8');
 }
@@ -106,22 +88,45 @@ function print(report: Report, json: boolean): void {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-export async function run(argv: string[]): Promise<number> {
-  let json = false;
+function declare() {
+  return new Command('verify')
+    .summary('verify a ceremony: the transcript, receipts against a pinned key, inclusion')
+    .description(
+      [
+        'Verifies a ceremony anyone can check:',
+        "- the transcript, in full (every contribution's chain link, every point, the current powers);",
+        "- each receipt's signature, against the coordinator key YOU pin with --key: its fingerprint (printed by 'ceremony start', published at /ceremony/info as receiptKeyFingerprints) or a file holding the key (a JWK, a JWK set, or a saved /ceremony/info); give both to pin a fingerprint offline. A mismatch is an error, with or without receipts;",
+        "- that each receipt's contribution is in the transcript, where the receipt says;",
+        '- with --records (online), every record (GET /records): each chained to the one before it, each the text its hash names;',
+        '- online, once the ceremony is final, that its last contribution is the one the beacon value derives with the iterations the coordinator published as announced (the announcement itself is a timestamped record in the ledger).',
+        'Give exactly one of --url and --transcript.',
+      ].join('\n'),
+    )
+    .option('--url <url>', 'the coordinator: download its transcript (and, with --key, its published keys)')
+    .option('--transcript <file>', 'a transcript file, offline')
+    .option('--receipt <file>', 'a receipt to check (repeat for more)', collect)
+    .option('--key <fingerprint-or-file>', "the coordinator's receipt key you pin: its fingerprint, or a file holding it (repeat for more)", collect)
+    .option('--records', 'online: check the chain of every record too')
+    .option('--json', 'print one JSON report instead of a summary');
+}
+
+type VerifyOptions = ReturnType<ReturnType<typeof declare>['opts']>;
+
+export function verifyCommand(): CommandUnknownOpts {
+  return helpFooter(
+    declare().action(exitCode((options) => run(options))),
+    [
+      'verify --url https://ceremony.example.org',
+      'verify --url https://ceremony.example.org --receipt receipt.json --key 3xQ...Zs',
+      'verify --transcript transcript.json --receipt receipt.json --key info.json --json',
+    ],
+    ['Prints a summary (--json: one JSON report); progress on stderr.', 'Exit codes: 0 valid, 1 invalid, 2 usage or network.', ...ENGINE_ENVIRONMENT],
+  );
+}
+
+async function run(values: VerifyOptions): Promise<number> {
+  const json = values.json === true;
   try {
-    const { values } = parseCommandArgs(argv, {
-      url: { type: 'string' },
-      transcript: { type: 'string' },
-      receipt: { type: 'string', multiple: true },
-      key: { type: 'string', multiple: true },
-      records: { type: 'boolean' },
-      json: { type: 'boolean' },
-    });
-    json = values.json === true;
-    if (values.help === true) {
-      process.stdout.write(USAGE);
-      return EXIT_OK;
-    }
     const receiptFiles = values.receipt ?? [];
     const keyArgs = values.key ?? [];
     if ((values.url === undefined) === (values.transcript === undefined)) throw new UsageError('give exactly one of --url URL and --transcript FILE');
@@ -169,7 +174,8 @@ export async function run(argv: string[]): Promise<number> {
     let beaconFailure: EvidenceFailure | undefined;
     let transcript;
     try {
-      const transcriptText = base === undefined ? await readBoundedText(values.transcript as string, DEFAULT_LIMITS) : await downloadTranscript(new URL('/transcript', base));
+      const progress = new Progress('');
+      const transcriptText = base === undefined ? await readBoundedText(values.transcript as string, DEFAULT_LIMITS) : await downloadTranscript(new URL('/transcript', base), progress);
       transcript = parseBatchTranscript(transcriptText);
       const parsed = transcript;
       const summary = await withCliEngine(async (engine) => {
@@ -181,7 +187,7 @@ export async function run(argv: string[]): Promise<number> {
           else report.beacon = { sequence: checked.sequence, source: finalBeacon.announcement.source, iterations: finalBeacon.announcement.iterations, digestHex: finalBeacon.final.digestHex };
         }
         return verified;
-      });
+      }, progress);
       if (beaconFailure !== undefined) return fail({ stage: 'beacon', code: beaconFailure.code, message: beaconFailure.message });
       report.transcript = { sha256: createHash('sha256').update(transcriptText).digest('hex'), contributions: summary.contributions, sizes: formatSizes(summary.sizes) };
     } catch (err) {

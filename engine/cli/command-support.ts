@@ -1,54 +1,17 @@
-// Shared plumbing of the engine's CLI subcommands: argument parsing, the exit
-// code contract (0 valid/done, 1 invalid input with one JSON line on stdout,
-// 2 usage or I/O error on stderr), engine creation and TTY progress.
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+// Shared plumbing of the engine's CLI subcommands: the exit code contract (0 valid/done, 1 invalid
+// input with one JSON line on stdout, 2 usage or I/O error on stderr), engine creation and progress.
+// Flags are parsed by commander (cli/kit.ts); each command declares its own.
+import { Progress } from '../../cli/progress.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../../cli/kit.js';
 import { createEngine, type Engine, type ProgressListener } from '../context.js';
 import { BACKEND_NAMES } from '../curve/backend.js';
 import { isBackendName } from '../curve/load-backend.js';
 import { InvalidInputError } from '../errors.js';
 
-export const EXIT_OK = 0;
-export const EXIT_INVALID = 1;
-export const EXIT_USAGE = 2;
+export { EXIT_INVALID, EXIT_OK, EXIT_USAGE };
 
 /** Thrown for bad flags or arguments; reported on stderr with exit code 2. */
 export class UsageError extends Error {}
-
-type Options = NonNullable<ParseArgsConfig['options']>;
-
-/**
- * `--name value` as `--name=value` for every string option: a value may begin with '-' (a key
- * fingerprint is base64url, so about one in 32 does), which node's parser would otherwise refuse as
- * ambiguous. A string option always takes the next argument as its value.
- */
-function joinStringValues(argv: readonly string[], options: Options): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    const name = arg.startsWith('--') && !arg.includes('=') ? arg.slice(2) : undefined;
-    const next = argv[i + 1];
-    if (name !== undefined && options[name]?.type === 'string' && next !== undefined && next !== '--') {
-      out.push(`${arg}=${next}`);
-      i += 1;
-    } else {
-      out.push(arg);
-    }
-  }
-  return out;
-}
-
-export function parseCommandArgs<O extends Options>(argv: string[], options: O, allowPositionals = false) {
-  try {
-    return parseArgs({ args: joinStringValues(argv, options), options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-export function requireOption(value: string | boolean | undefined, flag: string): string {
-  if (typeof value !== 'string' || value === '') throw new UsageError(`missing required option ${flag}`);
-  return value;
-}
 
 export function printValid(summary: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ valid: true, ...summary }) + '\n');
@@ -79,21 +42,12 @@ export async function runCommand(command: string, body: () => Promise<number>): 
   }
 }
 
-/** A progress line on stderr, only when stderr is a terminal. */
-export function ttyProgress(): { listener: ProgressListener | undefined; finish: () => void } {
-  if (!process.stderr.isTTY) return { listener: undefined, finish: () => {} };
-  let last = 0;
-  let shown = false;
-  const listener: ProgressListener = ({ phase, done, total }) => {
-    const now = Date.now();
-    if (done < total && now - last < 100) return;
-    last = now;
-    shown = true;
-    const percent = total === 0 ? 100 : Math.floor((100 * done) / total);
-    process.stderr.write(`\r${phase}: ${percent}% (${done}/${total} points)\x1b[K`);
-  };
-  return { listener, finish: () => (shown ? void process.stderr.write('\n') : undefined) };
-}
+/** The environment the engine commands read, for their --help. */
+export const ENGINE_ENVIRONMENT = [
+  'Environment:',
+  "  CEREMONY_BACKEND  'fast' (blst and mcl-wasm, the default) or 'noble' (the reference)",
+  '  CEREMONY_THREADS  worker threads, 0 to 256 (default: the cores available; 0 computes on the main thread)',
+];
 
 /** The engine for a CLI run: backend and threads from CEREMONY_BACKEND / CEREMONY_THREADS. */
 export async function cliEngine(listener: ProgressListener | undefined): Promise<Engine> {
@@ -107,10 +61,12 @@ export async function cliEngine(listener: ProgressListener | undefined): Promise
   return createEngine({ backend, threads, onProgress: listener });
 }
 
-/** Runs `work` with a CLI engine and TTY progress, closing both afterwards. */
-export async function withCliEngine<T>(work: (engine: Engine) => Promise<T>): Promise<T> {
-  const progress = ttyProgress();
-  const engine = await cliEngine(progress.listener);
+/**
+ * Runs `work` with a CLI engine whose progress is shown on stderr (a bar on a terminal, timestamped
+ * lines otherwise), closing both afterwards.
+ */
+export async function withCliEngine<T>(work: (engine: Engine) => Promise<T>, progress: Progress = new Progress('')): Promise<T> {
+  const engine = await cliEngine(progress.engineListener());
   try {
     return await work(engine);
   } finally {

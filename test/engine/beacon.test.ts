@@ -33,7 +33,11 @@ import {
   type BeaconRecord,
 } from '../../engine/beacon/index.js';
 import { contributeChunk, initialChunkStates, verifyChunkContribution } from '../../engine/chunked/index.js';
-import { run as runBeaconCommand } from '../../cli/commands/beacon.js';
+import { beaconCommand } from '../../cli/commands/beacon.js';
+import { buildProgram, runProgram } from '../../cli/kit.js';
+
+/** `ceremony beacon ARGS`, in this process. */
+const runBeaconCommand = (args: string[]): Promise<number> => runProgram(buildProgram({ name: 'ceremony', version: '0.0.0', description: '' }, [beaconCommand]), ['beacon', ...args]);
 
 const ITERATIONS = 2 ** 10;
 const VALUE = '0x' + 'c0ffee'.repeat(10) + '01';

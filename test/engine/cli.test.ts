@@ -72,6 +72,12 @@ describe('bin/ceremony engine commands', () => {
     expect(result.code).toBe(0);
     const pinned = await readFile(new URL('./vectors/four-secrets-contribution.json', import.meta.url), 'utf8');
     expect(await readFile(path('c1.json'), 'utf8')).toBe(pinned);
+    // stderr is no terminal here: progress comes as plain lines, each with a timestamp, from 0% to 100%.
+    const progress = result.stderr.split('\n').filter((line) => line.includes('% ('));
+    for (const line of progress) expect(line).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z contribute \(every sub-ceremony\): \d{1,3}% \(\d+ of 138 points\)$/);
+    expect(progress[0]).toContain(' 0% (0 of 138 points)');
+    expect(progress.at(-1)).toContain(' 100% (138 of 138 points)');
+    expect(result.stdout).toBe('');
   });
 
   it('contribute accepts a contribution file as input and random secrets', async () => {
@@ -136,6 +142,9 @@ describe('bin/ceremony engine commands', () => {
     const verified = await ceremony(['verify-transcript', path('t1.json')]);
     expect(verified.code).toBe(0);
     expect(jsonLine(verified.stdout)).toMatchObject({ valid: true, contributions: 1, sizes: FOUR_SIZES });
+    // Its progress: timestamped lines for the chain of contributions and for the current powers.
+    expect(verified.stderr).toMatch(/^\S+Z verify the chain of contributions: 100% /m);
+    expect(verified.stderr).toMatch(/^\S+Z verify the current powers: 100% /m);
   });
 
   it('apply: 1 for an invalid contribution (nothing written), 2 for a bad participant id', async () => {

@@ -16,7 +16,7 @@
 //   (each receipt: curl /receipts/<id> > name-receipt.json; bin/ceremony verify --url … --receipt … --key <fingerprint>)
 //   kill "$stack"; wait "$stack"
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
@@ -86,7 +86,7 @@ it('start, three contributors at once, verify the transcript, stop', async () =>
       .split('\n')
       .filter((l) => l.trim() !== '');
     expect(lines, `${names[i]}: ${c.stderr()}`).toHaveLength(1);
-    return JSON.parse(lines[0] as string) as { participantId: string; sequence: number; receiptValid: boolean; receiptId: string };
+    return JSON.parse(lines[0] as string) as { participantId: string; sequence: number; receiptValid: boolean; receiptId: string; receiptFile: string; attestation: string };
   });
   expect(codes, contributors.map((c) => c.stderr()).join('\n')).toEqual([0, 0, 0]);
   expect(results.map((r) => r.participantId)).toEqual(names.map((n) => `dev|${n}`));
@@ -96,6 +96,27 @@ it('start, three contributors at once, verify the transcript, stop', async () =>
     expect(r.receiptId).toMatch(/^[0-9a-f]{64}$/);
   }
   for (const c of contributors) expect(c.stderr()).toContain('[contributor] accepted as contribution');
+  // stderr is no terminal here: progress comes as timestamped lines, for the download, the computation,
+  // the upload and the wait while the coordinator verifies.
+  for (const c of contributors) {
+    for (const step of [
+      'downloaded the current powers \\(\\d+ bytes\\)',
+      'contribute \\(every sub-ceremony\\): 100%',
+      'upload the contribution: 100%',
+      'uploaded; the coordinator is verifying the contribution: done after',
+    ]) {
+      expect(c.stderr()).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z \\[contributor\\] ${step}`, 'm'));
+    }
+  }
+  // Each saved its receipt here, as the coordinator serves it, and printed an attestation to post.
+  for (const [i, r] of results.entries()) {
+    expect(r.receiptFile).toBe(`receipt-${r.sequence}.json`);
+    const saved = JSON.parse(await readFile(path.join(dir, r.receiptFile), 'utf8')) as unknown;
+    expect(saved).toEqual(await (await fetch(`${url}/receipts/${r.receiptId}`)).json());
+    expect(r.attestation).toContain(`identity:          dev|${names[i]}`);
+    expect(r.attestation).toContain(`receipt id:        ${r.receiptId}`);
+    expect(contributors[i]?.stderr()).toContain(`attestation (post it):\n\n${r.attestation}`);
+  }
 
   // The transcript, downloaded and verified offline.
   const res = await fetch(`${url}/transcript`);
@@ -116,6 +137,16 @@ it('start, three contributors at once, verify the transcript, stop', async () =>
     const checked = run(['verify', '--url', url, '--receipt', `${names[i]}-receipt.json`, '--key', fingerprint]);
     expect(await checked.exited, checked.stderr() + checked.stdout()).toBe(0);
     expect(checked.stdout()).toMatch(new RegExp(`valid turn receipt of dev\\|${names[i]}[^\\n]*\\n(.*\\n)*VALID\\n$`));
+  }
+
+  // The command each attestation gives checks the receipt the contributor saved.
+  for (const r of results) {
+    const command = r.attestation.split('\n').at(-1)?.trim().split(' ') ?? [];
+    expect(command.slice(0, 6)).toEqual(['ceremony', 'verify', '--url', url, '--receipt', r.receiptFile]);
+    expect(command.slice(6)).toEqual(['--key', fingerprint]);
+    const checked = run(command.slice(1));
+    expect(await checked.exited, checked.stderr() + checked.stdout()).toBe(0);
+    expect(checked.stdout()).toMatch(/\nVALID\n$/);
   }
 
   // SIGTERM stops everything, cleanly.
