@@ -2,13 +2,14 @@
 // Tasks queue FIFO; an idle worker is unref'd so it never keeps the process alive.
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../curve/backend.js';
-import type { TaskRunner, WorkerInit, WorkerReply, WorkerRequest } from './runner.js';
+import { abortReason, type TaskRunner, type WorkerInit, type WorkerReply, type WorkerRequest } from './runner.js';
 import type { ResultFor, Task } from './tasks.js';
 
 interface Pending {
   task: Task;
   resolve: (result: ResultFor<Task>) => void;
   reject: (err: Error) => void;
+  signal: AbortSignal | undefined;
 }
 
 interface Slot {
@@ -22,6 +23,8 @@ const ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 export class WorkerPool implements TaskRunner {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
+  /** The abort signals this pool listens to (one listener each). */
+  private readonly watched = new WeakSet<AbortSignal>();
   private nextId = 1;
   private closed = false;
 
@@ -32,12 +35,29 @@ export class WorkerPool implements TaskRunner {
     if (!Number.isInteger(parallelism) || parallelism < 1) throw new RangeError('a worker pool needs at least one thread');
   }
 
-  run<T extends Task>(task: T): Promise<ResultFor<T>> {
+  run<T extends Task>(task: T, signal?: AbortSignal): Promise<ResultFor<T>> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     return new Promise<ResultFor<T>>((resolve, reject) => {
-      this.queue.push({ task, resolve: resolve as (result: ResultFor<Task>) => void, reject });
+      if (signal !== undefined && !this.watched.has(signal)) {
+        // One listener per signal: when it aborts, its queued tasks leave the queue at once (a task a
+        // worker already runs finishes there).
+        this.watched.add(signal);
+        signal.addEventListener('abort', () => this.dropAborted(signal), { once: true });
+      }
+      this.queue.push({ task, resolve: resolve as (result: ResultFor<Task>) => void, reject, signal });
       this.pump();
     });
+  }
+
+  private dropAborted(signal: AbortSignal): void {
+    const reason = abortReason(signal);
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const pending = this.queue[i] as Pending;
+      if (pending.signal !== signal) continue;
+      this.queue.splice(i, 1);
+      pending.reject(reason);
+    }
   }
 
   async close(): Promise<void> {
