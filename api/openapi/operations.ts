@@ -317,7 +317,7 @@ export function operations(): Operation[] {
       method: 'get',
       path: '/participant',
       operationId: 'participant',
-      summary: "The caller's participant record: status, strikes, penalties, receipts",
+      summary: "The caller's participant record: status, strikes, penalties, receipts, and why it last lost its place or its turn (reason)",
       tag: 'lobby',
       access: 'session',
       responses: { '200': ok('the participant', ref(ParticipantViewSchema)) },
