@@ -1,6 +1,7 @@
 // A client of the sequential participant API: what the reference contributor and the tests use. The
 // answers are typed by the API's own contracts (api/contracts/ceremony.ts).
 import type { CeremonyInfo, CheckinAnswer, CompleteAnswer } from '../api/contracts/ceremony.js';
+import { githubDeviceLogin, type GithubDeviceOptions } from './github-device.js';
 import { request, requestJson } from './http.js';
 import { SessionClient } from './session-client.js';
 
@@ -22,6 +23,13 @@ export class ParticipantClient extends SessionClient {
 
   loginSiwe(message: string, signature: string): Promise<string> {
     return this.login({ provider: 'siwe', message, signature });
+  }
+
+  /** GitHub through the coordinator's device flow: shows the person a code, polls until they approve it. */
+  async loginGithubDevice(options: GithubDeviceOptions): Promise<string> {
+    const session = await githubDeviceLogin(this.baseUrl, options);
+    this.token = session.token;
+    return session.participantId;
   }
 
   enter(): Promise<CheckinAnswer> {
