@@ -1,6 +1,6 @@
 // A client of the sequential participant API: what the reference contributor and the tests use. The
 // answers are typed by the API's own contracts (api/contracts/ceremony.ts).
-import type { CeremonyInfo, CheckinAnswer, CompleteAnswer } from '../api/contracts/ceremony.js';
+import type { CeremonyInfo, CheckinAnswer, CompleteAnswer, ParticipantView } from '../api/contracts/ceremony.js';
 import { githubDeviceLogin, type GithubDeviceOptions } from './github-device.js';
 import { request, requestJson } from './http.js';
 import { SessionClient } from './session-client.js';
@@ -14,7 +14,7 @@ export interface StartAnswer {
   transcriptSha256: string;
 }
 
-export type { CheckinAnswer, CompleteAnswer };
+export type { CheckinAnswer, CompleteAnswer, ParticipantView };
 
 export class ParticipantClient extends SessionClient {
   loginDev(name: string): Promise<string> {
@@ -40,8 +40,8 @@ export class ParticipantClient extends SessionClient {
     return requestJson(this.baseUrl, '/lobby/checkin', { method: 'POST', token: this.auth() });
   }
 
-  /** The caller's own record: status, strikes, penalty, receipts and the current check-in deadline. */
-  participant(): Promise<Record<string, unknown>> {
+  /** The caller's own record: status, strikes, penalty, receipts, the current check-in deadline, and why it last lost its place or turn. */
+  participant(): Promise<ParticipantView> {
     return requestJson(this.baseUrl, '/participant', { token: this.auth() });
   }
 

@@ -1,10 +1,12 @@
-// `ceremony contributor --url URL [--name NAME | --eth-key-file FILE] [--entropy TEXT]`:
-// the reference contributor of a sequential ceremony. Progress on stderr, the result as JSON on stdout.
+// `ceremony contributor --url URL [--name NAME | --eth-key-file FILE | --siwe-address ADDR | --github] [--entropy TEXT]`:
+// the reference contributor of a sequential ceremony. Progress on stderr, the result as JSON on stdout;
+// the help text and the exit codes are client/contributor-cli.ts's.
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { createEngine } from '../../engine/context.js';
-import { ApiError, requestJson, withRetries } from '../../client/http.js';
+import { requestJson, withRetries } from '../../client/http.js';
 import { runContributor, type ContributorEvent } from '../../client/contributor.js';
+import { contributorOutcome, CONTRIBUTOR_USAGE, describeDeviceCode, isEthereumAddress, stdinSigner } from '../../client/contributor-cli.js';
 import { runRoundsContributor } from '../../client/rounds-contributor.js';
 import { untilSignal } from '../service-flags.js';
 
@@ -51,14 +53,30 @@ export async function run(argv: string[]): Promise<number> {
         'eth-key-file': { type: 'string' },
         entropy: { type: 'string' },
         replacement: { type: 'boolean' },
+        'siwe-address': { type: 'string' },
+        github: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (err) {
     process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
     return 2;
   }
+  if (values.help === true) {
+    process.stdout.write(CONTRIBUTOR_USAGE);
+    return 0;
+  }
   if (values.url === undefined) {
-    process.stderr.write('usage: ceremony contributor --url URL [--name NAME | --eth-key-file FILE] [--entropy TEXT]\n');
+    process.stderr.write(CONTRIBUTOR_USAGE);
+    return 2;
+  }
+  const logins = [values.name, values['eth-key-file'], values['siwe-address'], values.github].filter((v) => v !== undefined && v !== false);
+  if (logins.length > 1) {
+    process.stderr.write('ceremony contributor: give one of --name, --eth-key-file, --siwe-address, --github\n');
+    return 2;
+  }
+  if (values['siwe-address'] !== undefined && !isEthereumAddress(values['siwe-address'])) {
+    process.stderr.write(`ceremony contributor: --siwe-address needs an Ethereum address (0x and 40 hex digits), not ${values['siwe-address']}\n`);
     return 2;
   }
   let ethereumKey = process.env['CEREMONY_ETH_KEY'];
@@ -99,25 +117,28 @@ export async function run(argv: string[]): Promise<number> {
       await engine.close();
     }
   }
+  const say = (text: string): void => void process.stderr.write(`[contributor] ${text}\n`);
+  const pasted = values['siwe-address'] === undefined ? undefined : stdinSigner(values['siwe-address'], process.stdin, (text) => process.stderr.write(`${text}\n`));
+  let outcome;
   try {
-    const result = await runContributor({
+    const value = await runContributor({
       url: values.url,
       engine,
       name: values.name,
-      ethereumKey,
+      ethereumKey: pasted === undefined && values.github !== true ? ethereumKey : undefined,
+      ...(pasted === undefined ? {} : { ethereum: pasted.signer }),
+      ...(values.github === true ? { github: { onCode: (prompt) => say(describeDeviceCode(prompt)) } } : {}),
       entropy: values.entropy,
-      onEvent: (event) => process.stderr.write(`[contributor] ${describe(event)}\n`),
+      onEvent: (event) => say(describe(event)),
     });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
-    return result.receiptValid ? 0 : 1;
-  } catch (err) {
-    if (err instanceof ApiError) {
-      process.stdout.write(`${JSON.stringify({ accepted: false, code: err.code, message: err.message, details: err.details })}\n`);
-      return 1;
-    }
-    process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
-    return 2;
+    outcome = contributorOutcome({ ok: true, value });
+  } catch (error) {
+    outcome = contributorOutcome({ ok: false, error });
   } finally {
+    pasted?.lines.close();
     await engine.close();
   }
+  if (outcome.stderr !== undefined) process.stderr.write(`ceremony contributor: ${outcome.stderr}\n`);
+  if (outcome.stdout !== undefined) process.stdout.write(`${JSON.stringify(outcome.stdout)}\n`);
+  return outcome.code;
 }
