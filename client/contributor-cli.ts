@@ -18,10 +18,13 @@ LOGIN (one of; default: a random dev name):
   --siwe-address 0xADDR    Sign-In with Ethereum without giving this program a key: it prints the SIWE
                            message, you sign it in your own wallet and paste the signature on stdin;
                            after computing it prints the EIP-712 typed data of your pubkeys and takes
-                           a pasted signature of it too (an empty line leaves it out). Each signature
-                           is checked against the address before it is used.
+                           a pasted signature of it too (an empty line leaves it out), which must come
+                           before the turn's compute deadline. Each signature is checked against the
+                           address before it is used.
   --github                 GitHub, through the coordinator's device flow: it prints a code and a URL;
                            enter the code there and approve; it logs in once you have
+
+A rounds ceremony takes the dev login (--name) only, and --replacement to stand by as a replacement.
 
 Progress on stderr, the outcome as JSON on stdout. While its turn runs it reads its participant
 record every few seconds and stops computing at once when the turn is taken from it.
