@@ -1,7 +1,8 @@
 // A client of the sequential participant API: what the reference contributor and the tests use. The
 // answers are typed by the API's own contracts (api/contracts/ceremony.ts).
-import type { CeremonyInfo, CheckinAnswer, CompleteAnswer } from '../api/contracts/ceremony.js';
+import type { CeremonyInfo, CheckinAnswer, CompleteAnswer, ParticipantView } from '../api/contracts/ceremony.js';
 import { TURN_HEADERS } from '../api/contracts/turn-headers.js';
+import { githubDeviceLogin, type GithubDeviceOptions } from './github-device.js';
 import { readText, request, requestJson } from './http.js';
 import { SessionClient } from './session-client.js';
 
@@ -14,7 +15,7 @@ export interface StartAnswer {
   transcriptSha256: string;
 }
 
-export type { CheckinAnswer, CompleteAnswer };
+export type { CheckinAnswer, CompleteAnswer, ParticipantView };
 
 export class ParticipantClient extends SessionClient {
   loginDev(name: string): Promise<string> {
@@ -25,6 +26,13 @@ export class ParticipantClient extends SessionClient {
     return this.login({ provider: 'siwe', message, signature });
   }
 
+  /** GitHub through the coordinator's device flow: shows the person a code, polls until they approve it. */
+  async loginGithubDevice(options: GithubDeviceOptions): Promise<string> {
+    const session = await githubDeviceLogin(this.baseUrl, options);
+    this.token = session.token;
+    return session.participantId;
+  }
+
   enter(): Promise<CheckinAnswer> {
     return requestJson(this.baseUrl, '/lobby/enter', { method: 'POST', token: this.auth() });
   }
@@ -33,8 +41,8 @@ export class ParticipantClient extends SessionClient {
     return requestJson(this.baseUrl, '/lobby/checkin', { method: 'POST', token: this.auth() });
   }
 
-  /** The caller's own record: status, strikes, penalty, receipts and the current check-in deadline. */
-  participant(): Promise<Record<string, unknown>> {
+  /** The caller's own record: status, strikes, penalty, receipts, the current check-in deadline, and why it last lost its place or turn. */
+  participant(): Promise<ParticipantView> {
     return requestJson(this.baseUrl, '/participant', { token: this.auth() });
   }
 

@@ -44,14 +44,16 @@ export const rateLimitConfigSchema = z
     maxTrackedClients: z.number().int().positive().max(10_000_000).default(100_000).describe('Most addresses tracked per limit (least recently seen forgotten first).'),
     loginPaths: z
       .array(z.string().startsWith('/'))
-      .default(['/login', '/auth/github/callback'])
+      .default(['/login', '/auth/github/callback', '/auth/github/device'])
       .describe(
         'Routes counted as login attempts, as the API declares them (a request counts by the route it reaches, whatever its case or trailing slash). A route the API does not serve fails the start.',
       ),
     exemptPaths: z
       .array(z.string().startsWith('/'))
-      .default(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json'])
-      .describe('Routes never rate limited, as the API declares them. A route the API does not serve fails the start.'),
+      .default(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json', '/auth/github/device/token'])
+      .describe(
+        'Routes never rate limited, as the API declares them. A route the API does not serve fails the start. /auth/github/device/token is polled every few seconds for up to 15 minutes: its own pacing (slow_down) limits it per device code, and only a device code POST /auth/github/device (a login attempt) signed is ever polled at GitHub.',
+      ),
   })
   .strict();
 
@@ -81,6 +83,13 @@ const githubConfigSchema = z
     finishUrl: z.url().optional().describe('When set, the callback redirects to `<finishUrl>#token=…` instead of answering JSON.'),
     stateTtlSeconds: positiveSeconds.max(3_600).default(600).describe('How long a GitHub login may take from start to callback.'),
     timeoutMs: z.number().int().positive().max(120_000).default(10_000).describe('Deadline of each call to GitHub.'),
+    deviceFlow: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Serve the OAuth device flow (RFC 8628: POST /auth/github/device, then POST /auth/github/device/token) for `ceremony contributor --github`, with this clientId; the GitHub OAuth app must have "Enable Device Flow" ticked.',
+      ),
+    deviceCodeUrl: z.url().default('https://github.com/login/device/code').describe('GitHub device code endpoint (the device flow polls tokenUrl).'),
   })
   .strict()
   .superRefine((gh, ctx) => {

@@ -3,6 +3,8 @@
 //   GET  /auth/siwe/nonce        a stateless signed nonce and the domain/uri/chainId the SIWE message must carry
 //   GET  /auth/github/start      302 to GitHub's authorize page with a signed state (also set as a cookie)
 //   GET  /auth/github/callback   code + state → {token, participantId, expiresAt}, or 302 to auth.github.finishUrl#token=…
+//   POST /auth/github/device     a GitHub device login (RFC 8628) begun: {deviceCode, userCode, verificationUri, interval, expiresIn, expiresAt}
+//   POST /auth/github/device/token  {deviceCode} → pending / slow_down / complete {token, participantId, expiresAt}
 //   GET  /auth/session           the caller's session (needs a token)
 //   GET  /.well-known/jwks.json  the public session keys
 import Router from '@koa/router';
@@ -11,10 +13,20 @@ import type { Config } from '../../common/config.js';
 import { CeremonyError } from '../../common/errors.js';
 import { devIdentity } from '../../identity/providers/dev.js';
 import { checkGithubState, GITHUB_STATE_COOKIE, githubAuthorizeRedirect, githubLogin, githubSettings } from '../../identity/providers/github.js';
+import { DevicePollPacer, pollGithubDevice, startGithubDevice } from '../../identity/providers/github-device.js';
 import { issueSiweChallenge, siweSettings, verifySiweLogin } from '../../identity/providers/siwe-login.js';
 import type { FetchLike } from '../../identity/providers/upstream.js';
-import { GithubCallbackQuerySchema, LoginRequestSchema, type LoginRequest, type LoginResponse } from '../contracts/auth.js';
+import {
+  GithubCallbackQuerySchema,
+  GithubDeviceTokenRequestSchema,
+  LoginRequestSchema,
+  type GithubDeviceStart,
+  type GithubDeviceTokenAnswer,
+  type LoginRequest,
+  type LoginResponse,
+} from '../contracts/auth.js';
 import { jsonBody } from '../http/json-body.js';
+import { bodyOf, validate } from '../http/validate.js';
 import { mustSession } from './middleware.js';
 import type { NonceLedger } from './nonce-ledger.js';
 import type { Provider, SessionTokens } from './session.js';
@@ -56,6 +68,7 @@ export function authRoutes(deps: AuthRouteDeps): Router {
   const secret = tokens.keys.hmacSecret;
   const siwe = siweSettings(cfg);
   const github = githubSettings(cfg);
+  const pacer = new DevicePollPacer(cfg.auth.rateLimits.maxTrackedClients);
   const router = new Router();
 
   async function answerLogin(ctx: Context, identity: string, provider: Provider): Promise<void> {
@@ -110,6 +123,28 @@ export function authRoutes(deps: AuthRouteDeps): Router {
       return;
     }
     const answer: LoginResponse = { token, participantId: session.participantId, expiresAt: session.expiresAt };
+    ctx.body = answer;
+  });
+
+  router.post('/auth/github/device', async (ctx) => {
+    if (github === undefined) throw new CeremonyError('FORBIDDEN', 'GitHub login is not enabled on this coordinator');
+    const answer: GithubDeviceStart = await startGithubDevice(secret, github, now(), deps.fetch);
+    noStore(ctx);
+    ctx.body = answer;
+  });
+
+  router.post('/auth/github/device/token', jsonBody(cfg.api.maxJsonBytes), validate(GithubDeviceTokenRequestSchema), async (ctx) => {
+    if (github === undefined) throw new CeremonyError('FORBIDDEN', 'GitHub login is not enabled on this coordinator');
+    const { deviceCode } = bodyOf(ctx, GithubDeviceTokenRequestSchema);
+    const poll = await pollGithubDevice(deviceCode, { secret, settings: github, pacer, now: now(), ...(deps.fetch === undefined ? {} : { fetch: deps.fetch }) });
+    noStore(ctx);
+    if (poll.status !== 'authorized') {
+      const answer: GithubDeviceTokenAnswer = poll;
+      ctx.body = answer;
+      return;
+    }
+    const { token, session } = await tokens.issue(poll.identity, 'github');
+    const answer: GithubDeviceTokenAnswer = { status: 'complete', token, participantId: session.participantId, expiresAt: session.expiresAt };
     ctx.body = answer;
   });
 

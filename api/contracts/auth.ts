@@ -1,6 +1,6 @@
 // Login, sessions and published keys.
 import { z } from 'zod';
-import { epochMs, isoTime, text } from './primitives.js';
+import { epochMs, isoTime, positive, text } from './primitives.js';
 import { named } from './registry.js';
 
 export const DevLoginSchema = named(
@@ -31,6 +31,43 @@ export const LoginResponseSchema = named(
   }),
 );
 export type LoginResponse = z.infer<typeof LoginResponseSchema>;
+
+export const GithubDeviceStartSchema = named(
+  'GithubDeviceStart',
+  z.object({
+    deviceCode: text(
+      "this login's handle: GitHub's device code, signed by the coordinator with its expiry; whoever holds it can finish the login once the person approves it, so send it to POST /auth/github/device/token and nowhere else",
+    ),
+    userCode: text('the code the person enters at verificationUri'),
+    verificationUri: z.string().describe("where the person enters userCode (GitHub's device page)"),
+    interval: positive('seconds to wait between polls of POST /auth/github/device/token'),
+    expiresIn: positive('seconds until the codes expire'),
+    expiresAt: epochMs('when the codes expire'),
+  }),
+  'a GitHub device login (RFC 8628) begun: show userCode and verificationUri to the person, then poll',
+);
+export type GithubDeviceStart = z.infer<typeof GithubDeviceStartSchema>;
+
+export const GithubDeviceTokenRequestSchema = named(
+  'GithubDeviceTokenRequest',
+  z.object({ deviceCode: z.string().min(1).max(2048).describe('the deviceCode POST /auth/github/device answered') }).strict(),
+);
+
+export const GithubDeviceTokenAnswerSchema = named(
+  'GithubDeviceTokenAnswer',
+  z.discriminatedUnion('status', [
+    z.object({ status: z.literal('pending').describe('the person has not approved the login yet: poll again after interval seconds'), interval: positive('seconds to wait before the next poll') }),
+    z.object({ status: z.literal('slow_down').describe('polled too often: wait the new, longer interval from now on'), interval: positive('seconds to wait between polls from now on') }),
+    z.object({
+      status: z.literal('complete'),
+      token: text('session token (JWT); send as Authorization: Bearer <token>'),
+      participantId: text('the identity, git|<id>|@<handle>'),
+      expiresAt: epochMs('token expiry'),
+    }),
+  ]),
+  'one poll of a GitHub device login; an expired, unknown or denied login is LOGIN_REJECTED instead',
+);
+export type GithubDeviceTokenAnswer = z.infer<typeof GithubDeviceTokenAnswerSchema>;
 
 export const GithubCallbackQuerySchema = z.object({ code: z.string().min(1).max(512), state: z.string().min(1).max(512) });
 

@@ -157,6 +157,25 @@ const turnOutcome = z.enum(['accepted', 'rejected', 'start-missed', 'compute-tim
 
 export const LeaveAnswerSchema = named('LeaveAnswer', z.object({ status: participantStatus.describe('participant status after leaving') }));
 
+/** Why a participant lost its place in the queue or its turn: stable codes a client may act on. */
+export const SETBACK_CODES = ['left', 'missed-checkin', 'dropped', 'banned', 'start-missed', 'compute-timeout', 'rejected', 'aborted', 'cancelled'] as const;
+export const ParticipantReasonSchema = named(
+  'ParticipantReason',
+  z.object({
+    code: z
+      .enum(SETBACK_CODES)
+      .describe(
+        'left: you left the queue; missed-checkin: a check-in deadline passed; dropped: an administrator removed you from the queue or your turn; banned: an administrator banned the identity; start-missed: contribution/start came too late; compute-timeout: no upload before the compute deadline; rejected: the contribution failed verification; aborted: you gave the turn up; cancelled: the coordinator cancelled the turn',
+      ),
+    message: text('what happened, for a person, with the recorded reason and until when'),
+    detail: text("what was recorded with it: the administrator's reason, or the failed check").optional(),
+    at: epochMs('when it happened'),
+    until: epochMs('may not join again before this instant (absent: no wait; a ban lasts until an administrator lifts it)').optional(),
+  }),
+  'why the participant last lost its place in the queue or its turn',
+);
+export type ParticipantReason = z.infer<typeof ParticipantReasonSchema>;
+
 export const ParticipantViewSchema = named(
   'ParticipantView',
   z.object({
@@ -166,7 +185,8 @@ export const ParticipantViewSchema = named(
     contributions: count('accepted contributions'),
     strikes: count('lost slots (missed check-ins, missed start windows, timeouts, invalid contributions)'),
     penaltyUntil: epochMs('may not rejoin before').optional(),
-    removedReason: text('why the participant left the queue').optional(),
+    removedReason: text('why the participant left the queue (left, missed-checkin, dropped; for a banned one the ban reason); see `reason`').optional(),
+    reason: ParticipantReasonSchema.optional().describe('why the participant last lost its place in the queue or its turn; absent once it joins again, and after an accepted contribution'),
     turnId: text('current turn').optional(),
     checkinDeadline: epochMs('current check-in deadline').optional(),
     checkinIntervalMs: count('current check-in interval').optional(),

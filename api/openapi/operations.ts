@@ -7,7 +7,16 @@ import { TURN_HEADERS } from '../contracts/turn-headers.js';
 import type { z } from 'zod';
 import type { ErrorCode } from '../../common/errors.js';
 import { CHUNK_UPLOAD_PREFIX } from '../../store/keys.js';
-import { JwksSchema, LoginRequestSchema, LoginResponseSchema, SessionSchema, SiweChallengeSchema } from '../contracts/auth.js';
+import {
+  GithubDeviceStartSchema,
+  GithubDeviceTokenAnswerSchema,
+  GithubDeviceTokenRequestSchema,
+  JwksSchema,
+  LoginRequestSchema,
+  LoginResponseSchema,
+  SessionSchema,
+  SiweChallengeSchema,
+} from '../contracts/auth.js';
 import {
   AbortAnswerSchema,
   AdminTargetSchema,
@@ -259,6 +268,32 @@ export function operations(): Operation[] {
       errors: ['FORBIDDEN', 'LOGIN_REJECTED', 'VALIDATION_FAILED', 'UPSTREAM_UNAVAILABLE'],
     },
     {
+      method: 'post',
+      path: '/auth/github/device',
+      operationId: 'githubDeviceStart',
+      summary: 'Begins a GitHub login through the OAuth device flow (RFC 8628), for command-line clients',
+      description:
+        "The coordinator asks GitHub for a device code and a user code with its client id. Show userCode and verificationUri to the person; poll POST /auth/github/device/token every `interval` seconds with deviceCode (GitHub's device code, signed by the coordinator: keep it to yourself). Counts against the login rate limit. FORBIDDEN when GitHub login or auth.github.deviceFlow is off.",
+      tag: 'auth',
+      access: 'public',
+      responses: { '200': ok('the codes', ref(GithubDeviceStartSchema)) },
+      errors: ['FORBIDDEN', 'UPSTREAM_UNAVAILABLE'],
+    },
+    {
+      method: 'post',
+      path: '/auth/github/device/token',
+      operationId: 'githubDeviceToken',
+      summary: 'Polls a GitHub device login: pending, slow_down, or complete with a session token',
+      description:
+        'Poll no more often than the interval (a poll too soon is answered slow_down with a longer interval, which holds from then on). An expired device code is LOGIN_REJECTED with details.reason DEVICE_CODE_EXPIRED, one this coordinator did not issue (or GitHub does not know) DEVICE_CODE_UNKNOWN, a denied login OAUTH_DENIED; an account created after auth.github.createdBefore is FORBIDDEN (GITHUB_ACCOUNT_TOO_NEW). The identity is git|<id>|@<login>, as with the web login. Not rate limited by address: its own pacing limits it per device code.',
+      tag: 'auth',
+      access: 'public',
+      requestBody: { required: true, content: json(ref(GithubDeviceTokenRequestSchema, 'input')) },
+      responses: { '200': ok('the state of the login', ref(GithubDeviceTokenAnswerSchema)) },
+      errors: ['FORBIDDEN', 'LOGIN_REJECTED', 'UPSTREAM_UNAVAILABLE'],
+      jsonBody: true,
+    },
+    {
       method: 'get',
       path: '/auth/session',
       operationId: 'session',
@@ -358,7 +393,7 @@ export function operations(): Operation[] {
       method: 'get',
       path: '/participant',
       operationId: 'participant',
-      summary: "The caller's participant record: status, strikes, penalties, receipts",
+      summary: "The caller's participant record: status, strikes, penalties, receipts, and why it last lost its place or its turn (reason)",
       tag: 'lobby',
       access: 'session',
       responses: { '200': ok('the participant', ref(ParticipantViewSchema)) },

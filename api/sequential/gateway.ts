@@ -358,13 +358,13 @@ export class SequentialGateway {
    * Admin: drop a participant from the queue or from its running turn, without a ban. UNKNOWN_IDENTITY
    * for an identity the coordinator has no record of, NOT_IN_QUEUE for one neither waiting nor contributing.
    */
-  async drop(identity: string): Promise<void> {
+  async drop(identity: string, reason = ''): Promise<void> {
     const view = await this.participantForAdmin(identity);
     if (!DROPPABLE.has(view.status)) {
       throw new CeremonyError('NOT_IN_QUEUE', `${identity} is neither waiting nor contributing (status ${view.status}); there is nothing to drop`);
     }
     const { participantId } = view;
-    await viaTemporal(() => this.ceremony().signal(leaveQueueSignal, { participantId, reason: 'dropped' }), this.noCeremony);
+    await viaTemporal(() => this.ceremony().signal(leaveQueueSignal, { participantId, reason: 'dropped', ...(reason === '' ? {} : { detail: reason }) }), this.noCeremony);
     this.invalidate();
   }
 }

@@ -199,7 +199,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
   });
   admins.post('/admin/drop', validate(AdminTargetSchema), async (ctx) => {
     const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
-    await gateway.drop(identity);
+    await gateway.drop(identity, reason);
     await recordAdmin(ctx, 'drop', identity, reason);
     ctx.body = { identity, dropped: true };
   });

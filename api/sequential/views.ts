@@ -5,7 +5,18 @@
 import type { JWK } from 'jose';
 import type { SubCeremonySize } from '../../engine/format/types.js';
 import type { Logins } from '../contracts/auth.js';
-import type { CeremonyInfo, CeremonyStatus, CheckinAnswer, EnterAnswer, ParticipantView, PhaseView, QueueSnapshotView, SequentialTimingView } from '../contracts/ceremony.js';
+import {
+  SETBACK_CODES,
+  type CeremonyInfo,
+  type CeremonyStatus,
+  type CheckinAnswer,
+  type EnterAnswer,
+  type ParticipantReason,
+  type ParticipantView,
+  type PhaseView,
+  type QueueSnapshotView,
+  type SequentialTimingView,
+} from '../contracts/ceremony.js';
 import type { CheckinResponse } from '../../workflows/sequential/types.js';
 import { accessView } from '../access-view.js';
 
@@ -140,7 +151,45 @@ export function enterView(r: CheckinSource & { participantId: string }): EnterAn
   return { ...checkinView(r), participantId: r.participantId };
 }
 
-export function participantView(p: Loose<ParticipantView>): ParticipantView {
+type SetbackCode = ParticipantReason['code'];
+
+const SETBACK_TEXT: Record<SetbackCode, string> = {
+  left: 'you left the queue',
+  'missed-checkin': 'you were removed from the queue: a check-in deadline passed without a check-in',
+  dropped: 'an administrator removed you from the queue or from your turn',
+  banned: 'an administrator banned this identity from the ceremony',
+  'start-missed': 'your turn went to the next participant: contribution/start did not come within the start window',
+  'compute-timeout': 'your turn went to the next participant: no contribution was uploaded before the compute deadline',
+  rejected: 'your contribution failed verification and was rejected',
+  aborted: 'you gave up your turn',
+  cancelled: 'the coordinator cancelled your turn',
+};
+
+/** What a person is told: what happened, what was recorded with it, and until when it holds. Pure. */
+export function setbackMessage(code: SetbackCode, detail: string | undefined, until: number | undefined): string {
+  const parts = [SETBACK_TEXT[code]];
+  if (detail !== undefined && detail !== '') parts.push(code === 'rejected' ? `(${detail})` : `(reason: ${detail})`);
+  let text = parts.join(' ');
+  if (code === 'banned') text += '; the ban lasts until an administrator lifts it';
+  else if (until !== undefined) text += `; you may join again from ${iso(until)}`;
+  return text;
+}
+
+/**
+ * The reason view from the workflow's setback: the code, the message, and `until` (the rejoin penalty,
+ * when one was set by this setback or later). An unknown code (a newer workflow) shows as cancelled.
+ */
+export function reasonView(setback: { code: string; at: number; detail?: string | undefined } | undefined, penaltyUntil: number | undefined): ParticipantReason | undefined {
+  if (setback === undefined) return undefined;
+  const code: SetbackCode = (SETBACK_CODES as readonly string[]).includes(setback.code) ? (setback.code as SetbackCode) : 'cancelled';
+  const until = code !== 'banned' && penaltyUntil !== undefined && penaltyUntil >= setback.at ? penaltyUntil : undefined;
+  return defined({ code, message: setbackMessage(code, setback.detail, until), detail: setback.detail, at: setback.at, until });
+}
+
+/** The participant as the workflows hold it: the contract's fields, with the setback in place of the reason view. */
+export type ParticipantSource = Loose<Omit<ParticipantView, 'reason'>> & { setback?: { code: string; at: number; detail?: string | undefined } | undefined };
+
+export function participantView(p: ParticipantSource): ParticipantView {
   return defined({
     participantId: p.participantId,
     identity: p.identity,
@@ -149,6 +198,7 @@ export function participantView(p: Loose<ParticipantView>): ParticipantView {
     strikes: p.strikes,
     penaltyUntil: p.penaltyUntil,
     removedReason: p.removedReason,
+    reason: reasonView(p.setback, p.penaltyUntil),
     turnId: p.turnId,
     checkinDeadline: p.checkinDeadline,
     checkinIntervalMs: p.checkinIntervalMs,

@@ -1,4 +1,4 @@
-// `ceremony contributor --url URL [--name NAME | --eth-key-file FILE] [--entropy TEXT] [--receipt-out FILE]`:
+// `ceremony contributor --url URL [--name NAME | --eth-key-file FILE | --siwe-address ADDR | --github] [--entropy TEXT] [--receipt-out FILE]`:
 // the reference contributor. Progress on stderr; the result as one JSON line on stdout. In a
 // sequential ceremony it saves its receipt, checks it against the published key and prints an
 // attestation to post.
@@ -8,6 +8,8 @@ import { Command, type CommandUnknownOpts } from '@commander-js/extra-typings';
 import { createEngine, type Engine } from '../../engine/context.js';
 import { ApiError, requestJson, withRetries } from '../../client/http.js';
 import { runContributor, type ContributorEvent, type ContributorResult } from '../../client/contributor.js';
+import { contributorOutcome, describeDeviceCode, isEthereumAddress, stdinSigner } from '../../client/contributor-cli.js';
+import { CONTRIBUTOR_EXIT } from '../../client/turned-away.js';
 import { runRoundsContributor } from '../../client/rounds-contributor.js';
 import { attestationText, jwsKeyId, receiptFileNames, writeNewFile } from '../attestation.js';
 import { exitCode, helpFooter, programName } from '../kit.js';
@@ -62,6 +64,11 @@ function declare() {
     .requiredOption('--url <url>', 'the coordinator, e.g. https://ceremony.example.org')
     .option('--name <name>', 'log in with the dev provider under this name (test and demo stacks)')
     .option('--eth-key-file <file>', 'Sign-In with Ethereum with the private key in this file (32 bytes of hex); it also signs the pubkeys (EIP-712). Default: CEREMONY_ETH_KEY')
+    .option(
+      '--siwe-address <address>',
+      'Sign-In with Ethereum without giving this program a key: it prints the SIWE message, you sign it in your own wallet and paste the signature on stdin; after computing it prints the EIP-712 typed data of your pubkeys and takes a pasted signature of it too (an empty line leaves it out), before the compute deadline',
+    )
+    .option('--github', "GitHub, through the coordinator's device flow: it prints a code and a URL; enter the code there and approve")
     .option('--entropy <text>', 'extra text mixed with the system CSPRNG')
     .option('--receipt-out <file>', 'where to save the receipt; an existing file is never overwritten (default: receipt-<sequence>.json here, or receipt-<sequence>-2.json, ... if taken)')
     .option('--replacement', 'rounds: stand by as a replacement until interrupted');
@@ -72,10 +79,17 @@ type ContributorOptions = ReturnType<ReturnType<typeof declare>['opts']>;
 export function contributorCommand(): CommandUnknownOpts {
   return helpFooter(
     declare().action(exitCode((options, command) => run(options, programName(command)))),
-    ['contributor --url https://ceremony.example.org --eth-key-file ~/.ceremony/eth.key', 'contributor --url http://127.0.0.1:8080 --name alice --receipt-out alice-receipt.json'],
     [
-      'Exit codes: 0 contributed and the receipt verifies, 1 refused by the coordinator or a receipt that does not',
-      'verify (one JSON line on stdout), 2 usage, I/O or network.',
+      'contributor --url https://ceremony.example.org --github',
+      'contributor --url https://ceremony.example.org --siwe-address 0xYourAddress',
+      'contributor --url https://ceremony.example.org --eth-key-file ~/.ceremony/eth.key',
+      'contributor --url http://127.0.0.1:8080 --name alice --receipt-out alice-receipt.json',
+    ],
+    [
+      'Exit codes: 0 contributed and the receipt verifies; 1 refused by the coordinator or a receipt that does not',
+      'verify (one JSON line on stdout); 2 usage, I/O or network; 3 turned away (dropped, banned, removed from',
+      'the queue, the turn taken, or a penalty: the reason and until when are printed, and are in the JSON).',
+      'While its turn runs it reads its participant record every few seconds and stops computing at once when the turn is gone.',
       'Environment: CEREMONY_ETH_KEY, an Ethereum private key (hex), when --eth-key-file is not given.',
     ],
   );
@@ -99,9 +113,18 @@ async function run(options: ContributorOptions, program: string): Promise<number
     process.stderr.write(`ceremony contributor: ${options.receiptOut} exists; give --receipt-out a new file name (a receipt never overwrites a file)\n`);
     return 2;
   }
+  const logins = [options.name, options.ethKeyFile, options.siweAddress, options.github].filter((v) => v !== undefined);
+  if (logins.length > 1) {
+    process.stderr.write('ceremony contributor: give one of --name, --eth-key-file, --siwe-address, --github\n');
+    return 2;
+  }
+  if (options.siweAddress !== undefined && !isEthereumAddress(options.siweAddress)) {
+    process.stderr.write(`ceremony contributor: --siwe-address needs an Ethereum address (0x and 40 hex digits, a valid EIP-55 checksum when mixed-case), not ${options.siweAddress}\n`);
+    return 2;
+  }
   let ethereumKey: string | undefined;
   try {
-    ethereumKey = await ethereumKeyOf(options);
+    ethereumKey = options.siweAddress === undefined && options.github !== true ? await ethereumKeyOf(options) : undefined;
   } catch (err) {
     process.stderr.write(`ceremony contributor: ${(err as Error).message}\n`);
     return 2;
@@ -148,25 +171,40 @@ async function runRounds(options: ContributorOptions, engine: Engine, progress: 
 
 async function runSequential(options: ContributorOptions, ethereumKey: string | undefined, engine: Engine, progress: Progress, program: string): Promise<number> {
   let downloaded = 0;
-  const result: ContributorResult = await runContributor({
-    url: options.url,
-    engine,
-    name: options.name,
-    ethereumKey,
-    entropy: options.entropy,
-    onEvent: (event) => {
-      if (event.kind === 'started') progress.say(`downloaded the current powers (${downloaded} bytes)`);
-      const line = describe(event);
-      if (line !== undefined) progress.say(line);
-      if (event.kind === 'uploaded') progress.wait('uploaded; the coordinator is verifying the contribution');
-    },
-    onTransfer: ({ direction, done, total }) => {
-      const task = direction === 'download' ? 'download the current powers' : 'upload the contribution';
-      if (direction === 'download') downloaded = done;
-      if (total !== undefined) progress.update(task, done, total, 'bytes');
-      else progress.tally(task, done, 'bytes');
-    },
-  });
+  const pasted = options.siweAddress === undefined ? undefined : stdinSigner(options.siweAddress, process.stdin, (text) => process.stderr.write(`${text}\n`));
+  let result: ContributorResult;
+  try {
+    result = await runContributor({
+      url: options.url,
+      engine,
+      name: options.name,
+      ethereumKey,
+      ...(pasted === undefined ? {} : { ethereum: pasted.signer }),
+      ...(options.github === true ? { github: { onCode: (prompt) => progress.say(describeDeviceCode(prompt)) } } : {}),
+      entropy: options.entropy,
+      onEvent: (event) => {
+        if (event.kind === 'started') progress.say(`downloaded the current powers (${downloaded} bytes)`);
+        const line = describe(event);
+        if (line !== undefined) progress.say(line);
+        if (event.kind === 'uploaded') progress.wait('uploaded; the coordinator is verifying the contribution');
+      },
+      onTransfer: ({ direction, done, total }) => {
+        const task = direction === 'download' ? 'download the current powers' : 'upload the contribution';
+        if (direction === 'download') downloaded = done;
+        if (total !== undefined) progress.update(task, done, total, 'bytes');
+        else progress.tally(task, done, 'bytes');
+      },
+    });
+  } catch (error) {
+    // Turned away (exit 3, with the reason), refused (exit 1) or failed (exit 2).
+    progress.finish();
+    const outcome = contributorOutcome({ ok: false, error });
+    if (outcome.stderr !== undefined) process.stderr.write(`ceremony contributor: ${outcome.stderr}\n`);
+    if (outcome.stdout !== undefined) process.stdout.write(`${JSON.stringify(outcome.stdout)}\n`);
+    return outcome.code;
+  } finally {
+    pasted?.lines.close();
+  }
   const { receipt, ...summary } = result;
   const receiptFile = await writeNewFile(options.receiptOut !== undefined ? [options.receiptOut] : receiptFileNames(`receipt-${result.sequence}.json`), `${JSON.stringify(receipt)}\n`);
   progress.say(`saved the receipt to ${receiptFile}; it ${result.receiptValid ? 'verifies' : 'DOES NOT VERIFY'} against the key the coordinator publishes`);
@@ -184,5 +222,5 @@ async function runSequential(options: ContributorOptions, ethereumKey: string | 
   progress.finish();
   if (result.receiptValid) process.stderr.write(`\nattestation (post it):\n\n${attestation}\n\n`);
   process.stdout.write(`${JSON.stringify({ ...summary, receiptFile, attestation: result.receiptValid ? attestation : undefined })}\n`);
-  return result.receiptValid ? 0 : 1;
+  return result.receiptValid ? CONTRIBUTOR_EXIT.accepted : CONTRIBUTOR_EXIT.notAccepted;
 }

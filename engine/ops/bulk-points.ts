@@ -18,6 +18,8 @@ export interface BulkOptions {
   validate: boolean;
   chunkSize?: number;
   progress?: ProgressCounter;
+  /** Stops the work: no task begins once it aborts, and the call rejects with its reason. */
+  signal?: AbortSignal;
 }
 
 export type CombineOutcome<P> = { ok: true; sums: P[] } | { ok: false; failure: PointFailure };
@@ -87,14 +89,17 @@ export async function scaleByPowers(engine: Engine, group: GroupName, bytes: Uin
       chunkRanges(count, size).map(async (range) => {
         const secret = bigIntToBytes(base, SCALAR_BYTES);
         secrets.push(secret);
-        const result = await engine.runner.run({
-          kind: 'scalePowers',
-          group,
-          points: bytes.subarray(range.start * width, range.end * width),
-          validate: options.validate,
-          base: secret,
-          startExponent: first + range.start,
-        });
+        const result = await engine.runner.run(
+          {
+            kind: 'scalePowers',
+            group,
+            points: bytes.subarray(range.start * width, range.end * width),
+            validate: options.validate,
+            base: secret,
+            startExponent: first + range.start,
+          },
+          options.signal,
+        );
         secret.fill(0);
         options.progress?.add(range.end - range.start);
         return { range, result };

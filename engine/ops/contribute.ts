@@ -17,6 +17,12 @@ export interface ContributeOptions {
   entropy?: string | Uint8Array;
   /** Produces the BLS signature of the identity from each secret; '' when absent. */
   signIdentity?: IdentitySigner;
+  /**
+   * Stops the contribution: checked before each task (a chunk of points) begins, so the work stops
+   * within one task of the abort; contribute() then rejects with the signal's reason and nothing is
+   * returned. A contributor whose turn was taken from it aborts.
+   */
+  signal?: AbortSignal;
 }
 
 type Source = SubCeremonySize & { powersOfTau: PowersOfTau };
@@ -26,6 +32,7 @@ function sourcesOf(input: BatchTranscript | BatchContribution): Source[] {
 }
 
 export async function contribute(engine: Engine, input: BatchTranscript | BatchContribution, options: ContributeOptions = {}): Promise<BatchContribution> {
+  options.signal?.throwIfAborted();
   const sources = sourcesOf(input);
   let secrets: bigint[];
   if (options.secrets !== undefined) {
@@ -37,7 +44,7 @@ export async function contribute(engine: Engine, input: BatchTranscript | BatchC
   const total = sources.reduce((sum, s) => sum + s.numG1Powers + s.numG2Powers, 0);
   const progress = new ProgressCounter(engine, 'contribute', total);
   try {
-    const contributions = await Promise.all(sources.map((source, j) => contributeOne(engine, source, secrets[j] as bigint, j, progress, options.signIdentity)));
+    const contributions = await Promise.all(sources.map((source, j) => contributeOne(engine, source, secrets[j] as bigint, j, progress, options.signIdentity, options.signal)));
     return { contributions, ecdsaSignature: '' };
   } finally {
     secrets.fill(0n);
@@ -45,10 +52,22 @@ export async function contribute(engine: Engine, input: BatchTranscript | BatchC
   }
 }
 
-async function contributeOne(engine: Engine, source: Source, secret: bigint, j: number, progress: ProgressCounter, signIdentity: IdentitySigner | undefined): Promise<SubContribution> {
+async function contributeOne(
+  engine: Engine,
+  source: Source,
+  secret: bigint,
+  j: number,
+  progress: ProgressCounter,
+  signIdentity: IdentitySigner | undefined,
+  signal: AbortSignal | undefined,
+): Promise<SubContribution> {
   const g1 = packHexPoints(source.powersOfTau.g1Powers, G1_BYTES);
   const g2 = packHexPoints(source.powersOfTau.g2Powers, G2_BYTES);
-  const [g1Out, g2Out] = await Promise.all([scaleByPowers(engine, 'G1', g1, secret, { validate: true, progress }), scaleByPowers(engine, 'G2', g2, secret, { validate: true, progress })]);
+  const [g1Out, g2Out] = await Promise.all([
+    scaleByPowers(engine, 'G1', g1, secret, { validate: true, progress, signal }),
+    scaleByPowers(engine, 'G2', g2, secret, { validate: true, progress, signal }),
+  ]);
+  signal?.throwIfAborted();
   if (!g1Out.ok) throw pointError(g1Out.failure, 'G1 power', j, 'input');
   if (!g2Out.ok) throw pointError(g2Out.failure, 'G2 power', j, 'input');
   const backend = engine.backend;

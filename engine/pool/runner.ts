@@ -6,8 +6,18 @@ import type { ResultFor, Task } from './tasks.js';
 export interface TaskRunner {
   /** How many tasks can make progress at once. */
   readonly parallelism: number;
-  run<T extends Task>(task: T): Promise<ResultFor<T>>;
+  /**
+   * Runs one task. With a `signal`, a task not yet begun when the signal aborts is never begun: its
+   * promise rejects with the signal's reason (a task already running finishes; its result is dropped).
+   */
+  run<T extends Task>(task: T, signal?: AbortSignal): Promise<ResultFor<T>>;
   close(): Promise<void>;
+}
+
+/** The reason to give for an aborted signal, as an Error. */
+export function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new DOMException('the computation was aborted', 'AbortError');
 }
 
 export interface WorkerRequest {
@@ -26,10 +36,14 @@ export class InlineRunner implements TaskRunner {
   readonly parallelism = 1;
   constructor(private readonly backend: CurveBackend) {}
 
-  run<T extends Task>(task: T): Promise<ResultFor<T>> {
+  run<T extends Task>(task: T, signal?: AbortSignal): Promise<ResultFor<T>> {
     return new Promise((resolve, reject) => {
       // Yield first so progress output and timers keep running between tasks.
       setImmediate(() => {
+        if (signal?.aborted === true) {
+          reject(abortReason(signal));
+          return;
+        }
         try {
           resolve(executeTask(this.backend, task) as ResultFor<T>);
         } catch (err) {

@@ -1,7 +1,7 @@
 // A fixed-size pool of workers, each holding its own backend instance; tasks queue FIFO. Portable:
 // the platform supplies the workers (worker_threads in Node, worker-pool.ts; Web Workers in
 // browsers, web/src/engine/), each behind the small port below.
-import type { TaskRunner, WorkerReply, WorkerRequest } from './runner.js';
+import { abortReason, type TaskRunner, type WorkerReply, type WorkerRequest } from './runner.js';
 import type { ResultFor, Task } from './tasks.js';
 
 /** One worker as the pool sees it. */
@@ -24,6 +24,7 @@ interface Pending {
   task: Task;
   resolve: (result: ResultFor<Task>) => void;
   reject: (err: Error) => void;
+  signal: AbortSignal | undefined;
 }
 
 interface Slot {
@@ -35,6 +36,8 @@ interface Slot {
 export class TaskPool implements TaskRunner {
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
+  /** The abort signals this pool listens to (one listener each). */
+  private readonly watched = new WeakSet<AbortSignal>();
   private nextId = 1;
   private closed = false;
 
@@ -45,12 +48,29 @@ export class TaskPool implements TaskRunner {
     if (!Number.isInteger(parallelism) || parallelism < 1) throw new RangeError('a worker pool needs at least one thread');
   }
 
-  run<T extends Task>(task: T): Promise<ResultFor<T>> {
+  run<T extends Task>(task: T, signal?: AbortSignal): Promise<ResultFor<T>> {
     if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     return new Promise<ResultFor<T>>((resolve, reject) => {
-      this.queue.push({ task, resolve: resolve as (result: ResultFor<Task>) => void, reject });
+      if (signal !== undefined && !this.watched.has(signal)) {
+        // One listener per signal: when it aborts, its queued tasks leave the queue at once (a task a
+        // worker already runs finishes there).
+        this.watched.add(signal);
+        signal.addEventListener('abort', () => this.dropAborted(signal), { once: true });
+      }
+      this.queue.push({ task, resolve: resolve as (result: ResultFor<Task>) => void, reject, signal });
       this.pump();
     });
+  }
+
+  private dropAborted(signal: AbortSignal): void {
+    const reason = abortReason(signal);
+    for (let i = this.queue.length - 1; i >= 0; i--) {
+      const pending = this.queue[i] as Pending;
+      if (pending.signal !== signal) continue;
+      this.queue.splice(i, 1);
+      pending.reject(reason);
+    }
   }
 
   async close(): Promise<void> {

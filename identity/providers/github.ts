@@ -14,7 +14,7 @@ import { fetchJson, upstreamUnavailable, type FetchLike } from './upstream.js';
 
 const PURPOSE = 'github-oauth-state';
 export const GITHUB_STATE_COOKIE = 'ceremony_github_state';
-const USER_AGENT = 'ceremony-coordinator';
+export const USER_AGENT = 'ceremony-coordinator';
 
 export interface GithubSettings {
   clientId: string;
@@ -29,6 +29,8 @@ export interface GithubSettings {
   finishUrl?: string;
   stateTtlMs: number;
   timeoutMs: number;
+  /** The OAuth device flow (RFC 8628) for the command-line contributor: GitHub's device code endpoint, when on. */
+  deviceCodeUrl: string | undefined;
 }
 
 function readSecret(file: string): string {
@@ -59,6 +61,7 @@ export function githubSettings(cfg: Config): GithubSettings | undefined {
     ...(gh.finishUrl === undefined ? {} : { finishUrl: gh.finishUrl }),
     stateTtlMs: gh.stateTtlSeconds * 1000,
     timeoutMs: gh.timeoutMs,
+    deviceCodeUrl: gh.deviceFlow ? gh.deviceCodeUrl : undefined,
   };
 }
 
@@ -144,7 +147,11 @@ async function fetchUser(accessToken: string, settings: GithubSettings, doFetch?
 
 /** Exchanges the code, reads the user, applies the age cutoff; returns `git|<id>|@<login>`. */
 export async function githubLogin(code: string, settings: GithubSettings, doFetch?: FetchLike): Promise<string> {
-  const accessToken = await exchangeCode(code, settings, doFetch);
+  return githubIdentityOf(await exchangeCode(code, settings, doFetch), settings, doFetch);
+}
+
+/** Reads the user an access token belongs to and applies the age cutoff; returns `git|<id>|@<login>` (both flows). */
+export async function githubIdentityOf(accessToken: string, settings: GithubSettings, doFetch?: FetchLike): Promise<string> {
   const user = await fetchUser(accessToken, settings, doFetch);
   if (settings.createdBefore !== undefined) {
     const created = Date.parse(user.created_at);

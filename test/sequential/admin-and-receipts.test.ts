@@ -300,6 +300,8 @@ describe('bin/ceremony admin', () => {
     expect(await codeOf(bob.client.enter())).toEqual({ status: 403, code: 'BANNED' });
     expect(await codeOf(bob.client.checkin())).toEqual({ status: 403, code: 'BANNED' });
     expect(await codeOf(bob.client.start())).toMatchObject({ status: 409 });
+    // Told why: the reason code, the administrator's reason, no until (a ban lasts until lifted).
+    expect((await bob.client.participant())['reason']).toMatchObject({ code: 'banned', detail: 'sybil', message: expect.stringContaining('banned') as unknown });
     // carol's next background check-in reports her move up (the ban took bob's place away).
     await vi.waitFor(() => expect(carol.last.position).toBe(1), { timeout: 5_000, interval: 100 });
 
@@ -309,6 +311,7 @@ describe('bin/ceremony admin', () => {
     expect(json(drop.stdout)).toEqual({ identity: 'dev|dave', dropped: true });
     expect((await adminStatus()).queue).toEqual([pid('carol')]);
     await vi.waitFor(() => expect(dave.error).toMatchObject({ status: 409, code: 'NOT_IN_QUEUE' }), { timeout: 5_000, interval: 100 });
+    expect((await dave.client.participant())['reason']).toMatchObject({ code: 'dropped', detail: 'stuck client' });
     const daveAgain = new Lobby(dave.client, await dave.client.enter());
     expect(daveAgain.last.position).toBe(2);
     expect((await adminStatus()).queue).toEqual([pid('carol'), pid('dave')]);
@@ -318,12 +321,18 @@ describe('bin/ceremony admin', () => {
     expect(dropCurrent.code, dropCurrent.stderr).toBe(0);
     await carol.ready(10_000);
     expect(await codeOf(alice.complete('{}'))).toMatchObject({ status: 409 });
+    // The turn holder is told it was the drop (not merely a cancelled turn).
+    await vi.waitFor(async () => expect(await alice.participant()).toMatchObject({ status: 'idle', lastOutcome: 'cancelled', reason: { code: 'dropped', detail: 'unresponsive' } }), {
+      timeout: 5_000,
+      interval: 100,
+    });
     expect(await contributeNow(carol.client)).toMatchObject({ outcome: 'accepted', sequence: 2 });
 
     // Unban: bob may enter again, at the back of the queue.
     const unban = await admin('unban', { identity: 'dev|bob', reason: 'appeal granted' });
     expect(unban.code, unban.stderr).toBe(0);
     expect(json(unban.stdout)).toEqual({ identity: 'dev|bob', banned: false });
+    expect((await bob.client.participant())['reason']).toBeUndefined();
     const bobAgain = new Lobby(bob.client, await bob.client.enter());
     await daveAgain.ready();
     expect(await contributeNow(dave.client)).toMatchObject({ sequence: 3 });

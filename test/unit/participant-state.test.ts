@@ -137,7 +137,7 @@ describe('called, then the turn ends', () => {
 
 describe('bans', () => {
   it('a ban takes a waiting participant out of the queue and records the reason; unban restores it', () => {
-    const banned = run([{ type: 'ban', banned: true, reason: 'spam' }], joined(3));
+    const banned = run([{ type: 'ban', banned: true, reason: 'spam', at: T0 }], joined(3));
     expect(banned.state.standing).toEqual({ status: 'banned', reason: 'spam' });
     expect(banned.effects).toEqual([
       { type: 'leaveQueue', reason: 'banned' },
@@ -145,8 +145,67 @@ describe('bans', () => {
     ]);
     expect(enterRefusal(banned.state, rules, T0)?.code).toBe('BANNED');
     expect(participantView(banned.state)).toMatchObject({ status: 'banned', removedReason: 'spam' });
-    const unbanned = run([{ type: 'ban', banned: false, reason: 'appeal' }], banned.state);
+    const unbanned = run([{ type: 'ban', banned: false, reason: 'appeal', at: T0 + M }], banned.state);
     expect(unbanned.state.standing).toEqual({ status: 'idle' });
     expect(unbanned.effects).toEqual([{ type: 'record', kind: 'unbanned', detail: 'appeal' }]);
+    expect(participantView(unbanned.state).setback).toBeUndefined();
+  });
+});
+
+describe('setbacks: why the participant last lost its place or its turn', () => {
+  const called = () => run([{ type: 'called', turnId: 't1', turnWorkflowId: 'w1' }], joined(1)).state;
+
+  it('each removal from the lobby says which, and when', () => {
+    expect(run([{ type: 'missed', at: T0 + 20 * M }], joined(10)).state.setback).toEqual({ code: 'missed-checkin', at: T0 + 20 * M });
+    expect(run([{ type: 'leave', at: T0 + M }], joined(10)).state.setback).toEqual({ code: 'left', at: T0 + M });
+    expect(run([{ type: 'removed', reason: 'dropped', detail: 'duplicate account', at: T0 + M }], joined(10)).state.setback).toEqual({
+      code: 'dropped',
+      at: T0 + M,
+      detail: 'duplicate account',
+    });
+    expect(run([{ type: 'ban', banned: true, reason: 'spam', at: T0 + M }], joined(10)).state.setback).toEqual({ code: 'banned', at: T0 + M, detail: 'spam' });
+  });
+
+  it('a drop of the turn holder is the reason, whichever of the drop and the cancelled turn comes first', () => {
+    const drop: ParticipantEvent = { type: 'removed', reason: 'dropped', detail: 'too slow', at: T0 + M };
+    const cancelled: ParticipantEvent = { type: 'turnFinished', turnId: 't1', kind: 'cancelled', sequence: 0, at: T0 + M + S };
+    for (const order of [
+      [drop, cancelled],
+      [cancelled, drop],
+    ]) {
+      const { state } = run(order, called());
+      expect(state.standing).toEqual({ status: 'idle' });
+      expect(participantView(state)).toMatchObject({ status: 'idle', lastOutcome: 'cancelled', setback: { code: 'dropped', detail: 'too slow' } });
+    }
+  });
+
+  it('a ban of the turn holder stays the reason after the cancelled turn', () => {
+    const { state } = run(
+      [
+        { type: 'ban', banned: true, reason: 'sybil', at: T0 + M },
+        { type: 'turnFinished', turnId: 't1', kind: 'cancelled', sequence: 0, at: T0 + M + S },
+      ],
+      called(),
+    );
+    expect(state.setback).toEqual({ code: 'banned', at: T0 + M, detail: 'sybil' });
+  });
+
+  it('a lost turn says how, with the failed check of a rejected contribution', () => {
+    expect(run([{ type: 'turnFinished', turnId: 't1', kind: 'compute-timeout', sequence: 0, at: T0 + M }], called()).state.setback).toEqual({ code: 'compute-timeout', at: T0 + M });
+    const rejected = run([{ type: 'turnFinished', turnId: 't1', kind: 'rejected', sequence: 0, failedCheck: { code: 'PAIRING_FAILED', message: 'bad powers' }, at: T0 + M }], called());
+    expect(rejected.state.setback).toEqual({ code: 'rejected', at: T0 + M, detail: 'PAIRING_FAILED: bad powers' });
+  });
+
+  it('is cleared by an accepted contribution and by joining again', () => {
+    expect(run([{ type: 'turnFinished', turnId: 't1', kind: 'accepted', sequence: 1, receiptId: 'r', receiptKey: 'k', at: T0 + M }], called()).state.setback).toBeUndefined();
+    const left = run([{ type: 'leave', at: T0 + M }], joined(10)).state;
+    const back = run(
+      [
+        { type: 'enter', identity: 'dev|p', at: T0 + 2 * M },
+        { type: 'checkin', place: place(3), first: true, at: T0 + 2 * M },
+      ],
+      left,
+    ).state;
+    expect(back.setback).toBeUndefined();
   });
 });

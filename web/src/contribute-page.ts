@@ -240,7 +240,7 @@ async function contribute(): Promise<void> {
   worker = new Worker('/assets/contribution-worker.js', { type: 'module', name: 'ceremony-contribution' });
   const slotGone = new Promise<never>((_, reject) => {
     watchSlot(started.turnId, (view) => {
-      const why = view.removedReason ?? view.lastOutcome ?? view.status;
+      const why = view.reason?.message ?? view.removedReason ?? view.lastOutcome ?? view.status;
       reject(new PageError('NOT_YOUR_TURN', `your slot ended while computing (${why})`));
     });
   });

@@ -156,11 +156,15 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     },
   );
 
-  setHandler(leaveQueueSignal, ({ participantId, reason }) => {
+  setHandler(leaveQueueSignal, ({ participantId, reason, detail }) => {
     dequeue(state, participantId, reason);
     // An admin drop comes from outside the participant's workflow: tell it, so that its next check-in
     // says it is out of the queue (instead of answering as if it still waited at the back).
-    if (reason === 'dropped') tell('telling a dropped participant', getExternalWorkflowHandle(participantWorkflowIdFor(settings.ceremonyId, participantId)).signal(removedSignal, { reason }));
+    if (reason === 'dropped')
+      tell(
+        'telling a dropped participant',
+        getExternalWorkflowHandle(participantWorkflowIdFor(settings.ceremonyId, participantId)).signal(removedSignal, { reason, ...(detail === undefined ? {} : { detail }) }),
+      );
     // Holding the turn: banned or dropped; or it left, or missed a check-in, just as the turn opened
     // for it (the two crossed): the turn is cancelled, so the next is called, and nobody is struck twice.
     if (running?.participantId === participantId) {
@@ -342,6 +346,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
         sequence: outcome.head?.sequence ?? turnBase.sequence + 1,
         receiptId: outcome.receiptId,
         receiptKey: outcome.receiptKey,
+        ...(outcome.kind === 'rejected' && outcome.failedCheck !== undefined ? { failedCheck: outcome.failedCheck } : {}),
       }),
     );
   }

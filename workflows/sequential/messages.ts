@@ -18,7 +18,8 @@ export interface JoinResult {
 }
 /** Joins, many in one update (the API batches concurrent enters): one result per request, in order. */
 export const joinBatchUpdate = defineUpdate<JoinResult[], [JoinRequest[]]>('joinBatch');
-export const leaveQueueSignal = defineSignal<[{ participantId: string; reason: RemovalReason }]>('leaveQueue');
+/** `detail`: what an administrator recorded with a drop (told to the participant). */
+export const leaveQueueSignal = defineSignal<[{ participantId: string; reason: RemovalReason; detail?: string }]>('leaveQueue');
 /** The ceremony at a glance (small: no queue). */
 export const snapshotQuery = defineQuery<QueueSnapshot>('snapshot');
 /** Where one participant is: what a check-in needs, without the whole queue. */
@@ -49,9 +50,10 @@ export const enterUpdate = defineUpdate<ParticipantView, [EnterRequest]>('enter'
 export const checkinUpdate = defineUpdate<CheckinResponse, [CheckinRequest]>('checkin');
 export const leaveUpdate = defineUpdate<ParticipantView, []>('leave');
 export const calledSignal = defineSignal<[{ turnId: string; turnWorkflowId: string; sequence: number }]>('called');
-export const turnFinishedSignal = defineSignal<[{ turnId: string; kind: TurnOutcomeKind; sequence: number; receiptId?: string; receiptKey?: string }]>('turnFinished');
-/** Out of the queue from outside the participant: an administrator dropped it. */
-export const removedSignal = defineSignal<[{ reason: 'dropped' }]>('removed');
+export const turnFinishedSignal =
+  defineSignal<[{ turnId: string; kind: TurnOutcomeKind; sequence: number; receiptId?: string; receiptKey?: string; failedCheck?: { code: string; message: string } }]>('turnFinished');
+/** Out of the queue from outside the participant: an administrator dropped it (`detail`: the reason recorded). */
+export const removedSignal = defineSignal<[{ reason: 'dropped'; detail?: string }]>('removed');
 export const banSignal = defineSignal<[{ banned: boolean; reason: string }]>('ban');
 export const participantQuery = defineQuery<ParticipantView>('participant');
 

@@ -17,6 +17,18 @@ export type Standing =
 
 export type RemovalReason = 'left' | 'missed-checkin' | 'dropped' | 'banned';
 
+/**
+ * Why the participant last lost its place in the queue or its turn (or was refused one): a stable
+ * code, when, and what was recorded with it (an administrator's reason, the failed check). The API
+ * shows it, with until when the participant may not rejoin, so the person is told why.
+ */
+export type SetbackCode = RemovalReason | Exclude<TurnOutcomeKind, 'accepted'>;
+export interface Setback {
+  code: SetbackCode;
+  at: number;
+  detail?: string;
+}
+
 export interface ParticipantState {
   participantId: string;
   identity: string;
@@ -25,6 +37,8 @@ export interface ParticipantState {
   strikes: number;
   penaltyUntil: number | undefined;
   removedReason: RemovalReason | undefined;
+  /** The latest setback (absent in states carried over from before it existed); cleared when it joins again. */
+  setback?: Setback | undefined;
   receipts: Array<{ sequence: number; receiptId: string; receiptKey: string }>;
   lastOutcome: TurnOutcomeKind | undefined;
 }
@@ -43,11 +57,11 @@ export type ParticipantEvent =
   | { type: 'leave'; at: number }
   /** The deadline plus the grace allowance passed while the coordinator could hear the participant. */
   | { type: 'missed'; at: number }
-  /** Taken out of the queue by an administrator. */
-  | { type: 'removed'; reason: 'dropped' }
+  /** Taken out of the queue, or off its turn, by an administrator (`detail`: the reason recorded). */
+  | { type: 'removed'; reason: 'dropped'; detail?: string; at: number }
   | { type: 'called'; turnId: string; turnWorkflowId: string }
-  | { type: 'turnFinished'; turnId: string; kind: TurnOutcomeKind; sequence: number; receiptId?: string; receiptKey?: string; at: number }
-  | { type: 'ban'; banned: boolean; reason: string };
+  | { type: 'turnFinished'; turnId: string; kind: TurnOutcomeKind; sequence: number; receiptId?: string; receiptKey?: string; failedCheck?: { code: string; message: string }; at: number }
+  | { type: 'ban'; banned: boolean; reason: string; at: number };
 
 export type RecordKind = 'left' | 'missed-checkin' | 'banned' | 'unbanned';
 
@@ -81,6 +95,7 @@ export function newParticipant(participantId: string): ParticipantState {
     strikes: 0,
     penaltyUntil: undefined,
     removedReason: undefined,
+    setback: undefined,
     receipts: [],
     lastOutcome: undefined,
   };
@@ -156,7 +171,19 @@ export function checkinAnswer(view: ParticipantView, place: Place, timing: Seque
   return { ...estimate, status: view.status, nextDeadline: view.checkinDeadline, checkinIntervalMs: view.checkinIntervalMs };
 }
 
-const removedFromLobby = (state: ParticipantState, reason: RemovalReason): ParticipantState => ({ ...state, standing: { status: 'idle' }, removedReason: reason });
+const removedFromLobby = (state: ParticipantState, reason: RemovalReason, at: number, detail?: string): ParticipantState => ({
+  ...state,
+  standing: { status: 'idle' },
+  removedReason: reason,
+  setback: setbackOf(reason, at, detail),
+});
+
+function setbackOf(code: SetbackCode, at: number, detail: string | undefined): Setback {
+  return detail === undefined || detail === '' ? { code, at } : { code, at, detail };
+}
+
+/** A setback an administrator caused (dropped, banned): a cancelled turn that follows keeps it as the reason. */
+const byAdministrator = (setback: Setback | undefined): boolean => setback?.code === 'dropped' || setback?.code === 'banned';
 
 export function applyParticipant(state: ParticipantState, event: ParticipantEvent, rules: ParticipantRules): Applied {
   const { timing } = rules;
@@ -165,7 +192,7 @@ export function applyParticipant(state: ParticipantState, event: ParticipantEven
   switch (event.type) {
     case 'enter':
       // The deadline comes with the first check-in, once the ceremony has taken the join.
-      return { state: { ...state, identity: event.identity, ...(standing.status === 'idle' ? { removedReason: undefined } : {}) }, effects: none };
+      return { state: { ...state, identity: event.identity, ...(standing.status === 'idle' ? { removedReason: undefined, setback: undefined } : {}) }, effects: none };
     case 'checkin': {
       if (standing.status === 'ready') {
         const interval = timing.minCheckinIntervalMs;
@@ -179,14 +206,14 @@ export function applyParticipant(state: ParticipantState, event: ParticipantEven
       const answer = lobbyAnswer(timing, { now: event.at, ...event.place, previousIntervalMs });
       const status = answer.status === 'waiting' ? 'waiting' : 'queued';
       return {
-        state: { ...state, removedReason: undefined, standing: { status, deadline: answer.nextDeadline, intervalMs: answer.checkinIntervalMs, answeredAt: event.at } },
+        state: { ...state, removedReason: undefined, setback: undefined, standing: { status, deadline: answer.nextDeadline, intervalMs: answer.checkinIntervalMs, answeredAt: event.at } },
         effects: none,
       };
     }
     case 'leave':
       if (!inLobby(standing)) return { state, effects: none };
       return {
-        state: { ...removedFromLobby(state, 'left'), ...(timing.abortPenaltyMs > 0 ? { penaltyUntil: event.at + timing.abortPenaltyMs } : {}) },
+        state: { ...removedFromLobby(state, 'left', event.at), ...(timing.abortPenaltyMs > 0 ? { penaltyUntil: event.at + timing.abortPenaltyMs } : {}) },
         effects: [
           { type: 'leaveQueue', reason: 'left' },
           { type: 'record', kind: 'left' },
@@ -195,14 +222,20 @@ export function applyParticipant(state: ParticipantState, event: ParticipantEven
     case 'missed':
       if (!inLobby(standing)) return { state, effects: none };
       return {
-        state: { ...removedFromLobby(state, 'missed-checkin'), strikes: state.strikes + 1, penaltyUntil: event.at + timing.rejoinPenaltyMs },
+        state: { ...removedFromLobby(state, 'missed-checkin', event.at), strikes: state.strikes + 1, penaltyUntil: event.at + timing.rejoinPenaltyMs },
         effects: [
           { type: 'leaveQueue', reason: 'missed-checkin' },
           { type: 'record', kind: 'missed-checkin' },
         ],
       };
     case 'removed':
-      return { state: inLobby(standing) ? removedFromLobby(state, event.reason) : state, effects: none };
+      if (inLobby(standing)) return { state: removedFromLobby(state, event.reason, event.at, event.detail), effects: none };
+      // Holding the turn: the turn is cancelled and says so (turnFinished); the reason is the drop. The
+      // cancellation may also have come first.
+      if (standing.status === 'ready' || (standing.status === 'idle' && state.setback?.code === 'cancelled')) {
+        return { state: { ...state, removedReason: event.reason, setback: setbackOf(event.reason, event.at, event.detail) }, effects: none };
+      }
+      return { state, effects: none };
     case 'called': {
       if (standing.status === 'banned' || standing.status === 'contributed') return { state, effects: none };
       // Called while waiting: it learns so at its next check-in, due by its deadline; the turn's start
@@ -223,25 +256,30 @@ export function applyParticipant(state: ParticipantState, event: ParticipantEven
           event.receiptId !== undefined && event.receiptKey !== undefined
             ? [...state.receipts, { sequence: event.sequence, receiptId: event.receiptId, receiptKey: event.receiptKey }]
             : state.receipts;
-        return { state: { ...after, contributions, receipts, standing: contributions >= rules.contributionsPerIdentity ? { status: 'contributed' } : { status: 'idle' } }, effects: none };
+        return {
+          state: { ...after, contributions, receipts, setback: undefined, standing: contributions >= rules.contributionsPerIdentity ? { status: 'contributed' } : { status: 'idle' } },
+          effects: none,
+        };
       }
       const struck = event.kind === 'rejected' || event.kind === 'start-missed' || event.kind === 'compute-timeout';
       const penaltyMs = struck ? timing.rejoinPenaltyMs : event.kind === 'aborted' ? timing.abortPenaltyMs : 0;
+      const failed = event.failedCheck === undefined ? undefined : `${event.failedCheck.code}: ${event.failedCheck.message}`;
+      const setback = event.kind === 'cancelled' && byAdministrator(state.setback) ? state.setback : setbackOf(event.kind, event.at, failed);
       return {
-        state: { ...after, standing: { status: 'idle' }, strikes: state.strikes + (struck ? 1 : 0), penaltyUntil: penaltyMs > 0 ? event.at + penaltyMs : state.penaltyUntil },
+        state: { ...after, setback, standing: { status: 'idle' }, strikes: state.strikes + (struck ? 1 : 0), penaltyUntil: penaltyMs > 0 ? event.at + penaltyMs : state.penaltyUntil },
         effects: none,
       };
     }
     case 'ban':
       if (event.banned) {
         return {
-          state: { ...state, standing: { status: 'banned', reason: event.reason }, removedReason: 'banned' },
+          state: { ...state, standing: { status: 'banned', reason: event.reason }, removedReason: 'banned', setback: setbackOf('banned', event.at, event.reason) },
           effects: [...(inLobby(standing) ? [{ type: 'leaveQueue' as const, reason: 'banned' as const }] : []), { type: 'record', kind: 'banned', detail: event.reason }],
         };
       }
       if (standing.status !== 'banned') return { state, effects: none };
       return {
-        state: { ...state, standing: state.contributions >= rules.contributionsPerIdentity ? { status: 'contributed' } : { status: 'idle' }, removedReason: undefined },
+        state: { ...state, standing: state.contributions >= rules.contributionsPerIdentity ? { status: 'contributed' } : { status: 'idle' }, removedReason: undefined, setback: undefined },
         effects: [{ type: 'record', kind: 'unbanned', detail: event.reason }],
       };
   }
@@ -258,6 +296,7 @@ export function participantView(state: ParticipantState): ParticipantView {
     strikes: state.strikes,
     penaltyUntil: state.penaltyUntil,
     removedReason: standing.status === 'banned' ? standing.reason : state.removedReason,
+    setback: state.setback,
     turnId: standing.status === 'ready' ? standing.turnId : undefined,
     checkinDeadline: inLobby(standing) || standing.status === 'ready' ? standing.deadline : undefined,
     checkinIntervalMs: inLobby(standing) || standing.status === 'ready' ? standing.intervalMs : undefined,

@@ -146,8 +146,8 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
   );
   setHandler(calledSignal, ({ turnId, turnWorkflowId }) => apply({ type: 'called', turnId, turnWorkflowId }));
   setHandler(turnFinishedSignal, (finished) => apply({ type: 'turnFinished', ...finished, at: Date.now() }));
-  setHandler(removedSignal, ({ reason }) => apply({ type: 'removed', reason }));
-  setHandler(banSignal, ({ banned, reason }) => apply({ type: 'ban', banned, reason }));
+  setHandler(removedSignal, ({ reason, detail }) => apply({ type: 'removed', reason, at: Date.now(), ...(detail === undefined ? {} : { detail }) }));
+  setHandler(banSignal, ({ banned, reason }) => apply({ type: 'ban', banned, reason, at: Date.now() }));
 
   // The deadline loop: while the participant waits, its removal is this timer. When it fires, the
   // coordinator's outages since the check-in that set the deadline move it back (fair-deadline.ts);

@@ -61,6 +61,8 @@ export interface ParticipantView {
   strikes: number;
   penaltyUntil: number | undefined;
   removedReason: string | undefined;
+  /** Why it last lost its place or its turn (participant-state.ts Setback). */
+  setback: { code: string; at: number; detail?: string } | undefined;
   turnId: string | undefined;
   checkinDeadline: number | undefined;
   checkinIntervalMs: number | undefined;
