@@ -2,12 +2,10 @@
 // on the deadlines the coordinator gives), compute in Web Workers, upload, and keep the signed
 // receipt, checked here against the coordinator's published key.
 import type { CeremonyInfo, CheckinAnswer, CompleteAnswer, ParticipantView } from '../../api/contracts/ceremony.js';
-import type { SiweChallengeSchema } from '../../api/contracts/auth.js';
 import { ApiError, requestJson, withRetries } from '../../client/http.js';
 import type { ParticipantClient } from '../../client/participant-client.js';
 import { checkTurnReceipt } from '../../client/receipt-check.js';
-import { buildSiweMessage } from '../../identity/siwe-message.js';
-import type { z } from 'zod';
+import { siweMessageFor } from '../../client/siwe-client.js';
 import { byId, el, fill, show } from './dom.js';
 import type { ContributionReply, ContributionRequest, PotPubkeyEntry } from './engine/messages.js';
 import { explain, PageError } from './error-words.js';
@@ -15,7 +13,6 @@ import { duration, instant } from './format.js';
 import { clientFor, forgetSession, loadSession, saveSession, type StoredSession } from './session.js';
 import { hasWallet, signMessage, signPubkeys, walletAddress } from './wallet.js';
 
-type SiweChallenge = z.infer<typeof SiweChallengeSchema>;
 type Section = 'login' | 'lobby' | 'compute' | 'receipt';
 
 const origin = location.origin;
@@ -80,18 +77,7 @@ async function loginDev(): Promise<void> {
 
 async function loginSiwe(): Promise<void> {
   const address = await walletAddress();
-  const challenge = await requestJson<SiweChallenge>(origin, '/auth/siwe/nonce');
-  const message = buildSiweMessage({
-    domain: challenge.domain,
-    address,
-    statement: 'Contribute to the powers-of-tau ceremony.',
-    uri: challenge.uri,
-    version: '1',
-    chainId: challenge.chainId,
-    nonce: challenge.nonce,
-    issuedAt: new Date().toISOString(),
-    expirationTime: challenge.expirationTime,
-  });
+  const message = await siweMessageFor(origin, address);
   await client.loginSiwe(message, await signMessage(address, message));
   await finishLogin('siwe', address);
 }
