@@ -9,9 +9,13 @@ import type { AccessView } from './contracts/ceremony.js';
 
 export const SESSION_KEYS_URL = '/.well-known/jwks.json';
 
-/** The logins a configuration enables; Sign-In with Ethereum needs no settings of its own. */
+/**
+ * The logins a configuration enables for a browser; Sign-In with Ethereum needs no settings of its
+ * own. GitHub's web login hands the session back to a page only through auth.github.finishUrl.
+ */
 export function loginsOf(cfg: Config): Logins {
-  return { dev: cfg.auth.dev.enabled, siwe: true, github: githubSettings(cfg) !== undefined };
+  const github = githubSettings(cfg);
+  return { dev: cfg.auth.dev.enabled, siwe: true, github: github !== undefined && github.finishUrl !== undefined };
 }
 
 export function accessView(keys: readonly JWK[], logins: Logins): z.infer<typeof AccessView> {

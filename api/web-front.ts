@@ -13,6 +13,9 @@ import type { Logger } from '../common/logger.js';
 
 export const WEB_DIST = fileURLToPath(new URL('../web/dist/', import.meta.url)); // web/build.ts writes it
 
+/** The route of the pages' scripts and styles. */
+export const WEB_ASSET_ROUTE = '/assets/:file';
+
 /** The pages, by path. */
 export const WEB_PAGES = { '/': 'index.html', '/contribute': 'contribute.html', '/receipt': 'receipt.html' } as const;
 
@@ -78,6 +81,8 @@ function send(ctx: Context, file: WebFile): void {
   ctx.set('Cache-Control', 'no-cache');
   ctx.etag = file.etag;
   ctx.type = file.type;
+  // Koa judges freshness only for a 2xx answer.
+  ctx.status = 200;
   if (ctx.fresh) {
     ctx.status = 304;
     return;
@@ -96,6 +101,6 @@ export function webFrontRoutes(deps: { log: Logger; dist?: string }): Router {
     send(ctx, file);
   };
   for (const path of Object.keys(WEB_PAGES)) router.get(path, (ctx) => serve(ctx, path));
-  router.get('/assets/:file', (ctx) => serve(ctx, `/assets/${ctx.params['file'] ?? ''}`));
+  router.get(WEB_ASSET_ROUTE, (ctx) => serve(ctx, `/assets/${ctx.params['file'] ?? ''}`));
   return router;
 }

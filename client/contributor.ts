@@ -18,7 +18,7 @@ import { checkTurnReceipt } from './receipt-check.js';
 import { ApiError, withRetries, type RetryHooks } from './http.js';
 import { ParticipantClient, type CheckinAnswer, type CompleteAnswer } from './participant-client.js';
 import { siweMessageFor } from './siwe-client.js';
-import { TURNED_AWAY_CODES, TurnedAwayError, turnGone } from './turned-away.js';
+import { DEFAULT_TURN_POLL_MS, TURNED_AWAY_CODES, TurnedAwayError, turnGone } from './turned-away.js';
 
 export type ContributorEvent =
   | { kind: 'logged-in'; participantId: string }
@@ -69,8 +69,6 @@ export interface ContributorResult {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-export const DEFAULT_TURN_POLL_MS = 3_000;
 
 /**
  * A refusal that means the participant has no place or turn (TURNED_AWAY_CODES) becomes a
@@ -264,6 +262,7 @@ export async function runContributor(options: ContributorOptions): Promise<Contr
   });
   const info = await repeat(() => client.info());
   const check = await checkTurnReceipt(done.receipt, info.receiptKeys.keys, {
+    ceremonyId: info.ceremonyId,
     participantId,
     sequence: done.sequence,
     potPubkeys: contribution.contributions.map((c) => c.potPubkey ?? ''),

@@ -5,6 +5,7 @@ import type { JWK } from 'jose';
 import { verifyReceipt } from '../evidence/receipt.js';
 
 export interface ExpectedReceipt {
+  ceremonyId: string;
   participantId: string;
   sequence: number;
   potPubkeys: readonly string[];
@@ -16,6 +17,7 @@ export async function checkTurnReceipt(receipt: unknown, keys: JWK[], expected: 
   const check = await verifyReceipt(receipt, keys);
   if (!check.valid) return { valid: false, reason: `${check.code}: ${check.message}` };
   if (check.kind !== 'turn') return { valid: false, reason: `a ${check.kind} receipt, not a turn's` };
+  if (check.payload.ceremonyId !== expected.ceremonyId) return { valid: false, reason: `it is a receipt of ceremony ${check.payload.ceremonyId}, not ${expected.ceremonyId}` };
   if (check.payload.identity !== expected.participantId) return { valid: false, reason: `it names ${check.payload.identity}, not ${expected.participantId}` };
   if (check.payload.sequence !== expected.sequence) return { valid: false, reason: `it is for contribution ${check.payload.sequence}, not ${expected.sequence}` };
   if (JSON.stringify(check.payload.potPubkeys) !== JSON.stringify(expected.potPubkeys)) return { valid: false, reason: 'its pubkeys are not this contribution’s' };

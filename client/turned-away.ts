@@ -38,6 +38,9 @@ export class TurnedAwayError extends Error {
  * its, or a reason was recorded while it held it (an administrator's drop, before the cancelled turn
  * reaches the participant). Pure.
  */
+/** How often a contributor reads its participant record while its turn runs (CLI and browser). */
+export const DEFAULT_TURN_POLL_MS = 3_000;
+
 export function turnGone(view: Pick<ParticipantView, 'status' | 'turnId' | 'reason'>, turnId: string): boolean {
   return view.status !== 'ready' || view.turnId !== turnId || view.reason !== undefined;
 }

@@ -52,7 +52,7 @@ export const rateLimitConfigSchema = z
       .array(z.string().startsWith('/'))
       .default(['/healthz', '/readyz', '/metrics', '/.well-known/jwks.json', '/auth/github/device/token'])
       .describe(
-        'Routes never rate limited, as the API declares them. A route the API does not serve fails the start. /auth/github/device/token is polled every few seconds for up to 15 minutes: its own pacing (slow_down) limits it per device code, and only a device code POST /auth/github/device (a login attempt) signed is ever polled at GitHub.',
+        'Routes never rate limited, as the API declares them. A route the API does not serve fails the start. /auth/github/device/token is polled every few seconds for up to 15 minutes: its own pacing (slow_down) limits it per device code, and only a device code POST /auth/github/device (a login attempt) signed is ever polled at GitHub. Besides these, the web front (/, /contribute, /receipt, /assets/:file) and what its live page polls (/ceremony/status, /ceremony/contributions, /rounds/status) are never limited, in either mode.',
       ),
   })
   .strict();

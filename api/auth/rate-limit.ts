@@ -12,12 +12,20 @@ import type { RequestRoute } from '../route-of.js';
 import { addressKey } from './client-address.js';
 import { sessionOf } from './middleware.js';
 import { SlidingWindowLimiter } from './sliding-window.js';
+import { WEB_ASSET_ROUTE, WEB_PAGES } from '../web-front.js';
 
 export type RequestClass = 'exempt' | 'login' | 'unauthenticated' | 'authenticated';
 
+/**
+ * Never rate limited, in whichever mode serves them: the web front, and what its live page polls
+ * every few seconds (answered from short caches). Each viewer would otherwise exhaust the
+ * unauthenticated limit within minutes. The in-flight bound per address still applies.
+ */
+export const LIVE_PAGE_ROUTES: ReadonlySet<string> = new Set([...Object.keys(WEB_PAGES), WEB_ASSET_ROUTE, '/ceremony/status', '/ceremony/contributions', '/rounds/status']);
+
 /** Which limit a request counts against, from the route it reaches and whether it carries a valid session. */
 export function classifyRequest(route: string | undefined, authenticated: boolean, cfg: Pick<RateLimitConfig, 'exemptPaths' | 'loginPaths'>): RequestClass {
-  if (route !== undefined && cfg.exemptPaths.includes(route)) return 'exempt';
+  if (route !== undefined && (cfg.exemptPaths.includes(route) || LIVE_PAGE_ROUTES.has(route))) return 'exempt';
   if (route !== undefined && cfg.loginPaths.includes(route)) return 'login';
   return authenticated ? 'authenticated' : 'unauthenticated';
 }

@@ -101,7 +101,7 @@ export const LoginsSchema = named(
   z.object({
     dev: z.boolean().describe('development login (POST /login provider dev)'),
     siwe: z.boolean().describe('Sign-In with Ethereum (GET /auth/siwe/nonce, POST /login provider siwe)'),
-    github: z.boolean().describe('GitHub (GET /auth/github/start)'),
+    github: z.boolean().describe('GitHub in a browser (GET /auth/github/start, handing back to auth.github.finishUrl, e.g. <publicUrl>/contribute)'),
   }),
   'the ways to log in this coordinator takes',
 );

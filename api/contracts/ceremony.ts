@@ -2,6 +2,7 @@
 // the administrators' calls. Request bodies are what the routes validate; answers are views the
 // routes map from the gateway's results (api/sequential/views.ts), never the workflow state itself.
 import { z } from 'zod';
+import type { SetbackCode } from '../../workflows/sequential/participant-state.js';
 import { sequentialTimingFields, subCeremonySizeSchema } from '../../common/ceremony-config.js';
 import { MAX_BEACON_ITERATIONS } from '../../engine/beacon/derive.js';
 import { identityString } from '../../identity/auth-config.js';
@@ -159,6 +160,10 @@ export const LeaveAnswerSchema = named('LeaveAnswer', z.object({ status: partici
 
 /** Why a participant lost its place in the queue or its turn: stable codes a client may act on. */
 export const SETBACK_CODES = ['left', 'missed-checkin', 'dropped', 'banned', 'start-missed', 'compute-timeout', 'rejected', 'aborted', 'cancelled'] as const;
+// Exactly the workflow's setback codes: a code added there and not here (or the reverse) fails to compile.
+type SameSetbacks = [SetbackCode] extends [(typeof SETBACK_CODES)[number]] ? ([(typeof SETBACK_CODES)[number]] extends [SetbackCode] ? true : never) : never;
+const sameSetbacks: SameSetbacks = true;
+void sameSetbacks;
 export const ParticipantReasonSchema = named(
   'ParticipantReason',
   z.object({

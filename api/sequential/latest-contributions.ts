@@ -11,6 +11,8 @@ const MAX_PAGE_BYTES = 4 * 1024 * 1024;
 /** Records looked at per call at most (turn outcomes, check-ins missed, admin actions...). */
 const MAX_EXAMINED = 1_000;
 const CACHE_LIMIT = 5_000;
+/** Answers are this fresh at most: every viewer of the live page asks every few seconds. */
+const ANSWER_TTL_MS = 2_000;
 
 type Item = LatestContributions['items'][number];
 
@@ -28,13 +30,25 @@ export class LatestContributionsReader {
   /** recordKey → the contribution it records, or null for a record of something else. */
   private readonly records = new Map<string, Item | null>();
   private readonly pages = new Map<string, LedgerItem[]>();
+  /** The newest answer per limit, and when it was made. */
+  private readonly answers = new Map<number, { at: number; answer: Promise<LatestContributions> }>();
 
   constructor(
     private readonly store: ObjectStore,
     private readonly ledger: RecordsLedger,
   ) {}
 
-  async newest(limit: number): Promise<LatestContributions> {
+  /** The newest `limit` contributions; one ledger query per ANSWER_TTL_MS whatever the number of callers. */
+  newest(limit: number, now = Date.now()): Promise<LatestContributions> {
+    const cached = this.answers.get(limit);
+    if (cached !== undefined && now - cached.at < ANSWER_TTL_MS) return cached.answer;
+    const answer = this.read(limit);
+    this.answers.set(limit, { at: now, answer });
+    answer.catch(() => this.answers.delete(limit));
+    return answer;
+  }
+
+  private async read(limit: number): Promise<LatestContributions> {
     const index = await this.ledger.index();
     const items: Item[] = [];
     let examined = 0;

@@ -206,8 +206,16 @@ async function runSequential(options: ContributorOptions, ethereumKey: string | 
     pasted?.lines.close();
   }
   const { receipt, ...summary } = result;
-  const receiptFile = await writeNewFile(options.receiptOut !== undefined ? [options.receiptOut] : receiptFileNames(`receipt-${result.sequence}.json`), `${JSON.stringify(receipt)}\n`);
-  progress.say(`saved the receipt to ${receiptFile}; it ${result.receiptValid ? 'verifies' : 'DOES NOT VERIFY'} against the key the coordinator publishes`);
+  // The contribution is accepted whatever happens to the file: a receipt that cannot be saved is
+  // printed instead (and stays at GET /receipts/{id}).
+  let receiptFile: string;
+  try {
+    receiptFile = await writeNewFile(options.receiptOut !== undefined ? [options.receiptOut] : receiptFileNames(`receipt-${result.sequence}.json`), `${JSON.stringify(receipt)}\n`);
+    progress.say(`saved the receipt to ${receiptFile}; it ${result.receiptValid ? 'verifies' : 'DOES NOT VERIFY'} against the key the coordinator publishes`);
+  } catch (err) {
+    receiptFile = `${options.url}/receipts/${result.receiptId}`;
+    progress.say(`could not save the receipt (${(err as Error).message}); here it is, and it stays at ${receiptFile}:\n${JSON.stringify(receipt)}`);
+  }
   const attestation = attestationText({
     program,
     url: options.url,

@@ -45,7 +45,7 @@ export async function runCommand(command: string, body: () => Promise<number>): 
 /** The environment the engine commands read, for their --help. */
 export const ENGINE_ENVIRONMENT = [
   'Environment:',
-  "  CEREMONY_BACKEND  'fast' (blst and mcl-wasm, the default) or 'noble' (the reference)",
+  "  CEREMONY_BACKEND  'fast' (blst and mcl-wasm, the default), 'wasm' (mcl-wasm alone, as in browsers) or 'noble' (the reference)",
   '  CEREMONY_THREADS  worker threads, 0 to 256 (default: the cores available; 0 computes on the main thread)',
 ];
 

@@ -3,6 +3,7 @@
 // sliding-window limiter itself under an injected clock: retry-after, sliding, bounded memory.
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlidingWindowLimiter } from '../../api/auth/sliding-window.js';
+import { classifyRequest } from '../../api/auth/rate-limit.js';
 import { bearer, call, postJson, startTestApp, type JsonAnswer, type TestApp } from './helpers.js';
 
 const apps: TestApp[] = [];
@@ -223,5 +224,17 @@ describe('SlidingWindowLimiter', () => {
     for (let i = 0; i < 500; i += 1) other.hit(`old${i}`, 0);
     for (let i = 0; i < 2000; i += 1) other.hit(`new${i}`, 10_000);
     expect(other.size).toBe(2000);
+  });
+});
+
+describe('the live page is never rate limited', () => {
+  it('exempts the web front and what its live page polls, in either mode, and nothing else', () => {
+    const cfg = { exemptPaths: [], loginPaths: ['/login'] };
+    for (const route of ['/', '/contribute', '/receipt', '/assets/:file', '/ceremony/status', '/ceremony/contributions', '/rounds/status']) {
+      expect(classifyRequest(route, false, cfg)).toBe('exempt');
+    }
+    expect(classifyRequest('/lobby/enter', false, cfg)).toBe('unauthenticated');
+    expect(classifyRequest('/ceremony/info', false, cfg)).toBe('unauthenticated');
+    expect(classifyRequest('/login', false, cfg)).toBe('login');
   });
 });

@@ -5,12 +5,13 @@ import type { CeremonyInfo, CheckinAnswer, CompleteAnswer, ParticipantView } fro
 import { ApiError, requestJson, withRetries } from '../../client/http.js';
 import type { ParticipantClient } from '../../client/participant-client.js';
 import { checkTurnReceipt } from '../../client/receipt-check.js';
+import { DEFAULT_TURN_POLL_MS, turnGone } from '../../client/turned-away.js';
 import { siweMessageFor } from '../../client/siwe-client.js';
 import { byId, el, fill, show } from './dom.js';
 import type { ContributionReply, ContributionRequest, PotPubkeyEntry } from './engine/messages.js';
 import { explain, PageError } from './error-words.js';
 import { duration, instant } from './format.js';
-import { clientFor, forgetSession, loadSession, saveSession, type StoredSession } from './session.js';
+import { clientFor, expectGithubLogin, forgetSession, loadSession, saveSession, type StoredSession } from './session.js';
 import { hasWallet, signMessage, signPubkeys, walletAddress } from './wallet.js';
 
 type Section = 'login' | 'lobby' | 'compute' | 'receipt';
@@ -18,8 +19,6 @@ type Section = 'login' | 'lobby' | 'compute' | 'receipt';
 const origin = location.origin;
 /** Check in this far into each interval the coordinator gives (it renews only in the second half). */
 const CHECKIN_AT = 0.6;
-/** How often the page asks whether its slot is still its own while it computes. */
-const SLOT_POLL_MS = 3_000;
 
 let info: CeremonyInfo;
 let session: StoredSession | undefined;
@@ -105,13 +104,22 @@ function collectEntropy(): void {
   });
 }
 
-/** The person's entropy as bytes; the worker mixes it with crypto.getRandomValues (HKDF). */
-function entropyBytes(): Uint8Array {
+/**
+ * The person's entropy as bytes, handed over once: the page forgets its copies (the worker mixes the
+ * bytes with crypto.getRandomValues through HKDF and zeroes them).
+ */
+function takeEntropy(): Uint8Array {
   const text = new TextEncoder().encode(entropy.text);
   const moves = new Uint8Array(Uint32Array.from(entropy.samples).buffer);
   const out = new Uint8Array(text.length + moves.length);
   out.set(text, 0);
   out.set(moves, text.length);
+  text.fill(0);
+  moves.fill(0);
+  entropy.text = '';
+  entropy.samples.fill(0);
+  entropy.samples.length = 0;
+  byId<HTMLTextAreaElement>('entropy-text').value = '';
   return out;
 }
 
@@ -150,12 +158,16 @@ async function onAnswer(answer: CheckinAnswer): Promise<void> {
   const due = answer.nextDeadlineMs;
   lobbyTimer = setTimeout(
     () => {
-      repeat(() => client.checkin(), due).then(onAnswer, (err: unknown) => {
-        stopLobby();
-        showError(err);
-        section('login');
-        showJoin();
-      });
+      // A failure of the check-in, or of the turn it leads to (computing, the upload), is shown.
+      repeat(() => client.checkin(), due)
+        .then(onAnswer)
+        .catch((err: unknown) => {
+          stopLobby();
+          stopWorker();
+          showError(err);
+          section('login');
+          showJoin();
+        });
     },
     Math.max(200, (due - Date.now()) * CHECKIN_AT),
   );
@@ -212,10 +224,10 @@ function watchSlot(turnId: string, gone: (view: ParticipantView) => void): void 
       .participant()
       .then((view) => {
         const mine = view as unknown as ParticipantView;
-        if (mine.turnId !== turnId) gone(mine);
+        if (turnGone(mine, turnId)) gone(mine);
       })
       .catch(() => undefined);
-  }, SLOT_POLL_MS);
+  }, DEFAULT_TURN_POLL_MS);
 }
 
 async function contribute(): Promise<void> {
@@ -233,7 +245,7 @@ async function contribute(): Promise<void> {
   const threads = Math.max(1, Math.min(navigator.hardwareConcurrency || 2, 8));
   try {
     const computed = (await Promise.race([
-      runWorker({ kind: 'contribute', powers: started.powers, entropy: entropyBytes(), identity: session?.participantId ?? '', threads }, 'computed'),
+      runWorker({ kind: 'contribute', powers: started.powers, entropy: takeEntropy(), identity: session?.participantId ?? '', threads }, 'computed'),
       slotGone,
     ])) as Extract<ContributionReply, { kind: 'computed' }>;
     say(`Computed in ${duration(computed.ms)}.`);
@@ -268,7 +280,12 @@ async function abort(): Promise<void> {
 async function showReceipt(done: CompleteAnswer, potPubkeys: PotPubkeyEntry[]): Promise<void> {
   section('receipt');
   const keys = (await repeat(() => client.info())).receiptKeys.keys;
-  const check = await checkTurnReceipt(done.receipt, keys, { participantId: session?.participantId ?? '', sequence: done.sequence, potPubkeys: potPubkeys.map((p) => p.potPubkey) });
+  const check = await checkTurnReceipt(done.receipt, keys, {
+    ceremonyId: info.ceremonyId,
+    participantId: session?.participantId ?? '',
+    sequence: done.sequence,
+    potPubkeys: potPubkeys.map((p) => p.potPubkey),
+  });
   const fileName = `receipt-${done.sequence}.json`;
   const text = JSON.stringify(done.receipt, null, 2);
   const download = el('a', { href: URL.createObjectURL(new Blob([text], { type: 'application/json' })), download: fileName, id: 'receipt-download' }, `Download ${fileName}`);
@@ -333,6 +350,7 @@ async function main(): Promise<void> {
   show('login-github', info.logins.github);
   if (!hasWallet()) byId('login-siwe').dataset['wallet'] = 'missing';
   collectEntropy();
+  byId('login-github').addEventListener('click', expectGithubLogin);
   on('dev-login', loginDev);
   on('siwe-login', loginSiwe);
   on('join-button', join);

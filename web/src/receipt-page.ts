@@ -23,6 +23,10 @@ async function check(text: string): Promise<void> {
     fill('verdict', el('p', { class: 'invalid', 'data-valid': 'false' }, `This receipt does NOT verify (${result.code}): ${result.message}`));
     return;
   }
+  if (result.payload.ceremonyId !== info.ceremonyId) {
+    fill('verdict', el('p', { class: 'invalid', 'data-valid': 'false' }, `This receipt is signed, but for ceremony ${result.payload.ceremonyId}, not this one (${info.ceremonyId}).`));
+    return;
+  }
   const rows: Array<[string, string]> =
     result.kind === 'turn'
       ? [

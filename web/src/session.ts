@@ -13,14 +13,25 @@ export interface StoredSession {
 }
 
 const KEY = 'ceremony-session';
+/** Set in this tab when the person starts a GitHub login here: only then is a hand-back accepted. */
+const GITHUB_PENDING = 'ceremony-github-login';
+
+/** Called as the person follows "Log in with GitHub" (a link elsewhere cannot log anyone in). */
+export function expectGithubLogin(): void {
+  sessionStorage.setItem(GITHUB_PENDING, String(Date.now()));
+}
 
 export function loadSession(): StoredSession | undefined {
   const fromGithub = new URLSearchParams(location.hash.slice(1));
   const token = fromGithub.get('token');
   const participantId = fromGithub.get('participantId');
   const expiresAt = Number(fromGithub.get('expiresAt'));
-  if (token !== null && participantId !== null && Number.isFinite(expiresAt)) {
-    history.replaceState(null, '', location.pathname);
+  const pending = sessionStorage.getItem(GITHUB_PENDING);
+  if (token !== null) history.replaceState(null, '', location.pathname);
+  // A hand-back is taken only in the tab that started the login, within the GitHub state's lifetime:
+  // a link carrying someone else's token cannot log a visitor in as them.
+  if (token !== null && participantId !== null && Number.isFinite(expiresAt) && pending !== null && Date.now() - Number(pending) < 15 * 60_000) {
+    sessionStorage.removeItem(GITHUB_PENDING);
     const session: StoredSession = { token, participantId, expiresAt, provider: 'github' };
     saveSession(session);
     return session;

@@ -2,7 +2,7 @@
 // /rounds/status (rounds), drawn, and refreshed every few seconds without a reload.
 import type { CeremonyInfo, CeremonyStatus, LatestContributions } from '../../api/contracts/ceremony.js';
 import type { RoundsCeremonyInfo, RoundsStatus } from '../../api/contracts/rounds.js';
-import { requestJson } from '../../client/http.js';
+import { ApiError, requestJson } from '../../client/http.js';
 import { el, fill } from './dom.js';
 import { explain } from './error-words.js';
 import { duration, instant, shortHash } from './format.js';
@@ -112,7 +112,19 @@ function drawRounds(status: RoundsStatus): void {
   );
 }
 
-async function refresh(info: CeremonyInfo | RoundsCeremonyInfo): Promise<void> {
+/** Asks again after REFRESH_MS, or later after failures (doubling up to a minute, or as Retry-After says). */
+let failures = 0;
+function nextRefreshMs(err?: unknown): number {
+  if (err === undefined) {
+    failures = 0;
+    return REFRESH_MS;
+  }
+  failures += 1;
+  const asked = err instanceof ApiError && err.retryAfterSeconds !== undefined ? err.retryAfterSeconds * 1000 : 0;
+  return Math.max(asked, Math.min(60_000, REFRESH_MS * 2 ** failures));
+}
+
+async function refresh(info: CeremonyInfo | RoundsCeremonyInfo): Promise<number> {
   try {
     if (info.mode === 'sequential') {
       const [status, latest] = await Promise.all([requestJson<CeremonyStatus>(origin, '/ceremony/status'), requestJson<LatestContributions>(origin, `/ceremony/contributions?limit=${LATEST}`)]);
@@ -121,9 +133,11 @@ async function refresh(info: CeremonyInfo | RoundsCeremonyInfo): Promise<void> {
       drawRounds(await requestJson<RoundsStatus>(origin, '/rounds/status'));
     }
     fill('updated', `Updated ${new Date().toLocaleTimeString()}`);
+    return nextRefreshMs();
   } catch (err) {
     const words = explain(err);
     fill('updated', el('span', { class: 'error' }, `${words.what} ${words.next}`));
+    return nextRefreshMs(err);
   }
 }
 
@@ -133,8 +147,8 @@ async function main(): Promise<void> {
   fill('latest-title', info.mode === 'sequential' ? 'Latest contributions' : 'Round queue');
   document.body.dataset['mode'] = info.mode;
   const tick = async (): Promise<void> => {
-    await refresh(info);
-    setTimeout(() => void tick(), REFRESH_MS);
+    const wait = await refresh(info);
+    setTimeout(() => void tick(), wait);
   };
   await tick();
 }

@@ -29,10 +29,10 @@ async function compute(request: Extract<ContributionRequest, { kind: 'contribute
   try {
     const input = parseBatchContribution(request.powers, engine.limits);
     computed = await contribute(engine, input, { entropy: request.entropy, signIdentity: identitySigner(request.identity) });
-    request.entropy.fill(0);
     const potPubkeys = computed.contributions.map((c) => ({ numG1Powers: c.numG1Powers, numG2Powers: c.numG2Powers, potPubkey: c.potPubkey ?? '' }));
     scope.postMessage({ kind: 'computed', potPubkeys, ms: Math.round(performance.now() - began) });
   } finally {
+    request.entropy.fill(0);
     await engine.close();
   }
 }
