@@ -3,7 +3,7 @@
 // (or per activity worker) and close it when done.
 import { availableParallelism } from 'node:os';
 import type { BackendName, CurveBackend } from './curve/backend.js';
-import { loadBackend } from './curve/load-backend.js';
+import { defaultBackend, loadBackend } from './curve/load-backend.js';
 import { resolveLimits, type InputLimits } from './limits.js';
 import { InlineRunner, type TaskRunner } from './pool/runner.js';
 import { WorkerPool } from './pool/worker-pool.js';
@@ -19,7 +19,7 @@ export interface Progress {
 export type ProgressListener = (progress: Progress) => void;
 
 export interface EngineOptions {
-  /** 'fast' (blst + mcl-wasm, default), 'wasm' (mcl-wasm alone, as in a browser) or 'noble' (reference). */
+  /** 'fast' (blst + mcl-wasm; the default where blst loads), 'wasm' (mcl-wasm alone, as in a browser; the default otherwise) or 'noble' (reference). */
   backend?: BackendName;
   /** Worker threads; 0 runs everything on the calling thread. Default: available cores. */
   threads?: number;
@@ -36,7 +36,7 @@ export interface Engine {
 }
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const name = options.backend ?? 'fast';
+  const name = options.backend ?? (await defaultBackend());
   const backend = await loadBackend(name);
   const threads = options.threads ?? availableParallelism();
   const runner: TaskRunner = threads > 0 ? new WorkerPool(threads, name) : new InlineRunner(backend);

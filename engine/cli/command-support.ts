@@ -5,7 +5,7 @@ import { Progress } from '../../cli/progress.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from '../../cli/kit.js';
 import { createEngine, type Engine, type ProgressListener } from '../context.js';
 import { BACKEND_NAMES } from '../curve/backend.js';
-import { isBackendName } from '../curve/load-backend.js';
+import { defaultBackend, isBackendName } from '../curve/load-backend.js';
 import { InvalidInputError } from '../errors.js';
 
 export { EXIT_INVALID, EXIT_OK, EXIT_USAGE };
@@ -45,13 +45,13 @@ export async function runCommand(command: string, body: () => Promise<number>): 
 /** The environment the engine commands read, for their --help. */
 export const ENGINE_ENVIRONMENT = [
   'Environment:',
-  "  CEREMONY_BACKEND  'fast' (blst and mcl-wasm, the default), 'wasm' (mcl-wasm alone, as in browsers) or 'noble' (the reference)",
+  "  CEREMONY_BACKEND  'fast' (blst and mcl-wasm, the default where blst is installed), 'wasm' (mcl-wasm alone, as in browsers; the default otherwise) or 'noble' (the reference)",
   '  CEREMONY_THREADS  worker threads, 0 to 256 (default: the cores available; 0 computes on the main thread)',
 ];
 
 /** The engine for a CLI run: backend and threads from CEREMONY_BACKEND / CEREMONY_THREADS. */
 export async function cliEngine(listener: ProgressListener | undefined): Promise<Engine> {
-  const backend = process.env.CEREMONY_BACKEND ?? 'fast';
+  const backend = process.env.CEREMONY_BACKEND === undefined || process.env.CEREMONY_BACKEND === '' ? await defaultBackend() : process.env.CEREMONY_BACKEND;
   if (!isBackendName(backend)) throw new UsageError(`CEREMONY_BACKEND must be one of ${BACKEND_NAMES.join(', ')}, not '${backend}'`);
   const threadsText = process.env.CEREMONY_THREADS;
   const threads = threadsText === undefined || threadsText === '' ? undefined : Number(threadsText);

@@ -1,6 +1,7 @@
 // Fast backend: @chainsafe/blst (native) decodes, checks the curve equation and the subgroup, and
-// hands affine coordinates to mcl-wasm, which does the arithmetic (mcl-backend.ts).
-import * as blst from '@chainsafe/blst';
+// hands affine coordinates to mcl-wasm, which does the arithmetic (mcl-backend.ts). blst is loaded
+// when the backend is made, so a program without it (the installable client, where it is optional)
+// still loads and uses the wasm backend instead (load-backend.ts).
 import type { Fp, Fp2, G1, G2 } from 'mcl-wasm';
 import type { CurveBackend } from './backend.js';
 import { createMclBackend, mclPointBasics, PointCodecError, type CodecFailure } from './mcl-backend.js';
@@ -23,6 +24,7 @@ function uncompressed(decode: () => Uint8Array): Uint8Array {
 }
 
 export async function createFastBackend(): Promise<CurveBackend<G1, G2>> {
+  const blst = await import('@chainsafe/blst');
   const mcl = await loadMcl();
   const basics = mclPointBasics(mcl);
   const fpOne = new mcl.Fp();
