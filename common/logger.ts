@@ -21,13 +21,15 @@ const redactPaths = [
   '*.receiptKey',
 ];
 
-export function createLogger(level: LevelWithSilent, name = 'ceremony'): Logger {
-  return pino({
+/** JSON logs on stdout, or appended to `file` (created with its folder) when one is given. */
+export function createLogger(level: LevelWithSilent, name = 'ceremony', file?: string): Logger {
+  const options = {
     name,
     level,
     base: { pid: process.pid, name },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: redactPaths, censor: '[redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
-  });
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  return file === undefined ? pino(options) : pino(options, pino.destination({ dest: file, mkdir: true, append: true, sync: false }));
 }

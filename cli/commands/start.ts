@@ -1,5 +1,6 @@
 // `ceremony start`: the embedded default stack in one process tree. The stack (Temporal, Koa) is
 // loaded only when the command runs, so that declaring the command costs nothing.
+import path from 'node:path';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
 import { ConfigError, type Config } from '../../common/config.js';
 import { exitCode, helpFooter } from '../kit.js';
@@ -24,7 +25,10 @@ async function run(flags: ServiceFlags): Promise<number> {
   }
   const { createLogger } = await import('../../common/logger.js');
   const { startStack } = await import('../../runtime/stack.js');
-  const log = createLogger(cfg.log.level, 'ceremony');
+  // On a terminal the JSON logs go to a file, so a person sees what to do next, not a stream of
+  // logs; elsewhere (containers, CI, a pipe) they go to stdout as a log collector expects.
+  const logFile = process.stdout.isTTY === true ? path.join(cfg.dataDir, 'ceremony.log') : undefined;
+  const log = createLogger(cfg.log.level, 'ceremony', logFile);
   const signal = untilSignal();
   let stack;
   try {
@@ -42,6 +46,14 @@ async function run(flags: ServiceFlags): Promise<number> {
     `  data:         ${stack.dataDir}`,
     `  store:        ${stack.store.kind}`,
     `  receipt key:  ${stack.receiptKeyFingerprint}  (pin it: ceremony verify --key ${stack.receiptKeyFingerprint})`,
+    ...(logFile === undefined ? [] : [`  logs:         ${logFile}`]),
+    '',
+    'next:',
+    `  watch the ceremony:        ${stack.apiUrl}/`,
+    `  contribute from a browser: ${stack.apiUrl}/contribute`,
+    `  or from a terminal:        ceremony contributor --url ${stack.apiUrl} ${cfg.auth.dev.enabled ? '--name alice' : '--github   (or --siwe-address 0x…)'}`,
+    `  verify it all:             ceremony verify --url ${stack.apiUrl} --key ${stack.receiptKeyFingerprint}`,
+    '',
     'press Ctrl-C to stop',
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
