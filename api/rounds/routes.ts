@@ -44,6 +44,8 @@ import { ChunkParamsSchema, ChunkUploadObjectParamsSchema, ChunkUploadQuerySchem
 import { bodyOf, paramsOf, queryOf, validate, validateParams, validateQuery } from '../http/validate.js';
 import { viewOf } from '../http/view.js';
 import { accessView, loginsOf } from '../access-view.js';
+import { registerCeremonyMetrics } from '../ceremony-metrics.js';
+import { apiMetrics } from '../metrics.js';
 import type { RoundsGateway } from './gateway.js';
 
 /** Where the administrators' routes of this mode live. */
@@ -68,6 +70,7 @@ function publicRoutes(deps: RoundsRouteDeps): Router {
   const { gateway, store } = deps;
   const router = new Router();
   const logins = loginsOf(deps.cfg);
+  registerCeremonyMetrics(apiMetrics().registry, { mode: 'rounds', status: async () => ({ ...(await gateway.status()), round: await gateway.roundStatus() }) });
 
   router.get('/ceremony/info', (ctx) => {
     const { settings } = gateway;

@@ -25,6 +25,8 @@ import type { SequentialGateway } from './gateway.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { LatestContributionsReader } from './latest-contributions.js';
 import { loginsOf } from '../access-view.js';
+import { registerCeremonyMetrics } from '../ceremony-metrics.js';
+import { apiMetrics } from '../metrics.js';
 import { receiveContribution } from './upload.js';
 import { streamObject } from '../public-objects.js';
 import { ceremonyInfoView, ceremonyStatusView, checkinView, enterView, participantView, phaseView, queueSnapshotView } from './views.js';
@@ -46,6 +48,11 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
   const { gateway, store, cfg } = deps;
   const history = new TranscriptHistory(store);
   const latest = new LatestContributionsReader(store, deps.ledger);
+  registerCeremonyMetrics(apiMetrics().registry, {
+    mode: 'sequential',
+    snapshot: () => gateway.snapshot(),
+    lastAcceptedAt: async () => (await latest.newest(1)).items[0]?.at,
+  });
   const router = new Router();
   const participants = guardedRouter(requireSession());
   const admins = guardedRouter(requireAdmin());

@@ -99,5 +99,9 @@ describe('against a rounds ceremony', () => {
     const contributed = await run(binary, ['contributor', '--url', stack.url, '--name', 'package-bob']);
     expect(contributed.code, contributed.stderr).toBe(0);
     expect(JSON.parse(contributed.stdout)).toMatchObject({ outcome: 'done', receipt: { valid: true } });
+    // #13: the round shows in the ceremony's own metrics.
+    const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+    expect(metrics).toContain('ceremony_status_up 1');
+    expect(metrics).toMatch(/ceremony_rounds_completed [1-9]/);
   });
 });

@@ -63,6 +63,14 @@ it('takes one contribution end to end and issues a receipt that verifies', async
   // One contribution per identity.
   await expect(alice.enter()).rejects.toMatchObject({ status: 409, code: 'ALREADY_CONTRIBUTED' });
 
+  // #13: the ceremony's own figures on /metrics, as the workflows answer them.
+  const metrics = await (await fetch(`${stack.url}/metrics`)).text();
+  expect(metrics).toContain('ceremony_status_up 1');
+  expect(metrics).toContain('ceremony_turns{outcome="accepted"} 1');
+  expect(metrics).toContain('ceremony_contributions 1');
+  expect(metrics).toContain('ceremony_phase{phase="open"} 1');
+  expect(metrics).toMatch(/ceremony_seconds_since_last_accepted \d/);
+
   // Issue #10: the receipt verifies with the public's one command, against the pinned key.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'happy-receipt-'));
   try {
