@@ -5,12 +5,15 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export function toolPath(name: 'temporal' | 'minio' | 'helm'): string {
+/** The Go-built tools scripts/install-tools.sh puts in .tools/bin. */
+export type ToolName = 'temporal' | 'minio' | 'helm' | 'promtool';
+
+export function toolPath(name: ToolName): string {
   const dir = process.env['CEREMONY_TOOLS_DIR'] ?? path.join(repoRoot, '.tools');
   return path.join(dir, 'bin', name);
 }
 
-export function requireTool(name: 'temporal' | 'minio' | 'helm', explicit?: string): string {
+export function requireTool(name: ToolName, explicit?: string): string {
   const file = explicit ?? toolPath(name);
   if (!existsSync(file)) {
     throw new Error(`${name} is not installed at ${file}; run 'bash scripts/install-tools.sh ${name}' (needs Go) first`);

@@ -14,6 +14,8 @@ MINIO_MODULE="github.com/minio/minio"
 MINIO_VERSION="v0.0.0-20260212201848-7aac2a2c5b7c"
 HELM_MODULE="helm.sh/helm/v3/cmd/helm"
 HELM_VERSION="v3.17.3"
+PROMTOOL_MODULE="github.com/prometheus/prometheus/cmd/promtool"
+PROMTOOL_VERSION="v0.316.0"
 
 log() { printf '[install-tools] %s\n' "$*" >&2; }
 
@@ -46,6 +48,7 @@ for tool in $want; do
     temporal) go_tool temporal "$TEMPORAL_MODULE" "$TEMPORAL_VERSION" ;;
     minio) go_tool minio "$MINIO_MODULE" "$MINIO_VERSION" ;;
     helm) go_tool helm "$HELM_MODULE" "$HELM_VERSION" ;;
-    *) log "unknown tool '$tool' (known: temporal minio helm)"; exit 2 ;;
+    promtool) go_tool promtool "$PROMTOOL_MODULE" "$PROMTOOL_VERSION" ;;
+    *) log "unknown tool '$tool' (known: temporal minio helm promtool)"; exit 2 ;;
   esac
 done

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything the project needs on a fresh machine: npm packages (from the lock file) and
-# the Go-built tools (Temporal CLI, MinIO). Each step is skipped when already done.
+# the Go-built tools (Temporal CLI; for the tests MinIO, helm and promtool), and the web front. Each
+# step is skipped when already done.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -30,7 +31,7 @@ else
   printf '%s' "$lock_hash" >"$stamp"
 fi
 
-bash scripts/install-tools.sh ${CEREMONY_TOOLS:-temporal minio helm}
+bash scripts/install-tools.sh ${CEREMONY_TOOLS:-temporal minio helm promtool}
 
 # The web front (the pages the API serves at /, /contribute and /receipt): built from web/ every
 # time, in well under a second.
