@@ -90,6 +90,11 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        workerMetricsPort: port
+          .optional()
+          .describe(
+            "Port a `ceremony worker` process serves the Temporal SDK's own metrics on (Prometheus, GET /metrics on 0.0.0.0): task polls, workflow and activity task latencies, schedule-to-start times, cache and slot usage. It also answers the worker's liveness probe. Unset: none.",
+          ),
         taskQueues: z
           .object({
             workflows: z.string().min(1).default('ceremony-workflows').describe('Task queue of the workflow worker.'),
@@ -169,6 +174,7 @@ export const environmentVariables: ReadonlyArray<{ name: string; path: string[];
   { name: 'CEREMONY_MAX_IN_FLIGHT_REQUESTS', path: ['api', 'maxInFlightRequests'], kind: 'int' },
   { name: 'TEMPORAL_ADDRESS', path: ['temporal', 'address'], kind: 'string' },
   { name: 'TEMPORAL_NAMESPACE', path: ['temporal', 'namespace'], kind: 'string' },
+  { name: 'CEREMONY_WORKER_METRICS_PORT', path: ['temporal', 'workerMetricsPort'], kind: 'int' },
   { name: 'CEREMONY_TEMPORAL_EXECUTABLE', path: ['temporal', 'devServer', 'executable'], kind: 'string' },
   { name: 'CEREMONY_TEMPORAL_PORT', path: ['temporal', 'devServer', 'port'], kind: 'int' },
   { name: 'CEREMONY_TEMPORAL_UI_PORT', path: ['temporal', 'devServer', 'uiPort'], kind: 'int' },

@@ -1,10 +1,11 @@
-// Routes the Temporal SDK's own logs into our structured logger, once per process.
+// Routes the Temporal SDK's own logs into our structured logger, once per process, and serves its
+// metrics (Prometheus) on a port when asked (temporal.workerMetricsPort).
 import { Runtime, type LogLevel, type LogMetadata } from '@temporalio/worker';
 import type { Logger } from '../common/logger.js';
 
 let installed = false;
 
-export function installTemporalRuntime(log: Logger): void {
+export function installTemporalRuntime(log: Logger, metricsPort?: number): void {
   if (installed) return;
   installed = true;
   const sdkLog = log.child({ source: 'temporal-sdk' });
@@ -21,6 +22,7 @@ export function installTemporalRuntime(log: Logger): void {
     else sdkLog.trace(fields, message);
   };
   Runtime.install({
+    ...(metricsPort === undefined ? {} : { telemetryOptions: { metrics: { prometheus: { bindAddress: `0.0.0.0:${metricsPort}` } } } }),
     logger: {
       log: write,
       trace: (m, meta) => write('TRACE', m, meta),

@@ -43,12 +43,12 @@ async function run(flags: ServiceFlags & { taskQueue: string }): Promise<number>
     import('../../runtime/workers.js'),
   ]);
   const log = createLogger(cfg.log.level, `ceremony-worker-${role}`);
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, cfg.temporal.workerMetricsPort);
   const store = await openStore(cfg);
   const connection = await connectWorker(address);
   const worker = await createWorker(role, { cfg, log, store, connection });
   const running = worker.run();
-  log.info({ taskQueue: queue, temporal: address }, 'worker running');
+  log.info({ taskQueue: queue, temporal: address, metricsPort: cfg.temporal.workerMetricsPort }, 'worker running');
   await Promise.race([untilSignal(), running]);
   if (worker.getState() === 'RUNNING') worker.shutdown();
   await running;

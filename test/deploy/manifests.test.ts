@@ -327,12 +327,12 @@ function checkCommandsAndProbes(set: ManifestSet): void {
     } else {
       const queue = component === 'workflow-worker' ? queues.workflows : queues.verification;
       expect(args.slice(0, 3), where).toEqual(['worker', '--task-queue', queue]);
-      // The worker has no HTTP endpoint: no port, no HTTP or TCP probe.
-      expect(c.ports ?? [], `${where}: no port`).toEqual([]);
-      for (const probe of [c.readinessProbe, c.livenessProbe, c.startupProbe]) {
-        expect(probe?.httpGet, `${where}: HTTP probe on a worker`).toBeUndefined();
-        expect(probe?.tcpSocket, `${where}: TCP probe on a worker`).toBeUndefined();
-      }
+      // The worker's one port serves the Temporal SDK's metrics (temporal.workerMetricsPort), and its
+      // liveness probe asks it; nothing is ready or not (a worker only polls).
+      expect(c.ports ?? [], `${where}: the metrics port only`).toEqual([{ name: 'metrics', containerPort: 9464, protocol: 'TCP' }]);
+      expect(c.env?.find((e) => e.name === 'CEREMONY_WORKER_METRICS_PORT')?.value, `${where}: the worker serves its metrics on it`).toBe('9464');
+      expect(c.livenessProbe?.httpGet, `${where}: liveness on the metrics port`).toEqual({ path: '/metrics', port: 'metrics' });
+      expect(c.readinessProbe, `${where}: no readiness probe`).toBeUndefined();
     }
     const flag = args.indexOf('--config');
     if (flag >= 0) {
@@ -502,7 +502,7 @@ function declareChecks(current: () => ManifestSet): void {
     ['are namespace-agnostic, without duplicates, with one Deployment per process', checkObjects],
     ['hold a Secret of placeholders only, if any', checkSecret],
     ['give every Deployment resources, a locked-down securityContext and an emptyDir /tmp', checkResourcesAndSecurity],
-    ['run `api` with /readyz and /healthz probes, workers on their task queues with no HTTP port or probe', checkCommandsAndProbes],
+    ['run `api` with /readyz and /healthz probes, workers on their task queues with their metrics port as liveness', checkCommandsAndProbes],
     ['use only environment variables of common/config.ts, and ConfigMaps and Secret keys that exist', checkEnvironment],
     ['configure what the configuration loader accepts (store s3, Temporal address, keys from files)', checkLoadsAsConfig],
     ['have one PodDisruptionBudget per Deployment', checkPdbs],

@@ -125,6 +125,12 @@ spec:
         - name: http
           containerPort: {{ $root.Values.api.port }}
           protocol: TCP
+      {{- else }}
+      # The Temporal SDK's own metrics (temporal.workerMetricsPort), also the liveness probe's port.
+      ports:
+        - name: metrics
+          containerPort: {{ $root.Values.workerMetricsPort }}
+          protocol: TCP
       {{- end }}
       envFrom:
         - configMapRef:
@@ -143,6 +149,10 @@ spec:
         {{- if and .api (include "ceremony.githubLogin" $root) }}
         - name: CEREMONY_GITHUB_CLIENT_SECRET_FILE
           value: /etc/ceremony/secrets/github-client-secret
+        {{- end }}
+        {{- if not .api }}
+        - name: CEREMONY_WORKER_METRICS_PORT
+          value: {{ $root.Values.workerMetricsPort | quote }}
         {{- end }}
       {{- if .api }}
       # The API listens once Temporal answered and the ceremony workflow exists.
@@ -172,6 +182,16 @@ spec:
         preStop:
           exec:
             command: ["sleep", "5"]
+      {{- else }}
+      # The SDK serves its metrics from the worker's own runtime: no answer, no worker.
+      livenessProbe:
+        httpGet:
+          path: /metrics
+          port: metrics
+        initialDelaySeconds: 30
+        periodSeconds: 30
+        timeoutSeconds: 5
+        failureThreshold: 3
       {{- end }}
       resources:
         {{- toYaml $v.resources | nindent 8 }}
