@@ -9,6 +9,10 @@ export interface ApiMetrics {
   registry: Registry;
   httpDuration: Histogram<'method' | 'route' | 'status'>;
   errors: Counter<'code'>;
+  /** From a complete upload to the turn's verdict (verification and the transcript's update), by outcome. */
+  verification: Histogram<'outcome'>;
+  /** Contributions the verification refused, by the check that failed. */
+  rejections: Counter<'check'>;
 }
 
 export const UNMATCHED_ROUTE = '(unmatched)';
@@ -30,7 +34,20 @@ export function createMetrics(): ApiMetrics {
     labelNames: ['code'] as const,
     registers: [registry],
   });
-  return { registry, httpDuration, errors };
+  const verification = new Histogram({
+    name: 'ceremony_contribution_verification_seconds',
+    help: "From a complete upload to the turn's verdict (verification, the new transcript, the receipt), by outcome",
+    labelNames: ['outcome'] as const,
+    buckets: [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300],
+    registers: [registry],
+  });
+  const rejections = new Counter({
+    name: 'ceremony_contributions_rejected_total',
+    help: 'Contributions refused by verification, by the failed check (as the records name it)',
+    labelNames: ['check'] as const,
+    registers: [registry],
+  });
+  return { registry, httpDuration, errors, verification, rejections };
 }
 
 let processMetrics: ApiMetrics | undefined;

@@ -111,8 +111,11 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
     const turn = await gateway.turnForUpload(caller(ctx));
     const uploadKey = await receiveContribution(ctx, store, turn.turnWorkflowId, gateway.settings.sizes, cfg.api.maxUploadBytes);
     // Refused for certain (another upload won the turn, the turn ended): the upload is deleted.
+    const verifying = apiMetrics().verification.startTimer();
     const result = await handOverStaged(store, uploadKey, () => gateway.complete(turn, uploadKey));
+    verifying({ outcome: result.outcome });
     if (result.outcome === 'rejected') {
+      apiMetrics().rejections.inc({ check: result.failedCheck?.code ?? 'unknown' });
       throw new CeremonyError('INVALID_CONTRIBUTION', `the contribution failed verification: ${result.failedCheck?.message ?? 'unknown check'}`, {
         check: result.failedCheck?.code,
         sequence: result.sequence,

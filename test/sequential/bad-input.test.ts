@@ -235,6 +235,10 @@ describe('contribution/complete with a bad body', () => {
     expect(r.status).toBe(422);
     expect(r.body).toMatchObject({ code: 'INVALID_CONTRIBUTION', details: { check: 'G1_POWERS_NOT_CONSECUTIVE', sequence: 3 } });
     expect(String(r.body['message'])).toContain('verification');
+    // #13: counted by its failed check, and timed with the verdict.
+    const metrics = await (await fetch(new URL('/metrics', stack.url))).text();
+    expect(metrics).toMatch(/ceremony_contributions_rejected_total\{check="G1_POWERS_NOT_CONSECUTIVE"\} [1-9]/);
+    expect(metrics).toMatch(/ceremony_contribution_verification_seconds_count\{outcome="rejected"\} [1-9]/);
 
     // The invalid upload is not kept; the record of the rejection (naming the check) is.
     expect(await uploads()).toEqual(before);
