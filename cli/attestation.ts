@@ -66,16 +66,22 @@ export interface Attestation {
   receiptFile: string;
 }
 
+/** A rounds ceremony's: the round and the aggregated parameters in place of the sequence and transcript. */
+export type RoundAttestation = Omit<Attestation, 'sequence' | 'transcriptSha256'> & { round: number; aggregatedSha256: string };
+
 /** The text to post: who contributed what, where, and how anyone checks it. */
-export function attestationText(a: Attestation): string {
+export function attestationText(a: Attestation | RoundAttestation): string {
   const file = path.basename(a.receiptFile);
   const receiptUrl = new URL(`/receipts/${a.receiptId}`, a.url).href;
   const verify = [a.program, 'verify', '--url', a.url, '--receipt', file, '--key', a.keyFingerprint].map(shellWord).join(' ');
+  const what =
+    'round' in a
+      ? [`  round:             ${a.round}`, `  parameters sha256: ${a.aggregatedSha256} (the round's aggregate, with my chunks)`]
+      : [`  contribution:      number ${a.sequence}`, `  transcript sha256: ${a.transcriptSha256} (after my contribution)`];
   return [
     `I contributed to the trusted-setup ceremony ${a.ceremonyId} at ${a.url}.`,
     `  identity:          ${a.identity}`,
-    `  contribution:      number ${a.sequence}`,
-    `  transcript sha256: ${a.transcriptSha256} (after my contribution)`,
+    ...what,
     `  receipt id:        ${a.receiptId}`,
     `  signed by key:     ${a.keyFingerprint}`,
     'Check it (the receipt is public):',

@@ -57,9 +57,9 @@ function declare() {
     .description(
       'Takes part in a ceremony as one contributor: logs in, waits its turn (checking in on time), ' +
         'downloads the current powers, contributes, uploads, and checks the signed receipt against the ' +
-        "coordinator's published key. In a sequential ceremony it saves the receipt and prints an " +
-        'attestation to post (on stderr); stdout gets one JSON line with the result. In a rounds ' +
-        'ceremony it needs --name.',
+        "coordinator's published key. It saves the receipt (receipt-<sequence>.json, or " +
+        'round-<round>-receipt.json in a rounds ceremony) and prints an attestation to post (on stderr); ' +
+        'stdout gets one JSON line with the result. In a rounds ceremony it needs --name.',
     )
     .requiredOption('--url <url>', 'the coordinator, e.g. https://ceremony.example.org')
     .option('--name <name>', 'log in with the dev provider under this name (test and demo stacks)')
@@ -70,7 +70,10 @@ function declare() {
     )
     .option('--github', "GitHub, through the coordinator's device flow: it prints a code and a URL; enter the code there and approve")
     .option('--entropy <text>', 'extra text mixed with the system CSPRNG')
-    .option('--receipt-out <file>', 'where to save the receipt; an existing file is never overwritten (default: receipt-<sequence>.json here, or receipt-<sequence>-2.json, ... if taken)')
+    .option(
+      '--receipt-out <file>',
+      'where to save the receipt; an existing file is never overwritten (default: receipt-<sequence>.json here, round-<round>-receipt.json in a rounds ceremony, or the same with -2, -3, ... if taken)',
+    )
     .option('--replacement', 'rounds: stand by as a replacement until interrupted');
 }
 
@@ -134,7 +137,7 @@ async function run(options: ContributorOptions, program: string): Promise<number
   let rounds = false;
   try {
     rounds = await isRoundsCeremony(options.url);
-    return await (rounds ? runRounds(options, engine, progress) : runSequential(options, ethereumKey, engine, progress, program));
+    return await (rounds ? runRounds(options, engine, progress, program) : runSequential(options, ethereumKey, engine, progress, program));
   } catch (err) {
     progress.finish();
     // A sequential coordinator's refusal is the result (exit 1); in a rounds ceremony it is an error.
@@ -150,7 +153,7 @@ async function run(options: ContributorOptions, program: string): Promise<number
   }
 }
 
-async function runRounds(options: ContributorOptions, engine: Engine, progress: Progress): Promise<number> {
+async function runRounds(options: ContributorOptions, engine: Engine, progress: Progress, program: string): Promise<number> {
   if (options.name === undefined) {
     process.stderr.write('ceremony contributor: a rounds ceremony needs --name (dev login)\n');
     return 2;
@@ -164,9 +167,47 @@ async function runRounds(options: ContributorOptions, engine: Engine, progress: 
     stop: options.replacement === true ? untilSignal().then(() => undefined) : undefined,
     onEvent: (e) => progress.say(JSON.stringify(e)),
   });
+  const signed = result.receipt?.receipt as { jws?: unknown; payload?: { ceremonyId?: unknown; aggregatedSha256?: unknown } } | undefined;
+  if (result.outcome !== 'done' || result.receipt === undefined || typeof signed?.jws !== 'string') {
+    progress.finish();
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return result.outcome === 'dropped' || result.receipt?.valid === false ? 1 : 0;
+  }
+  // The round's receipt, saved and attested as a sequential one is.
+  const { round, receiptId, valid } = result.receipt;
+  const receiptFile = await saveReceipt(options, signed, receiptFileNames(`round-${round}-receipt.json`), receiptId, progress, valid);
+  const attestation = attestationText({
+    program,
+    url: options.url,
+    ceremonyId: String(signed.payload?.ceremonyId ?? ''),
+    identity: `dev|${options.name}`,
+    round,
+    aggregatedSha256: String(signed.payload?.aggregatedSha256 ?? ''),
+    receiptId,
+    keyFingerprint: jwsKeyId(signed.jws),
+    receiptFile,
+  });
   progress.finish();
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-  return result.outcome === 'dropped' || result.receipt?.valid === false ? 1 : 0;
+  if (valid) process.stderr.write(`\nattestation (post it):\n\n${attestation}\n\n`);
+  process.stdout.write(`${JSON.stringify({ ...result, receiptFile, attestation: valid ? attestation : undefined })}\n`);
+  return valid ? 0 : 1;
+}
+
+/**
+ * Saves the receipt to --receipt-out or the first free default name; a receipt that cannot be written
+ * is printed instead (the contribution is accepted whatever happens to the file; the receipt stays at
+ * GET /receipts/{id}). Returns where it is.
+ */
+async function saveReceipt(options: ContributorOptions, receipt: unknown, defaults: Iterable<string>, receiptId: string, progress: Progress, valid: boolean): Promise<string> {
+  try {
+    const file = await writeNewFile(options.receiptOut !== undefined ? [options.receiptOut] : defaults, `${JSON.stringify(receipt)}\n`);
+    progress.say(`saved the receipt to ${file}; it ${valid ? 'verifies' : 'DOES NOT VERIFY'} against the key the coordinator publishes`);
+    return file;
+  } catch (err) {
+    const url = `${options.url}/receipts/${receiptId}`;
+    progress.say(`could not save the receipt (${(err as Error).message}); here it is, and it stays at ${url}:\n${JSON.stringify(receipt)}`);
+    return url;
+  }
 }
 
 async function runSequential(options: ContributorOptions, ethereumKey: string | undefined, engine: Engine, progress: Progress, program: string): Promise<number> {
@@ -206,16 +247,7 @@ async function runSequential(options: ContributorOptions, ethereumKey: string | 
     pasted?.lines.close();
   }
   const { receipt, ...summary } = result;
-  // The contribution is accepted whatever happens to the file: a receipt that cannot be saved is
-  // printed instead (and stays at GET /receipts/{id}).
-  let receiptFile: string;
-  try {
-    receiptFile = await writeNewFile(options.receiptOut !== undefined ? [options.receiptOut] : receiptFileNames(`receipt-${result.sequence}.json`), `${JSON.stringify(receipt)}\n`);
-    progress.say(`saved the receipt to ${receiptFile}; it ${result.receiptValid ? 'verifies' : 'DOES NOT VERIFY'} against the key the coordinator publishes`);
-  } catch (err) {
-    receiptFile = `${options.url}/receipts/${result.receiptId}`;
-    progress.say(`could not save the receipt (${(err as Error).message}); here it is, and it stays at ${receiptFile}:\n${JSON.stringify(receipt)}`);
-  }
+  const receiptFile = await saveReceipt(options, receipt, receiptFileNames(`receipt-${result.sequence}.json`), result.receiptId, progress, result.receiptValid);
   const attestation = attestationText({
     program,
     url: options.url,

@@ -98,7 +98,15 @@ describe('against a rounds ceremony', () => {
   it('contributes to a round and its round receipt verifies', async () => {
     const contributed = await run(binary, ['contributor', '--url', stack.url, '--name', 'package-bob']);
     expect(contributed.code, contributed.stderr).toBe(0);
-    expect(JSON.parse(contributed.stdout)).toMatchObject({ outcome: 'done', receipt: { valid: true } });
+    const result = JSON.parse(contributed.stdout) as { receiptFile: string; attestation: string; receipt: { round: number } };
+    expect(result).toMatchObject({ outcome: 'done', receipt: { valid: true } });
+    // Saved beside the person (the temporary folder is its cwd), attested, and checked by verify.
+    expect(result.receiptFile).toBe(`round-${result.receipt.round}-receipt.json`);
+    expect(result.attestation).toContain('dev|package-bob');
+    expect(result.attestation).toContain(`round:             ${result.receipt.round}`);
+    const info = await requestJson<{ receiptKeyFingerprints: string[] }>(stack.url, '/ceremony/info');
+    const verified = await run(binary, ['verify', '--url', stack.url, '--receipt', path.join(home, result.receiptFile), '--key', info.receiptKeyFingerprints[0] ?? '', '--json']);
+    expect(verified.code, verified.stderr + verified.stdout).toBe(0);
     // #13: the round shows in the ceremony's own metrics.
     const metrics = await (await fetch(`${stack.url}/metrics`)).text();
     expect(metrics).toContain('ceremony_status_up 1');
