@@ -17,6 +17,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 # The web front (/, /contribute, /receipt): bundled from web/ with esbuild (a runtime dependency).
 RUN node_modules/.bin/tsx scripts/build-web.ts
+# The workflow bundle the workflow workers load instead of bundling at every start.
+RUN node_modules/.bin/tsx scripts/build-workflow-bundle.ts
 # Files stay owned by root and read-only to the runtime user; the container runs as the image's
 # unprivileged `node` user (uid 1000), numeric so Kubernetes' runAsNonRoot can check it. Writable
 # state: /tmp only (tsx's compile cache; the data directory when keys are not given).

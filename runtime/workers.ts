@@ -1,26 +1,27 @@
 // Workers: one for workflows (plus light activities), one for verification activities.
-import path from 'node:path';
-import { bundleWorkflowCode, Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Config } from '../common/config.js';
 import type { Logger } from '../common/logger.js';
-import { repoRoot } from '../common/tools.js';
 import type { ObjectStore } from '../store/index.js';
 import { verificationActivities, workflowQueueActivities } from '../activities/index.js';
+import { bundleNow, PREBUILT_DIR, prebuiltWorkflowBundle } from './workflow-bundle.js';
 
 export type WorkerRole = 'workflows' | 'verification';
 
-export const workflowsPath = path.join(repoRoot, 'workflows', 'index.ts');
-
 let cachedBundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 
-/** Bundles the workflow code once per process. */
-export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  cachedBundle ??= bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+/**
+ * The workflow code, once per process: the bundle `npm run setup` prebuilt when it matches the
+ * sources, else bundled now (and `log` says why it took longer).
+ */
+export function workflowBundle(log?: Logger): Promise<WorkflowBundleWithSourceMap> {
+  cachedBundle ??= prebuiltWorkflowBundle().then((prebuilt) => {
+    if (prebuilt !== undefined) return prebuilt;
+    log?.info({ prebuilt: PREBUILT_DIR }, 'no prebuilt workflow bundle matches the sources; bundling the workflow code now (npm run setup prebuilds it)');
+    return bundleNow();
+  });
   return cachedBundle;
 }
-
-const noop = (): void => undefined;
-const quietBundlerLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop, log: noop };
 
 export interface WorkerDeps {
   cfg: Config;
@@ -40,7 +41,7 @@ export async function createWorker(role: WorkerRole, deps: WorkerDeps): Promise<
     return Worker.create({
       ...common,
       taskQueue: cfg.temporal.taskQueues.workflows,
-      workflowBundle: await workflowBundle(),
+      workflowBundle: await workflowBundle(deps.log),
       activities: await workflowQueueActivities(deps),
     });
   }

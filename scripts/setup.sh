@@ -36,4 +36,7 @@ bash scripts/install-tools.sh ${CEREMONY_TOOLS:-temporal minio helm promtool}
 # The web front (the pages the API serves at /, /contribute and /receipt): built from web/ every
 # time, in well under a second.
 node_modules/.bin/tsx scripts/build-web.ts
+
+# The workflow bundle the workflow workers load (rebuilt at a worker's start when sources changed since).
+node_modules/.bin/tsx scripts/build-workflow-bundle.ts
 log "ready"
