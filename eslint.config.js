@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'helm/**', 'k8s/**', 'bench/out/**', '.tmp/**', 'web/dist/**'] },
+  { ignores: ['node_modules/**', '.tools/**', 'data/**', 'coverage/**', 'helm/**', 'k8s/**', 'bench/out/**', '.tmp/**', 'web/dist/**', '.build/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
