@@ -93,7 +93,8 @@ describe('removal', () => {
       { type: 'leaveQueue', reason: 'missed-checkin' },
       { type: 'record', kind: 'missed-checkin' },
     ]);
-    expect(checkinRefusal(state, false)?.code).toBe('DEADLINE_MISSED');
+    expect(checkinRefusal(state, false)).toMatchObject({ code: 'DEADLINE_MISSED', details: { retryAt: state.penaltyUntil, penaltyUntil: state.penaltyUntil } });
+    expect(checkinRefusal(state, false)?.message).toContain(`from ${new Date(state.penaltyUntil ?? 0).toISOString()}`);
     expect(enterRefusal(state, rules, T0 + 20 * M + 1)?.code).toBe('PENALTY_ACTIVE');
     expect(enterRefusal(state, rules, T0 + 20 * M + timing.rejoinPenaltyMs)).toBeUndefined();
   });
@@ -143,7 +144,8 @@ describe('bans', () => {
       { type: 'leaveQueue', reason: 'banned' },
       { type: 'record', kind: 'banned', detail: 'spam' },
     ]);
-    expect(enterRefusal(banned.state, rules, T0)?.code).toBe('BANNED');
+    expect(enterRefusal(banned.state, rules, T0)).toMatchObject({ code: 'BANNED', message: 'this identity is banned from the ceremony (reason: spam)' });
+    expect(checkinRefusal(banned.state, false)?.message).toContain('(reason: spam)');
     expect(participantView(banned.state)).toMatchObject({ status: 'banned', removedReason: 'spam' });
     const unbanned = run([{ type: 'ban', banned: false, reason: 'appeal', at: T0 + M }], banned.state);
     expect(unbanned.state.standing).toEqual({ status: 'idle' });
@@ -207,5 +209,12 @@ describe('setbacks: why the participant last lost its place or its turn', () => 
       left,
     ).state;
     expect(back.setback).toBeUndefined();
+  });
+});
+
+describe('refusals say why', () => {
+  it('an administrator’s drop carries its recorded reason', () => {
+    const dropped = run([{ type: 'removed', reason: 'dropped', detail: 'duplicate account', at: T0 + M }], joined(3)).state;
+    expect(checkinRefusal(dropped, false)).toMatchObject({ code: 'NOT_IN_QUEUE', message: 'an administrator removed you from the queue (reason: duplicate account); call lobby/enter to join again' });
   });
 });

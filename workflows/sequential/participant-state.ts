@@ -121,8 +121,14 @@ export function checkinIsEarly(view: ParticipantView, at: number): boolean {
   return at < checkinDeadline - checkinIntervalMs / 2;
 }
 
+/** " (reason: …)" when the setback recorded one (an administrator's reason, a failed check). */
+function recordedReason(state: ParticipantState, code: SetbackCode): string {
+  const detail = state.setback?.code === code ? state.setback.detail : undefined;
+  return detail === undefined || detail === '' ? '' : ` (reason: ${detail})`;
+}
+
 export function enterRefusal(state: ParticipantState, rules: ParticipantRules, at: number): Refusal | undefined {
-  if (state.standing.status === 'banned') return { code: 'BANNED', message: 'this identity is banned from the ceremony' };
+  if (state.standing.status === 'banned') return { code: 'BANNED', message: `this identity is banned from the ceremony${recordedReason(state, 'banned')}` };
   if (state.contributions >= rules.contributionsPerIdentity) {
     return { code: 'ALREADY_CONTRIBUTED', message: `this identity has already contributed (${state.contributions} of ${rules.contributionsPerIdentity} allowed)` };
   }
@@ -136,13 +142,17 @@ export function enterRefusal(state: ParticipantState, rules: ParticipantRules, a
 export function checkinRefusal(state: ParticipantState, first: boolean): Refusal | undefined {
   const { standing } = state;
   if (inLobby(standing) || standing.status === 'ready') return undefined;
-  if (standing.status === 'banned') return { code: 'BANNED', message: 'this identity is banned from the ceremony' };
+  if (standing.status === 'banned') return { code: 'BANNED', message: `this identity is banned from the ceremony${recordedReason(state, 'banned')}` };
   // The check-in that follows a join (the ceremony accepted it): the participant is in the queue now.
   if (first && standing.status === 'idle') return undefined;
   if (state.removedReason === 'missed-checkin') {
-    return { code: 'DEADLINE_MISSED', message: 'you missed a check-in deadline and were removed from the queue; enter the lobby again', details: { penaltyUntil: state.penaltyUntil } };
+    const until = state.penaltyUntil;
+    const when = until === undefined ? 'again' : `again from ${new Date(until).toISOString()}`;
+    return { code: 'DEADLINE_MISSED', message: `you missed a check-in deadline and were removed from the queue; enter the lobby ${when}`, details: { penaltyUntil: until, retryAt: until } };
   }
-  if (state.removedReason === 'dropped') return { code: 'NOT_IN_QUEUE', message: 'an administrator removed you from the queue; call lobby/enter to join again' };
+  if (state.removedReason === 'dropped') {
+    return { code: 'NOT_IN_QUEUE', message: `an administrator removed you from the queue${recordedReason(state, 'dropped')}; call lobby/enter to join again` };
+  }
   return { code: 'NOT_IN_QUEUE', message: `you are not in the queue (status ${standing.status}); call lobby/enter first` };
 }
 
