@@ -3,7 +3,7 @@
 // bundle when the digest still matches the sources, and bundles at start otherwise (a developer who
 // edited a workflow), saying so.
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { repoRoot } from '../common/tools.js';
@@ -28,19 +28,21 @@ async function sourceFiles(dir: string): Promise<string[]> {
   return files;
 }
 
-/** SHA-256 over the names and contents of every source the bundle may hold, and the SDK's version. */
+/**
+ * SHA-256 over the names and contents of every source the bundle may hold, and the lock file (the
+ * bundle holds packages too: @temporalio/workflow, @temporalio/common and what they import).
+ */
 export async function workflowSourceDigest(root = repoRoot): Promise<string> {
   const hash = createHash('sha256');
   const files = (await Promise.all(SOURCE_DIRS.map((dir) => sourceFiles(path.join(root, dir))))).flat().sort();
-  for (const file of files) {
+  for (const file of [...files, path.join(root, 'package-lock.json')]) {
     hash
       .update(path.relative(root, file))
       .update('\0')
       .update(await readFile(file))
       .update('\0');
   }
-  const sdk = JSON.parse(await readFile(path.join(root, 'node_modules', '@temporalio', 'worker', 'package.json'), 'utf8')) as { version?: string };
-  return hash.update(`@temporalio/worker@${sdk.version ?? '?'}`).digest('hex');
+  return hash.digest('hex');
 }
 
 export function bundleNow(): Promise<WorkflowBundleWithSourceMap> {
@@ -50,19 +52,25 @@ export function bundleNow(): Promise<WorkflowBundleWithSourceMap> {
 /** Builds the bundle into `dir` with the digest of the sources it was made from. */
 export async function prebuildWorkflowBundle(dir = PREBUILT_DIR): Promise<{ digest: string; bytes: number }> {
   const [digest, bundle] = await Promise.all([workflowSourceDigest(), bundleNow()]);
-  await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'bundle.js'), bundle.code);
-  await writeFile(path.join(dir, 'bundle.js.map'), bundle.sourceMap);
+  // A fresh folder, readable by whoever runs the workers (the image's unprivileged user).
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true, mode: 0o755 });
+  await writeFile(path.join(dir, 'bundle.js'), bundle.code, { mode: 0o644 });
+  await writeFile(path.join(dir, 'bundle.js.map'), bundle.sourceMap, { mode: 0o644 });
   // The digest last, renamed into place: a bundle without its digest is never taken.
-  await writeFile(path.join(dir, 'digest.tmp'), digest);
+  await writeFile(path.join(dir, 'digest.tmp'), digest, { mode: 0o644 });
   await rename(path.join(dir, 'digest.tmp'), path.join(dir, 'digest'));
   return { digest, bytes: bundle.code.length };
 }
 
-/** The prebuilt bundle when its digest matches the sources as they are; undefined otherwise. */
+/** The prebuilt bundle when its digest matches the sources as they are; undefined otherwise (or when it cannot be read). */
 export async function prebuiltWorkflowBundle(dir = PREBUILT_DIR): Promise<WorkflowBundleWithSourceMap | undefined> {
-  const recorded = await readFile(path.join(dir, 'digest'), 'utf8').catch(() => undefined);
-  if (recorded === undefined || recorded.trim() !== (await workflowSourceDigest())) return undefined;
-  const [code, sourceMap] = await Promise.all([readFile(path.join(dir, 'bundle.js'), 'utf8'), readFile(path.join(dir, 'bundle.js.map'), 'utf8')]);
-  return { code, sourceMap };
+  try {
+    const recorded = await readFile(path.join(dir, 'digest'), 'utf8');
+    if (recorded.trim() !== (await workflowSourceDigest())) return undefined;
+    const [code, sourceMap] = await Promise.all([readFile(path.join(dir, 'bundle.js'), 'utf8'), readFile(path.join(dir, 'bundle.js.map'), 'utf8')]);
+    return { code, sourceMap };
+  } catch {
+    return undefined;
+  }
 }

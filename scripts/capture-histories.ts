@@ -42,7 +42,7 @@ async function saveHistories(client: Client, address: string, mode: string): Pro
       process.stderr.write(`[capture] skipping ${execution.workflowId}: ${text.length} bytes\n`);
       continue;
     }
-    const name = `${label}--${execution.type}--${execution.workflowId.replace(/[^\w.-]/g, '_')}--${execution.runId.slice(0, 8)}.json`;
+    const name = `${label}--${execution.type}--${execution.workflowId.replace(/[^\w.-]/g, '_')}--${execution.runId}.json`;
     await writeFile(path.join(dir, name), text);
     saved += 1;
   }

@@ -73,6 +73,18 @@ export class SequentialGateway {
     return ceremonyWorkflowId(this.settings.ceremonyId);
   }
 
+  private opened: Promise<number> | undefined;
+
+  /** When the ceremony workflow's run this replica first saw started; read once. */
+  openedAt(): Promise<number> {
+    this.opened ??= this.client.workflow
+      .getHandle(this.ceremonyWorkflowId)
+      .describe()
+      .then((d) => d.startTime.getTime());
+    this.opened.catch(() => (this.opened = undefined));
+    return this.opened;
+  }
+
   private ceremony() {
     return this.client.workflow.getHandle(this.ceremonyWorkflowId);
   }

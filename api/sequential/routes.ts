@@ -52,6 +52,7 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
     mode: 'sequential',
     snapshot: () => gateway.snapshot(),
     lastAcceptedAt: async () => (await latest.newest(1)).items[0]?.at,
+    openedAt: () => gateway.openedAt(),
   });
   const router = new Router();
   const participants = guardedRouter(requireSession());

@@ -20,10 +20,13 @@ const helm = toolPath('helm');
 
 /** Every metric name the API exposes (histograms with their _bucket, _sum and _count series). */
 async function exposedMetricNames(): Promise<Set<string>> {
-  const registry = createMetrics().registry;
-  registerCeremonyMetrics(registry, { mode: 'sequential', snapshot: () => Promise.reject(new Error('not asked')), lastAcceptedAt: () => Promise.resolve(undefined) });
+  const sequential = createMetrics().registry;
+  const notAsked = (): Promise<never> => Promise.reject(new Error('not asked'));
+  registerCeremonyMetrics(sequential, { mode: 'sequential', snapshot: notAsked, lastAcceptedAt: notAsked, openedAt: notAsked });
+  const rounds = createMetrics().registry;
+  registerCeremonyMetrics(rounds, { mode: 'rounds', status: notAsked });
   const names = new Set<string>();
-  for (const metric of await registry.getMetricsAsJSON()) {
+  for (const metric of [...(await sequential.getMetricsAsJSON()), ...(await rounds.getMetricsAsJSON())]) {
     names.add(metric.name);
     if (String(metric.type) === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) names.add(metric.name + suffix);
   }
@@ -53,7 +56,7 @@ describe('the alert rules and the dashboard', () => {
   }
   it.skipIf(!existsSync(promtool))('pass promtool check rules and its rule unit tests', async () => {
     const checked = await run(promtool, ['check', 'rules', path.join(files, 'alert-rules.yaml')]);
-    expect(checked.stdout).toMatch(/SUCCESS: 6 rules found/);
+    expect(checked.stdout).toMatch(/SUCCESS: 7 rules found/);
     const tested = await run(promtool, ['test', 'rules', path.join(files, 'alert-rules.test.yaml')]);
     expect(tested.stdout).toContain('SUCCESS');
   });
@@ -62,19 +65,16 @@ describe('the alert rules and the dashboard', () => {
     const base = ['template', 'x', path.join(repoRoot, 'helm', 'ceremony-coordinator'), '--set', 'temporal.address=t:7233', '--set', 's3.endpoint=minio'];
     const plain = await run(helm, base);
     expect(plain.stdout).not.toContain('PrometheusRule');
-    const rendered = await run(helm, [
-      ...base,
-      '--set',
-      'monitoring.prometheusRules.enabled=true',
-      '--set',
-      'monitoring.dashboard.enabled=true',
-      '--set',
-      'monitoring.prometheusRules.labels.release=kps',
-    ]);
-    const docs = parseAllDocuments(rendered.stdout).map((d) => d.toJS() as { kind?: string; metadata?: { labels?: Record<string, string> }; spec?: unknown; data?: Record<string, string> });
-    const rule = docs.find((d) => d.kind === 'PrometheusRule');
-    expect(rule?.metadata?.labels?.['release']).toBe('kps');
-    expect(rule?.spec).toEqual(parseYaml(await readFile(path.join(files, 'alert-rules.yaml'), 'utf8')));
+    const enabled = [...base, '--set', 'monitoring.prometheusRules.enabled=true', '--set', 'monitoring.dashboard.enabled=true', '--set', 'monitoring.prometheusRules.labels.release=kps'];
+    type Doc = { kind?: string; metadata?: { labels?: Record<string, string> }; spec?: unknown; data?: Record<string, string> };
+    const render = async (args: string[]): Promise<Doc[]> => parseAllDocuments((await run(helm, args)).stdout).map((d) => d.toJS() as Doc);
+    const rules = parseYaml(await readFile(path.join(files, 'alert-rules.yaml'), 'utf8')) as { groups: Array<{ name: string }> };
+    // The workers' rules only when their metrics are scraped (workerRules); with them, the file as it is.
+    const withoutWorkers = (await render(enabled)).find((d) => d.kind === 'PrometheusRule');
+    expect(withoutWorkers?.metadata?.labels?.['release']).toBe('kps');
+    expect(withoutWorkers?.spec).toEqual({ groups: rules.groups.filter((g) => g.name !== 'ceremony-coordinator-workers') });
+    const docs = await render([...enabled, '--set', 'monitoring.prometheusRules.workerRules=true']);
+    expect(docs.find((d) => d.kind === 'PrometheusRule')?.spec).toEqual(rules);
     const dashboard = docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.labels?.['grafana_dashboard'] === '1');
     expect(JSON.parse(dashboard?.data?.['ceremony-coordinator.json'] ?? '')).toEqual(JSON.parse(await readFile(path.join(files, 'dashboard.json'), 'utf8')));
   });

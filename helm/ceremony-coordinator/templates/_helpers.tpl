@@ -100,6 +100,11 @@ metadata:
     {{- with $v.podAnnotations }}
     {{- toYaml . | nindent 4 }}
     {{- end }}
+    {{- if not .api }}
+    prometheus.io/scrape: "true"
+    prometheus.io/port: {{ $root.Values.workerMetricsPort | quote }}
+    prometheus.io/path: /metrics
+    {{- end }}
 spec:
   serviceAccountName: {{ include "ceremony.serviceAccountName" $root }}
   automountServiceAccountToken: false
