@@ -1,7 +1,7 @@
 // What the sequential-mode tests on the real stack share: a sleep, the wait for an idle ceremony,
 // and a participant logged in with the dev provider.
 import { expect, vi } from 'vitest';
-import { ParticipantClient } from '../../client/participant-client.js';
+import { ParticipantClient, type CheckinAnswer } from '../../client/participant-client.js';
 import type { TestStack } from './stack.js';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -15,6 +15,22 @@ export async function untilIdle(stack: TestStack): Promise<void> {
     },
     { timeout: 15_000, interval: 100 },
   );
+}
+
+/**
+ * Enters and, as a client does, checks in until called: on an idle ceremony the call comes at once,
+ * or a moment later when the ceremony is continuing as new just as the join arrives.
+ */
+export async function enterUntilCalled(client: ParticipantClient): Promise<CheckinAnswer> {
+  let answer = await client.enter();
+  await vi.waitFor(
+    async () => {
+      if (answer.status !== 'ready') answer = await client.checkin();
+      expect(answer.status).toBe('ready');
+    },
+    { timeout: 30_000, interval: 200 },
+  );
+  return answer;
 }
 
 /** A participant client logged in with the dev provider as `name`. */
