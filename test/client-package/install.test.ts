@@ -2,7 +2,6 @@
 // `npm install -g` into a temporary prefix, and run from outside the repository (no access to its
 // node_modules, a bare PATH), against the real stack: a sequential contribution whose saved receipt
 // `verify` then checks against the pinned key, and a rounds contribution.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -10,29 +9,15 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClientPackage, CLIENT_PACKAGE_NAME, packClient } from '../../packages/contributor/build.js';
 import { requestJson } from '../../client/http.js';
+import { runProgram, type CliResult } from '../helpers/cli.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let home: string;
 let binary: string;
 
 /** Runs a program with a bare environment: Node on the PATH, a fresh HOME, the temporary folder as cwd. */
-function run(command: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<Run> {
-  const env = { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, ...extraEnv };
-  const child = spawn(command, args, { cwd: home, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(command: string, args: readonly string[], extraEnv: Record<string, string> = {}): Promise<CliResult> {
+  return runProgram(command, args, { cwd: home, env: { PATH: `${path.dirname(process.execPath)}:/usr/bin:/bin`, HOME: home, ...extraEnv } });
 }
 
 beforeAll(async () => {

@@ -13,7 +13,12 @@ export interface CliResult {
 export function ceremonyCli(args: string[]): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = { ...process.env, CEREMONY_LOG_LEVEL: 'warn' };
   delete env['CEREMONY_TOKEN'];
-  const child = spawn(path.join(repoRoot, 'bin', 'ceremony'), args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  return runProgram(path.join(repoRoot, 'bin', 'ceremony'), args, { env });
+}
+
+/** Any program, to its end, with what it printed. */
+export function runProgram(command: string, args: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string }): Promise<CliResult> {
+  const child = spawn(command, args, { env: options.env, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
