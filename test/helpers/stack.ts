@@ -29,6 +29,9 @@ export interface TestStack {
   /** Shuts the workflow worker down (an outage of the coordinator's workflows), until restartWorkflowWorker. */
   stopWorkflowWorker(): Promise<void>;
   restartWorkflowWorker(): Promise<void>;
+  /** Closes the API (an outage of the coordinator's front), until restartApi serves it again on the same port. */
+  stopApi(): Promise<void>;
+  restartApi(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -57,9 +60,11 @@ export async function startTestStack(overrides: Record<string, unknown>, options
   const gateway = new SequentialGateway(env.client, cfg);
   await ensureCeremony(env.client, cfg);
   const receiptKey = await loadReceiptKey(cfg);
-  const server: RunningServer = await serveApi({ cfg, log, temporal: env.client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] }, '127.0.0.1', 0);
+  const apiDeps = { cfg, log, temporal: env.client, store, tokens: await createSessionTokens(cfg), receiptKeys: [receiptKey.publicJwk] };
+  let server: RunningServer | undefined = await serveApi(apiDeps, '127.0.0.1', 0);
+  const url = server.url;
   return {
-    url: server.url,
+    url,
     dataDir: dir,
     cfg,
     env,
@@ -72,9 +77,16 @@ export async function startTestStack(overrides: Record<string, unknown>, options
       workers[0] = w;
       running[0] = w.run();
     },
+    async stopApi() {
+      await server?.close(10_000);
+      server = undefined;
+    },
+    async restartApi() {
+      server ??= await serveApi(apiDeps, '127.0.0.1', Number(new URL(url).port));
+    },
     async stop() {
       // Returns once every handler is done (a handler still calling Temporal must not outlive the connection).
-      await server.close(10_000);
+      await server?.close(10_000);
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await Promise.allSettled(running);
       await closeSharedEngine();
