@@ -90,6 +90,12 @@ export const configSchema = z
           })
           .strict()
           .prefault({}),
+        searchAttributes: z
+          .boolean()
+          .optional()
+          .describe(
+            'Start the workflows with the custom search attributes (CeremonyId, CeremonyMode, ParticipantIdentity, TurnOutcome, Round, RoundAttempt) so the Temporal UI can filter by them. They must exist on the cluster first (docs/operations.md gives the commands). Unset: on with the embedded dev server (which registers them), off against temporal.address.',
+          ),
         workerMetricsPort: port
           .optional()
           .describe(
@@ -175,6 +181,7 @@ export const environmentVariables: ReadonlyArray<{ name: string; path: string[];
   { name: 'TEMPORAL_ADDRESS', path: ['temporal', 'address'], kind: 'string' },
   { name: 'TEMPORAL_NAMESPACE', path: ['temporal', 'namespace'], kind: 'string' },
   { name: 'CEREMONY_WORKER_METRICS_PORT', path: ['temporal', 'workerMetricsPort'], kind: 'int' },
+  { name: 'CEREMONY_TEMPORAL_SEARCH_ATTRIBUTES', path: ['temporal', 'searchAttributes'], kind: 'bool' },
   { name: 'CEREMONY_TEMPORAL_EXECUTABLE', path: ['temporal', 'devServer', 'executable'], kind: 'string' },
   { name: 'CEREMONY_TEMPORAL_PORT', path: ['temporal', 'devServer', 'port'], kind: 'int' },
   { name: 'CEREMONY_TEMPORAL_UI_PORT', path: ['temporal', 'devServer', 'uiPort'], kind: 'int' },
@@ -308,4 +315,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
 /** Where the filesystem object store keeps its objects. */
 export function fsStoreRoot(cfg: Config): string {
   return path.resolve(cfg.store.fsRoot ?? path.join(cfg.dataDir, 'objects'));
+}
+
+/** Whether the workflows carry the custom search attributes (common/search-attributes.ts). */
+export function searchAttributesOn(cfg: Config): boolean {
+  return cfg.temporal.searchAttributes ?? cfg.temporal.address === undefined;
 }

@@ -1,4 +1,5 @@
 // The embedded Temporal dev server: a child process persisting to a SQLite file in the data directory.
+import { devServerSearchAttributeArgs } from './search-attributes.js';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -38,6 +39,7 @@ export async function startDevServer(cfg: Config, log: Logger): Promise<RunningD
     'warn',
     '--log-format',
     'json',
+    ...devServerSearchAttributeArgs(),
   ];
   const child: ManagedChild = startChild(executable, args, {
     onOutput: (line) => log.debug({ source: 'temporal-dev-server' }, line),

@@ -7,6 +7,7 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../../common/config.js';
+import { CEREMONY_ID, CEREMONY_MODE, indexedStart } from '../../common/search-attributes.js';
 import { CeremonyError } from '../../common/errors.js';
 import type { RoundsCeremonyStatus } from '../../workflows/rounds/ceremony-types.js';
 import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
@@ -75,6 +76,19 @@ export class RoundsGateway {
   private noCeremony = (): CeremonyError => new CeremonyError('NOT_READY', 'the ceremony is not running');
   private noRound = (): CeremonyError => new CeremonyError('NO_ROUND_RUNNING', 'no round is running');
 
+  /** The ceremony workflow's attributes and memo. */
+  private ceremonyIndex(): ReturnType<typeof indexedStart> {
+    const s = this.settings;
+    return indexedStart(
+      s.searchAttributes,
+      [
+        { key: CEREMONY_ID, value: s.ceremonyId },
+        { key: CEREMONY_MODE, value: 'rounds' },
+      ],
+      `Rounds ceremony ${s.ceremonyId}: ${s.numG1Powers}×${s.numG2Powers} powers in ${s.chunkCount} chunks, up to ${s.contributorsPerRound} contributors a round`,
+    );
+  }
+
   async ensureCeremony(): Promise<void> {
     await viaTemporal(
       () =>
@@ -82,6 +96,7 @@ export class RoundsGateway {
           workflowId: this.ceremonyWorkflowId,
           taskQueue: this.settings.workflowTaskQueue,
           args: [{ settings: this.settings }],
+          ...this.ceremonyIndex(),
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
       this.noCeremony,
@@ -101,6 +116,7 @@ export class RoundsGateway {
           workflowId: this.ceremonyWorkflowId,
           taskQueue: this.settings.workflowTaskQueue,
           args: [{ settings: this.settings, state }],
+          ...this.ceremonyIndex(),
           workflowIdConflictPolicy: 'TERMINATE_EXISTING',
         }),
       this.noCeremony,

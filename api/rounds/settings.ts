@@ -1,4 +1,4 @@
-import type { Config } from '../../common/config.js';
+import { searchAttributesOn, type Config } from '../../common/config.js';
 import type { RoundsSettings } from '../../workflows/rounds/types.js';
 
 export function roundsSettings(cfg: Config): RoundsSettings {
@@ -22,5 +22,6 @@ export function roundsSettings(cfg: Config): RoundsSettings {
     maxRounds: r.maxRounds,
     workflowTaskQueue: cfg.temporal.taskQueues.workflows,
     verificationTaskQueue: cfg.temporal.taskQueues.verification,
+    searchAttributes: searchAttributesOn(cfg),
   };
 }

@@ -30,6 +30,7 @@ import {
   type JoinResult,
   type StartResult,
 } from '../../workflows/sequential/messages.js';
+import { CEREMONY_ID, CEREMONY_MODE, indexedStart, PARTICIPANT_IDENTITY } from '../../common/search-attributes.js';
 import { ceremonyWorkflowId, MAX_JOIN_BATCH, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
 import type { Whereabouts } from '../../workflows/sequential/ceremony-state.js';
 import type { Place } from '../../workflows/sequential/checkin-schedule.js';
@@ -94,6 +95,18 @@ export class SequentialGateway {
     return { participantId, workflowId: participantWorkflowId(this.settings.ceremonyId, participantId) };
   }
 
+  /** A participant workflow's attributes and memo: its ceremony and its identity. */
+  private participantIndex(identity: string): ReturnType<typeof indexedStart> {
+    return indexedStart(
+      this.settings.searchAttributes,
+      [
+        { key: CEREMONY_ID, value: this.settings.ceremonyId },
+        { key: PARTICIPANT_IDENTITY, value: identity },
+      ],
+      `Participant ${identity}`,
+    );
+  }
+
   private notInQueue = (): CeremonyError => new CeremonyError('NOT_IN_QUEUE', 'you have not entered the lobby; call lobby/enter first');
   private noCeremony = (): CeremonyError => new CeremonyError('NOT_READY', 'the ceremony is not running');
 
@@ -105,6 +118,14 @@ export class SequentialGateway {
           workflowId: this.ceremonyWorkflowId,
           taskQueue: this.settings.workflowTaskQueue,
           args: [{ settings: this.settings }],
+          ...indexedStart(
+            this.settings.searchAttributes,
+            [
+              { key: CEREMONY_ID, value: this.settings.ceremonyId },
+              { key: CEREMONY_MODE, value: 'sequential' },
+            ],
+            `Sequential ceremony ${this.settings.ceremonyId}: ${this.settings.sizes.map((s) => `${s.numG1Powers}×${s.numG2Powers}`).join(', ')}`,
+          ),
           workflowIdConflictPolicy: 'USE_EXISTING',
         }),
       this.noCeremony,
@@ -162,6 +183,7 @@ export class SequentialGateway {
             workflowId,
             taskQueue: this.settings.workflowTaskQueue,
             args: [{ settings: this.settings, participantId, ceremonyWorkflowId: this.ceremonyWorkflowId }],
+            ...this.participantIndex(caller.identity),
             workflowIdConflictPolicy: 'USE_EXISTING',
           }),
         }),
@@ -357,6 +379,7 @@ export class SequentialGateway {
           workflowId,
           taskQueue: this.settings.workflowTaskQueue,
           args: [{ settings: this.settings, participantId, ceremonyWorkflowId: this.ceremonyWorkflowId }],
+          ...this.participantIndex(identity),
           signal: banSignal,
           signalArgs: [{ banned, reason }],
         }),

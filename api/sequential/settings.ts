@@ -1,6 +1,6 @@
 // The sequential workflows' settings, from the configuration; and the ids of the workflows.
 import { createHash } from 'node:crypto';
-import type { Config } from '../../common/config.js';
+import { searchAttributesOn, type Config } from '../../common/config.js';
 import type { SequentialSettings } from '../../workflows/sequential/types.js';
 
 export function sequentialSettings(cfg: Config): SequentialSettings {
@@ -12,6 +12,7 @@ export function sequentialSettings(cfg: Config): SequentialSettings {
     pulse: cfg.ceremony.pulse,
     verificationTaskQueue: cfg.temporal.taskQueues.verification,
     workflowTaskQueue: cfg.temporal.taskQueues.workflows,
+    searchAttributes: searchAttributesOn(cfg),
   };
 }
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildClientPackage, CLIENT_PACKAGE_NAME, packClient } from '../../packages/contributor/build.js';
 import { requestJson } from '../../client/http.js';
 import { runProgram, type CliResult } from '../helpers/cli.js';
@@ -92,6 +92,15 @@ describe('against a rounds ceremony', () => {
     const info = await requestJson<{ receiptKeyFingerprints: string[] }>(stack.url, '/ceremony/info');
     const verified = await run(binary, ['verify', '--url', stack.url, '--receipt', path.join(home, result.receiptFile), '--key', info.receiptKeyFingerprints[0] ?? '', '--json']);
     expect(verified.code, verified.stderr + verified.stdout).toBe(0);
+    // #13: the round is found in Temporal by its attributes.
+    await vi.waitFor(
+      async () => {
+        const ids: string[] = [];
+        for await (const w of stack.env.client.workflow.list({ query: `CeremonyId = 'main' AND Round = ${result.receipt.round}` })) ids.push(w.workflowId);
+        expect(ids).toEqual([`ceremony-main-round-${result.receipt.round}-attempt-0`]);
+      },
+      { timeout: 30_000, interval: 500 },
+    );
     // #13: the round shows in the ceremony's own metrics.
     const metrics = await (await fetch(`${stack.url}/metrics`)).text();
     expect(metrics).toContain('ceremony_status_up 1');

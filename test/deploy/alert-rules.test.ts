@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
 import { registerCeremonyMetrics } from '../../api/ceremony-metrics.js';
 import { createMetrics } from '../../api/metrics.js';
+import { searchAttributeCreateCommands } from '../../common/search-attributes.js';
 import { repoRoot, toolPath } from '../../common/tools.js';
 
 const run = promisify(execFile);
@@ -77,5 +78,13 @@ describe('the alert rules and the dashboard', () => {
     expect(docs.find((d) => d.kind === 'PrometheusRule')?.spec).toEqual(rules);
     const dashboard = docs.find((d) => d.kind === 'ConfigMap' && d.metadata?.labels?.['grafana_dashboard'] === '1');
     expect(JSON.parse(dashboard?.data?.['ceremony-coordinator.json'] ?? '')).toEqual(JSON.parse(await readFile(path.join(files, 'dashboard.json'), 'utf8')));
+  });
+});
+
+describe('the search attributes operators create', () => {
+  it('are, in docs/operations.md, exactly the ones the code declares', async () => {
+    const docs = await readFile(path.join(repoRoot, 'docs', 'operations.md'), 'utf8');
+    const documented = docs.split('\n').filter((line) => line.trim().startsWith('temporal operator search-attribute create'));
+    expect(documented.map((line) => line.trim())).toEqual(searchAttributeCreateCommands('default'));
   });
 });

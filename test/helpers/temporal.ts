@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { toolPath } from '../../common/tools.js';
 import { createLogger } from '../../common/logger.js';
 import { installTemporalRuntime } from '../../runtime/temporal-runtime.js';
+import { devServerSearchAttributeArgs } from '../../common/search-attributes.js';
 
 export async function startTemporal(extraArgs: string[] = []): Promise<TestWorkflowEnvironment> {
   installTemporalRuntime(createLogger(process.env['TEST_LOG_LEVEL'] === undefined ? 'warn' : (process.env['TEST_LOG_LEVEL'] as 'info')));
@@ -12,7 +13,8 @@ export async function startTemporal(extraArgs: string[] = []): Promise<TestWorkf
       executable: { type: 'existing-path', path: toolPath('temporal') },
       ip: '127.0.0.1',
       log: { format: 'json', level: 'warn' },
-      extraArgs,
+      // The ceremony's search attributes, as the embedded dev server registers them.
+      extraArgs: [...devServerSearchAttributeArgs(), ...extraArgs],
     },
   });
 }

@@ -3,7 +3,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { ceremonyCli } from '../helpers/cli.js';
 import { createEngine, type Engine } from '../../engine/context.js';
 import { parseBatchContribution } from '../../engine/format/parse-contribution.js';
@@ -74,6 +74,22 @@ it('takes one contribution end to end and issues a receipt that verifies', async
   expect(since).toBeGreaterThan(0);
   expect(since).toBeLessThan(600);
   expect(metrics).not.toContain('ceremony_rounds_completed');
+
+  // #13: operators filter the Temporal UI by the ceremony's search attributes, and read a summary.
+  const listed = async (query: string): Promise<string[]> => {
+    const ids: string[] = [];
+    for await (const w of stack.env.client.workflow.list({ query })) ids.push(w.workflowId);
+    return ids;
+  };
+  await vi.waitFor(
+    async () => {
+      expect(await listed(`CeremonyId = 'main' AND TurnOutcome = 'accepted'`)).toEqual(['ceremony-main-turn-1']);
+      expect(await listed(`ParticipantIdentity = 'dev|alice' AND WorkflowType = 'participantWorkflow'`)).toHaveLength(1);
+      expect(await listed(`CeremonyId = 'main' AND CeremonyMode = 'sequential'`)).toEqual(['ceremony-main']);
+    },
+    { timeout: 30_000, interval: 500 },
+  );
+  expect((await stack.env.client.workflow.getHandle('ceremony-main-turn-1').describe()).memo).toEqual({ summary: 'Turn turn-1: contribution 1 by dev|alice' });
 
   // Issue #10: the receipt verifies with the public's one command, against the pinned key.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'happy-receipt-'));

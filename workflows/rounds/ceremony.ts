@@ -3,6 +3,7 @@
 // after every round (REQ-17), status (REQ-36).
 import { allHandlersFinished, condition, continueAsNew, executeChild, getExternalWorkflowHandle, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../rejection.js';
+import { CEREMONY_ID, indexedStart, ROUND, ROUND_ATTEMPT } from '../../common/search-attributes.js';
 import type { RoundsActivities } from './activities-api.js';
 import type { RoundHistoryEntry, RoundsCeremonyStatus } from './ceremony-types.js';
 import { adminRestartSignal, banMemberSignal, ceremonyStatusQuery, joinRoundQueueUpdate, leaveRoundQueueUpdate, roundDropSignal, roundRestartSignal } from './messages.js';
@@ -176,6 +177,15 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
       workflowId,
       taskQueue: settings.workflowTaskQueue,
       args: [{ settings, round, attempt: state.attempt, contributors, baseStateKeys: state.baseStateKeys, previousAggregatedKey: state.history[state.history.length - 1]?.aggregatedKey }],
+      ...indexedStart(
+        settings.searchAttributes,
+        [
+          { key: CEREMONY_ID, value: settings.ceremonyId },
+          { key: ROUND, value: round },
+          { key: ROUND_ATTEMPT, value: state.attempt },
+        ],
+        `Round ${round}, attempt ${state.attempt}: ${contributors.map((c) => c.identity).join(', ')}`,
+      ),
     });
     current = null;
     if (result.kind === 'restart') {

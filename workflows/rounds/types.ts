@@ -28,6 +28,8 @@ export interface RoundsSettings {
   maxRounds: number;
   workflowTaskQueue: string;
   verificationTaskQueue: string;
+  /** Whether the custom search attributes exist on the cluster (common/search-attributes.ts); absent in older inputs: off. */
+  searchAttributes?: boolean;
 }
 
 export interface Member {

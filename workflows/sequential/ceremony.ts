@@ -14,6 +14,7 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
+import { CEREMONY_ID, indexedStart, PARTICIPANT_IDENTITY } from '../../common/search-attributes.js';
 import type { SequentialActivities } from './activities-api.js';
 import {
   applyOutcome,
@@ -279,6 +280,14 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       taskQueue: settings.workflowTaskQueue,
       parentClosePolicy: ParentClosePolicy.ABANDON,
       args: [{ settings, turnId: turn.turnId, participantId: turn.participantId, identity: turn.identity, base, previousRecordKey: state.lastRecordKey }],
+      ...indexedStart(
+        settings.searchAttributes,
+        [
+          { key: CEREMONY_ID, value: settings.ceremonyId },
+          { key: PARTICIPANT_IDENTITY, value: turn.identity },
+        ],
+        `Turn ${turn.turnId}: contribution ${base.sequence + 1} by ${turn.identity}`,
+      ),
     });
     // What the participant then sends the turn is retried until the turn has started (signal-started.ts).
     const calling = getExternalWorkflowHandle(participantWorkflowIdFor(settings.ceremonyId, turn.participantId))

@@ -1,5 +1,18 @@
 // One contributor's turn: the start window, the compute deadline, verification, and the outcome.
-import { allHandlersFinished, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, log, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { TURN_OUTCOME } from '../../common/search-attributes.js';
 import { waitOutDeadline } from '../availability/fair-deadline.js';
 import type { SequentialActivities } from './activities-api.js';
 import {
@@ -251,6 +264,9 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
   // From here on the validators and the state query see how the turn ended (a second complete after an
   // accepted one is CONTRIBUTION_ALREADY_COMPLETED, not "turn over").
   outcomeKind = outcome.kind;
+  // Operators filter turns by how they ended (#13). New in this release: behind a patch, so turns that
+  // began on the code before replay as they ran.
+  if (settings.searchAttributes === true && patched('turn-outcome-search-attribute')) upsertSearchAttributes([{ key: TURN_OUTCOME, value: outcome.kind }]);
   if (outcome.kind === 'rejected' && uploadKey !== undefined) {
     // The invalid upload's content is not kept; its record (with the failed check) is. The API staged
     // it under this turn's own prefix (uploads/<turn workflow id>/<submission id>/), so the key is

@@ -18,6 +18,8 @@ export interface SequentialSettings {
   pulse: PulseSettings;
   verificationTaskQueue: string;
   workflowTaskQueue: string;
+  /** Whether the custom search attributes exist on the cluster (common/search-attributes.ts); absent in older inputs: off. */
+  searchAttributes?: boolean;
 }
 
 /** The current verified state of the ceremony: where its transcript lives. */
