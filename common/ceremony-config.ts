@@ -70,6 +70,15 @@ export const pulseConfigSchema = z
       .describe(
         "A gap between beats longer than this (ms; at least twice beatMs) is an outage of the coordinator: every check-in, start and compute deadline that falls in or just after it is moved back by the outage's length, so no participant pays for the coordinator's own downtime.",
       ),
+    recoveryMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(20_000)
+      .describe(
+        'After an outage of the coordinator ends, how long (ms) beyond the grace allowance every deadline still waits for the participant: long enough for a patient client between two tries (the reference clients try again at least every 15 s) and for the slow first answers while the workers catch up.',
+      ),
   })
   .strict()
   .refine((p) => p.outageAfterMs >= 2 * p.beatMs, { message: 'outageAfterMs must be at least twice beatMs (one late beat is not an outage)', path: ['outageAfterMs'] });

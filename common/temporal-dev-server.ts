@@ -16,13 +16,20 @@ export interface RunningDevServer {
   stop(): Promise<void>;
 }
 
-export async function startDevServer(cfg: Config, log: Logger): Promise<RunningDevServer> {
+/** Resolves once the Temporal frontend at `address` answers; throws otherwise. */
+export async function temporalAnswers(address: string): Promise<void> {
+  const conn = await Connection.connect({ address, connectTimeout: 1_000 });
+  try {
+    await conn.workflowService.getSystemInfo({});
+  } finally {
+    await conn.close();
+  }
+}
+
+/** The dev server's command line (after the executable) for this configuration and database file. */
+export function devServerArgs(cfg: Config, dbFile: string): string[] {
   const dev = cfg.temporal.devServer;
-  const executable = requireTool('temporal', dev.executable);
-  await mkdir(cfg.dataDir, { recursive: true });
-  const dbFile = path.join(cfg.dataDir, dev.dbFileName);
-  await stopStaleDevServer(cfg.dataDir, dbFile, log);
-  const args = [
+  return [
     'server',
     'start-dev',
     '--ip',
@@ -41,6 +48,15 @@ export async function startDevServer(cfg: Config, log: Logger): Promise<RunningD
     'json',
     ...devServerSearchAttributeArgs(),
   ];
+}
+
+export async function startDevServer(cfg: Config, log: Logger): Promise<RunningDevServer> {
+  const dev = cfg.temporal.devServer;
+  const executable = requireTool('temporal', dev.executable);
+  await mkdir(cfg.dataDir, { recursive: true });
+  const dbFile = path.join(cfg.dataDir, dev.dbFileName);
+  await stopStaleDevServer(cfg.dataDir, dbFile, log);
+  const args = devServerArgs(cfg, dbFile);
   const child: ManagedChild = startChild(executable, args, {
     onOutput: (line) => log.debug({ source: 'temporal-dev-server' }, line),
   });
@@ -50,22 +66,7 @@ export async function startDevServer(cfg: Config, log: Logger): Promise<RunningD
     throw new Error(`temporal dev server exited with code ${String(code)} during start (is port ${dev.port} or ${dev.uiPort} in use?)`);
   });
   try {
-    await Promise.race([
-      early,
-      waitFor(
-        'the Temporal dev server',
-        async () => {
-          const conn = await Connection.connect({ address, connectTimeout: 1_000 });
-          try {
-            await conn.workflowService.getSystemInfo({});
-          } finally {
-            await conn.close();
-          }
-        },
-        dev.startTimeoutMs,
-        250,
-      ),
-    ]);
+    await Promise.race([early, waitFor('the Temporal dev server', () => temporalAnswers(address), dev.startTimeoutMs, 250)]);
   } catch (err) {
     await child.stop(2_000);
     await removeDevServerPid(cfg.dataDir);

@@ -41,8 +41,9 @@ describe('configuration', () => {
     const pulse = (p: Record<string, unknown>) => () => loadConfig({ env: {}, overrides: { ceremony: { pulse: p } } });
     expect(pulse({ beatMs: 2_000, outageAfterMs: 3_000 })).toThrow(/ceremony\.pulse\.outageAfterMs: outageAfterMs must be at least twice beatMs/);
     expect(pulse({ beatMs: 50 })).toThrow(/ceremony\.pulse\.beatMs/);
-    expect(pulse({ beatMs: 1_000, outageAfterMs: 2_000 })().ceremony.pulse).toEqual({ beatMs: 1_000, outageAfterMs: 2_000 });
-    expect(loadConfig({ env: {} }).ceremony.pulse).toEqual({ beatMs: 2_000, outageAfterMs: 6_000 });
+    expect(pulse({ beatMs: 1_000, outageAfterMs: 2_000 })().ceremony.pulse).toEqual({ beatMs: 1_000, outageAfterMs: 2_000, recoveryMs: 20_000 });
+    expect(loadConfig({ env: {} }).ceremony.pulse).toEqual({ beatMs: 2_000, outageAfterMs: 6_000, recoveryMs: 20_000 });
+    expect(pulse({ recoveryMs: -1 })).toThrow(/ceremony\.pulse\.recoveryMs/);
   });
 
   it('reports an unreadable or malformed config file', async () => {

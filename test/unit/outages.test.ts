@@ -2,6 +2,8 @@
 // no one pays for the coordinator's own downtime.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PATIENCE } from '../../client/http.js';
+import { loadConfig } from '../../common/config.js';
 import { MAX_OUTAGES_KEPT, deadlineVerdict, fairExpiry, mergeOutages, outagesSince, takeBeat, type Outage, type PulseState } from '../../workflows/availability/outages.js';
 
 const settings = { beatMs: 2_000, outageAfterMs: 6_000 };
@@ -105,6 +107,24 @@ describe('the fair expiry of a deadline', () => {
     ).toBe(120_000);
   });
 
+  it('after an outage, owes its recovery too: a deadline set or due within it waits until recovery and grace have passed', () => {
+    const recovery = 20_000;
+    const outage = { from: 100_000, to: 140_000 };
+    // Set during the recovery (a check-in answered 2 s after the coordinator came back), due 10 s later.
+    expect(fairExpiry(152_000, 142_000, [outage], grace, recovery)).toBe(165_000);
+    // Due long after the recovery: unchanged.
+    expect(fairExpiry(300_000, 142_000, [outage], grace, recovery)).toBe(300_000);
+    // Set after the recovery ended: the outage no longer counts.
+    expect(fairExpiry(170_000, 160_000, [outage], grace, recovery)).toBe(170_000);
+    // Falling in the outage: moved by its length, and at least recovery and grace after it.
+    expect(fairExpiry(102_500, 0, [outage], grace, recovery)).toBe(165_000);
+  });
+
+  it('gives the reference client time for a full pause between two tries after an outage, by default', () => {
+    const defaults = loadConfig({ env: {} }).ceremony.pulse;
+    expect(defaults.recoveryMs).toBeGreaterThanOrEqual(DEFAULT_PATIENCE.capMs);
+  });
+
   it('never makes a deadline earlier, and with outages leaves the participant every moment it could be heard', () => {
     const outage = fc.tuple(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 1, max: 200_000 })).map(([from, len]) => ({ from, to: from + len }));
     fc.assert(
@@ -124,12 +144,13 @@ describe('looking at a deadline again and again (an absent participant)', () => 
   const grace = 5_000;
 
   /** Runs the participant workflow's loop: each look at the deadline's (moved) expiry, the timer firing `lateBy` late. */
-  function removalOf(expiry: number, since: number, outages: Outage[], lateBy: (look: number) => number): { removedAt: number; looks: number } {
+  function removalOf(expiry: number, since: number, outages: Outage[], lateBy: (look: number) => number, recoveryMs = 0): { removedAt: number; looks: number } {
     let check = { since, expiry };
+    const pulse = { ...settings, recoveryMs };
     for (let look = 0; look < 100; look += 1) {
       const firedAt = check.expiry + lateBy(look);
-      const seen = outages.filter((o) => o.to > check.since && o.from < firedAt).map((o) => ({ from: o.from, to: Math.min(o.to, firedAt) }));
-      const verdict = deadlineVerdict({ ...check, scheduledFor: check.expiry, firedAt, graceMs: grace }, seen, settings);
+      const seen = outages.filter((o) => o.to + recoveryMs > check.since && o.from < firedAt).map((o) => ({ from: o.from, to: Math.min(o.to, firedAt) }));
+      const verdict = deadlineVerdict({ ...check, scheduledFor: check.expiry, firedAt, graceMs: grace }, seen, pulse);
       if (verdict.next === undefined) return { removedAt: firedAt, looks: look + 1 };
       check = verdict.next;
     }
@@ -157,8 +178,9 @@ describe('looking at a deadline again and again (an absent participant)', () => 
         fc.integer({ min: 10_000, max: 200_000 }),
         fc.array(outage, { maxLength: 5 }),
         fc.array(fc.integer({ min: 0, max: 20_000 }), { minLength: 100, maxLength: 100 }),
-        (expiry, outages, late) => {
-          const { removedAt } = removalOf(expiry, 0, outages, (look) => late[look] ?? 0);
+        fc.constantFrom(0, 20_000),
+        (expiry, outages, late, recovery) => {
+          const { removedAt } = removalOf(expiry, 0, outages, (look) => late[look] ?? 0, recovery);
           return removedAt >= expiry;
         },
       ),

@@ -16,6 +16,12 @@ export interface PulseSettings {
   beatMs: number;
   /** A gap between beats longer than this is an outage. */
   outageAfterMs: number;
+  /**
+   * After an outage ends, how long the coordinator is still owed to the participants (beyond the grace
+   * allowance): a patient client is still between two tries, and the first answers are slow while the
+   * workers catch up. Absent in settings made before it existed: 0 (those workflows replay as they ran).
+   */
+  recoveryMs?: number;
 }
 
 export interface PulseState {
@@ -40,7 +46,8 @@ export function takeBeat(state: PulseState, at: number, settings: PulseSettings)
  * on when no beat has been taken for longer than the threshold (the pulse itself is not being heard).
  */
 export function outagesSince(state: PulseState, since: number, now: number, settings: PulseSettings): Outage[] {
-  const recorded = state.outages.filter((o) => o.to > since);
+  // An outage that ended before `since` still counts while its recovery lasts.
+  const recorded = state.outages.filter((o) => o.to + (settings.recoveryMs ?? 0) > since);
   const last = state.lastBeatAt;
   const ongoing = last !== undefined && now - last > settings.outageAfterMs ? [{ from: last, to: now }] : [];
   return [...recorded, ...ongoing];
@@ -61,16 +68,17 @@ export function mergeOutages(outages: readonly Outage[]): Outage[] {
 /**
  * The moment a deadline really passes, when it was set at `since` and falls due at `expiry` (the grace
  * allowance included): every outage after `since` pushes it back by its length, and after an outage the
- * participant always has at least `graceMs` of a coordinator that hears it. No one pays for the
- * coordinator's faults; with no outage the expiry is unchanged.
+ * participant always has at least `recoveryMs` plus `graceMs` of a coordinator that hears it (also when
+ * the deadline was set during that recovery). No one pays for the coordinator's faults; with no outage
+ * the expiry is unchanged.
  */
-export function fairExpiry(expiry: number, since: number, outages: readonly Outage[], graceMs: number): number {
+export function fairExpiry(expiry: number, since: number, outages: readonly Outage[], graceMs: number, recoveryMs = 0): number {
   let fair = expiry;
   for (const o of mergeOutages(outages)) {
-    if (o.to <= since) continue;
+    if (o.to + recoveryMs <= since) continue;
     if (o.from >= fair) break;
-    fair += o.to - Math.max(o.from, since);
-    fair = Math.max(fair, o.to + graceMs);
+    if (o.to > since) fair += o.to - Math.max(o.from, since);
+    fair = Math.max(fair, o.to + recoveryMs + graceMs);
   }
   return fair;
 }
@@ -109,7 +117,7 @@ export interface DeadlineVerdict {
 export function deadlineVerdict(check: DeadlineCheck, seen: readonly Outage[], settings: PulseSettings): DeadlineVerdict {
   const late: Outage[] = check.firedAt - check.scheduledFor > settings.outageAfterMs ? [{ from: check.scheduledFor - check.graceMs, to: check.firedAt }] : [];
   const outages = [...seen, ...late];
-  const expiry = fairExpiry(check.expiry, check.since, outages, check.graceMs);
+  const expiry = fairExpiry(check.expiry, check.since, outages, check.graceMs, settings.recoveryMs ?? 0);
   if (expiry <= check.firedAt) return { expiry, outages: [], next: undefined };
   return { expiry, outages, next: { since: check.firedAt, expiry } };
 }
