@@ -39,7 +39,7 @@ import type { CeremonyPhaseView, CheckinResponse, ParticipantStatus, Participant
 import { viaTemporal } from '../temporal-errors.js';
 import { DEFAULT_UPDATE_BUDGET, executeBoundedUpdate } from '../bounded-update.js';
 import { Batcher } from './batcher.js';
-import { participantIdOf, participantWorkflowId, sequentialSettings } from './settings.js';
+import { participantIdOf, participantSettings, participantWorkflowId, sequentialSettings } from './settings.js';
 
 const SNAPSHOT_MAX_AGE_MS = 250;
 /** contribution/complete waits for verification: attempts as usual, but up to just under the client's 300 s. */
@@ -182,7 +182,7 @@ export class SequentialGateway {
           startWorkflowOperation: new WithStartWorkflowOperation(participantWorkflow, {
             workflowId,
             taskQueue: this.settings.workflowTaskQueue,
-            args: [{ settings: this.settings, participantId, ceremonyWorkflowId: this.ceremonyWorkflowId }],
+            args: [{ settings: participantSettings(this.settings), participantId, ceremonyWorkflowId: this.ceremonyWorkflowId }],
             ...this.participantIndex(caller.identity),
             workflowIdConflictPolicy: 'USE_EXISTING',
           }),
@@ -378,7 +378,7 @@ export class SequentialGateway {
         this.client.workflow.signalWithStart(participantWorkflow, {
           workflowId,
           taskQueue: this.settings.workflowTaskQueue,
-          args: [{ settings: this.settings, participantId, ceremonyWorkflowId: this.ceremonyWorkflowId }],
+          args: [{ settings: participantSettings(this.settings), participantId, ceremonyWorkflowId: this.ceremonyWorkflowId }],
           ...this.participantIndex(identity),
           signal: banSignal,
           signalArgs: [{ banned, reason }],

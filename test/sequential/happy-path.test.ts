@@ -13,6 +13,7 @@ import { contribute } from '../../engine/ops/contribute.js';
 import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
 import { verifyReceipt } from '../../evidence/receipt.js';
 import { ParticipantClient } from '../../client/participant-client.js';
+import { participantIdOf, participantWorkflowId } from '../../api/sequential/settings.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -103,4 +104,11 @@ it('takes one contribution end to end and issues a receipt that verifies', async
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+it("starts a participant's workflow with the settings it needs, not the ceremony's sizes", async () => {
+  const events = (await stack.env.client.workflow.getHandle(participantWorkflowId(stack.cfg.ceremony.id, participantIdOf('dev|alice'))).fetchHistory()).events ?? [];
+  const payload = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+  const input = JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8')) as { settings: Record<string, unknown> };
+  expect(Object.keys(input.settings).sort()).toEqual(['ceremonyId', 'contributionsPerIdentity', 'pulse', 'searchAttributes', 'timing', 'workflowTaskQueue']);
 });

@@ -34,10 +34,10 @@ import {
   type ParticipantState,
   type Refusal,
 } from './participant-state.js';
-import type { SequentialSettings } from './types.js';
+import type { ParticipantSettings } from './types.js';
 
 export interface ParticipantInput {
-  settings: SequentialSettings;
+  settings: ParticipantSettings;
   participantId: string;
   ceremonyWorkflowId: string;
   /** Carried over by continue-as-new. */

@@ -22,6 +22,12 @@ export interface SequentialSettings {
   searchAttributes?: boolean;
 }
 
+/**
+ * What a participant workflow needs of the settings (not the sizes: only the ceremony and its turns
+ * touch powers). Inputs written before this type existed carry all of SequentialSettings, a superset.
+ */
+export type ParticipantSettings = Pick<SequentialSettings, 'ceremonyId' | 'contributionsPerIdentity' | 'timing' | 'pulse' | 'workflowTaskQueue' | 'searchAttributes'>;
+
 /** The current verified state of the ceremony: where its transcript lives. */
 export interface TranscriptHead {
   /** Number of contributions in the transcript. */
