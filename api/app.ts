@@ -1,5 +1,6 @@
 // The Koa application: stateless, any number of replicas. Each route turns a call into a workflow
 // signal, update or query; the app itself keeps no ceremony state.
+import { CheckinTokens } from './sequential/checkin-token.js';
 import type Router from '@koa/router';
 import type Koa from 'koa';
 import type { Client } from '@temporalio/client';
@@ -47,7 +48,7 @@ export function apiRouters(deps: ApiDeps): Router[] {
   ];
   const mode =
     deps.cfg.ceremony.mode === 'sequential'
-      ? sequentialRoutes({ ...deps, ledger, gateway: new SequentialGateway(deps.temporal, deps.cfg) })
+      ? sequentialRoutes({ ...deps, ledger, gateway: new SequentialGateway(deps.temporal, deps.cfg), checkinTokens: new CheckinTokens(deps.tokens.keys.hmacSecret) })
       : roundsRoutes({ ...deps, ledger, gateway: new RoundsGateway(deps.temporal, deps.cfg) });
   return [...shared, ...mode];
 }

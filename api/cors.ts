@@ -5,6 +5,7 @@
 import cors from '@koa/cors';
 import type { Context, Middleware } from 'koa';
 import { TURN_HEADERS } from './contracts/turn-headers.js';
+import { CHECKIN_TOKEN } from './contracts/checkin-token.js';
 
 /** Headers of POST /contribution/start (and the request id) a cross-origin client must be able to read. */
 export const EXPOSED_HEADERS = ['X-Request-Id', ...Object.values(TURN_HEADERS), 'Retry-After'];
@@ -21,7 +22,7 @@ export function corsFor(origins: readonly string[]): Middleware | undefined {
       return any ? '*' : allowed.has(origin) ? origin : '';
     },
     allowMethods: ['GET', 'POST', 'OPTIONS'],
-    allowHeaders: ['authorization', 'content-type'],
+    allowHeaders: ['authorization', 'content-type', CHECKIN_TOKEN.header.toLowerCase()],
     exposeHeaders: EXPOSED_HEADERS,
     maxAge: 600,
     credentials: false,

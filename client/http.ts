@@ -16,6 +16,8 @@ export class ApiError extends Error {
 export interface RequestOptions {
   method?: 'GET' | 'POST';
   token?: string;
+  /** More request headers (e.g. the check-in token). */
+  headers?: Record<string, string>;
   json?: unknown;
   body?: string;
   timeoutMs?: number;
@@ -67,7 +69,7 @@ export async function readText(res: Response, onDownload?: (received: number, to
 }
 
 export async function request(baseUrl: string, path: string, options: RequestOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
   let body: string | undefined;
   if (options.json !== undefined) {

@@ -1,5 +1,6 @@
 // A client of the sequential participant API: what the reference contributor and the tests use. The
 // answers are typed by the API's own contracts (api/contracts/ceremony.ts).
+import { CHECKIN_TOKEN } from '../api/contracts/checkin-token.js';
 import type { CeremonyInfo, CheckinAnswer, CompleteAnswer, ParticipantView } from '../api/contracts/ceremony.js';
 import { TURN_HEADERS } from '../api/contracts/turn-headers.js';
 import { githubDeviceLogin, type GithubDeviceOptions } from './github-device.js';
@@ -33,12 +34,21 @@ export class ParticipantClient extends SessionClient {
     return session.participantId;
   }
 
-  enter(): Promise<CheckinAnswer> {
-    return requestJson(this.baseUrl, '/lobby/enter', { method: 'POST', token: this.auth() });
+  /** The check-in token of the last answer, handed back with the next check-in (an early one is answered from it). */
+  private checkinToken: string | undefined;
+
+  async enter(): Promise<CheckinAnswer> {
+    return this.keepToken(await requestJson<CheckinAnswer>(this.baseUrl, '/lobby/enter', { method: 'POST', token: this.auth() }));
   }
 
-  checkin(): Promise<CheckinAnswer> {
-    return requestJson(this.baseUrl, '/lobby/checkin', { method: 'POST', token: this.auth() });
+  async checkin(): Promise<CheckinAnswer> {
+    const headers = this.checkinToken === undefined ? undefined : { [CHECKIN_TOKEN.header]: this.checkinToken };
+    return this.keepToken(await requestJson<CheckinAnswer>(this.baseUrl, '/lobby/checkin', { method: 'POST', token: this.auth(), headers }));
+  }
+
+  private keepToken(answer: CheckinAnswer): CheckinAnswer {
+    this.checkinToken = answer.checkinToken;
+    return answer;
   }
 
   /** The caller's own record: status, strikes, penalty, receipts, the current check-in deadline, and why it last lost its place or turn. */

@@ -1,6 +1,7 @@
 // The sequential ceremony's contract: information, status, the lobby and its check-ins, a turn, and
 // the administrators' calls. Request bodies are what the routes validate; answers are views the
 // routes map from the gateway's results (api/sequential/views.ts), never the workflow state itself.
+import { CHECKIN_TOKEN } from './checkin-token.js';
 import { z } from 'zod';
 import type { SetbackCode } from '../../workflows/sequential/participant-state.js';
 import { sequentialTimingFields, subCeremonySizeSchema } from '../../common/ceremony-config.js';
@@ -147,6 +148,13 @@ const checkinFields = {
   nextDeadlineMs: epochMs('nextDeadline'),
   checkinIntervalMs: count('the interval this deadline was computed with'),
   turnId: text('the turn, when status is ready').optional(),
+  checkinToken: z
+    .string()
+    .max(CHECKIN_TOKEN.maxLength)
+    .describe(
+      `hand it back in the ${CHECKIN_TOKEN.header} header of the next check-in: until the deadline's second half any API replica answers from it at once, without a durable write. Given only when at least two are ahead`,
+    )
+    .optional(),
 };
 export const CheckinAnswerSchema = named('CheckinAnswer', z.object(checkinFields));
 export type CheckinAnswer = z.infer<typeof CheckinAnswerSchema>;

@@ -4,6 +4,7 @@
 // registered zod schema, and api/openapi/components.ts generates its JSON Schema.
 import { WEB_PAGES } from '../web-front.js';
 import { TURN_HEADERS } from '../contracts/turn-headers.js';
+import { CHECKIN_TOKEN } from '../contracts/checkin-token.js';
 import type { z } from 'zod';
 import type { ErrorCode } from '../../common/errors.js';
 import { CHUNK_UPLOAD_PREFIX } from '../../store/keys.js';
@@ -374,6 +375,16 @@ export function operations(): Operation[] {
       description: checkinDescription(alias),
       tag: 'lobby',
       access: 'session',
+      parameters: [
+        {
+          name: CHECKIN_TOKEN.header,
+          in: 'header',
+          required: false,
+          description:
+            'the checkinToken of the last answer: until the deadline is in its second half, the answer comes from it at once (a token that does not verify, has expired or is for another participant is ignored)',
+          schema: { type: 'string', maxLength: CHECKIN_TOKEN.maxLength },
+        },
+      ],
       responses: { '200': ok('position, expected start and the next deadline', ref(CheckinAnswerSchema)) },
       errors: checkinErrors,
       temporal: true,

@@ -22,6 +22,9 @@ import { bodyOf, paramsOf, queryOf, validate, validateParams, validateQuery } fr
 import { viewOf } from '../http/view.js';
 import { handOverStaged } from '../staged-object.js';
 import type { SequentialGateway } from './gateway.js';
+import type { CheckinTokens } from './checkin-token.js';
+import { participantIdOf } from './settings.js';
+import { CHECKIN_TOKEN } from '../contracts/checkin-token.js';
 import { TranscriptHistory } from './transcript-history.js';
 import { LatestContributionsReader } from './latest-contributions.js';
 import { loginsOf } from '../access-view.js';
@@ -38,6 +41,7 @@ export interface SequentialRouteDeps {
   gateway: SequentialGateway;
   receiptKeys: JWK[];
   ledger: RecordsLedger;
+  checkinTokens: CheckinTokens;
 }
 
 function iso(ms: number): string {
@@ -45,7 +49,7 @@ function iso(ms: number): string {
 }
 
 export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
-  const { gateway, store, cfg } = deps;
+  const { gateway, store, cfg, checkinTokens } = deps;
   const history = new TranscriptHistory(store);
   const latest = new LatestContributionsReader(store, deps.ledger);
   registerCeremonyMetrics(apiMetrics().registry, {
@@ -77,11 +81,18 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
     ctx.body = ceremonyStatusView(await gateway.snapshot());
   });
 
+  // Check-in answers far from the head carry a signed token; handed back early, it is the answer again
+  // without asking Temporal (checkin-token.ts).
   const enter = async (ctx: Context): Promise<void> => {
-    ctx.body = enterView(await gateway.enter(caller(ctx)));
+    const { participantId, ...answer } = enterView(await gateway.enter(caller(ctx)));
+    ctx.body = { ...checkinTokens.issue(participantId, answer, Date.now()), participantId };
   };
   const checkin = async (ctx: Context): Promise<void> => {
-    ctx.body = checkinView(await gateway.checkin(caller(ctx)));
+    const who = caller(ctx);
+    const participantId = participantIdOf(who.identity);
+    const now = Date.now();
+    const header = ctx.get(CHECKIN_TOKEN.header);
+    ctx.body = checkinTokens.answer(header === '' ? undefined : header, participantId, now) ?? checkinTokens.issue(participantId, checkinView(await gateway.checkin(who)), Date.now());
   };
   participants.post('/lobby/enter', enter);
   participants.post('/queue/join', enter);

@@ -118,7 +118,12 @@ export function removalAt(state: ParticipantState, timing: Pick<SequentialTiming
 export function checkinIsEarly(view: ParticipantView, at: number): boolean {
   const { status, checkinDeadline, checkinIntervalMs } = view;
   if ((status !== 'waiting' && status !== 'queued') || checkinDeadline === undefined || checkinIntervalMs === undefined) return false;
-  return at < checkinDeadline - checkinIntervalMs / 2;
+  return at < earlyUntil(checkinDeadline, checkinIntervalMs);
+}
+
+/** Until when a check-in changes nothing, for a deadline given with this interval: its first half. */
+export function earlyUntil(deadline: number, intervalMs: number): number {
+  return deadline - intervalMs / 2;
 }
 
 /** " (reason: …)" when the setback recorded one (an administrator's reason, a failed check). */

@@ -1,0 +1,58 @@
+// Signed check-in tokens (api/sequential/checkin-token.ts, #14): what a token answers, and every way a
+// token is refused (then the check-in goes to the participant's workflow).
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import type { CheckinAnswer } from '../../api/contracts/ceremony.js';
+import { CHECKIN_TOKEN } from '../../api/contracts/checkin-token.js';
+import { CheckinTokens, MIN_WAITERS_AHEAD } from '../../api/sequential/checkin-token.js';
+
+const now = 1_800_000_000_000;
+const queued: CheckinAnswer = {
+  status: 'queued',
+  position: 3,
+  waitersAhead: 3,
+  expectedWaitMs: 180_000,
+  expectedStartAt: new Date(now + 180_000).toISOString(),
+  averageRoundTripMs: 60_000,
+  nextDeadline: new Date(now + 90_000).toISOString(),
+  nextDeadlineMs: now + 90_000,
+  checkinIntervalMs: 90_000,
+};
+const tokens = new CheckinTokens(randomBytes(32));
+
+function tokenOf(answer: CheckinAnswer, participant = 'p1'): string {
+  const token = tokens.issue(participant, answer, now).checkinToken;
+  if (token === undefined) throw new Error('no token was issued');
+  return token;
+}
+
+describe('a check-in token', () => {
+  it('answers an early check-in with the same answer, the token included, until the second half of the interval', () => {
+    const token = tokenOf(queued);
+    expect(tokens.answer(token, 'p1', now + 1_000)).toEqual({ ...queued, checkinToken: token });
+    // The deadline's first half: 90 s interval, deadline at +90 s, so early until +45 s.
+    expect(tokens.answer(token, 'p1', now + 44_999)).toBeDefined();
+    expect(tokens.answer(token, 'p1', now + 45_000)).toBeUndefined();
+  });
+
+  it('is not given near the head, when called, or once the check-in is due', () => {
+    expect(tokens.issue('p1', { ...queued, waitersAhead: MIN_WAITERS_AHEAD - 1 }, now).checkinToken).toBeUndefined();
+    expect(tokens.issue('p1', { ...queued, status: 'ready', waitersAhead: 0, position: 0 }, now).checkinToken).toBeUndefined();
+    expect(tokens.issue('p1', queued, now + 45_000).checkinToken).toBeUndefined();
+    expect(tokens.issue('p1', { ...queued, waitersAhead: MIN_WAITERS_AHEAD }, now).checkinToken).toMatch(/^v1\./);
+  });
+
+  it('is ignored for another participant, with a changed answer or signature, from another key, or malformed', () => {
+    const token = tokenOf(queued);
+    const [version, body, mac] = token.split('.') as [string, string, string];
+    expect(tokens.answer(token, 'p2', now)).toBeUndefined();
+    const forged = Buffer.from(JSON.stringify({ p: 'p1', u: now + 3_600_000, a: { ...queued, position: 1 } })).toString('base64url');
+    expect(tokens.answer(`${version}.${forged}.${mac}`, 'p1', now)).toBeUndefined();
+    expect(tokens.answer(`${version}.${body}.${mac.slice(0, -2)}AA`, 'p1', now)).toBeUndefined();
+    expect(new CheckinTokens(randomBytes(32)).answer(token, 'p1', now)).toBeUndefined();
+    for (const bad of ['', 'v1', 'v1..', 'v2.' + body + '.' + mac, `v1.${body}`, 'x'.repeat(CHECKIN_TOKEN.maxLength + 1), `v1.${body}.${mac}.extra`]) {
+      expect(tokens.answer(bad, 'p1', now), bad.slice(0, 20)).toBeUndefined();
+    }
+    expect(tokens.answer(undefined, 'p1', now)).toBeUndefined();
+  });
+});
