@@ -22,7 +22,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { Newcomer, Offer } from './round-state.js';
 import type { Member, RoundStatus, TaskAnswer, VerificationTask } from './types.js';
-import type { RoundsCeremonyStatus } from './ceremony-types.js';
+import type { RoundsAdmission, RoundsCeremonyStatus } from './ceremony-types.js';
 
 // round workflow
 /** Claims a task (locks a chunk); a standby replacement asking registers. */
@@ -56,3 +56,7 @@ export const leaveRoundQueueUpdate = defineUpdate<{ left: boolean }, [{ memberId
 export const banMemberSignal = defineSignal<[{ memberId: string; identity: string; banned: boolean; reason: string }]>('banMember');
 export const adminRestartSignal = defineSignal<[{ reason: string }]>('adminRestart');
 export const ceremonyStatusQuery = defineQuery<RoundsCeremonyStatus>('roundsStatus');
+/** Admin phases (#13 item 6): each answers the admission after the change; a change that does not apply is PHASE_CONFLICT. */
+export const pauseRoundsUpdate = defineUpdate<RoundsAdmission, [{ reason: string }]>('pause');
+export const resumeRoundsUpdate = defineUpdate<RoundsAdmission, [{ reason: string }]>('resume');
+export const closeRoundQueueUpdate = defineUpdate<RoundsAdmission, [{ reason: string }]>('closeRoundQueue');
