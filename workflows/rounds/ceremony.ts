@@ -20,6 +20,7 @@ import {
 } from './messages.js';
 import { roundWorkflow } from './round.js';
 import type { DropEntry, Member, RoundsSettings } from './types.js';
+import { describedBy } from '../message-descriptions.js';
 
 export interface RoundsCeremonyState {
   queue: Array<Member & { joinedAt: number }>;
@@ -116,6 +117,7 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
       lastBackupKey: state.lastBackupKey,
       admission: admission(),
     }),
+    describedBy(ceremonyStatusQuery),
   );
 
   setHandler(
@@ -126,6 +128,7 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
       return { position: at < 0 ? state.queue.length : at + 1, round: state.completedRounds + 1 };
     },
     {
+      ...describedBy(joinRoundQueueUpdate),
       validator: ({ member }) => {
         if (state.banned.includes(member.id)) throw rejection('BANNED', 'this identity is banned from the ceremony');
         if (state.contributed.includes(member.id)) throw rejection('ALREADY_CONTRIBUTED', 'this identity has already contributed to a round');
@@ -141,31 +144,43 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
     },
   );
 
-  setHandler(leaveRoundQueueUpdate, ({ memberId }) => {
-    const before = state.queue.length;
-    state.queue = state.queue.filter((m) => m.id !== memberId);
-    return { left: state.queue.length < before };
-  });
-
-  setHandler(banMemberSignal, ({ memberId, banned }) => {
-    if (banned) {
-      if (!state.banned.includes(memberId)) state.banned.push(memberId);
+  setHandler(
+    leaveRoundQueueUpdate,
+    ({ memberId }) => {
+      const before = state.queue.length;
       state.queue = state.queue.filter((m) => m.id !== memberId);
+      return { left: state.queue.length < before };
+    },
+    describedBy(leaveRoundQueueUpdate),
+  );
+
+  setHandler(
+    banMemberSignal,
+    ({ memberId, banned }) => {
+      if (banned) {
+        if (!state.banned.includes(memberId)) state.banned.push(memberId);
+        state.queue = state.queue.filter((m) => m.id !== memberId);
+        if (current !== null)
+          getExternalWorkflowHandle(current.workflowId)
+            .signal(roundDropSignal, { memberId, reason: 'banned' })
+            .catch(() => undefined);
+      } else {
+        state.banned = state.banned.filter((id) => id !== memberId);
+      }
+    },
+    describedBy(banMemberSignal),
+  );
+
+  setHandler(
+    adminRestartSignal,
+    ({ reason }) => {
       if (current !== null)
         getExternalWorkflowHandle(current.workflowId)
-          .signal(roundDropSignal, { memberId, reason: 'banned' })
+          .signal(roundRestartSignal, { reason })
           .catch(() => undefined);
-    } else {
-      state.banned = state.banned.filter((id) => id !== memberId);
-    }
-  });
-
-  setHandler(adminRestartSignal, ({ reason }) => {
-    if (current !== null)
-      getExternalWorkflowHandle(current.workflowId)
-        .signal(roundRestartSignal, { reason })
-        .catch(() => undefined);
-  });
+    },
+    describedBy(adminRestartSignal),
+  );
 
   setHandler(
     pauseRoundsUpdate,
@@ -175,6 +190,7 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
       return admission();
     },
     {
+      ...describedBy(pauseRoundsUpdate),
       validator: (_: { reason: string }) => {
         if (admission().phase !== 'open') throw conflict(`only an open ceremony can be paused (it is ${admission().phase})`);
       },
@@ -189,6 +205,7 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
       return admission();
     },
     {
+      ...describedBy(resumeRoundsUpdate),
       validator: (_: { reason: string }) => {
         if (admission().phase !== 'paused') throw conflict(`only a paused ceremony can be resumed (it is ${admission().phase})`);
       },
@@ -204,6 +221,7 @@ export async function roundsCeremonyWorkflow(input: RoundsCeremonyInput): Promis
       return admission();
     },
     {
+      ...describedBy(closeRoundQueueUpdate),
       validator: (_: { reason: string }) => {
         if (admission().phase === 'closed') throw conflict('the ceremony is already closed');
       },
