@@ -32,6 +32,8 @@ export const COLLECT_TIMEOUT_MS = 3_000;
 const TURN_OUTCOMES = { accepted: 'accepted', rejected: 'rejected', startMissed: 'start-missed', computeTimeouts: 'compute-timeout', aborted: 'aborted', cancelled: 'cancelled' } as const;
 const SEQUENTIAL_PHASES = ['open', 'paused', 'closed', 'final'] as const satisfies ReadonlyArray<QueueSnapshot['phase']['phase']>;
 const ROUNDS_PHASES = ['initialising', 'waiting-for-contributors', 'round-running', 'finished'] as const satisfies ReadonlyArray<RoundsCeremonyStatus['phase']>;
+/** Rounds mode reports two phases at once: who may join (as in sequential mode) and how far the rounds are. */
+const ROUNDS_ADMISSIONS = ['open', 'paused', 'closed'] as const satisfies ReadonlyArray<RoundsCeremonyStatus['admission']['phase']>;
 
 type Gauges = Map<string, Gauge<string>>;
 
@@ -49,7 +51,13 @@ function createGauges(registry: Registry, mode: CeremonyMetricsSource['mode'], c
     gauges.set(name, new Gauge({ name, help, labelNames, registers: [registry], collect }));
   };
   gauge('ceremony_status_up', 'Whether the ceremony workflow answered this scrape within 3 s (0: the workflow worker or Temporal is down or slow)');
-  gauge('ceremony_phase', 'The ceremony phase: 1 for the one in force', ['phase']);
+  gauge(
+    'ceremony_phase',
+    mode === 'sequential'
+      ? 'The ceremony phase: 1 for the one in force'
+      : 'The ceremony phases: 1 for the admission in force (open, paused, closed) and 1 for the rounds progress (initialising, waiting-for-contributors, round-running, finished)',
+    ['phase'],
+  );
   gauge('ceremony_queue_length', 'Participants waiting (sequential: the lobby queue; rounds: the round queue)');
   if (mode === 'sequential') {
     gauge('ceremony_contributions', 'Contributions in the current transcript');
@@ -90,6 +98,7 @@ async function read(source: CeremonyMetricsSource, gauges: Gauges): Promise<void
   } else {
     const s = await source.status();
     for (const p of ROUNDS_PHASES) set('ceremony_phase', p === s.phase ? 1 : 0, { phase: p });
+    for (const p of ROUNDS_ADMISSIONS) set('ceremony_phase', p === s.admission.phase ? 1 : 0, { phase: p });
     set('ceremony_queue_length', s.queue.length);
     set('ceremony_rounds_completed', s.completedRounds);
     set('ceremony_round_restarts', s.restarts.length);

@@ -113,8 +113,19 @@ export const configSchema = z
       .prefault({}),
     store: z
       .object({
-        kind: z.enum(['fs', 's3']).default('fs').describe('Object store: fs (filesystem, default) or s3.'),
-        fsRoot: z.string().min(1).optional().describe('Root of the filesystem store (default dataDir/objects).'),
+        kind: z
+          .enum(['fs', 's3'])
+          .default('fs')
+          .describe(
+            'Object store: fs (filesystem, default) or s3. Against a shared Temporal (TEMPORAL_ADDRESS) every process must use the same store: s3, or fs with store.fsRoot on a shared volume; a process refuses to start otherwise.',
+          ),
+        fsRoot: z
+          .string()
+          .min(1)
+          .optional()
+          .describe(
+            'Root of the filesystem store. Unset: dataDir/objects, for the embedded stack only; required for the fs store when TEMPORAL_ADDRESS names a shared Temporal (a volume every API and worker mounts).',
+          ),
         s3: z
           .object({
             endPoint: z.string().min(1).default('127.0.0.1').describe('S3 host.'),
@@ -142,7 +153,11 @@ export const configSchema = z
           .describe(
             'Receipt signing key (Ed25519) inline, PKCS#8 PEM (secret). Unset with receiptKeyFile: generated once into dataDir/keys for the embedded stack, and refused (the process does not start) when TEMPORAL_ADDRESS names a shared Temporal, where every process must sign with one key; its public JWK is published at /ceremony/info.',
           ),
-        receiptKeyFile: z.string().min(1).optional().describe('Path of a file holding the receipt signing key (PEM); share it between replicas.'),
+        receiptKeyFile: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Path of a file holding the receipt signing key (PEM); every API and worker replica mounts the same one (required, or receiptKey, when TEMPORAL_ADDRESS is set).'),
         recordsPageSize: z.number().int().min(3).max(1000).default(100).describe('Entries per page of the records ledger (GET /records?page=N): each page is written to the store once full.'),
       })
       .strict()
@@ -310,6 +325,32 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   }
   const cfg = result.data;
   return { ...cfg, dataDir: path.resolve(cfg.dataDir) };
+}
+
+/**
+ * What a process joining a shared Temporal (temporal.address) must be told rather than make for
+ * itself: the embedded stack generates a receipt key and keeps objects under its own data directory,
+ * but replicas on other hosts would each sign with their own key and keep objects the others cannot
+ * read. One line per missing setting, naming it and its environment variable; empty when nothing
+ * is missing or the stack is embedded.
+ */
+export function sharedTemporalProblems(cfg: Config): string[] {
+  if (cfg.temporal.address === undefined) return [];
+  const problems: string[] = [];
+  if (cfg.evidence.receiptKey === undefined && cfg.evidence.receiptKeyFile === undefined) problems.push(RECEIPT_KEY_REQUIRED);
+  if (cfg.store.kind === 'fs' && cfg.store.fsRoot === undefined) problems.push(STORE_REQUIRED);
+  return problems;
+}
+
+export const RECEIPT_KEY_REQUIRED =
+  'temporal.address (TEMPORAL_ADDRESS) names a shared Temporal, so every API and worker must sign receipts with one key: set evidence.receiptKeyFile (CEREMONY_RECEIPT_KEY_FILE) or evidence.receiptKey (CEREMONY_RECEIPT_KEY)';
+export const STORE_REQUIRED =
+  'temporal.address (TEMPORAL_ADDRESS) names a shared Temporal, so every API and worker must use one object store, not one under its own data directory: set store.kind s3 (CEREMONY_STORE=s3, with CEREMONY_S3_*), or store.fsRoot (CEREMONY_STORE_FS_ROOT) to a volume every process mounts';
+
+/** Throws a ConfigError listing sharedTemporalProblems, if any. */
+export function requireSharedTemporalSettings(cfg: Config): void {
+  const problems = sharedTemporalProblems(cfg);
+  if (problems.length > 0) throw new ConfigError(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`);
 }
 
 /** Where the filesystem object store keeps its objects. */

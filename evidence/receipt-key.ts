@@ -5,7 +5,7 @@ import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject 
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { calculateJwkThumbprint, exportJWK, type JWK } from 'jose';
-import { ConfigError, type Config } from '../common/config.js';
+import { ConfigError, RECEIPT_KEY_REQUIRED, type Config } from '../common/config.js';
 
 export interface ReceiptKey {
   kid: string;
@@ -50,9 +50,7 @@ export async function loadReceiptKey(cfg: Config): Promise<ReceiptKey> {
   // too: a key made here would be this process's alone, and its receipts would not verify against
   // the one the public pins.
   if (configured === undefined && cfg.temporal.address !== undefined) {
-    throw new ConfigError(
-      'temporal.address (TEMPORAL_ADDRESS) names a shared Temporal, so every API and worker must sign receipts with one key: set evidence.receiptKeyFile (CEREMONY_RECEIPT_KEY_FILE) or evidence.receiptKey',
-    );
+    throw new ConfigError(RECEIPT_KEY_REQUIRED);
   }
   const pem = configured?.pem ?? (await generatedKey(cfg));
   let privateKey: KeyObject;

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { BACKUP_PREFIX } from '../../store/keys.js';
 import { JwksSchema } from './auth.js';
-import { AccessView } from './ceremony.js';
+import { AccessView, PhaseViewSchema } from './ceremony.js';
 import { count, epochMs, g1Hex, g2Hex, positive, sha256Hex, text } from './primitives.js';
 import { named } from './registry.js';
 
@@ -104,6 +104,9 @@ export const RoundsStatusSchema = named(
     ),
     restarts: z.array(z.object({ round: positive('round'), attempt: count('attempt'), reason: text('why'), at: epochMs('when') })),
     lastBackupKey: text('newest ceremony backup (POST /admin/rounds/restore)').optional(),
+    admission: PhaseViewSchema.describe(
+      'who may join the round queue (POST /admin/rounds/pause, /resume, /close): open; paused (no joins, no new round; a round under way, restarts included, runs to its end); closed (no joins; the queue drains, then the ceremony is finished). Never final in rounds mode',
+    ),
     round: RoundStatusSchema.nullable(),
   }),
 );

@@ -607,7 +607,7 @@ function roundsOperations(): Operation[] {
       summary: 'Join the round queue (idempotent while queued)',
       access: 'session',
       responses: { '200': ok('the place in the queue', ref(RoundsJoinAnswerSchema)) },
-      errors: ['BANNED', 'ALREADY_CONTRIBUTED', 'ALREADY_IN_QUEUE', 'CEREMONY_CLOSED', 'ROLE_CONFLICT'],
+      errors: ['BANNED', 'ALREADY_CONTRIBUTED', 'ALREADY_IN_QUEUE', 'CEREMONY_CLOSED', 'CEREMONY_PAUSED', 'ROLE_CONFLICT'],
     }),
     rounds({
       method: 'post',
@@ -719,6 +719,23 @@ function roundsOperations(): Operation[] {
       jsonBody: true,
     }),
     adminAction('/admin/rounds/restart', 'adminRoundsRestart', 'Restart the running round, keeping its contributors', RoundsRestartRequestSchema, ref(RoundsRestartAnswerSchema), roundErrors),
+    adminAction(
+      '/admin/rounds/pause',
+      'adminRoundsPause',
+      'Pause: no joins (CEREMONY_PAUSED) and no new round; a round under way, restarts included, runs to its end and waiters keep their places',
+      CloseRequestSchema,
+      ref(PhaseViewSchema),
+      ['PHASE_CONFLICT'],
+    ),
+    adminAction('/admin/rounds/resume', 'adminRoundsResume', 'Resume a paused ceremony: the next round starts as the queue allows', CloseRequestSchema, ref(PhaseViewSchema), ['PHASE_CONFLICT']),
+    adminAction(
+      '/admin/rounds/close',
+      'adminRoundsClose',
+      'Close the round queue: no new joins (CEREMONY_CLOSED); the queue drains, each round starting at once, then the ceremony is finished',
+      CloseRequestSchema,
+      ref(PhaseViewSchema),
+      ['PHASE_CONFLICT'],
+    ),
     adminAction('/admin/rounds/drop', 'adminRoundsDrop', 'Drop a contributor or verifier from the running round, without a ban', AdminTargetSchema, ref(DropAnswerSchema), [
       ...roundErrors,
       'NOT_IN_ROUND',

@@ -9,18 +9,21 @@ import type { UpdateDefinition } from '@temporalio/common';
 import type { Config } from '../../common/config.js';
 import { CEREMONY_ID, CEREMONY_MODE, indexedStart } from '../../common/search-attributes.js';
 import { CeremonyError } from '../../common/errors.js';
-import type { RoundsCeremonyStatus } from '../../workflows/rounds/ceremony-types.js';
+import type { RoundsAdmission, RoundsCeremonyStatus } from '../../workflows/rounds/ceremony-types.js';
 import type { RoundsCeremonyState } from '../../workflows/rounds/ceremony.js';
 import { roundsCeremonyWorkflow, roundsCeremonyWorkflowId } from '../../workflows/rounds/index.js';
 import {
   adminRestartSignal,
   banMemberSignal,
   ceremonyStatusQuery,
+  closeRoundQueueUpdate,
   heartbeatSignal,
   instructionsQuery,
   joinRoundQueueUpdate,
   leaveRoundQueueUpdate,
   livenessQuery,
+  pauseRoundsUpdate,
+  resumeRoundsUpdate,
   roundDropSignal,
   roundStatusQuery,
   submitChunkUpdate,
@@ -204,6 +207,25 @@ export class RoundsGateway {
     const result = await viaTemporal(() => this.update(this.ceremony(), joinRoundQueueUpdate, [{ member: memberOf(identity) }]), this.noCeremony);
     this.cached = undefined;
     return result;
+  }
+
+  /** Admin phases: pause, resume, close the round queue (the ceremony's updates; PHASE_CONFLICT when it does not apply). */
+  async pause(reason: string): Promise<RoundsAdmission> {
+    return this.changePhase(pauseRoundsUpdate, reason);
+  }
+
+  async resume(reason: string): Promise<RoundsAdmission> {
+    return this.changePhase(resumeRoundsUpdate, reason);
+  }
+
+  async close(reason: string): Promise<RoundsAdmission> {
+    return this.changePhase(closeRoundQueueUpdate, reason);
+  }
+
+  private async changePhase(update: typeof pauseRoundsUpdate, reason: string): Promise<RoundsAdmission> {
+    const admission = await viaTemporal(() => this.update(this.ceremony(), update, [{ reason }]), this.noCeremony);
+    this.cached = undefined;
+    return admission;
   }
 
   /** Leaves the round queue; someone not in it (by a fresh status) is answered without an update. */

@@ -22,7 +22,7 @@ import { recordAdminAction, recordRefusal } from '../admin-record.js';
 import { checkStaged, declaredLength, handOverStaged } from '../staged-object.js';
 import { refusedByWorkflow } from '../temporal-errors.js';
 import { mustSession, requireAdmin, requireSession } from '../auth/middleware.js';
-import { AdminTargetSchema } from '../contracts/ceremony.js';
+import { AdminTargetSchema, CloseRequestSchema, PhaseViewSchema } from '../contracts/ceremony.js';
 import {
   ChunkSubmittedSchema,
   RoundsCeremonyInfoSchema,
@@ -235,6 +235,17 @@ function adminRoutes(deps: RoundsRouteDeps): Router {
     await record(ctx, 'restart-round', 'round', reason);
     ctx.body = { restarting: true };
   });
+  // Phases (#13 item 6): an admin record here, and a ceremony record of the workflow's own.
+  const phaseRoute = (action: 'pause' | 'resume' | 'close', change: (reason: string) => Promise<unknown>): void => {
+    router.post(`${ADMIN}/${action}`, validate(CloseRequestSchema), async (ctx) => {
+      const { reason } = bodyOf(ctx, CloseRequestSchema);
+      ctx.body = viewOf(PhaseViewSchema, await change(reason), 'the phase');
+      await record(ctx, action, '', reason);
+    });
+  };
+  phaseRoute('pause', (reason) => gateway.pause(reason));
+  phaseRoute('resume', (reason) => gateway.resume(reason));
+  phaseRoute('close', (reason) => gateway.close(reason));
   router.post(`${ADMIN}/drop`, validate(AdminTargetSchema), async (ctx) => {
     const { identity, reason } = bodyOf(ctx, AdminTargetSchema);
     await gateway.drop(identity);

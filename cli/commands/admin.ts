@@ -14,7 +14,7 @@ function declare() {
   return new Command('admin')
     .summary('status, ban, unban, drop, pause, resume, close (admin API)')
     .description(
-      'Calls the admin API as an admin identity. ban, unban and drop need --identity; pause, resume and ' +
+      'Calls the admin API as an admin identity, in either mode (/ceremony/info tells which). ban, unban and drop need --identity; pause, resume and ' +
         'close need --reason. The session token comes from CEREMONY_TOKEN, --token-file, or a dev login (--dev-name).',
     )
     .addArgument(new Argument('<action>', 'what to do').choices(actions))
@@ -59,12 +59,15 @@ async function run(action: Action, options: AdminOptions): Promise<number> {
       process.stderr.write('ceremony admin: give an admin token in CEREMONY_TOKEN or --token-file\n');
       return 2;
     }
+    // Rounds mode keeps its admin routes under /admin/rounds (its status is the public /rounds/status).
+    const { mode } = await requestJson<{ mode: 'sequential' | 'rounds' }>(url, '/ceremony/info');
+    const route = mode === 'rounds' ? `/admin/rounds/${action}` : `/admin/${action}`;
     const result =
       action === 'status'
-        ? await requestJson(url, '/admin/status', { token })
+        ? await requestJson(url, mode === 'rounds' ? '/rounds/status' : '/admin/status', { token })
         : phaseActions.has(action)
-          ? await requestJson(url, `/admin/${action}`, { token, json: { reason } })
-          : await requestJson(url, `/admin/${action}`, { token, json: { identity, reason: reason ?? '' } });
+          ? await requestJson(url, route, { token, json: { reason } })
+          : await requestJson(url, route, { token, json: { identity, reason: reason ?? '' } });
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (err) {

@@ -2,7 +2,7 @@
 // loaded only when the command runs, so that declaring the command costs nothing.
 import path from 'node:path';
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { ConfigError, type Config } from '../../common/config.js';
+import { ConfigError, requireSharedTemporalSettings, type Config } from '../../common/config.js';
 import { exitCode, helpFooter } from '../kit.js';
 import { SERVICE_ENVIRONMENT, serviceCommand, serviceConfig, type ServiceFlags } from '../service-flags.js';
 import { untilSignal } from '../signals.js';
@@ -19,6 +19,8 @@ async function run(flags: ServiceFlags): Promise<number> {
   let cfg: Config;
   try {
     cfg = serviceConfig(flags);
+    // With TEMPORAL_ADDRESS this process joins a shared Temporal like `ceremony api` and `worker` do.
+    requireSharedTemporalSettings(cfg);
   } catch (err) {
     process.stderr.write(`ceremony start: ${(err as Error).message}\n`);
     return 2;

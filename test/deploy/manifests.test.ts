@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { environmentVariables, loadConfig } from '../../common/config.js';
+import { environmentVariables, loadConfig, sharedTemporalProblems } from '../../common/config.js';
 import { repoRoot, toolPath } from '../../common/tools.js';
 
 const run = promisify(execFile);
@@ -418,6 +418,33 @@ async function checkLoadsAsConfig(set: ManifestSet): Promise<void> {
   }
 }
 
+/**
+ * Every process (API and both workers) has what a process joining a shared Temporal must be given
+ * (one receipt key, one store): else it would refuse to start (common/config.ts sharedTemporalProblems).
+ */
+async function checkSharedSettings(set: ManifestSet): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'manifests-shared-'));
+  try {
+    for (const d of set.deployments.values()) {
+      const c = container(d);
+      const env: Record<string, string> = {};
+      for (const from of c.envFrom ?? []) Object.assign(env, set.configMaps.get(from.configMapRef?.name ?? '')?.data ?? {});
+      for (const e of c.env ?? []) env[e.name] = e.value ?? 'placeholder-from-secret';
+      const args = c.args ?? [];
+      const flag = args.indexOf('--config');
+      let file: string | undefined;
+      if (flag >= 0) {
+        const name = path.basename(args[flag + 1] ?? '');
+        file = path.join(dir, name);
+        await writeFile(file, [...set.configMaps.values()].map((cm) => cm.data?.[name]).find((t) => t !== undefined) ?? '');
+      }
+      expect(sharedTemporalProblems(loadConfig({ env, file })), `${set.origin}: Deployment ${d.metadata.name}`).toEqual([]);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 function checkPdbs(set: ManifestSet): void {
   const pdbs = ofKind<Pdb>(set.objects, 'PodDisruptionBudget');
   for (const [component, d] of set.deployments) {
@@ -505,6 +532,7 @@ function declareChecks(current: () => ManifestSet): void {
     ['run `api` with /readyz and /healthz probes, workers on their task queues with their metrics port as liveness', checkCommandsAndProbes],
     ['use only environment variables of common/config.ts, and ConfigMaps and Secret keys that exist', checkEnvironment],
     ['configure what the configuration loader accepts (store s3, Temporal address, keys from files)', checkLoadsAsConfig],
+    ['give every process the receipt key and the shared store a shared Temporal requires', checkSharedSettings],
     ['have one PodDisruptionBudget per Deployment', checkPdbs],
     ['have NetworkPolicies: API ingress from the ingress controller only, egress to Temporal, S3 and DNS', checkNetworkPolicies],
     ['route the Service and the Ingress to the API http port', checkServiceAndIngress],

@@ -34,6 +34,7 @@ it('serves the Temporal SDK metrics on its metrics port while it polls, and exit
       TEMPORAL_ADDRESS: env.address,
       CEREMONY_DATA_DIR: dir,
       CEREMONY_RECEIPT_KEY_FILE: keyFile,
+      CEREMONY_STORE_FS_ROOT: path.join(dir, 'shared-objects'),
       CEREMONY_WORKER_METRICS_PORT: String(port),
       CEREMONY_LOG_LEVEL: 'warn',
     },

@@ -52,6 +52,7 @@ it('renders a running round: its contributors, their progress and the chunk grid
   expect(await page.locator('.slots .slot').count()).toBe(2);
   expect(new Set(await page.locator('.slots .slot .identity').allTextContents())).toEqual(new Set(['dev|grid-one', 'dev|grid-two']));
   expect(await page.locator('[data-phase]').getAttribute('data-phase')).toBe('round-running');
+  expect(await page.locator('[data-admission]').getAttribute('data-admission')).toBe('open');
   expect(await page.locator('#now').textContent()).toContain(`Round ${status.round.round}`);
   await screenshot(page, 'live-page-rounds');
   await page.close();

@@ -1,6 +1,6 @@
 // The live ceremony page (/): what the coordinator reports at /ceremony/status (sequential) or
 // /rounds/status (rounds), drawn, and refreshed every few seconds without a reload.
-import type { CeremonyInfo, CeremonyStatus, LatestContributions } from '../../api/contracts/ceremony.js';
+import type { CeremonyInfo, CeremonyStatus, LatestContributions, PhaseView } from '../../api/contracts/ceremony.js';
 import type { RoundsCeremonyInfo, RoundsStatus } from '../../api/contracts/rounds.js';
 import { ApiError, requestJson } from '../../client/http.js';
 import { el, fill } from './dom.js';
@@ -16,17 +16,17 @@ function figure(label: string, value: string | number, id?: string): HTMLElement
   return el('div', { class: 'figure', 'data-figure': id }, el('span', { class: 'value' }, value), el('span', { class: 'label' }, label));
 }
 
-function phaseWords(status: CeremonyStatus): string {
-  const { phase } = status.phase;
+function phaseWords(view: PhaseView): string {
+  const { phase } = view;
   if (phase === 'open') return 'Open: anyone may join';
-  if (phase === 'paused') return `Paused${status.phase.pausedReason ? `: ${status.phase.pausedReason}` : ''}`;
+  if (phase === 'paused') return `Paused${view.pausedReason ? `: ${view.pausedReason}` : ''}`;
   if (phase === 'closed') return 'Closed to new contributors; the queue drains';
   return 'Finalised with the random beacon';
 }
 
 function drawSequential(status: CeremonyStatus, latest: LatestContributions): void {
   const ahead = status.queueLength + (status.contributing === null ? 0 : 1);
-  fill('phase', el('span', { class: `badge phase-${status.phase.phase}`, 'data-phase': status.phase.phase }, phaseWords(status)));
+  fill('phase', el('span', { class: `badge phase-${status.phase.phase}`, 'data-phase': status.phase.phase }, phaseWords(status.phase)));
   fill(
     'figures',
     figure('contributions so far', status.sequence, 'contributions'),
@@ -69,7 +69,13 @@ function chunkCell(chunk: NonNullable<RoundsStatus['round']>['chunks'][number], 
 
 function drawRounds(status: RoundsStatus): void {
   const round = status.round;
-  fill('phase', el('span', { class: `badge phase-${status.phase}`, 'data-phase': status.phase }, status.phase.replaceAll('-', ' ')));
+  // Who may join (open, paused, closed), then how far the rounds are.
+  fill(
+    'phase',
+    el('span', { class: `badge phase-${status.admission.phase}`, 'data-admission': status.admission.phase }, phaseWords(status.admission)),
+    ' ',
+    el('span', { class: `badge phase-${status.phase}`, 'data-phase': status.phase }, status.phase.replaceAll('-', ' ')),
+  );
   fill(
     'figures',
     figure('rounds completed', status.completedRounds, 'rounds'),

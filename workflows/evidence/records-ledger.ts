@@ -7,7 +7,8 @@
 // it writes a page listing them (records-pages/<sha256>); the state keeps only the page keys and the
 // current page, so it stays small however long the ceremony runs. GET /records serves the pages;
 // `ceremony verify` checks the chain.
-import { allHandlersFinished, condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { describedBy, describedQuery, describedSignal } from '../message-descriptions.js';
 
 export interface RecordNote {
   /** The stored record's key, records/<sha256>. */
@@ -63,8 +64,8 @@ export interface RecordsLedgerInput {
   pending?: RecordNote[];
 }
 
-export const recordWrittenSignal = defineSignal<[RecordNote]>('recordWritten');
-export const recordsIndexQuery = defineQuery<RecordsIndex>('recordsIndex');
+export const recordWrittenSignal = describedSignal<[RecordNote]>('recordWritten', 'A record was written to the store: chain it into the ledger (once per key).');
+export const recordsIndexQuery = describedQuery<RecordsIndex>('recordsIndex', 'The ledger’s index: how many records, the full pages’ keys and the current page’s items.');
 
 /** How many recent record keys the ledger remembers to chain a record once. */
 const RECENT = 256;
@@ -82,10 +83,14 @@ export async function recordsLedgerWorkflow(input: RecordsLedgerInput): Promise<
   });
   const state: LedgerState = input.state ?? { count: 0, lastEntryKey: null, pages: [], current: [], recent: [] };
   const queue: RecordNote[] = [...(input.pending ?? [])];
-  setHandler(recordWrittenSignal, (note) => {
-    queue.push(note);
-  });
-  setHandler(recordsIndexQuery, () => ({ count: state.count, pageSize: input.pageSize, pages: [...state.pages], current: [...state.current] }));
+  setHandler(
+    recordWrittenSignal,
+    (note) => {
+      queue.push(note);
+    },
+    describedBy(recordWrittenSignal),
+  );
+  setHandler(recordsIndexQuery, () => ({ count: state.count, pageSize: input.pageSize, pages: [...state.pages], current: [...state.current] }), describedBy(recordsIndexQuery));
 
   for (;;) {
     await condition(() => queue.length > 0 || workflowInfo().continueAsNewSuggested);

@@ -1,4 +1,13 @@
+import type { CeremonyPhaseView } from '../sequential/types.js';
 import type { DropEntry, Member } from './types.js';
+
+/**
+ * Who may join the round queue (#13 item 6), the sequential phases without finalisation: open; paused
+ * (no joins, no new round; a round under way, restarts included, runs to its end; waiters keep their
+ * places); closed (no joins; the queue drains, each round starting as soon as it can, and then the
+ * ceremony is finished).
+ */
+export type RoundsAdmission = Omit<CeremonyPhaseView, 'phase' | 'beacon'> & { phase: Exclude<CeremonyPhaseView['phase'], 'final'> };
 
 export interface RoundHistoryEntry {
   round: number;
@@ -24,4 +33,5 @@ export interface RoundsCeremonyStatus {
   history: RoundHistoryEntry[];
   restarts: Array<{ round: number; attempt: number; reason: string; at: number }>;
   lastBackupKey: string | undefined;
+  admission: RoundsAdmission;
 }

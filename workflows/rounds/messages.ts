@@ -19,40 +19,83 @@
 //   per member, not once per beat.
 // Apart from these, the round's sweep timer writes about five events every sweepIntervalMs whatever
 // the members do (docs/performance.md, "Rounds history").
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { describedQuery, describedSignal, describedUpdate } from '../message-descriptions.js';
 import type { Newcomer, Offer } from './round-state.js';
 import type { Member, RoundStatus, TaskAnswer, VerificationTask } from './types.js';
-import type { RoundsCeremonyStatus } from './ceremony-types.js';
+import type { RoundsAdmission, RoundsCeremonyStatus } from './ceremony-types.js';
 
 // round workflow
 /** Claims a task (locks a chunk); a standby replacement asking registers. */
-export const takeTaskUpdate = defineUpdate<TaskAnswer, [{ member: Member; replacement: boolean }]>('takeTask');
-export const submitChunkUpdate = defineUpdate<{ contributionId: string; status: 'verifying' }, [{ memberId: string; chunk: number; uploadKey: string; baseStateKey: string }]>('submitChunk');
+export const takeTaskUpdate = describedUpdate<TaskAnswer, [{ member: Member; replacement: boolean }]>(
+  'takeTask',
+  'A contributor claims its next chunk (locks it) or learns to wait, that it is done or dropped; a standby replacement asking registers.',
+);
+export const submitChunkUpdate = describedUpdate<{ contributionId: string; status: 'verifying' }, [{ memberId: string; chunk: number; uploadKey: string; baseStateKey: string }]>(
+  'submitChunk',
+  'A contributor hands in its upload for the chunk it holds, built on the named base; the contribution then awaits verification.',
+);
 /** Claims a verification (leases a contribution). */
-export const takeVerificationUpdate = defineUpdate<VerificationTask, [{ member: Member }]>('takeVerification');
-export const submitVerificationUpdate = defineUpdate<
+export const takeVerificationUpdate = describedUpdate<VerificationTask, [{ member: Member }]>('takeVerification', 'An external verifier claims a contribution to verify (a lease), or learns to wait.');
+export const submitVerificationUpdate = describedUpdate<
   { accepted: boolean },
   [{ verifierId: string; contributionId: string; valid: boolean; code?: string; message?: string; verificationKey: string; pubkey?: string }]
->('submitVerification');
+>('submitVerification', "An external verifier's signed verdict on the contribution it leased; refused when the lease is no longer its own.");
 /** `newcomer`: a configured verifier or replacement the round may not know yet, registered by this beat. */
-export const heartbeatSignal = defineSignal<[{ memberId: string; at: number; newcomer?: Newcomer }]>('heartbeat');
-export const roundDropSignal = defineSignal<[{ memberId: string; reason: 'admin' | 'banned' }]>('drop');
-export const roundRestartSignal = defineSignal<[{ reason: string }]>('restart');
-export const roundStatusQuery = defineQuery<RoundStatus>('roundStatus');
-export const instructionsQuery = defineQuery<{ round: number; tasks: Array<{ chunk: number; state: 'pending' | 'verifying' | 'verified' | 'in-progress' }>; status: string }, [string]>('instructions');
+export const heartbeatSignal = describedSignal<[{ memberId: string; at: number; newcomer?: Newcomer }]>(
+  'heartbeat',
+  'A member is alive (sent only when the round’s liveness of it asks for one); may register a configured verifier or replacement.',
+);
+export const roundDropSignal = describedSignal<[{ memberId: string; reason: 'admin' | 'banned' }]>(
+  'drop',
+  'Admin: drop a member from the round (its dependent work is removed; a replacement takes over or the round restarts).',
+);
+export const roundRestartSignal = describedSignal<[{ reason: string }]>('restart', 'Restart this round: it ends as a restart, carrying its active contributors over to the next attempt.');
+export const roundStatusQuery = describedQuery<RoundStatus>('roundStatus', 'The round at a glance: slots, chunks, verifiers, drops, progress.');
+export const instructionsQuery = describedQuery<{ round: number; tasks: Array<{ chunk: number; state: 'pending' | 'verifying' | 'verified' | 'in-progress' }>; status: string }, [string]>(
+  'instructions',
+  "One member's tasks in this round and the state of each (by member id).",
+);
 /** When the round last heard from a member (its own clock); undefined when it keeps no liveness for it. */
 export interface Liveness {
   lastSeen: number | undefined;
 }
-export const livenessQuery = defineQuery<Liveness, [{ memberId: string }]>('liveness');
+export const livenessQuery = describedQuery<Liveness, [{ memberId: string }]>(
+  'liveness',
+  'When the round last heard from a member (its own clock); tells the API whether a heartbeat signal is needed.',
+);
 /** What takeTask would answer (or that there is a chunk to claim), with the member's liveness. */
-export const taskOfferQuery = defineQuery<Liveness & { offer: Offer<TaskAnswer> }, [{ memberId: string; replacement: boolean }]>('taskOffer');
+export const taskOfferQuery = describedQuery<Liveness & { offer: Offer<TaskAnswer> }, [{ memberId: string; replacement: boolean }]>(
+  'taskOffer',
+  'What takeTask would answer, or that there is a chunk to claim, with the member’s liveness: idle polls stay queries.',
+);
 /** What takeVerification would answer (or that there is a contribution to claim), with the verifier's liveness. */
-export const verificationOfferQuery = defineQuery<Liveness & { offer: Offer<VerificationTask> }, [{ memberId: string }]>('verificationOffer');
+export const verificationOfferQuery = describedQuery<Liveness & { offer: Offer<VerificationTask> }, [{ memberId: string }]>(
+  'verificationOffer',
+  'What takeVerification would answer, or that there is a contribution to claim, with the verifier’s liveness.',
+);
 
 // rounds ceremony workflow
-export const joinRoundQueueUpdate = defineUpdate<{ position: number; round: number }, [{ member: Member }]>('joinRoundQueue');
-export const leaveRoundQueueUpdate = defineUpdate<{ left: boolean }, [{ memberId: string }]>('leaveRoundQueue');
-export const banMemberSignal = defineSignal<[{ memberId: string; identity: string; banned: boolean; reason: string }]>('banMember');
-export const adminRestartSignal = defineSignal<[{ reason: string }]>('adminRestart');
-export const ceremonyStatusQuery = defineQuery<RoundsCeremonyStatus>('roundsStatus');
+export const joinRoundQueueUpdate = describedUpdate<{ position: number; round: number }, [{ member: Member }]>(
+  'joinRoundQueue',
+  'Join the round queue (idempotent while waiting); refused when banned, already contributed, in the running round, paused or closed.',
+);
+export const leaveRoundQueueUpdate = describedUpdate<{ left: boolean }, [{ memberId: string }]>('leaveRoundQueue', 'Leave the round queue; answers whether the member was waiting.');
+export const banMemberSignal = describedSignal<[{ memberId: string; identity: string; banned: boolean; reason: string }]>(
+  'banMember',
+  'Admin: ban an identity (it leaves the queue and is dropped from the running round) or lift its ban.',
+);
+export const adminRestartSignal = describedSignal<[{ reason: string }]>('adminRestart', 'Admin: restart the running round (passed on to the round workflow).');
+export const ceremonyStatusQuery = describedQuery<RoundsCeremonyStatus>(
+  'roundsStatus',
+  'The rounds ceremony at a glance: progress phase, admission, queue, bans, current round, history, restarts, backups.',
+);
+/** Admin phases (#13 item 6): each answers the admission after the change; a change that does not apply is PHASE_CONFLICT. */
+export const pauseRoundsUpdate = describedUpdate<RoundsAdmission, [{ reason: string }]>(
+  'pause',
+  'Admin: pause (no joins, no new round; the round under way, restarts included, runs to its end; waiters keep their places).',
+);
+export const resumeRoundsUpdate = describedUpdate<RoundsAdmission, [{ reason: string }]>('resume', 'Admin: end a pause; the next round starts as the queue allows.');
+export const closeRoundQueueUpdate = describedUpdate<RoundsAdmission, [{ reason: string }]>(
+  'closeRoundQueue',
+  'Admin: close the round queue for good (no joins; the queue drains, then the ceremony is finished).',
+);

@@ -47,6 +47,7 @@ import {
 } from './round-state.js';
 import type { DropEntry, Member, RoundResult, RoundStatus, RoundsSettings } from './types.js';
 import { deletableUploads, keysInUse } from './upload-keys.js';
+import { describedBy } from '../message-descriptions.js';
 
 export interface RoundInput {
   settings: RoundsSettings;
@@ -181,11 +182,15 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
 
   // The claims. A poll asks the offer queries below first (no history) and claims only when there is
   // something to take; an update asked with nothing to take answers as before.
-  setHandler(takeTaskUpdate, ({ member, replacement }) => {
-    const claim = claimTask(state, member, replacement, closedReason(), Date.now());
-    if (claim.changed) changes += 1;
-    return claim.answer;
-  });
+  setHandler(
+    takeTaskUpdate,
+    ({ member, replacement }) => {
+      const claim = claimTask(state, member, replacement, closedReason(), Date.now());
+      if (claim.changed) changes += 1;
+      return claim.answer;
+    },
+    describedBy(takeTaskUpdate),
+  );
 
   setHandler(
     submitChunkUpdate,
@@ -202,17 +207,22 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
       return { contributionId: entry.id, status: 'verifying' as const };
     },
     {
+      ...describedBy(submitChunkUpdate),
       validator: (_submission: { memberId: string; chunk: number; uploadKey: string; baseStateKey: string }) => {
         if (ending !== undefined || phase !== 'contributing') throw rejection('ROUND_RESTARTING', 'the round is restarting; ask for your next task');
       },
     },
   );
 
-  setHandler(takeVerificationUpdate, ({ member }) => {
-    const claim = claimVerification(state, member, closedReason() !== undefined, Date.now());
-    if (claim.changed) changes += 1;
-    return claim.answer;
-  });
+  setHandler(
+    takeVerificationUpdate,
+    ({ member }) => {
+      const claim = claimVerification(state, member, closedReason() !== undefined, Date.now());
+      if (claim.changed) changes += 1;
+      return claim.answer;
+    },
+    describedBy(takeVerificationUpdate),
+  );
 
   setHandler(
     submitVerificationUpdate,
@@ -223,6 +233,7 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
       return { accepted: applyVerdict(contributionId, verifierId, result) };
     },
     {
+      ...describedBy(submitVerificationUpdate),
       validator: ({ verifierId, contributionId, valid, pubkey }) => {
         const lease = state.leases.find((l) => l.contributionId === contributionId);
         if (lease === undefined || lease.verifierId !== verifierId) {
@@ -236,74 +247,98 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     },
   );
 
-  setHandler(heartbeatSignal, ({ memberId, newcomer }) => {
-    heartbeat(state, memberId, Date.now(), configuredNewcomer(newcomer, settings));
-  });
-  setHandler(roundDropSignal, ({ memberId, reason }) => {
-    const slot = slotOfMember(state, memberId);
-    if (slot !== undefined) dropContributor(slot.slot, reason);
-    else if (state.verifiers.some((v) => v.id === memberId)) {
-      const drop = dropVerifier(state, memberId, reason, Date.now());
-      if (drop !== undefined) record('drop', { ...drop });
-    }
-  });
-  setHandler(roundRestartSignal, ({ reason }) => {
-    // REQ-38: the admin restart keeps every standard contributor and resets their tasks.
-    startRestart(`admin: ${reason}`, false);
-    changes += 1;
-  });
+  setHandler(
+    heartbeatSignal,
+    ({ memberId, newcomer }) => {
+      heartbeat(state, memberId, Date.now(), configuredNewcomer(newcomer, settings));
+    },
+    describedBy(heartbeatSignal),
+  );
+  setHandler(
+    roundDropSignal,
+    ({ memberId, reason }) => {
+      const slot = slotOfMember(state, memberId);
+      if (slot !== undefined) dropContributor(slot.slot, reason);
+      else if (state.verifiers.some((v) => v.id === memberId)) {
+        const drop = dropVerifier(state, memberId, reason, Date.now());
+        if (drop !== undefined) record('drop', { ...drop });
+      }
+    },
+    describedBy(roundDropSignal),
+  );
+  setHandler(
+    roundRestartSignal,
+    ({ reason }) => {
+      // REQ-38: the admin restart keeps every standard contributor and resets their tasks.
+      startRestart(`admin: ${reason}`, false);
+      changes += 1;
+    },
+    describedBy(roundRestartSignal),
+  );
 
-  setHandler(roundStatusQuery, (): RoundStatus => {
-    const total = state.slots.length * state.chunkCount;
-    const verified = state.chunks.reduce((n, c) => n + c.contributions.filter((x) => x.status === 'verified').length, 0);
-    return {
-      round: input.round,
-      attempt: input.attempt,
-      phase: ending !== undefined ? 'restarting' : phase,
-      slots: state.slots.map((s) => ({
-        slot: s.slot,
-        memberId: s.member.id,
-        identity: s.member.identity,
-        status: s.status,
-        isReplacement: s.isReplacement,
-        done: verifiedCount(state, s.slot),
-        total: state.chunkCount,
-        failures: s.failures,
-      })),
-      chunks: state.chunks.map((c) => ({
-        index: c.index,
-        verified: c.contributions.filter((x) => x.status === 'verified').length,
-        verifying: c.contributions.filter((x) => x.status === 'verifying').length,
-        lockedBySlot: c.lock?.slot,
-      })),
-      verifiers: state.verifiers,
-      pendingVerifications: state.chunks.reduce((n, c) => n + c.contributions.filter((x) => x.status === 'verifying').length, 0),
-      drops: state.drops,
-      replacementsAvailable: state.replacements.filter((r) => r.assignedSlot === undefined && Date.now() - r.lastSeen <= settings.heartbeatTimeoutMs).length,
-      progress: { verifiedContributions: verified, totalContributions: total },
-    };
-  });
+  setHandler(
+    roundStatusQuery,
+    (): RoundStatus => {
+      const total = state.slots.length * state.chunkCount;
+      const verified = state.chunks.reduce((n, c) => n + c.contributions.filter((x) => x.status === 'verified').length, 0);
+      return {
+        round: input.round,
+        attempt: input.attempt,
+        phase: ending !== undefined ? 'restarting' : phase,
+        slots: state.slots.map((s) => ({
+          slot: s.slot,
+          memberId: s.member.id,
+          identity: s.member.identity,
+          status: s.status,
+          isReplacement: s.isReplacement,
+          done: verifiedCount(state, s.slot),
+          total: state.chunkCount,
+          failures: s.failures,
+        })),
+        chunks: state.chunks.map((c) => ({
+          index: c.index,
+          verified: c.contributions.filter((x) => x.status === 'verified').length,
+          verifying: c.contributions.filter((x) => x.status === 'verifying').length,
+          lockedBySlot: c.lock?.slot,
+        })),
+        verifiers: state.verifiers,
+        pendingVerifications: state.chunks.reduce((n, c) => n + c.contributions.filter((x) => x.status === 'verifying').length, 0),
+        drops: state.drops,
+        replacementsAvailable: state.replacements.filter((r) => r.assignedSlot === undefined && Date.now() - r.lastSeen <= settings.heartbeatTimeoutMs).length,
+        progress: { verifiedContributions: verified, totalContributions: total },
+      };
+    },
+    describedBy(roundStatusQuery),
+  );
 
   // The polls: what a claim would get, and how recently the round heard from the member (the API
   // decides from it whether a heartbeat must reach the round). Queries write no history.
-  setHandler(livenessQuery, ({ memberId }) => ({ lastSeen: lastSeenOf(state, memberId) }));
-  setHandler(taskOfferQuery, ({ memberId, replacement }) => ({ offer: offerTask(state, memberId, replacement, closedReason()), lastSeen: lastSeenOf(state, memberId) }));
-  setHandler(verificationOfferQuery, ({ memberId }) => ({ offer: offerVerification(state, memberId, closedReason() !== undefined), lastSeen: lastSeenOf(state, memberId) }));
+  setHandler(livenessQuery, ({ memberId }) => ({ lastSeen: lastSeenOf(state, memberId) }), describedBy(livenessQuery));
+  setHandler(taskOfferQuery, ({ memberId, replacement }) => ({ offer: offerTask(state, memberId, replacement, closedReason()), lastSeen: lastSeenOf(state, memberId) }), describedBy(taskOfferQuery));
+  setHandler(
+    verificationOfferQuery,
+    ({ memberId }) => ({ offer: offerVerification(state, memberId, closedReason() !== undefined), lastSeen: lastSeenOf(state, memberId) }),
+    describedBy(verificationOfferQuery),
+  );
 
-  setHandler(instructionsQuery, (memberId) => {
-    const slot = slotOfMember(state, memberId);
-    if (slot === undefined) {
-      const dropped = state.drops.some((d) => d.memberId === memberId);
-      return { round: input.round, tasks: [], status: dropped ? 'dropped' : state.replacements.some((r) => r.member.id === memberId) ? 'standby' : 'not-in-round' };
-    }
-    const tasks = slot.chunkOrder.map((chunk) => {
-      const c = state.chunks[chunk];
-      const mine = c?.contributions.find((x) => x.slot === slot.slot);
-      const taskState: 'pending' | 'verifying' | 'verified' | 'in-progress' = mine !== undefined ? mine.status : c?.lock?.slot === slot.slot ? 'in-progress' : 'pending';
-      return { chunk, state: taskState };
-    });
-    return { round: input.round, tasks, status: phase };
-  });
+  setHandler(
+    instructionsQuery,
+    (memberId) => {
+      const slot = slotOfMember(state, memberId);
+      if (slot === undefined) {
+        const dropped = state.drops.some((d) => d.memberId === memberId);
+        return { round: input.round, tasks: [], status: dropped ? 'dropped' : state.replacements.some((r) => r.member.id === memberId) ? 'standby' : 'not-in-round' };
+      }
+      const tasks = slot.chunkOrder.map((chunk) => {
+        const c = state.chunks[chunk];
+        const mine = c?.contributions.find((x) => x.slot === slot.slot);
+        const taskState: 'pending' | 'verifying' | 'verified' | 'in-progress' = mine !== undefined ? mine.status : c?.lock?.slot === slot.slot ? 'in-progress' : 'pending';
+        return { chunk, state: taskState };
+      });
+      return { round: input.round, tasks, status: phase };
+    },
+    describedBy(instructionsQuery),
+  );
 
   // The sweep: stragglers (REQ-20, REQ-35), expired verification leases, no verifiers left (REQ-39).
   // After a continue-as-new, contributions that were being verified by the coordinator go again.

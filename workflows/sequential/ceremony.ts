@@ -56,6 +56,7 @@ import {
 } from './messages.js';
 import { turnWorkflow } from './turn.js';
 import type { CeremonyPhaseView, QueueSnapshot, SequentialSettings, TranscriptHead, TurnOutcome } from './types.js';
+import { describedBy } from '../message-descriptions.js';
 
 export type { CeremonyState } from './ceremony-state.js';
 
@@ -129,13 +130,18 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       stats: state.stats,
       phase: state.phase,
     }),
+    describedBy(snapshotQuery),
   );
-  setHandler(whereaboutsQuery, (participantId) => whereabouts(state, running, participantId, timing));
-  setHandler(queueQuery, () => state.queue.map((e) => e.participantId));
-  setHandler(recordedOutcomesQuery, () => state.outcomes);
-  setHandler(turnOutcomeSignal, (outcome) => {
-    if (running?.turnId === outcome.turnId) reported ??= outcome;
-  });
+  setHandler(whereaboutsQuery, (participantId) => whereabouts(state, running, participantId, timing), describedBy(whereaboutsQuery));
+  setHandler(queueQuery, () => state.queue.map((e) => e.participantId), describedBy(queueQuery));
+  setHandler(recordedOutcomesQuery, () => state.outcomes, describedBy(recordedOutcomesQuery));
+  setHandler(
+    turnOutcomeSignal,
+    (outcome) => {
+      if (running?.turnId === outcome.turnId) reported ??= outcome;
+    },
+    describedBy(turnOutcomeSignal),
+  );
 
   setHandler(
     joinBatchUpdate,
@@ -151,27 +157,32 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       });
     },
     {
+      ...describedBy(joinBatchUpdate),
       validator: (requests) => {
         if (requests.length === 0 || requests.length > MAX_JOIN_BATCH) throw rejection('BAD_REQUEST', `1 to ${MAX_JOIN_BATCH} joins per batch`);
       },
     },
   );
 
-  setHandler(leaveQueueSignal, ({ participantId, reason, detail }) => {
-    dequeue(state, participantId, reason);
-    // An admin drop comes from outside the participant's workflow: tell it, so that its next check-in
-    // says it is out of the queue (instead of answering as if it still waited at the back).
-    if (reason === 'dropped')
-      tell(
-        'telling a dropped participant',
-        getExternalWorkflowHandle(participantWorkflowIdFor(settings.ceremonyId, participantId)).signal(removedSignal, { reason, ...(detail === undefined ? {} : { detail }) }),
-      );
-    // Holding the turn: banned or dropped; or it left, or missed a check-in, just as the turn opened
-    // for it (the two crossed): the turn is cancelled, so the next is called, and nobody is struck twice.
-    if (running?.participantId === participantId) {
-      tell('cancelling the turn', getExternalWorkflowHandle(running.turnWorkflowId).signal(cancelSignal, { reason }));
-    }
-  });
+  setHandler(
+    leaveQueueSignal,
+    ({ participantId, reason, detail }) => {
+      dequeue(state, participantId, reason);
+      // An admin drop comes from outside the participant's workflow: tell it, so that its next check-in
+      // says it is out of the queue (instead of answering as if it still waited at the back).
+      if (reason === 'dropped')
+        tell(
+          'telling a dropped participant',
+          getExternalWorkflowHandle(participantWorkflowIdFor(settings.ceremonyId, participantId)).signal(removedSignal, { reason, ...(detail === undefined ? {} : { detail }) }),
+        );
+      // Holding the turn: banned or dropped; or it left, or missed a check-in, just as the turn opened
+      // for it (the two crossed): the turn is cancelled, so the next is called, and nobody is struck twice.
+      if (running?.participantId === participantId) {
+        tell('cancelling the turn', getExternalWorkflowHandle(running.turnWorkflowId).signal(cancelSignal, { reason }));
+      }
+    },
+    describedBy(leaveQueueSignal),
+  );
 
   // Phases (issue #10): an admin closes the lobby, announces the beacon (source and iterations) before
   // its value exists, and once the queue has drained finalises with the value. Each step is a record.
@@ -183,6 +194,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       return state.phase;
     },
     {
+      ...describedBy(closeLobbyUpdate),
       validator: (_: { reason: string }) => {
         if (state.phase.phase !== 'open' && state.phase.phase !== 'paused') throw conflict(`the ceremony is already ${state.phase.phase}`);
       },
@@ -196,6 +208,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       return state.phase;
     },
     {
+      ...describedBy(pauseUpdate),
       validator: (_: { reason: string }) => {
         if (state.phase.phase !== 'open') throw conflict(`only an open ceremony can be paused (it is ${state.phase.phase})`);
       },
@@ -210,6 +223,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       return state.phase;
     },
     {
+      ...describedBy(resumeUpdate),
       validator: (_: { reason: string }) => {
         if (state.phase.phase !== 'paused') throw conflict(`only a paused ceremony can be resumed (it is ${state.phase.phase})`);
       },
@@ -229,6 +243,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       }
     },
     {
+      ...describedBy(announceBeaconUpdate),
       validator: (_: { source: string; iterations: number }) => {
         if (state.phase.phase === 'final') throw conflict('the ceremony is final');
         if (state.phase.beacon !== undefined || announcing) throw conflict('a beacon is already announced; an announcement cannot change once made');
@@ -262,6 +277,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
       }
     },
     {
+      ...describedBy(finaliseUpdate),
       validator: (_: { beaconValueHex: string }) => {
         const refusal = finaliseRefusal(state, running, finalising, announcing);
         if (refusal !== undefined) throw conflict(refusal);

@@ -1,6 +1,6 @@
 // Signals, updates and queries of the sequential-mode workflows. The API imports these definitions
 // to address the workflows; the workflows implement them.
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { describedQuery, describedSignal, describedUpdate } from '../message-descriptions.js';
 import type { RemovalReason } from './participant-state.js';
 import type { Place } from './checkin-schedule.js';
 import type { JoinRefusal, Whereabouts } from './ceremony-state.js';
@@ -17,24 +17,30 @@ export interface JoinResult {
   refused?: JoinRefusal;
 }
 /** Joins, many in one update (the API batches concurrent enters): one result per request, in order. */
-export const joinBatchUpdate = defineUpdate<JoinResult[], [JoinRequest[]]>('joinBatch');
+export const joinBatchUpdate = describedUpdate<JoinResult[], [JoinRequest[]]>('joinBatch', 'Joins, many in one update (the API batches concurrent enters): one result per request, in order.');
 /** `detail`: what an administrator recorded with a drop (told to the participant). */
-export const leaveQueueSignal = defineSignal<[{ participantId: string; reason: RemovalReason; detail?: string }]>('leaveQueue');
+export const leaveQueueSignal = describedSignal<[{ participantId: string; reason: RemovalReason; detail?: string }]>(
+  'leaveQueue',
+  'A participant leaves the queue (left, missed a check-in, banned, dropped); one holding the turn loses it.',
+);
 /** The ceremony at a glance (small: no queue). */
-export const snapshotQuery = defineQuery<QueueSnapshot>('snapshot');
+export const snapshotQuery = describedQuery<QueueSnapshot>('snapshot', 'The ceremony at a glance (small: no queue): queue length, current turn, transcript head, stats, phase.');
 /** Where one participant is: what a check-in needs, without the whole queue. */
-export const whereaboutsQuery = defineQuery<Whereabouts, [string]>('whereabouts');
+export const whereaboutsQuery = describedQuery<Whereabouts, [string]>('whereabouts', 'Where one participant is (by participant id): what a check-in needs, without the whole queue.');
 /** The waiting participants' ids in order (administrators; up to QUEUE_CAPACITY entries). */
-export const queueQuery = defineQuery<string[]>('queue');
+export const queueQuery = describedQuery<string[]>('queue', 'The waiting participants’ ids in order (administrators).');
 
 /** Admin phases (issue #10): close the lobby, announce the beacon, finalise with it. */
-export const closeLobbyUpdate = defineUpdate<CeremonyPhaseView, [{ reason: string }]>('closeLobby');
+export const closeLobbyUpdate = describedUpdate<CeremonyPhaseView, [{ reason: string }]>('closeLobby', 'Admin: close the lobby for good (no joins; the queue drains).');
 /** Admin: no joins and no new turn until resumed (the running turn finishes). */
-export const pauseUpdate = defineUpdate<CeremonyPhaseView, [{ reason: string }]>('pause');
-export const resumeUpdate = defineUpdate<CeremonyPhaseView, [{ reason: string }]>('resume');
-export const announceBeaconUpdate = defineUpdate<CeremonyPhaseView, [{ source: string; iterations: number }]>('announceBeacon');
-export const finaliseUpdate = defineUpdate<CeremonyPhaseView, [{ beaconValueHex: string }]>('finalise');
-export const recordedOutcomesQuery = defineQuery<TurnOutcome[]>('recordedOutcomes');
+export const pauseUpdate = describedUpdate<CeremonyPhaseView, [{ reason: string }]>('pause', 'Admin: pause (no joins and no new turn until resumed; the running turn finishes).');
+export const resumeUpdate = describedUpdate<CeremonyPhaseView, [{ reason: string }]>('resume', 'Admin: end a pause; the next participant is called.');
+export const announceBeaconUpdate = describedUpdate<CeremonyPhaseView, [{ source: string; iterations: number }]>(
+  'announceBeacon',
+  'Admin: announce the beacon (its source and iterations) before its value exists; it cannot change.',
+);
+export const finaliseUpdate = describedUpdate<CeremonyPhaseView, [{ beaconValueHex: string }]>('finalise', 'Admin: finalise with the beacon value once the queue has drained; the ceremony is final.');
+export const recordedOutcomesQuery = describedQuery<TurnOutcome[]>('recordedOutcomes', 'The turn outcomes this run has recorded.');
 
 // participant workflow (its state and rules: participant-state.ts)
 export interface EnterRequest {
@@ -46,16 +52,26 @@ export interface CheckinRequest {
   place: Place;
   first: boolean;
 }
-export const enterUpdate = defineUpdate<ParticipantView, [EnterRequest]>('enter');
-export const checkinUpdate = defineUpdate<CheckinResponse, [CheckinRequest]>('checkin');
-export const leaveUpdate = defineUpdate<ParticipantView, []>('leave');
-export const calledSignal = defineSignal<[{ turnId: string; turnWorkflowId: string; sequence: number }]>('called');
-export const turnFinishedSignal =
-  defineSignal<[{ turnId: string; kind: TurnOutcomeKind; sequence: number; receiptId?: string; receiptKey?: string; failedCheck?: { code: string; message: string } }]>('turnFinished');
+export const enterUpdate = describedUpdate<ParticipantView, [EnterRequest]>('enter', 'The participant enters the lobby (or is answered where it already is); refused under a penalty, ban or limit.');
+export const checkinUpdate = describedUpdate<CheckinResponse, [CheckinRequest]>(
+  'checkin',
+  'A check-in that counts, at the place the ceremony’s snapshot gives: answers the next deadline, or that the turn is ready.',
+);
+export const leaveUpdate = describedUpdate<ParticipantView, []>('leave', 'The participant leaves the queue of its own accord.');
+export const calledSignal = describedSignal<[{ turnId: string; turnWorkflowId: string; sequence: number }]>(
+  'called',
+  'Ceremony → participant: its turn is open (the turn workflow and contribution number).',
+);
+export const turnFinishedSignal = describedSignal<
+  [{ turnId: string; kind: TurnOutcomeKind; sequence: number; receiptId?: string; receiptKey?: string; failedCheck?: { code: string; message: string } }]
+>('turnFinished', 'Turn → participant: how its turn ended (accepted with a receipt, rejected with the failed check, or missed).');
 /** Out of the queue from outside the participant: an administrator dropped it (`detail`: the reason recorded). */
-export const removedSignal = defineSignal<[{ reason: 'dropped'; detail?: string }]>('removed');
-export const banSignal = defineSignal<[{ banned: boolean; reason: string }]>('ban');
-export const participantQuery = defineQuery<ParticipantView>('participant');
+export const removedSignal = describedSignal<[{ reason: 'dropped'; detail?: string }]>(
+  'removed',
+  'Out of the queue from outside the participant: an administrator dropped it (detail: the reason recorded).',
+);
+export const banSignal = describedSignal<[{ banned: boolean; reason: string }]>('ban', 'Admin: ban the identity (it leaves the queue) or lift its ban.');
+export const participantQuery = describedQuery<ParticipantView>('participant', 'The participant as it stands: status, place, deadlines, contributions, receipts, penalties.');
 
 // turn workflow
 export interface StartResult {
@@ -77,18 +93,21 @@ export interface CompleteResult {
   failedCheck?: { code: string; message: string };
   head?: TranscriptHead;
 }
-export const notifiedSignal = defineSignal<[{ at: number }]>('notified');
+export const notifiedSignal = describedSignal<[{ at: number }]>('notified', 'The participant has been told its turn is ready: the start window runs from then.');
 /** From the participant when it is called: its next check-in (which will tell it) is due by this time. */
-export const checkinDueSignal = defineSignal<[{ by: number }]>('checkinDue');
-export const startUpdate = defineUpdate<StartResult, [{ participantId: string }]>('start');
-export const completeUpdate = defineUpdate<CompleteResult, [CompleteRequest]>('complete');
-export const abortUpdate = defineUpdate<{ outcome: TurnOutcomeKind }, [{ participantId: string }]>('abort');
-export const cancelSignal = defineSignal<[{ reason: string }]>('cancel');
+export const checkinDueSignal = describedSignal<[{ by: number }]>('checkinDue', 'From the participant when it is called: its next check-in (which will tell it) is due by this time.');
+export const startUpdate = describedUpdate<StartResult, [{ participantId: string }]>(
+  'start',
+  'contribution/start: the participant begins computing; answers the powers to build on and the compute deadline.',
+);
+export const completeUpdate = describedUpdate<CompleteResult, [CompleteRequest]>('complete', 'contribution/complete: the uploaded contribution is verified and, if valid, appended with a receipt.');
+export const abortUpdate = describedUpdate<{ outcome: TurnOutcomeKind }, [{ participantId: string }]>('abort', 'contribution/abort: the participant gives its turn up.');
+export const cancelSignal = describedSignal<[{ reason: string }]>('cancel', 'Cancel the turn (its participant left, was dropped or banned); nobody is struck for it.');
 /**
  * Turn → ceremony: the turn's outcome. A signal to the ceremony's workflow id, not a child's result, so
  * that it reaches whichever run is current: the ceremony may continue as new while a turn runs.
  */
-export const turnOutcomeSignal = defineSignal<[TurnOutcome]>('turnOutcome');
+export const turnOutcomeSignal = describedSignal<[TurnOutcome]>('turnOutcome', 'Turn → ceremony: the turn’s outcome, sent to the ceremony’s id so it reaches whichever run is current.');
 export type TurnState = 'called' | 'computing' | 'verifying' | 'done';
 export interface TurnStateView {
   state: TurnState;
@@ -97,7 +116,7 @@ export interface TurnStateView {
   /** Set once the turn has ended (state done). */
   outcome: TurnOutcomeKind | undefined;
 }
-export const turnStateQuery = defineQuery<TurnStateView>('turnState');
+export const turnStateQuery = describedQuery<TurnStateView>('turnState', 'The turn’s state (called, computing, verifying, done) and its outcome once done.');
 
 /**
  * Why `complete` is refused in this state of the turn, or undefined when it may proceed. Used by the

@@ -35,6 +35,7 @@ import {
   type Refusal,
 } from './participant-state.js';
 import type { ParticipantSettings } from './types.js';
+import { describedBy } from '../message-descriptions.js';
 
 export interface ParticipantInput {
   settings: ParticipantSettings;
@@ -102,7 +103,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
     return Promise.all(effects.map(carryOut)).then(() => undefined);
   };
 
-  setHandler(participantQuery, () => participantView(state));
+  setHandler(participantQuery, () => participantView(state), describedBy(participantQuery));
   setHandler(
     enterUpdate,
     ({ identity }) => {
@@ -110,6 +111,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
       return participantView(state);
     },
     {
+      ...describedBy(enterUpdate),
       validator: ({ now }) => {
         const refusal = enterRefusal(state, rules, Math.max(now, Date.now()));
         if (refusal !== undefined) throw refused(refusal);
@@ -124,6 +126,7 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
       return checkinAnswer(participantView(state), place, timing, at);
     },
     {
+      ...describedBy(checkinUpdate),
       validator: ({ first }) => {
         const refusal = checkinRefusal(state, first);
         if (refusal !== undefined) throw refused(refusal);
@@ -138,16 +141,17 @@ export async function participantWorkflow(input: ParticipantInput): Promise<void
       return participantView(state);
     },
     {
+      ...describedBy(leaveUpdate),
       validator: () => {
         const refusal = leaveRefusal(state);
         if (refusal !== undefined) throw refused(refusal);
       },
     },
   );
-  setHandler(calledSignal, ({ turnId, turnWorkflowId }) => apply({ type: 'called', turnId, turnWorkflowId }));
-  setHandler(turnFinishedSignal, (finished) => apply({ type: 'turnFinished', ...finished, at: Date.now() }));
-  setHandler(removedSignal, ({ reason, detail }) => apply({ type: 'removed', reason, at: Date.now(), ...(detail === undefined ? {} : { detail }) }));
-  setHandler(banSignal, ({ banned, reason }) => apply({ type: 'ban', banned, reason, at: Date.now() }));
+  setHandler(calledSignal, ({ turnId, turnWorkflowId }) => apply({ type: 'called', turnId, turnWorkflowId }), describedBy(calledSignal));
+  setHandler(turnFinishedSignal, (finished) => apply({ type: 'turnFinished', ...finished, at: Date.now() }), describedBy(turnFinishedSignal));
+  setHandler(removedSignal, ({ reason, detail }) => apply({ type: 'removed', reason, at: Date.now(), ...(detail === undefined ? {} : { detail }) }), describedBy(removedSignal));
+  setHandler(banSignal, ({ banned, reason }) => apply({ type: 'ban', banned, reason, at: Date.now() }), describedBy(banSignal));
 
   // The deadline loop: while the participant waits, its removal is this timer. When it fires, the
   // coordinator's outages since the check-in that set the deadline move it back (fair-deadline.ts);

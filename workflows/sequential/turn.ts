@@ -32,6 +32,7 @@ import type { SequentialSettings, TranscriptHead, TurnOutcome, TurnOutcomeKind }
 import { rejection } from '../rejection.js';
 import { ceremonyWorkflowIdFor } from './ids.js';
 import { UPLOAD_PREFIX } from './upload-keys.js';
+import { describedBy } from '../message-descriptions.js';
 
 export interface TurnInput {
   settings: SequentialSettings;
@@ -94,19 +95,31 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
     if (who !== participantId) throw rejection('NOT_YOUR_TURN', 'it is not your turn');
   };
 
-  setHandler(turnStateQuery, () => ({ state, participantId, sequence, outcome: outcomeKind }));
-  setHandler(notifiedSignal, ({ at }) => {
-    notifiedAt ??= Math.min(at, Date.now());
-  });
-  setHandler(checkinDueSignal, ({ by }) => {
-    checkinDueBy = Math.max(checkinDueBy ?? 0, by);
-  });
-  setHandler(cancelSignal, () => {
-    if (state === 'called' || state === 'computing') {
-      outcomeKind = 'cancelled';
-      state = 'done';
-    }
-  });
+  setHandler(turnStateQuery, () => ({ state, participantId, sequence, outcome: outcomeKind }), describedBy(turnStateQuery));
+  setHandler(
+    notifiedSignal,
+    ({ at }) => {
+      notifiedAt ??= Math.min(at, Date.now());
+    },
+    describedBy(notifiedSignal),
+  );
+  setHandler(
+    checkinDueSignal,
+    ({ by }) => {
+      checkinDueBy = Math.max(checkinDueBy ?? 0, by);
+    },
+    describedBy(checkinDueSignal),
+  );
+  setHandler(
+    cancelSignal,
+    () => {
+      if (state === 'called' || state === 'computing') {
+        outcomeKind = 'cancelled';
+        state = 'done';
+      }
+    },
+    describedBy(cancelSignal),
+  );
   setHandler(
     startUpdate,
     () => {
@@ -119,6 +132,7 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
       return { turnId: input.turnId, sequence, powersKey: base.powersKey, transcriptSha256: base.transcriptSha256, computeDeadline: startedAt + timing.computeDeadlineMs };
     },
     {
+      ...describedBy(startUpdate),
       validator: ({ participantId: who }) => {
         assertParticipant(who);
         if (state === 'called' || state === 'computing') return;
@@ -136,6 +150,7 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
       return answer.result as CompleteResult;
     },
     {
+      ...describedBy(completeUpdate),
       validator: ({ participantId: who }) => {
         assertParticipant(who);
         const refusal = completeRefusal(state, outcomeKind, timing.computeDeadlineMs);
@@ -151,6 +166,7 @@ async function playTurn(input: TurnInput): Promise<TurnOutcome> {
       return { outcome: 'aborted' as const };
     },
     {
+      ...describedBy(abortUpdate),
       validator: ({ participantId: who }) => {
         assertParticipant(who);
         if (state !== 'called' && state !== 'computing') throw rejection('NO_CONTRIBUTION_IN_PROGRESS', `nothing to abort (${outcomeKind ?? state})`);
