@@ -30,7 +30,12 @@ export interface WorkerDeps {
   connection: NativeConnection;
 }
 
-export async function createWorker(role: WorkerRole, deps: WorkerDeps): Promise<Worker> {
+export interface WorkerOverrides {
+  /** Workflow code to run instead of workflowBundle() (the upgrade test runs a worker on earlier code). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
+}
+
+export async function createWorker(role: WorkerRole, deps: WorkerDeps, overrides: WorkerOverrides = {}): Promise<Worker> {
   const { cfg, connection } = deps;
   const common = {
     connection,
@@ -41,7 +46,7 @@ export async function createWorker(role: WorkerRole, deps: WorkerDeps): Promise<
     return Worker.create({
       ...common,
       taskQueue: cfg.temporal.taskQueues.workflows,
-      workflowBundle: await workflowBundle(deps.log),
+      workflowBundle: overrides.workflowBundle ?? (await workflowBundle(deps.log)),
       activities: await workflowQueueActivities(deps),
     });
   }

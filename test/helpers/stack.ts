@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { serveApi } from '../../api/serve.js';
 import { createSessionTokens } from '../../api/auth/session.js';
 import { SequentialGateway } from '../../api/sequential/gateway.js';
@@ -15,7 +15,7 @@ import { createLogger } from '../../common/logger.js';
 import { loadReceiptKey } from '../../evidence/receipt-key.js';
 import { FsObjectStore } from '../../store/fs-store.js';
 import type { ObjectStore } from '../../store/index.js';
-import { createWorker } from '../../runtime/workers.js';
+import { createWorker, type WorkerOverrides } from '../../runtime/workers.js';
 import { closeSharedEngine } from '../../activities/engine-instance.js';
 import { startTemporal } from './temporal.js';
 
@@ -28,7 +28,8 @@ export interface TestStack {
   gateway: SequentialGateway;
   /** Shuts the workflow worker down (an outage of the coordinator's workflows), until restartWorkflowWorker. */
   stopWorkflowWorker(): Promise<void>;
-  restartWorkflowWorker(): Promise<void>;
+  /** Starts the workflow worker again: on `workflowBundle` when given (an upgrade), else on the code it ran. */
+  restartWorkflowWorker(workflowBundle?: WorkflowBundleWithSourceMap): Promise<void>;
   /** Closes the API (an outage of the coordinator's front), until restartApi serves it again on the same port. */
   stopApi(): Promise<void>;
   restartApi(): Promise<void>;
@@ -40,6 +41,8 @@ export interface TestStackOptions {
   dataDir?: string;
   /** Extra flags for the Temporal dev server (e.g. --dynamic-config-value). */
   temporalArgs?: string[];
+  /** The workflow code the workflow worker starts on (default: the current code, workflowBundle()). */
+  workflowBundle?: WorkflowBundleWithSourceMap;
 }
 
 export async function startTestStack(overrides: Record<string, unknown>, options: TestStackOptions = {}): Promise<TestStack> {
@@ -50,7 +53,8 @@ export async function startTestStack(overrides: Record<string, unknown>, options
   const log = createLogger(process.env['TEST_LOG_LEVEL'] === undefined ? 'silent' : (process.env['TEST_LOG_LEVEL'] as 'info'));
   const store = await new FsObjectStore(path.join(dir, 'objects')).init();
   const deps = { cfg, log, store, connection: env.nativeConnection };
-  const workers: Worker[] = [await createWorker('workflows', deps), await createWorker('verification', deps)];
+  let workflowCode: WorkerOverrides = { workflowBundle: options.workflowBundle };
+  const workers: Worker[] = [await createWorker('workflows', deps, workflowCode), await createWorker('verification', deps)];
   const running = workers.map((w) => w.run());
   const stopWorker = async (index: number): Promise<void> => {
     const w = workers[index] as Worker;
@@ -71,9 +75,10 @@ export async function startTestStack(overrides: Record<string, unknown>, options
     store,
     gateway,
     stopWorkflowWorker: () => stopWorker(0),
-    async restartWorkflowWorker() {
+    async restartWorkflowWorker(workflowBundle) {
       await stopWorker(0);
-      const w = await createWorker('workflows', deps);
+      if (workflowBundle !== undefined) workflowCode = { workflowBundle };
+      const w = await createWorker('workflows', deps, workflowCode);
       workers[0] = w;
       running[0] = w.run();
     },
