@@ -33,6 +33,6 @@ export async function workflowQueueActivities(deps: ActivityDeps) {
     ...createRoundsActivities(deps.store, receiptKey, noteRecordFromActivity(deps.cfg)),
     ...createEvidenceActivities(deps.store, receiptKey, noteRecordFromActivity(deps.cfg)),
     ...createLedgerActivities(deps.store),
-    ...createAvailabilityActivities(),
+    ...createAvailabilityActivities(deps.cfg.ceremony.pulse.recoveryMs),
   };
 }

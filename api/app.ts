@@ -48,7 +48,12 @@ export function apiRouters(deps: ApiDeps): Router[] {
   ];
   const mode =
     deps.cfg.ceremony.mode === 'sequential'
-      ? sequentialRoutes({ ...deps, ledger, gateway: new SequentialGateway(deps.temporal, deps.cfg), checkinTokens: new CheckinTokens(deps.tokens.keys.hmacSecret) })
+      ? sequentialRoutes({
+          ...deps,
+          ledger,
+          gateway: new SequentialGateway(deps.temporal, deps.cfg),
+          checkinTokens: new CheckinTokens(deps.tokens.keys.hmacSecret, deps.cfg.ceremony.id, deps.cfg.api.checkinTokenTtlMs),
+        })
       : roundsRoutes({ ...deps, ledger, gateway: new RoundsGateway(deps.temporal, deps.cfg) });
   return [...shared, ...mode];
 }

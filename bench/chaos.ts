@@ -54,7 +54,6 @@ try {
     killEveryMs: [everyMin * 1000, everyMax * 1000],
     downMs: [0, downMax * 1000],
     joinEveryMs: joinEvery * 1000,
-    ceremony,
     seed,
     log: (line) => say(`  ${line}`),
   });

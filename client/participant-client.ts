@@ -43,6 +43,8 @@ export class ParticipantClient extends SessionClient {
 
   async checkin(): Promise<CheckinAnswer> {
     const headers = this.checkinToken === undefined ? undefined : { [CHECKIN_TOKEN.header]: this.checkinToken };
+    // A refusal or a failure forgets the token: the next check-in asks the participant's workflow.
+    this.checkinToken = undefined;
     return this.keepToken(await requestJson<CheckinAnswer>(this.baseUrl, '/lobby/checkin', { method: 'POST', token: this.auth(), headers }));
   }
 
@@ -57,6 +59,7 @@ export class ParticipantClient extends SessionClient {
   }
 
   leave(): Promise<{ status: string }> {
+    this.checkinToken = undefined;
     return requestJson(this.baseUrl, '/queue/leave', { method: 'POST', token: this.auth() });
   }
 

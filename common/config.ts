@@ -28,6 +28,15 @@ export const configSchema = z
         host: z.string().min(1).default('127.0.0.1').describe('Address the API listens on.'),
         port: port.default(8080).describe('Port the API listens on.'),
         publicUrl: z.url().optional().describe('URL the API is reached at from outside (used in links and SIWE messages).'),
+        checkinTokenTtlMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(3_600_000)
+          .default(30_000)
+          .describe(
+            'Sequential mode: the longest a check-in token answers early check-ins without asking Temporal (ms); also how late a participant called sooner than expected may learn it (it is never struck for that). 0: no tokens.',
+          ),
         maxJsonBytes: z
           .number()
           .int()
@@ -186,6 +195,7 @@ export const environmentVariables: ReadonlyArray<{ name: string; path: string[];
   { name: 'CEREMONY_LOG_LEVEL', path: ['log', 'level'], kind: 'string' },
   { name: 'CEREMONY_API_HOST', path: ['api', 'host'], kind: 'string' },
   { name: 'CEREMONY_API_PORT', path: ['api', 'port'], kind: 'int' },
+  { name: 'CEREMONY_CHECKIN_TOKEN_TTL_MS', path: ['api', 'checkinTokenTtlMs'], kind: 'int' },
   { name: 'CEREMONY_PUBLIC_URL', path: ['api', 'publicUrl'], kind: 'string' },
   { name: 'CEREMONY_MAX_UPLOAD_BYTES', path: ['api', 'maxUploadBytes'], kind: 'int' },
   { name: 'CEREMONY_TRUST_PROXY', path: ['api', 'trustProxy'], kind: 'bool' },

@@ -5,16 +5,18 @@ import type { AvailabilityActivities } from '../../workflows/availability/activi
 import { pulseStateQuery, pulseWorkflowId } from '../../workflows/availability/coordinator-pulse.js';
 import { outagesSince } from '../../workflows/availability/outages.js';
 
-export function createAvailabilityActivities(): AvailabilityActivities {
+/** `recoveryMs`: ceremony.pulse.recoveryMs as this worker is configured (it reaches running ceremonies too). */
+export function createAvailabilityActivities(recoveryMs: number): AvailabilityActivities {
   return {
     async coordinatorOutages({ ceremonyId, since, settings }) {
+      const owed = { ...settings, recoveryMs: Math.max(recoveryMs, settings.recoveryMs ?? 0) };
       try {
         const state = await Context.current().client.workflow.getHandle(pulseWorkflowId(ceremonyId)).query(pulseStateQuery);
         // The real clock: when no beat has been taken for a while, the outage is still going on.
-        return outagesSince(state, since, Date.now(), settings);
+        return { outages: outagesSince(state, since, Date.now(), owed), recoveryMs: owed.recoveryMs };
       } catch (err) {
         // No pulse yet (no API replica has beaten): no outage is known.
-        if (err instanceof WorkflowNotFoundError) return [];
+        if (err instanceof WorkflowNotFoundError) return { outages: [], recoveryMs: owed.recoveryMs };
         throw err;
       }
     },

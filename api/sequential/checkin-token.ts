@@ -6,40 +6,59 @@
 // it is the answer again, and nothing is read or written. A token that does not verify, has expired,
 // or is for another participant is ignored: the check-in goes to the participant's workflow.
 //
-// No token is given near the head (fewer than MIN_WAITERS_AHEAD ahead): the participant to be called
-// next learns it at its next check-in, so its check-ins always go to its workflow.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// No token is given near the head (fewer than MIN_WAITERS_AHEAD ahead), and none lives longer than
+// api.checkinTokenTtlMs (30 s): a participant called sooner than expected (those ahead left) learns it within that, and
+// is never struck for it (the start window runs from when it is told). A participant who left, was
+// dropped or banned may read "queued" from its token for as long. A token stops TOKEN_MARGIN_MS
+// before the deadline's second half, so a renewing check-in reaches the workflow even through a replica
+// whose clock runs a little behind.
+import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import { earlyUntil } from '../../workflows/sequential/participant-state.js';
 import { CHECKIN_TOKEN } from '../contracts/checkin-token.js';
-import type { CheckinAnswer } from '../contracts/ceremony.js';
+import { CheckinAnswerSchema, type CheckinAnswer } from '../contracts/ceremony.js';
 
 /** Tokens are given only to participants with at least this many ahead of them. */
 export const MIN_WAITERS_AHEAD = 2;
+/** A token stops this long before the deadline's second half begins (clock skew between replicas). */
+export const TOKEN_MARGIN_MS = 1_000;
 
-interface TokenBody {
-  /** The participant it answers for. */
-  p: string;
-  /** Until when (ms) a check-in changes nothing. */
-  u: number;
-  /** The answer. */
-  a: CheckinAnswer;
-}
+const TokenBodySchema = z
+  .object({
+    /** The ceremony it is for. */
+    c: z.string(),
+    /** The participant it answers for. */
+    p: z.string(),
+    /** Until when (ms) it answers. */
+    u: z.number(),
+    /** The answer. */
+    a: CheckinAnswerSchema.omit({ checkinToken: true }).strict(),
+  })
+  .strict();
+type TokenBody = z.infer<typeof TokenBodySchema>;
 
 export class CheckinTokens {
   private readonly key: Buffer;
 
-  /** `secret`: the HMAC secret every replica derives from the session key (identity/keys.ts). */
-  constructor(secret: Uint8Array) {
-    this.key = createHmac('sha256', secret).update('ceremony checkin-token v1').digest();
+  /** `secret`: the HMAC secret every replica derives from the session key (identity/keys.ts); one key per ceremony. */
+  /** `ttlMs`: the longest a token answers (api.checkinTokenTtlMs; 0: none is given). */
+  constructor(
+    secret: Uint8Array,
+    private readonly ceremonyId: string,
+    private readonly ttlMs: number,
+  ) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, ceremonyId, 'ceremony checkin-token v1', 32));
   }
 
   /** The answer with a token, when a check-in until some later moment would change nothing; else as it is. */
   issue(participantId: string, answer: CheckinAnswer, now: number): CheckinAnswer & { checkinToken?: string } {
     if (answer.status === 'ready' || answer.waitersAhead < MIN_WAITERS_AHEAD) return answer;
-    const until = earlyUntil(answer.nextDeadlineMs, answer.checkinIntervalMs);
+    const until = Math.min(earlyUntil(answer.nextDeadlineMs, answer.checkinIntervalMs) - TOKEN_MARGIN_MS, now + this.ttlMs);
     if (until <= now) return answer;
-    const body = Buffer.from(JSON.stringify({ p: participantId, u: until, a: answer } satisfies TokenBody)).toString('base64url');
-    return { ...answer, checkinToken: `v1.${body}.${this.mac(body)}` };
+    const { checkinToken: _previous, ...plain } = answer;
+    const body = Buffer.from(JSON.stringify({ c: this.ceremonyId, p: participantId, u: until, a: plain } satisfies TokenBody)).toString('base64url');
+    const token = `v1.${body}.${this.mac(body)}`;
+    return token.length > CHECKIN_TOKEN.maxLength ? plain : { ...plain, checkinToken: token };
   }
 
   /** The answer a valid, unexpired token for this participant holds (with the token again); undefined otherwise. */
@@ -53,11 +72,13 @@ export class CheckinTokens {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     let parsed: TokenBody;
     try {
-      parsed = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as TokenBody;
+      const read = TokenBodySchema.safeParse(JSON.parse(Buffer.from(body, 'base64url').toString('utf8')));
+      if (!read.success) return undefined;
+      parsed = read.data;
     } catch {
       return undefined;
     }
-    if (parsed.p !== participantId || !(now < parsed.u)) return undefined;
+    if (parsed.c !== this.ceremonyId || parsed.p !== participantId || !(now < parsed.u)) return undefined;
     return { ...parsed.a, checkinToken: token };
   }
 

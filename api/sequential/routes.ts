@@ -90,9 +90,8 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
   const checkin = async (ctx: Context): Promise<void> => {
     const who = caller(ctx);
     const participantId = participantIdOf(who.identity);
-    const now = Date.now();
     const header = ctx.get(CHECKIN_TOKEN.header);
-    ctx.body = checkinTokens.answer(header === '' ? undefined : header, participantId, now) ?? checkinTokens.issue(participantId, checkinView(await gateway.checkin(who)), Date.now());
+    ctx.body = checkinTokens.answer(header === '' ? undefined : header, participantId, Date.now()) ?? checkinTokens.issue(participantId, checkinView(await gateway.checkin(who)), Date.now());
   };
   participants.post('/lobby/enter', enter);
   participants.post('/queue/join', enter);

@@ -1,7 +1,7 @@
 // The sequential workflows' settings, from the configuration; and the ids of the workflows.
 import { createHash } from 'node:crypto';
 import { searchAttributesOn, type Config } from '../../common/config.js';
-import type { ParticipantSettings, SequentialSettings } from '../../workflows/sequential/types.js';
+import { PARTICIPANT_SETTINGS_KEYS, type ParticipantSettings, type SequentialSettings } from '../../workflows/sequential/types.js';
 
 export function sequentialSettings(cfg: Config): SequentialSettings {
   return {
@@ -18,8 +18,7 @@ export function sequentialSettings(cfg: Config): SequentialSettings {
 
 /** The part of the settings a participant workflow's input carries. */
 export function participantSettings(settings: SequentialSettings): ParticipantSettings {
-  const { ceremonyId, contributionsPerIdentity, timing, pulse, workflowTaskQueue, searchAttributes } = settings;
-  return { ceremonyId, contributionsPerIdentity, timing, pulse, workflowTaskQueue, ...(searchAttributes === undefined ? {} : { searchAttributes }) };
+  return Object.fromEntries(PARTICIPANT_SETTINGS_KEYS.filter((key) => settings[key] !== undefined).map((key) => [key, settings[key]])) as ParticipantSettings;
 }
 
 /** One identity, one participant: GitHub identities by numeric id (a renamed account stays the same person). */

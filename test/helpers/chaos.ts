@@ -17,8 +17,6 @@ export interface ChaosOptions {
   downMs: readonly [number, number];
   /** Contributors join this far apart. */
   joinEveryMs: number;
-  /** The ceremony settings (sizes, sequential timing, pulse). */
-  ceremony: Record<string, unknown>;
   seed: number;
   log?: (line: string) => void;
 }

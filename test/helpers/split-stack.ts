@@ -110,7 +110,20 @@ export async function startSplitStack(ceremony: Record<string, unknown>, options
     entry.child = child;
     entry.starts += 1;
     log.write(`\n=== start ${entry.starts} at ${new Date().toISOString()} ===\n`);
-    entry.ready = waitFor(`${name} to answer`, () => spec.ready(() => output), READY_TIMEOUT_MS, 200);
+    // Answers, or fails at once if this very process exits first (the supervisor starts another).
+    let exitedEarly = false;
+    child.once('exit', () => (exitedEarly = true));
+    entry.ready = waitFor(
+      `${name} to answer`,
+      async () => {
+        if (exitedEarly) return;
+        await spec.ready(() => output);
+      },
+      READY_TIMEOUT_MS,
+      200,
+    ).then(() => {
+      if (exitedEarly) throw new Error(`${name} exited before it answered`);
+    });
     entry.ready.catch(() => undefined);
     processes.set(name, entry);
     child.once('exit', () => {
@@ -124,14 +137,56 @@ export async function startSplitStack(ceremony: Record<string, unknown>, options
     });
   };
 
-  // The Temporal server first: the others connect to it when they start.
-  launch('temporal');
-  await (processes.get('temporal') as Supervised).ready;
-  for (const name of PROCESS_NAMES) if (name !== 'temporal') launch(name);
-  await Promise.all(PROCESS_NAMES.map((name) => (processes.get(name) as Supervised).ready));
-  const balancer: Balancer = await startBalancer([api1, api2]);
-
   const entryOf = (name: ProcessName): Supervised => processes.get(name) as Supervised;
+  /** Until the current process of `name` has answered (a process that exits first is followed by the next). */
+  const untilReady = async (name: ProcessName): Promise<void> => {
+    const giveUpAt = Date.now() + READY_TIMEOUT_MS + Math.max(0, entryOf(name).heldUntil - Date.now());
+    for (;;) {
+      const entry = entryOf(name);
+      if (entry.child !== undefined) {
+        try {
+          await entry.ready;
+          if (entryOf(name).child === entry.child) return;
+        } catch (err) {
+          if (Date.now() > giveUpAt) throw err;
+        }
+      }
+      if (Date.now() > giveUpAt) throw new Error(`${name} did not answer within ${READY_TIMEOUT_MS} ms of being started`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const stopAll = async (): Promise<void> => {
+    stopping = true;
+    // The API replicas and workers first (they drain on SIGTERM), the Temporal server last.
+    const stopOne = async (name: ProcessName): Promise<void> => {
+      const child = processes.get(name)?.child;
+      if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    };
+    await Promise.all(PROCESS_NAMES.filter((n) => n !== 'temporal').map(stopOne));
+    await stopOne('temporal');
+    for (const log of logs.values()) log.end();
+    if (options.dataDir === undefined && process.env['KEEP_CHAOS_DATA'] === undefined) await rm(dir, { recursive: true, force: true });
+  };
+
+  // The Temporal server first: the others connect to it when they start. A start that fails stops
+  // whatever it started.
+  let balancer: Balancer;
+  try {
+    launch('temporal');
+    await untilReady('temporal');
+    for (const name of PROCESS_NAMES) if (name !== 'temporal') launch(name);
+    await Promise.all(PROCESS_NAMES.map(untilReady));
+    balancer = await startBalancer([api1, api2]);
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+
   return {
     url: balancer.url,
     dataDir: dir,
@@ -145,37 +200,12 @@ export async function startSplitStack(ceremony: Record<string, unknown>, options
       child.kill('SIGKILL');
       await exited;
     },
-    async ready(name) {
-      // Until the supervisor has started it again, then until that start answers.
-      await waitFor(
-        `${name} to be started again`,
-        async () => {
-          if (entryOf(name).child === undefined) throw new Error('not started yet');
-        },
-        READY_TIMEOUT_MS + entryOf(name).heldUntil - Date.now(),
-        100,
-      );
-      await entryOf(name).ready;
-    },
+    ready: untilReady,
     starts: () => Object.fromEntries(PROCESS_NAMES.map((n) => [n, entryOf(n).starts])) as Record<ProcessName, number>,
     lostAnswers: () => balancer.lostAnswers(),
     async stop() {
-      stopping = true;
       await balancer.close();
-      // The API replicas and workers first (they drain on SIGTERM), the Temporal server last.
-      const stopOne = async (name: ProcessName): Promise<void> => {
-        const child = entryOf(name).child;
-        if (child === undefined || child.exitCode !== null || child.signalCode !== null) return;
-        const exited = new Promise<void>((r) => child.once('exit', () => r()));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-        await exited;
-        clearTimeout(timer);
-      };
-      await Promise.all(PROCESS_NAMES.filter((n) => n !== 'temporal').map(stopOne));
-      await stopOne('temporal');
-      for (const log of logs.values()) log.end();
-      if (options.dataDir === undefined && process.env['KEEP_CHAOS_DATA'] === undefined) await rm(dir, { recursive: true, force: true });
+      await stopAll();
     },
   };
 }

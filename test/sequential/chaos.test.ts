@@ -33,7 +33,6 @@ it('survives ten kill -9s across every process kind: no honest contributor pays,
     killEveryMs: [3_000, 8_000],
     downMs: [0, 3_000],
     joinEveryMs: 3_000,
-    ceremony: {},
     seed: 13,
     log: process.env['CHAOS_LOG'] === undefined ? undefined : (line) => process.stderr.write(`[chaos] ${line}\n`),
   });

@@ -14,7 +14,7 @@ const timing = { minCheckinIntervalMs: 120_000, initialRoundTripMs: 600_000, com
 let stack: TestStack;
 
 beforeAll(async () => {
-  stack = await startTestStack({ ceremony: { sizes: [{ numG1Powers: 8, numG2Powers: 3 }], sequential: timing }, auth: { rateLimits: { enabled: false } } });
+  stack = await startTestStack({ ceremony: { sizes: [{ numG1Powers: 8, numG2Powers: 3 }], sequential: timing }, auth: { rateLimits: { enabled: false } }, api: { checkinTokenTtlMs: 600_000 } });
 });
 
 afterAll(async () => {

@@ -14,6 +14,7 @@ import { verifyTranscript } from '../../engine/ops/verify-transcript.js';
 import { verifyReceipt } from '../../evidence/receipt.js';
 import { ParticipantClient } from '../../client/participant-client.js';
 import { participantIdOf, participantWorkflowId } from '../../api/sequential/settings.js';
+import { PARTICIPANT_SETTINGS_KEYS } from '../../workflows/sequential/types.js';
 import { startTestStack, type TestStack } from '../helpers/stack.js';
 
 let stack: TestStack;
@@ -110,5 +111,6 @@ it("starts a participant's workflow with the settings it needs, not the ceremony
   const events = (await stack.env.client.workflow.getHandle(participantWorkflowId(stack.cfg.ceremony.id, participantIdOf('dev|alice'))).fetchHistory()).events ?? [];
   const payload = events[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
   const input = JSON.parse(Buffer.from(payload ?? new Uint8Array()).toString('utf8')) as { settings: Record<string, unknown> };
-  expect(Object.keys(input.settings).sort()).toEqual(['ceremonyId', 'contributionsPerIdentity', 'pulse', 'searchAttributes', 'timing', 'workflowTaskQueue']);
+  expect(Object.keys(input.settings).sort()).toEqual([...PARTICIPANT_SETTINGS_KEYS].sort());
+  expect(input.settings).not.toHaveProperty('sizes');
 });

@@ -57,8 +57,13 @@ it('removes nobody for a 40 s Temporal-server outage, and everyone waiting still
       }),
     );
   }
-  // Every waiter is in the queue and has checked in at least once before the outage.
-  while ([...checkins.values()].filter((n) => n >= 1).length < WAITERS) await sleep(200);
+  // Every waiter is in the queue and has checked in at least once before the outage (a waiter that
+  // fails first fails the test at once).
+  const failedEarly = Promise.race(waiters.map((w) => w.then(() => new Promise<never>(() => undefined))));
+  const allCheckedIn = (async () => {
+    while ([...checkins.values()].filter((n) => n >= 1).length < WAITERS) await sleep(200);
+  })();
+  await Promise.race([allCheckedIn, failedEarly]);
 
   await stack.kill('temporal', OUTAGE_MS);
   await stack.ready('temporal');

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { CheckinAnswer } from '../../api/contracts/ceremony.js';
 import { CHECKIN_TOKEN } from '../../api/contracts/checkin-token.js';
-import { CheckinTokens, MIN_WAITERS_AHEAD } from '../../api/sequential/checkin-token.js';
+import { CheckinTokens, MIN_WAITERS_AHEAD, TOKEN_MARGIN_MS } from '../../api/sequential/checkin-token.js';
 
 const now = 1_800_000_000_000;
 const queued: CheckinAnswer = {
@@ -18,7 +18,9 @@ const queued: CheckinAnswer = {
   nextDeadlineMs: now + 90_000,
   checkinIntervalMs: 90_000,
 };
-const tokens = new CheckinTokens(randomBytes(32));
+const secret = randomBytes(32);
+const TOKEN_TTL_MS = 30_000;
+const tokens = new CheckinTokens(secret, 'main', TOKEN_TTL_MS);
 
 function tokenOf(answer: CheckinAnswer, participant = 'p1'): string {
   const token = tokens.issue(participant, answer, now).checkinToken;
@@ -27,29 +29,39 @@ function tokenOf(answer: CheckinAnswer, participant = 'p1'): string {
 }
 
 describe('a check-in token', () => {
-  it('answers an early check-in with the same answer, the token included, until the second half of the interval', () => {
+  it('answers an early check-in with the same answer, the token included, for at most its lifetime', () => {
     const token = tokenOf(queued);
     expect(tokens.answer(token, 'p1', now + 1_000)).toEqual({ ...queued, checkinToken: token });
-    // The deadline's first half: 90 s interval, deadline at +90 s, so early until +45 s.
-    expect(tokens.answer(token, 'p1', now + 44_999)).toBeDefined();
-    expect(tokens.answer(token, 'p1', now + 45_000)).toBeUndefined();
+    // A 90 s interval: the deadline's first half ends at +45 s, but a token lives at most TOKEN_TTL_MS.
+    expect(tokens.answer(token, 'p1', now + TOKEN_TTL_MS - 1)).toBeDefined();
+    expect(tokens.answer(token, 'p1', now + TOKEN_TTL_MS)).toBeUndefined();
+  });
+
+  it('stops a margin before the deadline enters its second half (a replica whose clock runs behind)', () => {
+    // Issued 20 s in: the first half ends at +45 s, so the token ends at +44 s, before its 30 s lifetime.
+    const token = tokens.issue('p1', queued, now + 20_000).checkinToken ?? '';
+    expect(tokens.answer(token, 'p1', now + 45_000 - TOKEN_MARGIN_MS - 1)).toBeDefined();
+    expect(tokens.answer(token, 'p1', now + 45_000 - TOKEN_MARGIN_MS)).toBeUndefined();
   });
 
   it('is not given near the head, when called, or once the check-in is due', () => {
     expect(tokens.issue('p1', { ...queued, waitersAhead: MIN_WAITERS_AHEAD - 1 }, now).checkinToken).toBeUndefined();
     expect(tokens.issue('p1', { ...queued, status: 'ready', waitersAhead: 0, position: 0 }, now).checkinToken).toBeUndefined();
-    expect(tokens.issue('p1', queued, now + 45_000).checkinToken).toBeUndefined();
+    expect(tokens.issue('p1', queued, now + 45_000 - TOKEN_MARGIN_MS).checkinToken).toBeUndefined();
     expect(tokens.issue('p1', { ...queued, waitersAhead: MIN_WAITERS_AHEAD }, now).checkinToken).toMatch(/^v1\./);
+    // Tokens switched off.
+    expect(new CheckinTokens(secret, 'main', 0).issue('p1', queued, now).checkinToken).toBeUndefined();
   });
 
-  it('is ignored for another participant, with a changed answer or signature, from another key, or malformed', () => {
+  it('is ignored for another participant or ceremony, with a changed answer or signature, from another key, or malformed', () => {
     const token = tokenOf(queued);
     const [version, body, mac] = token.split('.') as [string, string, string];
     expect(tokens.answer(token, 'p2', now)).toBeUndefined();
-    const forged = Buffer.from(JSON.stringify({ p: 'p1', u: now + 3_600_000, a: { ...queued, position: 1 } })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ c: 'main', p: 'p1', u: now + 3_600_000, a: { ...queued, position: 1 } })).toString('base64url');
     expect(tokens.answer(`${version}.${forged}.${mac}`, 'p1', now)).toBeUndefined();
     expect(tokens.answer(`${version}.${body}.${mac.slice(0, -2)}AA`, 'p1', now)).toBeUndefined();
-    expect(new CheckinTokens(randomBytes(32)).answer(token, 'p1', now)).toBeUndefined();
+    expect(new CheckinTokens(randomBytes(32), 'main', TOKEN_TTL_MS).answer(token, 'p1', now)).toBeUndefined();
+    expect(new CheckinTokens(secret, 'another', TOKEN_TTL_MS).answer(token, 'p1', now)).toBeUndefined();
     for (const bad of ['', 'v1', 'v1..', 'v2.' + body + '.' + mac, `v1.${body}`, 'x'.repeat(CHECKIN_TOKEN.maxLength + 1), `v1.${body}.${mac}.extra`]) {
       expect(tokens.answer(bad, 'p1', now), bad.slice(0, 20)).toBeUndefined();
     }

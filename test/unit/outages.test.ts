@@ -171,6 +171,11 @@ describe('looking at a deadline again and again (an absent participant)', () => 
     expect(r).toEqual({ removedAt: 130_000 + grace, looks: 2 });
   });
 
+  it('after a late timer, owes the recovery and the grace after it fired, once', () => {
+    const r = removalOf(100_000, 0, [], (look) => (look === 0 ? 30_000 : 0), 20_000);
+    expect(r).toEqual({ removedAt: 130_000 + 20_000 + grace, looks: 2 });
+  });
+
   it('always passes, whatever the outages and the lateness, owed only what the coordinator could not hear', () => {
     const outage = fc.tuple(fc.integer({ min: 0, max: 300_000 }), fc.integer({ min: 1, max: 60_000 })).map(([from, len]) => ({ from, to: from + len }));
     fc.assert(

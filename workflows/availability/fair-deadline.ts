@@ -28,7 +28,9 @@ export interface FairCheck {
 export async function fairDeadline(check: FairCheck): Promise<DeadlineVerdict> {
   const firedAt = Date.now();
   const seen = await availability.coordinatorOutages({ ceremonyId: check.ceremonyId, since: check.since, settings: check.pulse });
-  return deadlineVerdict({ since: check.since, expiry: check.expiry, scheduledFor: check.expiry, firedAt, graceMs: check.graceMs }, seen, check.pulse);
+  // A bare array is an answer recorded before the recovery came with it (a replayed history): none then.
+  const { outages, recoveryMs } = Array.isArray(seen) ? { outages: seen, recoveryMs: check.pulse.recoveryMs } : seen;
+  return deadlineVerdict({ since: check.since, expiry: check.expiry, scheduledFor: check.expiry, firedAt, graceMs: check.graceMs }, outages, { ...check.pulse, recoveryMs });
 }
 
 export interface DeadlineWait {

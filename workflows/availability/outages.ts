@@ -109,7 +109,8 @@ export interface DeadlineVerdict {
  * The verdict on a deadline whose timer fired, given the outages the pulse saw since `since`. A timer
  * that fired late by more than the outage threshold is itself evidence that the workflow could not run,
  * from some moment unknown before it was due: it counts as an outage from the deadline proper (the
- * scheduled moment less the grace) to when it fired. A moved deadline is looked at again at its new
+ * scheduled moment less the grace) to when it fired, so the participant is owed the recovery and the
+ * grace after that moment. A moved deadline is looked at again at its new
  * expiry, counting only outages after this look, so each look either passes the deadline or is owed
  * by a new outage: an absent participant is removed once the coordinator has heard nothing from it for
  * the deadline plus the grace, however many outages came between.

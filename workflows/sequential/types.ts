@@ -26,7 +26,10 @@ export interface SequentialSettings {
  * What a participant workflow needs of the settings (not the sizes: only the ceremony and its turns
  * touch powers). Inputs written before this type existed carry all of SequentialSettings, a superset.
  */
-export type ParticipantSettings = Pick<SequentialSettings, 'ceremonyId' | 'contributionsPerIdentity' | 'timing' | 'pulse' | 'workflowTaskQueue' | 'searchAttributes'>;
+export const PARTICIPANT_SETTINGS_KEYS = ['ceremonyId', 'contributionsPerIdentity', 'timing', 'pulse', 'workflowTaskQueue', 'searchAttributes'] as const satisfies ReadonlyArray<
+  keyof SequentialSettings
+>;
+export type ParticipantSettings = Pick<SequentialSettings, (typeof PARTICIPANT_SETTINGS_KEYS)[number]>;
 
 /** The current verified state of the ceremony: where its transcript lives. */
 export interface TranscriptHead {
