@@ -158,6 +158,43 @@ it('starts cleanly on the same data directory after kill -9 of the parent alone,
   }
 });
 
+it('starts cleanly on the same data directory after kill -9 of the whole tree, and after the dev server alone died', async () => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'stack-killed-'));
+  const previous = dataDir;
+  dataDir = dir;
+  try {
+    const ports: Ports = { api: await freePort(), temporal: await freePort(), ui: await freePort() };
+    const devServerPid = async (): Promise<number> => (JSON.parse(await readFile(path.join(dir, 'temporal-dev-server.pid'), 'utf8')) as { pid: number }).pid;
+
+    // The whole tree: the parent and its dev server, both with -9; the pid file is left behind.
+    const first = startStack(ports);
+    await waitReady(ports.api, first.output);
+    const firstServer = await devServerPid();
+    const firstExited = new Promise<void>((resolve) => first.child.once('exit', () => resolve()));
+    first.child.kill('SIGKILL');
+    process.kill(firstServer, 'SIGKILL');
+    await firstExited;
+    await waitFor('the killed dev server to be gone', async () => expect(await isRunning(firstServer)).toBe(false), 10_000, 100);
+
+    // The dev server alone: the stack cannot serve, and stops on SIGTERM all the same.
+    const second = startStack(ports);
+    await waitReady(ports.api, second.output);
+    process.kill(await devServerPid(), 'SIGKILL');
+    await waitFor('the port of the killed dev server to close', async () => expect(await isListening(ports.temporal)).toBe(false), 10_000, 100);
+    await stopWithSigterm(second.child);
+
+    // And the next start is clean, and stops cleanly.
+    const third = startStack(ports);
+    await waitReady(ports.api, third.output);
+    const stop = await stopWithSigterm(third.child);
+    expect(stop.code).toBe(0);
+    for (const port of [ports.api, ports.temporal, ports.ui]) expect(await isListening(port)).toBe(false);
+  } finally {
+    dataDir = previous;
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 it('fails at start with the field named when the configuration is invalid', async () => {
   const child = spawn(path.join(repoRoot, 'bin', 'ceremony'), ['start', '--port', '70000'], { stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
