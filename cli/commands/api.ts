@@ -1,7 +1,7 @@
 // `ceremony api`: the API server alone, for deployments with an existing Temporal cluster. Koa and
 // the Temporal client are loaded only when the command runs.
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { sharedTemporalProblems, type Config } from '../../common/config.js';
+import { requireSharedTemporalSettings, type Config } from '../../common/config.js';
 import { exitCode, helpFooter } from '../kit.js';
 import { SERVICE_ENVIRONMENT, serviceCommand, serviceConfig, type ServiceFlags } from '../service-flags.js';
 import { untilSignal } from '../signals.js';
@@ -18,6 +18,8 @@ async function run(flags: ServiceFlags): Promise<number> {
   let cfg: Config;
   try {
     cfg = serviceConfig(flags);
+    // Before connecting anywhere: a replica with a key or a store of its own must not join a live queue.
+    requireSharedTemporalSettings(cfg);
   } catch (err) {
     process.stderr.write(`ceremony api: ${(err as Error).message}\n`);
     return 2;
@@ -25,12 +27,6 @@ async function run(flags: ServiceFlags): Promise<number> {
   const address = cfg.temporal.address;
   if (address === undefined) {
     process.stderr.write('ceremony api: set TEMPORAL_ADDRESS (or temporal.address) to the Temporal frontend, e.g. temporal-frontend:7233\n');
-    return 2;
-  }
-  // Before connecting anywhere: a replica with a key or a store of its own must not join a live queue.
-  const problems = sharedTemporalProblems(cfg);
-  if (problems.length > 0) {
-    process.stderr.write(`ceremony api: invalid configuration:\n${problems.map((p) => `  ${p}\n`).join('')}`);
     return 2;
   }
   const [{ createLogger }, { serveApi }, { openStore }, { connectClient }, { createSessionTokens }, { ensureCeremony }, { loadReceiptKey }] = await Promise.all([

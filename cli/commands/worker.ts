@@ -1,7 +1,7 @@
 // `ceremony worker --task-queue NAME`: one worker process for the workflow or verification queue.
 // The Temporal worker is loaded only when the command runs.
 import type { CommandUnknownOpts } from '@commander-js/extra-typings';
-import { sharedTemporalProblems, type Config } from '../../common/config.js';
+import { requireSharedTemporalSettings, type Config } from '../../common/config.js';
 import { exitCode, helpFooter } from '../kit.js';
 import { SERVICE_ENVIRONMENT, serviceCommand, serviceConfig, type ServiceFlags } from '../service-flags.js';
 import { untilSignal } from '../signals.js';
@@ -19,6 +19,8 @@ async function run(flags: ServiceFlags & { taskQueue: string }): Promise<number>
   let cfg: Config;
   try {
     cfg = serviceConfig(flags);
+    // Before connecting anywhere: a replica with a key or a store of its own must not join a live queue.
+    requireSharedTemporalSettings(cfg);
   } catch (err) {
     process.stderr.write(`ceremony worker: ${(err as Error).message}\n`);
     return 2;
@@ -33,12 +35,6 @@ async function run(flags: ServiceFlags & { taskQueue: string }): Promise<number>
   const address = cfg.temporal.address;
   if (address === undefined) {
     process.stderr.write('ceremony worker: set TEMPORAL_ADDRESS (or temporal.address) to the Temporal frontend\n');
-    return 2;
-  }
-  // Before connecting anywhere: a replica with a key or a store of its own must not join a live queue.
-  const problems = sharedTemporalProblems(cfg);
-  if (problems.length > 0) {
-    process.stderr.write(`ceremony worker: invalid configuration:\n${problems.map((p) => `  ${p}\n`).join('')}`);
     return 2;
   }
   const [{ createLogger }, { openStore }, { connectWorker }, { installTemporalRuntime }, { createWorker }] = await Promise.all([
