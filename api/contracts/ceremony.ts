@@ -152,7 +152,7 @@ const checkinFields = {
     .string()
     .max(CHECKIN_TOKEN.maxLength)
     .describe(
-      `hand it back in the ${CHECKIN_TOKEN.header} header of the next check-in: while it lasts (at most api.checkinTokenTtlMs, never into the interval's second half) any API replica answers from it at once, without a durable write. Given only when at least two are ahead`,
+      `hand it back in the ${CHECKIN_TOKEN.header} header of the next check-in: while the queue has not moved and it lasts (at most api.checkinTokenTtlMs, never into the interval's second half) any API replica answers from it at once, without a durable write. Given only when at least two are ahead`,
     )
     .optional(),
 };

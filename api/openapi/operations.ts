@@ -381,7 +381,7 @@ export function operations(): Operation[] {
           in: 'header',
           required: false,
           description:
-            'the checkinToken of the last answer: while it lasts (at most api.checkinTokenTtlMs, and never into the second half of the interval) the answer comes from it at once; a token that does not verify, has expired or is for another participant or ceremony is ignored',
+            'the checkinToken of the last answer: while it lasts (at most api.checkinTokenTtlMs, and never into the second half of the interval) the answer comes from it at once; a token that does not verify, has expired, is for another participant or ceremony, or was given before the queue moved is ignored',
           schema: { type: 'string', maxLength: CHECKIN_TOKEN.maxLength },
         },
       ],

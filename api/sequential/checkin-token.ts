@@ -1,17 +1,20 @@
 // Signed check-in tokens (#14): an early check-in (one that changes nothing) is answered by any API
-// replica without asking Temporal. Each check-in answer far from the head carries a token: the answer
-// itself, the participant it is for and the moment until which a check-in changes nothing (the second
-// half of the interval renews the deadline; participant-state.ts, earlyUntil), MACed with a key every
-// replica derives from the shared session key. Handed back with the next check-in before that moment,
-// it is the answer again, and nothing is read or written. A token that does not verify, has expired,
-// or is for another participant is ignored: the check-in goes to the participant's workflow.
+// replica without asking the participant's workflow or the ceremony about it. Each check-in answer far
+// from the head carries a token: the answer itself, the participant it is for, the queue's mark when
+// it was given (gateway.queueMark: departures, the running turn, the average, the phase, read from the
+// replica's shared snapshot) and the moment until which a check-in changes nothing (the second half of
+// the interval renews the deadline; participant-state.ts, earlyUntil), MACed with a key every replica
+// derives from the shared session key. Handed back with the next check-in while the queue's mark is
+// the same, it is the answer again (the seed recalculates the estimate with the latest data at every
+// check-in: it would come out the same), and nothing is written. A token that does not verify, has
+// expired, is for another participant or was given before the queue moved is ignored: the check-in
+// goes to the participant's workflow.
 //
 // No token is given near the head (fewer than MIN_WAITERS_AHEAD ahead), and none lives longer than
-// api.checkinTokenTtlMs (30 s): a participant called sooner than expected (those ahead left) learns it within that, and
-// is never struck for it (the start window runs from when it is told). A participant who left, was
-// dropped or banned may read "queued" from its token for as long. A token stops TOKEN_MARGIN_MS
-// before the deadline's second half, so a renewing check-in reaches the workflow even through a replica
-// whose clock runs a little behind.
+// api.checkinTokenTtlMs (30 s). A participant who left, was dropped or banned may read "queued" from
+// its token for as long (its own departure does not move those ahead of it). A token stops
+// TOKEN_MARGIN_MS before the deadline's second half, so a renewing check-in reaches the workflow even
+// through a replica whose clock runs a little behind.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { earlyUntil } from '../../workflows/sequential/participant-state.js';
@@ -31,6 +34,8 @@ const TokenBodySchema = z
     p: z.string(),
     /** Until when (ms) it answers. */
     u: z.number(),
+    /** The queue's mark when it was given. */
+    m: z.string(),
     /** The answer. */
     a: CheckinAnswerSchema.omit({ checkinToken: true }).strict(),
   })
@@ -51,18 +56,19 @@ export class CheckinTokens {
   }
 
   /** The answer with a token, when a check-in until some later moment would change nothing; else as it is. */
-  issue(participantId: string, answer: CheckinAnswer, now: number): CheckinAnswer & { checkinToken?: string } {
+  issue(participantId: string, answer: CheckinAnswer, mark: string | undefined, now: number): CheckinAnswer & { checkinToken?: string } {
+    if (mark === undefined) return answer;
     if (answer.status === 'ready' || answer.waitersAhead < MIN_WAITERS_AHEAD) return answer;
     const until = Math.min(earlyUntil(answer.nextDeadlineMs, answer.checkinIntervalMs) - TOKEN_MARGIN_MS, now + this.ttlMs);
     if (until <= now) return answer;
     const { checkinToken: _previous, ...plain } = answer;
-    const body = Buffer.from(JSON.stringify({ c: this.ceremonyId, p: participantId, u: until, a: plain } satisfies TokenBody)).toString('base64url');
+    const body = Buffer.from(JSON.stringify({ c: this.ceremonyId, p: participantId, u: until, m: mark, a: plain } satisfies TokenBody)).toString('base64url');
     const token = `v1.${body}.${this.mac(body)}`;
     return token.length > CHECKIN_TOKEN.maxLength ? plain : { ...plain, checkinToken: token };
   }
 
-  /** The answer a valid, unexpired token for this participant holds (with the token again); undefined otherwise. */
-  answer(token: string | undefined, participantId: string, now: number): (CheckinAnswer & { checkinToken: string }) | undefined {
+  /** The answer a valid, unexpired token for this participant, given at this queue mark, holds (with the token again); undefined otherwise. */
+  answer(token: string | undefined, participantId: string, mark: string, now: number): (CheckinAnswer & { checkinToken: string }) | undefined {
     if (token === undefined || token.length > CHECKIN_TOKEN.maxLength) return undefined;
     const parts = token.split('.');
     const [version, body, mac] = parts;
@@ -78,7 +84,7 @@ export class CheckinTokens {
     } catch {
       return undefined;
     }
-    if (parsed.c !== this.ceremonyId || parsed.p !== participantId || !(now < parsed.u)) return undefined;
+    if (parsed.c !== this.ceremonyId || parsed.p !== participantId || parsed.m !== mark || !(now < parsed.u)) return undefined;
     return { ...parsed.a, checkinToken: token };
   }
 

@@ -137,6 +137,17 @@ export class SequentialGateway {
     this.cached = undefined;
   }
 
+  /**
+   * What every waiter's answer depends on besides its own record, from the shared snapshot (one query
+   * per replica every SNAPSHOT_MAX_AGE_MS, dropped at once after this replica's own joins and leaves):
+   * departures from the queue, the running turn, the round-trip average, the phase. While it stays the
+   * same, so do a waiter's position and estimate (checkin-token.ts).
+   */
+  async queueMark(): Promise<string> {
+    const { stats, current, averageRoundTripMs, phase } = await this.snapshot();
+    return [stats.leftQueue, stats.removedForMissedCheckin, stats.turns, current?.turnId ?? '-', averageRoundTripMs, phase.phase].join('/');
+  }
+
   async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<QueueSnapshot> {
     const now = Date.now();
     if (this.cached !== undefined && now - this.cached.at <= maxAgeMs) return this.cached.snapshot;

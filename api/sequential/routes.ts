@@ -85,13 +85,18 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
   // without asking Temporal (checkin-token.ts).
   const enter = async (ctx: Context): Promise<void> => {
     const { participantId, ...answer } = enterView(await gateway.enter(caller(ctx)));
-    ctx.body = { ...checkinTokens.issue(participantId, answer, Date.now()), participantId };
+    const mark = await gateway.queueMark().catch(() => undefined);
+    ctx.body = { ...checkinTokens.issue(participantId, answer, mark, Date.now()), participantId };
   };
   const checkin = async (ctx: Context): Promise<void> => {
     const who = caller(ctx);
     const participantId = participantIdOf(who.identity);
     const header = ctx.get(CHECKIN_TOKEN.header);
-    ctx.body = checkinTokens.answer(header === '' ? undefined : header, participantId, Date.now()) ?? checkinTokens.issue(participantId, checkinView(await gateway.checkin(who)), Date.now());
+    // The mark is read once per replica every 250 ms, whoever asks; it is read before the answer is
+    // made, so a token never claims a mark later than its answer.
+    const mark = await gateway.queueMark().catch(() => undefined);
+    const fromToken = header === '' || mark === undefined ? undefined : checkinTokens.answer(header, participantId, mark, Date.now());
+    ctx.body = fromToken ?? checkinTokens.issue(participantId, checkinView(await gateway.checkin(who)), mark, Date.now());
   };
   participants.post('/lobby/enter', enter);
   participants.post('/queue/join', enter);
