@@ -11,8 +11,8 @@
 // goes to the participant's workflow.
 //
 // No token is given near the head (fewer than MIN_WAITERS_AHEAD ahead), and none lives longer than
-// api.checkinTokenTtlMs (30 s). A participant who left, was dropped or banned may read "queued" from
-// its token for as long (its own departure does not move those ahead of it). A token stops
+// api.checkinTokenTtlMs (30 s). A departure (a leave, a drop, a ban) changes the mark, so the one who
+// left is told at its next check-in too. A token stops
 // TOKEN_MARGIN_MS before the deadline's second half, so a renewing check-in reaches the workflow even
 // through a replica whose clock runs a little behind.
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
