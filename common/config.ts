@@ -33,9 +33,9 @@ export const configSchema = z
           .int()
           .min(0)
           .max(3_600_000)
-          .default(30_000)
+          .default(3_600_000)
           .describe(
-            'Sequential mode: the longest a check-in token answers early check-ins without asking Temporal (ms); also how late a participant called sooner than expected may learn it (it is never struck for that). 0: no tokens.',
+            "Sequential mode: the longest a check-in token answers early check-ins without asking Temporal (ms). A token also ends before its interval's second half and whenever the queue moves, so this only caps it further. 0: no tokens.",
           ),
         maxJsonBytes: z
           .number()

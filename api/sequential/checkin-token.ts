@@ -10,11 +10,11 @@
 // expired, is for another participant or was given before the queue moved is ignored: the check-in
 // goes to the participant's workflow.
 //
-// No token is given near the head (fewer than MIN_WAITERS_AHEAD ahead), and none lives longer than
-// api.checkinTokenTtlMs (30 s). A departure (a leave, a drop, a ban) changes the mark, so the one who
-// left is told at its next check-in too. A token stops
-// TOKEN_MARGIN_MS before the deadline's second half, so a renewing check-in reaches the workflow even
-// through a replica whose clock runs a little behind.
+// No token is given near the head (fewer than MIN_WAITERS_AHEAD ahead), so being called always moves
+// the mark first. A departure (a leave, a drop, a ban) changes the mark, so the one who left is told at
+// its next check-in too. A token stops TOKEN_MARGIN_MS before the deadline's second half, so a renewing
+// check-in reaches the workflow even through a replica whose clock runs a little behind, and never
+// lives longer than api.checkinTokenTtlMs (an hour by default).
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { earlyUntil } from '../../workflows/sequential/participant-state.js';

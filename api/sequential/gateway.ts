@@ -59,6 +59,8 @@ export interface Caller {
 export class SequentialGateway {
   readonly settings: SequentialSettings;
   private cached: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
+  /** The snapshot the queue's mark is read from: the same one, but kept across this replica's joins. */
+  private marked: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
   /** Concurrent enters join the queue together: one update on the ceremony per batch. */
   private readonly joins: Batcher<JoinRequest, JoinResult>;
 
@@ -132,19 +134,23 @@ export class SequentialGateway {
     );
   }
 
-  /** After a call that changes the queue or ends a turn: the next status read asks the ceremony again. */
+  /** After a call that changes the queue or ends a turn: the next status read and mark ask the ceremony again. */
   private invalidate(): void {
     this.cached = undefined;
+    this.marked = undefined;
   }
 
   /**
    * What every waiter's answer depends on besides its own record, from the shared snapshot (one query
-   * per replica every SNAPSHOT_MAX_AGE_MS, dropped at once after this replica's own joins and leaves):
-   * departures from the queue, the running turn, the round-trip average, the phase. While it stays the
-   * same, so do a waiter's position and estimate (checkin-token.ts).
+   * per replica every SNAPSHOT_MAX_AGE_MS, dropped at once after this replica's own leaves, turn
+   * changes and phase changes; a join changes none of it, so joins keep it): departures from the queue,
+   * the running turn, the round-trip average, the phase. While it stays the same, so do a waiter's
+   * position and estimate (checkin-token.ts).
    */
   async queueMark(): Promise<string> {
-    const { stats, current, averageRoundTripMs, phase } = await this.snapshot();
+    const now = Date.now();
+    const fresh = this.marked !== undefined && now - this.marked.at <= SNAPSHOT_MAX_AGE_MS ? this.marked.snapshot : this.snapshot();
+    const { stats, current, averageRoundTripMs, phase } = await fresh;
     return [stats.leftQueue, stats.removedForMissedCheckin, stats.turns, current?.turnId ?? '-', averageRoundTripMs, phase.phase].join('/');
   }
 
@@ -154,8 +160,10 @@ export class SequentialGateway {
     const snapshot = viaTemporal(() => this.ceremony().query(snapshotQuery), this.noCeremony);
     const entry = { at: now, snapshot };
     this.cached = entry;
+    this.marked = entry;
     snapshot.catch(() => {
       if (this.cached === entry) this.cached = undefined;
+      if (this.marked === entry) this.marked = undefined;
     });
     return snapshot;
   }
@@ -205,7 +213,7 @@ export class SequentialGateway {
     if (entered.status === 'ready') return { ...(await this.checkin(caller)), participantId };
     const joined = await this.joins.submit({ participantId, identity: caller.identity });
     if (joined.refused !== undefined) throw new CeremonyError(joined.refused.code, joined.refused.message);
-    this.invalidate();
+    this.cached = undefined; // the status shows the new queue length; the mark stays (a join moves no one)
     const place = joined.whereabouts.kind === 'queue' ? joined.whereabouts.place : await this.placeOf(participantId);
     const response = await viaTemporal(() => executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ place, first: true }]), this.notInQueue);
     return { ...response, participantId };

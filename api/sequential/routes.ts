@@ -84,8 +84,10 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
   // Check-in answers far from the head carry a signed token; handed back early, it is the answer again
   // without asking Temporal (checkin-token.ts).
   const enter = async (ctx: Context): Promise<void> => {
-    const { participantId, ...answer } = enterView(await gateway.enter(caller(ctx)));
+    // The mark from the shared snapshot, read before the answer is made (a join does not change it):
+    // concurrent enters on this replica share one query every 250 ms instead of one each.
     const mark = await gateway.queueMark().catch(() => undefined);
+    const { participantId, ...answer } = enterView(await gateway.enter(caller(ctx)));
     ctx.body = { ...checkinTokens.issue(participantId, answer, mark, Date.now()), participantId };
   };
   const checkin = async (ctx: Context): Promise<void> => {
