@@ -2,7 +2,7 @@
 // members compute, poll and heartbeat, and what many concurrent pollers cost. Prints figures; not a test.
 //
 //   npx tsx bench/rounds-history.ts [--contributors 5] [--chunks 5] [--compute-ms 40000] [--quiet-s 15]
-//                                   [--pollers 50] [--burst-s 15] [--stack embedded|test]
+//                                   [--pollers 50] [--burst-s 15] [--heartbeat-timeout-s 60] [--stack embedded|test]
 //
 // The stack is the one bench/rounds.ts uses (runtime/stack.ts by default: a Temporal dev server, both
 // production workers and the production API in this process), in rounds mode with external
@@ -43,6 +43,7 @@ const { values: args } = parseArgs({
     'quiet-s': { type: 'string', default: '15' },
     pollers: { type: 'string', default: '50' },
     'burst-s': { type: 'string', default: '15' },
+    'heartbeat-timeout-s': { type: 'string', default: '60' },
     g1: { type: 'string', default: '65' },
     g2: { type: 'string', default: '2' },
     stack: { type: 'string', default: 'embedded' },
@@ -63,7 +64,7 @@ if (args.stack !== 'embedded' && args.stack !== 'test') throw new Error('--stack
 // Both windows must fit in the first chunk's compute, with room for the contributors' first claims.
 if (QUIET_MS + BURST_MS + 5_000 > S) throw new Error('--compute-ms must exceed --quiet-s + --burst-s by at least 5 s');
 
-const HEARTBEAT_TIMEOUT_MS = 60_000;
+const HEARTBEAT_TIMEOUT_MS = bounded(args['heartbeat-timeout-s'], 10, 3_600, 'heartbeat-timeout-s') * 1000;
 const SPARE = 'bench-spare';
 const VERIFIER = 'bench-verifier';
 /** The whole run gives up after this long. */

@@ -123,7 +123,11 @@ export const roundsConfigSchema = z
     maxVerificationFailures: z.number().int().min(1).max(100).default(3).describe("Rounds mode: this many failed verifications of one contributor's uploads drop the contributor."),
     verificationLeaseMs: positiveMs.default(120_000).describe('Rounds mode: an external verifier must answer a leased verification within this long (ms), or the lease expires and counts against it.'),
     maxVerifierFailures: z.number().int().min(1).max(100).default(3).describe('Rounds mode: an external verifier whose leases expire this many times is dropped.'),
-    sweepIntervalMs: positiveMs.default(5_000).describe('Rounds mode: how often (ms) a round looks for unresponsive or slow participants and expired verification leases.'),
+    sweepIntervalMs: positiveMs
+      .default(5_000)
+      .describe(
+        "Rounds mode: the round's sweep (unresponsive or slow participants, expired verification leases) sleeps until the next deadline it enforces, but at least this long (ms) and at most half the shortest of those timeouts; so a deadline is enforced at most this late.",
+      ),
     maxRounds: z.number().int().min(0).default(0).describe('Rounds mode: stop after this many completed rounds (0: no limit).'),
   })
   .strict()

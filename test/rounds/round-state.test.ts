@@ -22,6 +22,7 @@ import {
   lastSeenOf,
   markFailed,
   markVerified,
+  nextSweepDue,
   noteReplacement,
   offerTask,
   offerVerification,
@@ -30,11 +31,13 @@ import {
   slotOfMember,
   STANDBY_ANSWER,
   submitContribution,
+  sweepDelayMs,
   takeTask,
   takeVerification,
   verifiedCount,
   type Newcomer,
   type RoundState,
+  type SweepRules,
 } from '../../workflows/rounds/round-state.js';
 import type { ChunkContributionEntry, Member, TaskAnswer } from '../../workflows/rounds/types.js';
 
@@ -542,6 +545,105 @@ describe('REQ-20 REQ-35 stragglers', () => {
     expect(heartbeat(state, 'id-r1', T0 + 3)).toBe(true);
     expect(heartbeat(state, 'id-stranger', T0 + 4)).toBe(false);
     expect([state.slots[0]?.lastSeen, state.verifiers[0]?.lastSeen, state.replacements[0]?.lastSeen]).toEqual([T0 + 1, T0 + 2, T0 + 3]);
+  });
+});
+
+// ---- the sweep sleeps until the next deadline it enforces (round.ts; #14) ----
+
+/** What the round's sweep would find at `now` (round.ts: stragglers, expired leases, silent verifiers), on a copy. */
+function sweepFinds(state: RoundState, now: number, rules: SweepRules): number {
+  const copy = structuredClone(state);
+  let found = findStragglers(copy, now, rules.heartbeatTimeoutMs, rules.slowTaskTimeoutMs).length;
+  if (rules.verificationLeaseMs !== undefined) {
+    const leases = copy.leases.length;
+    expireLeases(copy, now, rules.verificationLeaseMs, 100);
+    found += leases - copy.leases.length;
+    found += copy.verifiers.filter((v) => v.status === 'active' && now - v.lastSeen > rules.heartbeatTimeoutMs).length;
+  }
+  return found;
+}
+
+type SweepStep = { kind: 'beat' | 'take' | 'submit' | 'verify' | 'lease' | 'drop'; who: number; dt: number };
+const sweepStepArb: fc.Arbitrary<SweepStep> = fc.record({
+  kind: fc.constantFrom('beat', 'take', 'submit', 'verify', 'lease', 'drop'),
+  who: fc.nat(5),
+  dt: fc.integer({ min: 0, max: 90_000 }),
+});
+const sweepRulesArb: fc.Arbitrary<SweepRules> = fc.record({
+  heartbeatTimeoutMs: fc.integer({ min: 1_000, max: 120_000 }),
+  slowTaskTimeoutMs: fc.integer({ min: 1_000, max: 600_000 }),
+  verificationLeaseMs: fc.option(fc.integer({ min: 1_000, max: 300_000 }), { nil: undefined }),
+});
+
+/** A round after random steps at increasing times; returns the state and the time of the last step. */
+function afterSteps(slots: number, chunks: number, steps: SweepStep[]): { state: RoundState; now: number } {
+  const state = fresh(slots, chunks);
+  let now = T0;
+  for (const step of steps) {
+    now += step.dt;
+    const slot = state.slots[step.who % slots];
+    if (slot === undefined) continue;
+    const id = slot.member.id;
+    if (slot.status !== 'active' && step.kind !== 'lease' && step.kind !== 'verify') continue;
+    if (step.kind === 'beat') heartbeat(state, id, now);
+    else if (step.kind === 'take') takeTask(state, id, now);
+    else if (step.kind === 'submit') {
+      const held = state.chunks.find((c) => c.lock?.slot === slot.slot);
+      if (held !== undefined) submitContribution(state, id, held.index, `u-${now}-${id}`, chunkHead(state, held.index), now);
+    } else if (step.kind === 'verify') {
+      const waiting = verifyingIds(state)[step.who % Math.max(1, verifyingIds(state).length)];
+      if (waiting !== undefined && !state.leases.some((l) => l.contributionId === waiting))
+        markVerified(state, waiting, 'coordinator', `v/${waiting}`, pubkeyOf(state.chunks.flatMap((c) => c.contributions).find((c) => c.id === waiting)?.contributorId ?? ''));
+    } else if (step.kind === 'lease') claimVerification(state, member(`v${step.who % 2}`), false, now);
+    else if (state.slots.filter((s) => s.status === 'active').length > 1) dropSlotMember(state, slot.slot, 'unresponsive', now);
+  }
+  return { state, now };
+}
+
+describe('the sweep sleeps until the next deadline it enforces', () => {
+  it('nextSweepDue is the first moment a sweep finds something: nothing a millisecond before, something at it', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 }), fc.array(sweepStepArb, { maxLength: 30 }), sweepRulesArb, (slots, chunks, steps, rules) => {
+        const { state, now } = afterSteps(slots, chunks, steps);
+        const due = nextSweepDue(state, rules);
+        if (!Number.isFinite(due)) {
+          expect(sweepFinds(state, now + 10 * 600_000, rules)).toBe(0);
+          return;
+        }
+        expect(sweepFinds(state, due - 1, rules)).toBe(0);
+        expect(sweepFinds(state, due, rules)).toBeGreaterThan(0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a sleep never outlasts a deadline set while it sleeps (the cap is half the shortest timeout), nor ends sooner than the interval', () => {
+    const rules: SweepRules = { heartbeatTimeoutMs: 60_000, slowTaskTimeoutMs: 600_000, verificationLeaseMs: 120_000 };
+    expect(sweepDelayMs(T0 + 1_000, T0, 5_000, rules)).toBe(5_000);
+    expect(sweepDelayMs(T0 + 20_000, T0, 5_000, rules)).toBe(20_000);
+    expect(sweepDelayMs(T0 + 45_000, T0, 5_000, rules)).toBe(30_000);
+    expect(sweepDelayMs(Number.POSITIVE_INFINITY, T0, 5_000, rules)).toBe(30_000);
+    expect(sweepDelayMs(T0 - 1_000, T0, 5_000, rules)).toBe(5_000);
+    expect(sweepDelayMs(Number.POSITIVE_INFINITY, T0, 5_000, { ...rules, verificationLeaseMs: undefined })).toBe(30_000);
+    expect(sweepDelayMs(Number.POSITIVE_INFINITY, T0, 5_000, { heartbeatTimeoutMs: 600_000, slowTaskTimeoutMs: 600_000, verificationLeaseMs: 8_000 })).toBe(5_000);
+    fc.assert(
+      fc.property(sweepRulesArb, fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: -100_000, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), (rules, intervalMs, dueIn, setAfter) => {
+        const delay = sweepDelayMs(T0 + dueIn, T0, intervalMs, rules);
+        expect(delay).toBeGreaterThanOrEqual(intervalMs);
+        const shortest = Math.min(rules.heartbeatTimeoutMs, rules.slowTaskTimeoutMs, rules.verificationLeaseMs ?? Number.POSITIVE_INFINITY);
+        // A deadline set during the sleep falls due one shortest timeout after it was set at the
+        // earliest: the sweep wakes before (or, with an interval longer than half of it, at most the
+        // interval after it, as a fixed interval would).
+        if (setAfter < delay) {
+          const dueOfNew = T0 + setAfter + shortest + 1;
+          if (intervalMs <= shortest / 2) expect(T0 + delay).toBeLessThan(dueOfNew);
+          else expect(T0 + delay).toBeLessThanOrEqual(dueOfNew + intervalMs);
+        }
+        // Nothing already known falls due before the wake, except by at most the interval.
+        expect(T0 + delay).toBeLessThanOrEqual(Math.max(T0 + dueIn, T0) + intervalMs);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 

@@ -17,8 +17,9 @@
 //   bans. A heartbeat reaches the round only when the round's liveness of the member asks for it
 //   (round-state.ts heartbeatNeeded, read with the liveness query): about twice per heartbeat timeout
 //   per member, not once per beat.
-// Apart from these, the round's sweep timer writes about five events every sweepIntervalMs whatever
-// the members do (docs/performance.md, "Rounds history").
+// Apart from these, the round's sweep timer writes about five events each time it wakes: at the next
+// deadline it enforces, at most every half of the shortest timeout (round-state.ts sweepDelayMs;
+// docs/performance.md, "Rounds history").
 import { describedQuery, describedSignal, describedUpdate } from '../message-descriptions.js';
 import type { Newcomer, Offer } from './round-state.js';
 import type { Member, RoundStatus, TaskAnswer, VerificationTask } from './types.js';

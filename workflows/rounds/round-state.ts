@@ -428,6 +428,51 @@ export function findStragglers(state: RoundState, now: number, heartbeatTimeoutM
   return found;
 }
 
+/** The deadlines a round's sweep enforces (the round's settings). */
+export interface SweepRules {
+  heartbeatTimeoutMs: number;
+  slowTaskTimeoutMs: number;
+  /** External verification only: how long a lease lasts; undefined when the coordinator verifies. */
+  verificationLeaseMs: number | undefined;
+}
+
+/**
+ * The first moment (ms) a sweep could find something to do in this state: a contributor past its
+ * heartbeat timeout or slow-task timeout (findStragglers), a lease past its end or a verifier gone quiet
+ * (expireLeases, the sweep's verifier check). Each rule fires once `now - since > timeout`, so one
+ * millisecond after the sum. Infinity when nothing is pending.
+ */
+export function nextSweepDue(state: RoundState, rules: SweepRules): number {
+  let due = Number.POSITIVE_INFINITY;
+  const at = (since: number, timeoutMs: number): void => {
+    due = Math.min(due, since + timeoutMs + 1);
+  };
+  for (const slot of state.slots) {
+    if (slot.status !== 'active') continue;
+    if (slot.chunkOrder.every((c) => hasContribution(state.chunks[c] as ChunkSlotState, slot.slot, 'verified'))) continue;
+    const held = state.chunks.find((c) => c.lock?.slot === slot.slot);
+    if (held?.lock !== undefined) at(held.lock.since, rules.slowTaskTimeoutMs);
+    at(slot.lastSeen, rules.heartbeatTimeoutMs);
+  }
+  if (rules.verificationLeaseMs !== undefined) {
+    for (const lease of state.leases) at(lease.since, rules.verificationLeaseMs);
+    for (const verifier of state.verifiers) if (verifier.status === 'active') at(verifier.lastSeen, rules.heartbeatTimeoutMs);
+  }
+  return due;
+}
+
+/**
+ * How long the sweep sleeps from `now`: until the next deadline is due, but at least `intervalMs` (so
+ * a deadline is enforced at most that late, as with a fixed interval) and at most half the shortest
+ * timeout. The cap is what makes sleeping safe: a deadline set while the sweep sleeps (a new lock, a
+ * lease, a replacement's first liveness) is at least one shortest timeout after the sleep began, so
+ * the sweep is awake again before it falls due and sees it.
+ */
+export function sweepDelayMs(due: number, now: number, intervalMs: number, rules: SweepRules): number {
+  const shortest = Math.min(rules.heartbeatTimeoutMs, rules.slowTaskTimeoutMs, rules.verificationLeaseMs ?? Number.POSITIVE_INFINITY);
+  return Math.max(intervalMs, Math.min(due - now, Math.floor(shortest / 2)));
+}
+
 /** Whoever the round keeps a liveness for under this id: an active slot's member, a verifier, a replacement. */
 function livenessEntry(state: RoundState, memberId: string): { lastSeen: number } | undefined {
   return slotOfMember(state, memberId) ?? state.verifiers.find((v) => v.id === memberId) ?? state.replacements.find((r) => r.member.id === memberId);

@@ -1,7 +1,7 @@
 // One round of a rounds-mode ceremony (seed 000): contributors x chunks with optimistic pipelining,
 // verification (the coordinator's own activities or external verifiers), drops with removal of
 // dependent work, replacement contributors, automatic and admin restarts, aggregation, receipts.
-import { allHandlersFinished, condition, continueAsNew, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import { rejection } from '../rejection.js';
 import type { RoundsActivities, VerifyChunkResult } from './activities-api.js';
 import { G2_GENERATOR_HEX } from '../../engine/curve/constants.js';
@@ -36,6 +36,7 @@ import {
   lastSeenOf,
   markFailed,
   markVerified,
+  nextSweepDue,
   offerTask,
   offerVerification,
   pubkeyConflicts,
@@ -44,6 +45,8 @@ import {
   slotOfMember,
   submitContribution,
   verifiedCount,
+  sweepDelayMs,
+  type SweepRules,
 } from './round-state.js';
 import type { DropEntry, Member, RoundResult, RoundStatus, RoundsSettings } from './types.js';
 import { deletableUploads, keysInUse } from './upload-keys.js';
@@ -346,15 +349,24 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
     for (const chunk of state.chunks) for (const c of chunk.contributions) if (c.status === 'verifying') verifyWithCoordinator(c.id);
   }
 
-  // One timer per sweep interval, not one per wake-up: every update or signal wakes the loop (to
-  // check for the end and for continue-as-new), and a timeout on that wait would start and cancel a
-  // timer each time, two history events and a command per workflow task.
+  // One timer per sweep, not one per wake-up: every update or signal wakes the loop (to check for the
+  // end and for continue-as-new), and a timeout on that wait would start and cancel a timer each time,
+  // two history events and a command per workflow task. The timer sleeps until the next deadline the
+  // sweep enforces (round-state.ts sweepDelayMs: at least sweepIntervalMs, at most half the shortest
+  // timeout), so a quiet round writes a sweep every half timeout, not every interval. Rounds started
+  // before this change sleep sweepIntervalMs, as their histories record.
+  const sweepRules: SweepRules = {
+    heartbeatTimeoutMs: settings.heartbeatTimeoutMs,
+    slowTaskTimeoutMs: settings.slowTaskTimeoutMs,
+    verificationLeaseMs: settings.verification === 'external' ? settings.verificationLeaseMs : undefined,
+  };
+  const untilDue = patched('round-sweep-until-due');
   let sweeps = 0;
   let swept = 0;
   let sweeping = true;
   void (async () => {
     while (sweeping) {
-      await sleep(settings.sweepIntervalMs);
+      await sleep(untilDue ? sweepDelayMs(nextSweepDue(state, sweepRules), Date.now(), settings.sweepIntervalMs, sweepRules) : settings.sweepIntervalMs);
       sweeps += 1;
     }
   })();
