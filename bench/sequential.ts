@@ -36,8 +36,9 @@
 //    timed apart, and the participant workflows' history is counted before and after the window (an
 //    early check-in writes none).
 //    Meanwhile this process probes the parts of a check-in: HTTP alone (/healthz), with a token
-//    (/auth/session), the snapshot query, the check-in update sent straight to Temporal, the two
-//    queries an early check-in is answered from (one round every --probe-ms), its
+//    (/auth/session), the snapshot query, the check-in update sent straight to Temporal, the
+//    participant and lineup queries a check-in without a token is answered from (one round every
+//    --probe-ms), its
 //    own event-loop delay, and the CPU time of each process (and of this one's threads). Peak RSS at
 //    the end.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -57,7 +58,7 @@ import { contribute } from '../engine/ops/contribute.js';
 import { SequentialGateway } from '../api/sequential/gateway.js';
 import { participantIdOf, participantWorkflowId } from '../api/sequential/settings.js';
 import { ceremonyWorkflowId } from '../workflows/sequential/index.js';
-import { checkinUpdate, participantQuery, whereaboutsQuery } from '../workflows/sequential/messages.js';
+import { checkinUpdate, lineupQuery, participantQuery } from '../workflows/sequential/messages.js';
 import type { SequentialSettings } from '../workflows/sequential/types.js';
 import { bounded, eventMs, startBenchStack } from './support.js';
 
@@ -629,22 +630,30 @@ async function runProbes(
   return out;
 }
 
-/** What an early check-in costs the coordinator: the participant's query and the ceremony's whereabouts query. */
+/**
+ * What a check-in without a valid token costs the coordinator: the participant's query, and the
+ * ceremony's lineup query (shared: each API replica reads it at most every 250 ms for all check-ins).
+ */
 async function probeQueries(client: Client, settings: SequentialSettings, participantId: string): Promise<void> {
   await Promise.all([
     client.workflow.getHandle(participantWorkflowId(settings.ceremonyId, participantId)).query(participantQuery),
-    client.workflow.getHandle(ceremonyWorkflowId(settings.ceremonyId)).query(whereaboutsQuery, participantId),
+    client.workflow.getHandle(ceremonyWorkflowId(settings.ceremonyId)).query(lineupQuery),
   ]);
 }
 
-/** History events of the participant workflows of the first (at most 50) abusers, or of as many honest ones, all together. */
+/**
+ * History events of the participant workflows of the first (at most 50) abusers, or of the honest
+ * participant just ahead of each of them in the queue (the same place, give or take one), all together.
+ */
 async function lobbyHistory(client: Client, settings: SequentialSettings, abusers: boolean): Promise<number> {
   const wanted = Math.min(50, options.abusers);
   let events = 0;
   for (let i = 0, counted = 0; i < options.participants && counted < wanted; i += 1) {
-    if (isAbuser(i, options) !== abusers) continue;
+    if (!isAbuser(i, options)) continue;
+    const member = abusers ? i : i - 1;
+    if (member < 0 || (!abusers && isAbuser(member, options))) continue;
     counted += 1;
-    const workflowId = participantWorkflowId(settings.ceremonyId, participantIdOf(`dev|${lobbyName(i)}`));
+    const workflowId = participantWorkflowId(settings.ceremonyId, participantIdOf(`dev|${lobbyName(member)}`));
     events += ((await client.workflow.getHandle(workflowId).fetchHistory()).events ?? []).length;
   }
   return events;
@@ -898,10 +907,10 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
     lines.push(row('  GET /auth/session (+ token check, rate limiter)', summarize(p.session)));
     lines.push(row('  snapshot query (ceremony workflow)', summarize(p.snapshot)));
     lines.push(row('  check-in update straight to Temporal', summarize(p.update)));
-    lines.push(row('  the two queries of an early check-in', summarize(p.queries)));
+    lines.push(row('  participant query + lineup query (10 000 ids)', summarize(p.queries)));
     if (options.abusers > 0) {
       lines.push(`    history events of the first ${Math.min(50, options.abusers)} abusers' participant workflows: ${p.abuserHistoryBefore} at the window's start, ${p.abuserHistoryAfter} at its end`);
-      lines.push(`    history events of the first ${Math.min(50, options.abusers)} honest participants' workflows: ${p.honestHistoryBefore} at the window's start, ${p.honestHistoryAfter} at its end`);
+      lines.push(`    history events of the honest participants just ahead of them: ${p.honestHistoryBefore} at the window's start, ${p.honestHistoryAfter} at its end`);
     }
     if (p.failures > 0) lines.push(`    probe failures: ${p.failures}`);
     lines.push(`    API process event-loop delay p99 ${ms(p.eventLoopP99Ms)}, max ${ms(p.eventLoopMaxMs)}`);

@@ -21,6 +21,7 @@ export const RoundsCeremonyInfoSchema = named(
     receiptKeyFingerprints: AccessView.shape.receiptKeyFingerprints,
     sessionKeysUrl: AccessView.shape.sessionKeysUrl,
     logins: AccessView.shape.logins,
+    phase: PhaseViewSchema.optional().describe('the admission in force (open, paused, closed), as in sequential mode; absent while the ceremony does not answer'),
   }),
 );
 export type RoundsCeremonyInfo = z.infer<typeof RoundsCeremonyInfoSchema>;

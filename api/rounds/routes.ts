@@ -72,8 +72,10 @@ function publicRoutes(deps: RoundsRouteDeps): Router {
   const logins = loginsOf(deps.cfg);
   registerCeremonyMetrics(apiMetrics().registry, { mode: 'rounds', status: async () => ({ ...(await gateway.status()), round: await gateway.roundStatus() }) });
 
-  router.get('/ceremony/info', (ctx) => {
+  router.get('/ceremony/info', async (ctx) => {
     const { settings } = gateway;
+    // The admission when the ceremony answers; the rest (keys above all) whether or not it does.
+    const phase = (await gateway.status().catch(() => undefined))?.admission;
     ctx.body = viewOf(
       RoundsCeremonyInfoSchema,
       {
@@ -85,6 +87,7 @@ function publicRoutes(deps: RoundsRouteDeps): Router {
         contributorsPerRound: settings.contributorsPerRound,
         verification: settings.verification,
         ...accessView(deps.receiptKeys, logins),
+        ...(phase === undefined ? {} : { phase }),
       },
       'the ceremony information',
     );

@@ -17,6 +17,7 @@ import {
   enterUpdate,
   joinBatchUpdate,
   leaveQueueSignal,
+  lineupQuery,
   leaveUpdate,
   completeRefusal,
   participantQuery,
@@ -32,7 +33,7 @@ import {
 } from '../../workflows/sequential/messages.js';
 import { CEREMONY_ID, CEREMONY_MODE, indexedStart, PARTICIPANT_IDENTITY } from '../../common/search-attributes.js';
 import { ceremonyWorkflowId, MAX_JOIN_BATCH, participantWorkflow, sequentialCeremonyWorkflow, turnWorkflowIdFor } from '../../workflows/sequential/index.js';
-import type { Whereabouts } from '../../workflows/sequential/ceremony-state.js';
+import { whereaboutsIn, type Lineup, type Whereabouts } from '../../workflows/sequential/ceremony-state.js';
 import type { Place } from '../../workflows/sequential/checkin-schedule.js';
 import { checkinAnswer, checkinIsEarly } from '../../workflows/sequential/participant-state.js';
 import type { CeremonyPhaseView, CheckinResponse, ParticipantStatus, ParticipantView, QueueSnapshot, SequentialSettings } from '../../workflows/sequential/types.js';
@@ -42,6 +43,16 @@ import { Batcher } from './batcher.js';
 import { participantIdOf, participantSettings, participantWorkflowId, sequentialSettings } from './settings.js';
 
 const SNAPSHOT_MAX_AGE_MS = 250;
+
+/** A lineup with its queue indexed by participant id (built once per read, for every check-in it answers). */
+interface IndexedLineup {
+  lineup: Lineup;
+  indexOf: (participantId: string) => number;
+}
+function indexed(lineup: Lineup): IndexedLineup {
+  const index = new Map(lineup.queue.map((id, i) => [id, i]));
+  return { lineup, indexOf: (participantId) => index.get(participantId) ?? -1 };
+}
 /** contribution/complete waits for verification: attempts as usual, but up to just under the client's 300 s. */
 const COMPLETE_BUDGET = { ...DEFAULT_UPDATE_BUDGET, totalMs: 280_000 };
 /** Most joins one update from this replica carries: half of what the ceremony takes, to leave room. */
@@ -59,8 +70,8 @@ export interface Caller {
 export class SequentialGateway {
   readonly settings: SequentialSettings;
   private cached: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
-  /** The snapshot the queue's mark is read from: the same one, but kept across this replica's joins. */
-  private marked: { at: number; snapshot: Promise<QueueSnapshot> } | undefined;
+  /** The lineup every waiter's place and the queue's mark are read from; kept across this replica's joins. */
+  private lined: { at: number; lineup: Promise<IndexedLineup> } | undefined;
   /** Concurrent enters join the queue together: one update on the ceremony per batch. */
   private readonly joins: Batcher<JoinRequest, JoinResult>;
 
@@ -134,24 +145,37 @@ export class SequentialGateway {
     );
   }
 
-  /** After a call that changes the queue or ends a turn: the next status read and mark ask the ceremony again. */
+  /** After a call that changes the queue or ends a turn: the next status read and place ask the ceremony again. */
   private invalidate(): void {
     this.cached = undefined;
-    this.marked = undefined;
+    this.lined = undefined;
   }
 
   /**
-   * What every waiter's answer depends on besides its own record, from the shared snapshot (one query
-   * per replica every SNAPSHOT_MAX_AGE_MS, dropped at once after this replica's own leaves, turn
-   * changes and phase changes; a join changes none of it, so joins keep it): departures from the queue,
-   * the running turn, the round-trip average, the phase. While it stays the same, so do a waiter's
-   * position and estimate (checkin-token.ts).
+   * The queue in order and what every place derives from (one lineup query per replica every
+   * SNAPSHOT_MAX_AGE_MS, whoever asks; dropped at once after this replica's own leaves, turn changes
+   * and phase changes; a join changes no one's place, so joins keep it).
+   */
+  private lineup(): Promise<IndexedLineup> {
+    const now = Date.now();
+    if (this.lined !== undefined && now - this.lined.at <= SNAPSHOT_MAX_AGE_MS) return this.lined.lineup;
+    const lineup = viaTemporal(() => this.ceremony().query(lineupQuery), this.noCeremony).then(indexed);
+    const entry = { at: now, lineup };
+    this.lined = entry;
+    lineup.catch(() => {
+      if (this.lined === entry) this.lined = undefined;
+    });
+    return lineup;
+  }
+
+  /**
+   * What every waiter's answer depends on besides its own record, from the same lineup its place is
+   * read from: departures from the queue, the running turn, the round-trip average, the phase. While
+   * it stays the same, so do a waiter's position and estimate (checkin-token.ts).
    */
   async queueMark(): Promise<string> {
-    const now = Date.now();
-    const fresh = this.marked !== undefined && now - this.marked.at <= SNAPSHOT_MAX_AGE_MS ? this.marked.snapshot : this.snapshot();
-    const { stats, current, averageRoundTripMs, phase } = await fresh;
-    return [stats.leftQueue, stats.removedForMissedCheckin, stats.turns, current?.turnId ?? '-', averageRoundTripMs, phase.phase].join('/');
+    const { lineup } = await this.lineup();
+    return [lineup.leftQueue, lineup.removedForMissedCheckin, lineup.turns, lineup.running?.turnId ?? '-', lineup.averageRoundTripMs, lineup.phase].join('/');
   }
 
   async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<QueueSnapshot> {
@@ -160,10 +184,8 @@ export class SequentialGateway {
     const snapshot = viaTemporal(() => this.ceremony().query(snapshotQuery), this.noCeremony);
     const entry = { at: now, snapshot };
     this.cached = entry;
-    this.marked = entry;
     snapshot.catch(() => {
       if (this.cached === entry) this.cached = undefined;
-      if (this.marked === entry) this.marked = undefined;
     });
     return snapshot;
   }
@@ -178,9 +200,15 @@ export class SequentialGateway {
     return viaTemporal(() => this.ceremony().query(whereaboutsQuery, participantId), this.noCeremony);
   }
 
-  /** The place a check-in is answered with; the back of the queue when the ceremony has none for it (yet). */
+  /**
+   * The place a check-in is answered with, from the shared lineup; one who is not in it (joined since
+   * it was read, or gone) is asked about (whereabouts), and answered the back of the queue when the
+   * ceremony has no place for it.
+   */
   private async placeOf(participantId: string): Promise<Place> {
-    const where = await this.whereabouts(participantId);
+    const { lineup, indexOf } = await this.lineup();
+    let where = whereaboutsIn(lineup, participantId, indexOf);
+    if (where.kind === 'absent') where = await this.whereabouts(participantId);
     if (where.kind === 'queue') return where.place;
     const s = await this.snapshot();
     // Holding the turn: the next check-in (due at the head's interval) tells it so.
@@ -213,7 +241,7 @@ export class SequentialGateway {
     if (entered.status === 'ready') return { ...(await this.checkin(caller)), participantId };
     const joined = await this.joins.submit({ participantId, identity: caller.identity });
     if (joined.refused !== undefined) throw new CeremonyError(joined.refused.code, joined.refused.message);
-    this.cached = undefined; // the status shows the new queue length; the mark stays (a join moves no one)
+    this.cached = undefined; // the status shows the new queue length; the lineup stays (a join moves no one)
     const place = joined.whereabouts.kind === 'queue' ? joined.whereabouts.place : await this.placeOf(participantId);
     const response = await viaTemporal(() => executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ place, first: true }]), this.notInQueue);
     return { ...response, participantId };

@@ -95,6 +95,7 @@ it('pauses: no joins, no new round, the running round (and its restart) finishes
   expect(metrics).toContain('ceremony_phase{phase="paused"} 1');
   expect(metrics).toContain('ceremony_phase{phase="open"} 0');
   expect(metrics).toContain('ceremony_phase{phase="round-running"} 1');
+  expect(((await (await fetch(`${stack.url}/ceremony/info`)).json()) as { phase?: unknown }).phase).toMatchObject({ phase: 'paused', pausedReason: 'maintenance' });
 
   // No joins while paused, with a code a client can act on; one already waiting keeps its place.
   const eve = new RoundsClient(stack.url);

@@ -1,4 +1,5 @@
 // The sequential ceremony's state and rules (workflows/sequential/ceremony-state.ts), without Temporal.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { participantIdOf } from '../../api/sequential/settings.js';
 import {
@@ -9,10 +10,12 @@ import {
   dequeue,
   enqueue,
   finaliseRefusal,
+  lineupOf,
   newCeremonyState,
   openNextTurn,
   resumeCeremonyState,
   whereabouts,
+  whereaboutsIn,
   type CeremonyState,
 } from '../../workflows/sequential/ceremony-state.js';
 
@@ -57,6 +60,43 @@ describe('the queue', () => {
     expect(whereabouts(s, turn, 'c', timing)).toEqual({ kind: 'queue', place: { position: 2, waitersAhead: 2, averageRoundTripMs: 60_000, turnStartedAt: 5_000 } });
     expect(whereabouts(s, null, 'b', timing)).toEqual({ kind: 'queue', place: { position: 1, waitersAhead: 0, averageRoundTripMs: 60_000 } });
     expect(whereabouts(s, turn, 'z', timing)).toEqual({ kind: 'absent' });
+  });
+
+  it('a lineup places everyone as the ceremony does, and its mark fields move with every departure and turn', () => {
+    type Step = { kind: 'join' | 'leave' | 'turn' | 'finish'; who: number };
+    const stepArb = fc.record({ kind: fc.constantFrom<Step['kind']>('join', 'join', 'leave', 'turn', 'finish'), who: fc.nat(12) });
+    fc.assert(
+      fc.property(fc.array(stepArb, { maxLength: 60 }), (steps) => {
+        const s = newCeremonyState();
+        let running: ReturnType<typeof openNextTurn> | null = null;
+        let at = 1_000;
+        for (const step of steps) {
+          at += 1_000;
+          const id = `p${step.who}`;
+          const before = lineupOf(s, running, timing);
+          if (step.kind === 'join') enqueue(s, running, entry(id));
+          else if (step.kind === 'leave') dequeue(s, id, 'left');
+          else if (step.kind === 'turn' && running === null) running = openNextTurn(s, at, wfId) ?? null;
+          else if (step.kind === 'finish' && running !== null) {
+            applyOutcome(s, { kind: 'accepted', turnId: running.turnId, participantId: running.participantId, finishedAt: at, roundTripMs: 5_000 + at }, timing);
+            running = null;
+          }
+          const after = lineupOf(s, running, timing);
+          const markOf = (l: typeof after) => [l.leftQueue, l.removedForMissedCheckin, l.turns, l.running?.turnId, l.averageRoundTripMs, l.phase].join('/');
+          // A place changes only with the mark, or for the one who joined (at the back).
+          const index = new Map(after.queue.map((q, i) => [q, i]));
+          const indexBefore = new Map(before.queue.map((q, i) => [q, i]));
+          for (let n = 0; n <= 12; n += 1) {
+            const p = `p${n}`;
+            const read = whereaboutsIn(after, p, (q) => index.get(q) ?? -1);
+            expect(read).toEqual(whereabouts(s, running, p, timing));
+            const earlier = whereaboutsIn(before, p, (q) => indexBefore.get(q) ?? -1);
+            if (markOf(before) === markOf(after) && earlier.kind !== 'absent') expect(read).toEqual(earlier);
+          }
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('counts removals by reason', () => {

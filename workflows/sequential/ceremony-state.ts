@@ -91,19 +91,55 @@ export function enqueue(state: CeremonyState, running: RunningTurn | null, entry
 /** Where a participant is: holding the turn, at a place in the queue, or neither. */
 export type Whereabouts = { kind: 'turn'; turnId: string } | { kind: 'queue'; place: Place } | { kind: 'absent' };
 
+/** The place of the waiter at `index` (0: next in line) while `running` holds the turn (or none does). */
+function placeAt(index: number, running: Pick<RunningTurn, 'startedAt'> | null, averageRoundTripMs: number): Place {
+  return {
+    position: index + 1,
+    waitersAhead: index + (running === null ? 0 : 1),
+    averageRoundTripMs,
+    ...(running === null ? {} : { turnStartedAt: running.startedAt }),
+  };
+}
+
 export function whereabouts(state: CeremonyState, running: RunningTurn | null, participantId: string, timing: Pick<SequentialTiming, 'initialRoundTripMs'>): Whereabouts {
   if (running?.participantId === participantId) return { kind: 'turn', turnId: running.turnId };
   const index = positionOf(state, participantId);
-  if (index < 0) return { kind: 'absent' };
+  return index < 0 ? { kind: 'absent' } : { kind: 'queue', place: placeAt(index, running, averageRoundTripMs(state, timing)) };
+}
+
+/**
+ * Everything a waiter's place depends on, in one consistent read (lineupQuery): the queue in order,
+ * the running turn, the average, and what changes when the queue moves (departures, turns, the phase).
+ * An API replica reads it once every 250 ms for all its check-ins and derives each place from it
+ * (whereaboutsIn), instead of asking the ceremony once per check-in.
+ */
+export interface Lineup {
+  queue: string[];
+  running: Pick<RunningTurn, 'participantId' | 'turnId' | 'startedAt'> | null;
+  averageRoundTripMs: number;
+  leftQueue: number;
+  removedForMissedCheckin: number;
+  turns: number;
+  phase: CeremonyPhaseView['phase'];
+}
+
+export function lineupOf(state: CeremonyState, running: RunningTurn | null, timing: Pick<SequentialTiming, 'initialRoundTripMs'>): Lineup {
   return {
-    kind: 'queue',
-    place: {
-      position: index + 1,
-      waitersAhead: index + (running === null ? 0 : 1),
-      averageRoundTripMs: averageRoundTripMs(state, timing),
-      ...(running === null ? {} : { turnStartedAt: running.startedAt }),
-    },
+    queue: state.queue.map((e) => e.participantId),
+    running: running === null ? null : { participantId: running.participantId, turnId: running.turnId, startedAt: running.startedAt },
+    averageRoundTripMs: averageRoundTripMs(state, timing),
+    leftQueue: state.stats.leftQueue,
+    removedForMissedCheckin: state.stats.removedForMissedCheckin,
+    turns: state.stats.turns,
+    phase: state.phase.phase,
   };
+}
+
+/** whereabouts, read from a lineup; `indexOf` gives a participant's index in `lineup.queue` (-1: not there). */
+export function whereaboutsIn(lineup: Lineup, participantId: string, indexOf: (participantId: string) => number): Whereabouts {
+  if (lineup.running?.participantId === participantId) return { kind: 'turn', turnId: lineup.running.turnId };
+  const index = indexOf(participantId);
+  return index < 0 ? { kind: 'absent' } : { kind: 'queue', place: placeAt(index, lineup.running, lineup.averageRoundTripMs) };
 }
 
 /** Takes a participant out of the queue; false when it was not waiting there. */

@@ -23,6 +23,7 @@ import {
   dequeue,
   enqueue,
   finaliseRefusal,
+  lineupOf,
   newCeremonyState,
   openNextTurn,
   resumeCeremonyState,
@@ -44,6 +45,7 @@ import {
   finaliseUpdate,
   joinBatchUpdate,
   leaveQueueSignal,
+  lineupQuery,
   queueQuery,
   recordedOutcomesQuery,
   removedSignal,
@@ -133,6 +135,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     describedBy(snapshotQuery),
   );
   setHandler(whereaboutsQuery, (participantId) => whereabouts(state, running, participantId, timing), describedBy(whereaboutsQuery));
+  setHandler(lineupQuery, () => lineupOf(state, running, timing), describedBy(lineupQuery));
   setHandler(queueQuery, () => state.queue.map((e) => e.participantId), describedBy(queueQuery));
   setHandler(recordedOutcomesQuery, () => state.outcomes, describedBy(recordedOutcomesQuery));
   setHandler(

@@ -3,7 +3,7 @@
 import { describedQuery, describedSignal, describedUpdate } from '../message-descriptions.js';
 import type { RemovalReason } from './participant-state.js';
 import type { Place } from './checkin-schedule.js';
-import type { JoinRefusal, Whereabouts } from './ceremony-state.js';
+import type { JoinRefusal, Lineup, Whereabouts } from './ceremony-state.js';
 import type { CeremonyPhaseView, CheckinResponse, ParticipantView, QueueSnapshot, TranscriptHead, TurnOutcome, TurnOutcomeKind } from './types.js';
 
 // ceremony workflow (its state and rules: ceremony-state.ts)
@@ -27,6 +27,11 @@ export const leaveQueueSignal = describedSignal<[{ participantId: string; reason
 export const snapshotQuery = describedQuery<QueueSnapshot>('snapshot', 'The ceremony at a glance (small: no queue): queue length, current turn, transcript head, stats, phase.');
 /** Where one participant is: what a check-in needs, without the whole queue. */
 export const whereaboutsQuery = describedQuery<Whereabouts, [string]>('whereabouts', 'Where one participant is (by participant id): what a check-in needs, without the whole queue.');
+/** The queue in order with what every waiter's place derives from (ceremony-state.ts Lineup; up to QUEUE_CAPACITY ids). */
+export const lineupQuery = describedQuery<Lineup>(
+  'lineup',
+  'The queue in order, the running turn, the average and the departures: what every waiter’s place derives from (each API replica reads it at most every 250 ms).',
+);
 /** The waiting participants' ids in order (administrators; up to QUEUE_CAPACITY entries). */
 export const queueQuery = describedQuery<string[]>('queue', 'The waiting participants’ ids in order (administrators).');
 
