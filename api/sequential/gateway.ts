@@ -1,6 +1,7 @@
 // The sequential ceremony as the API sees it: each participant call becomes an update, signal or
 // query on the workflow that owns the state. Stateless: any replica answers any request the same way
-// (the only memory is a 250 ms cache of the ceremony's small snapshot, for the status page).
+// (the only memory is a cache, at most 250 ms old, of two reads of the ceremony: its small snapshot,
+// for the status page, and its lineup, from which every check-in's place and the token's mark come).
 import { WithStartWorkflowOperation, type Client } from '@temporalio/client';
 import { CeremonyError } from '../../common/errors.js';
 import type { Config } from '../../common/config.js';
