@@ -907,7 +907,7 @@ function reportLobby(r: LoadResult, p: Probes | undefined): string[] {
     lines.push(row('  GET /auth/session (+ token check, rate limiter)', summarize(p.session)));
     lines.push(row('  snapshot query (ceremony workflow)', summarize(p.snapshot)));
     lines.push(row('  check-in update straight to Temporal', summarize(p.update)));
-    lines.push(row('  participant query + lineup query (10 000 ids)', summarize(p.queries)));
+    lines.push(row(`  participant query + lineup query (${options.participants} ids)`, summarize(p.queries)));
     if (options.abusers > 0) {
       lines.push(`    history events of the first ${Math.min(50, options.abusers)} abusers' participant workflows: ${p.abuserHistoryBefore} at the window's start, ${p.abuserHistoryAfter} at its end`);
       lines.push(`    history events of the honest participants just ahead of them: ${p.honestHistoryBefore} at the window's start, ${p.honestHistoryAfter} at its end`);

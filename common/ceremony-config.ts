@@ -126,7 +126,7 @@ export const roundsConfigSchema = z
     sweepIntervalMs: positiveMs
       .default(5_000)
       .describe(
-        "Rounds mode: the round's sweep (unresponsive or slow participants, expired verification leases) sleeps until the next deadline it enforces, but at least this long (ms) and at most half the shortest of those timeouts; so a deadline is enforced at most this late.",
+        "Rounds mode: the round's sweep (unresponsive or slow participants, expired verification leases) sleeps until the next deadline it enforces, never less than this (ms), and no longer than half the shortest of those timeouts when that is longer; a drop wakes it at once. So a deadline is enforced at most this late.",
       ),
     maxRounds: z.number().int().min(0).default(0).describe('Rounds mode: stop after this many completed rounds (0: no limit).'),
   })

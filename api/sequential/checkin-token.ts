@@ -1,8 +1,8 @@
 // Signed check-in tokens (#14): an early check-in (one that changes nothing) is answered by any API
 // replica without asking the participant's workflow or the ceremony about it. Each check-in answer far
 // from the head carries a token: the answer itself, the participant it is for, the queue's mark when
-// it was given (gateway.queueMark: departures, the running turn, the average, the phase, read from the
-// replica's shared snapshot) and the moment until which a check-in changes nothing (the second half of
+// it was given (ceremony-state.ts queueMarkOf: departures, turns, the running turn, the average, the
+// phase, read from the replica's shared lineup) and the moment until which a check-in changes nothing (the second half of
 // the interval renews the deadline; participant-state.ts, earlyUntil), MACed with a key every replica
 // derives from the shared session key. Handed back with the next check-in while the queue's mark is
 // the same, it is the answer again (the seed recalculates the estimate with the latest data at every

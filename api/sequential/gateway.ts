@@ -46,7 +46,7 @@ import { participantIdOf, participantSettings, participantWorkflowId, sequential
 const SNAPSHOT_MAX_AGE_MS = 250;
 
 /** A lineup with its queue indexed by participant id (built once per read, for every check-in it answers). */
-interface IndexedLineup {
+export interface IndexedLineup {
   lineup: Lineup;
   indexOf: (participantId: string) => number;
 }
@@ -155,28 +155,21 @@ export class SequentialGateway {
   /**
    * The queue in order and what every place derives from (one lineup query per replica every
    * SNAPSHOT_MAX_AGE_MS, whoever asks; dropped at once after this replica's own leaves, turn changes
-   * and phase changes; a join changes no one's place, so joins keep it).
+   * and phase changes; a join changes no one's place, so joins keep it). Undefined when it cannot be
+   * read (Temporal down, or a workflow worker from before the query, during a rollout): places are then
+   * asked for one by one and no token is given.
    */
-  private lineup(): Promise<IndexedLineup> {
+  async readLineup(): Promise<IndexedLineup | undefined> {
     const now = Date.now();
-    if (this.lined !== undefined && now - this.lined.at <= SNAPSHOT_MAX_AGE_MS) return this.lined.lineup;
-    const lineup = viaTemporal(() => this.ceremony().query(lineupQuery), this.noCeremony).then(indexed);
-    const entry = { at: now, lineup };
-    this.lined = entry;
-    lineup.catch(() => {
-      if (this.lined === entry) this.lined = undefined;
-    });
-    return lineup;
-  }
-
-  /**
-   * What every waiter's answer depends on besides its own record, from the same lineup its place is
-   * read from: departures from the queue, the running turn, the round-trip average, the phase. While
-   * it stays the same, so do a waiter's position and estimate (checkin-token.ts).
-   */
-  async queueMark(): Promise<string> {
-    const { lineup } = await this.lineup();
-    return [lineup.leftQueue, lineup.removedForMissedCheckin, lineup.turns, lineup.running?.turnId ?? '-', lineup.averageRoundTripMs, lineup.phase].join('/');
+    if (this.lined === undefined || now - this.lined.at > SNAPSHOT_MAX_AGE_MS) {
+      const lineup = viaTemporal(() => this.ceremony().query(lineupQuery), this.noCeremony).then(indexed);
+      const entry = { at: now, lineup };
+      this.lined = entry;
+      lineup.catch(() => {
+        if (this.lined === entry) this.lined = undefined;
+      });
+    }
+    return this.lined.lineup.catch(() => undefined);
   }
 
   async snapshot(maxAgeMs = SNAPSHOT_MAX_AGE_MS): Promise<QueueSnapshot> {
@@ -202,14 +195,13 @@ export class SequentialGateway {
   }
 
   /**
-   * The place a check-in is answered with, from the shared lineup; one who is not in it (joined since
-   * it was read, or gone) is asked about (whereabouts), and answered the back of the queue when the
-   * ceremony has no place for it.
+   * The place a check-in is answered with, from the lineup the caller read (readLineup); one who is not
+   * in it (joined since it was read, or gone), or any without a lineup, is asked about (whereabouts),
+   * and answered the back of the queue when the ceremony has no place for it.
    */
-  private async placeOf(participantId: string): Promise<Place> {
-    const { lineup, indexOf } = await this.lineup();
-    let where = whereaboutsIn(lineup, participantId, indexOf);
-    if (where.kind === 'absent') where = await this.whereabouts(participantId);
+  private async placeOf(participantId: string, lined: IndexedLineup | undefined): Promise<Place> {
+    let where = lined === undefined ? undefined : whereaboutsIn(lined.lineup, participantId, lined.indexOf);
+    if (where === undefined || where.kind === 'absent') where = await this.whereabouts(participantId);
     if (where.kind === 'queue') return where.place;
     const s = await this.snapshot();
     // Holding the turn: the next check-in (due at the head's interval) tells it so.
@@ -221,7 +213,7 @@ export class SequentialGateway {
    * lobby/enter: the participant's workflow checks the identity may join (ban, penalty, contributions),
    * the ceremony queues it, and its first check-in sets its deadline in its own workflow.
    */
-  async enter(caller: Caller): Promise<CheckinResponse & { participantId: string }> {
+  async enter(caller: Caller, lined?: IndexedLineup): Promise<CheckinResponse & { participantId: string }> {
     const { participantId, workflowId } = this.participantHandle(caller.identity);
     const entered = await viaTemporal(
       () =>
@@ -239,23 +231,24 @@ export class SequentialGateway {
     );
     // Called already (an enter again, e.g. a client run again to resume): its turn is open or just
     // ending; joining now could queue it a second time. Its check-in answers.
-    if (entered.status === 'ready') return { ...(await this.checkin(caller)), participantId };
+    if (entered.status === 'ready') return { ...(await this.checkin(caller, lined)), participantId };
     const joined = await this.joins.submit({ participantId, identity: caller.identity });
     if (joined.refused !== undefined) throw new CeremonyError(joined.refused.code, joined.refused.message);
     this.cached = undefined; // the status shows the new queue length; the lineup stays (a join moves no one)
-    const place = joined.whereabouts.kind === 'queue' ? joined.whereabouts.place : await this.placeOf(participantId);
+    const place = joined.whereabouts.kind === 'queue' ? joined.whereabouts.place : await this.placeOf(participantId, lined);
     const response = await viaTemporal(() => executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ place, first: true }]), this.notInQueue);
     return { ...response, participantId };
   }
 
   /**
    * A check-in. One that changes nothing (early: its deadline is more than half an interval away) is
-   * answered from queries, with the same deadline, and writes nothing. Every other
+   * answered from the participant's query and its place in the lineup, with the same deadline, and
+   * writes nothing. Every other
    * goes to the participant's workflow, which owns the deadline, and answers with the exact errors.
    */
-  async checkin(caller: Caller): Promise<CheckinResponse> {
+  async checkin(caller: Caller, lined?: IndexedLineup): Promise<CheckinResponse> {
     const { participantId, workflowId } = this.participantHandle(caller.identity);
-    const [view, place] = await Promise.all([this.participant(caller.identity), this.placeOf(participantId)]);
+    const [view, place] = await Promise.all([this.participant(caller.identity), this.placeOf(participantId, lined)]);
     const now = Date.now();
     if (checkinIsEarly(view, now)) return checkinAnswer(view, place, this.settings.timing, now);
     return viaTemporal(() => executeBoundedUpdate(this.client, this.client.workflow.getHandle(workflowId), checkinUpdate, [{ place, first: false }]), this.notInQueue);

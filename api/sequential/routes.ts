@@ -21,7 +21,8 @@ import { LatestContributionsQuerySchema, TranscriptParamsSchema } from '../contr
 import { bodyOf, paramsOf, queryOf, validate, validateParams, validateQuery } from '../http/validate.js';
 import { viewOf } from '../http/view.js';
 import { handOverStaged } from '../staged-object.js';
-import type { SequentialGateway } from './gateway.js';
+import type { IndexedLineup, SequentialGateway } from './gateway.js';
+import { queueMarkOf } from '../../workflows/sequential/ceremony-state.js';
 import type { CheckinTokens } from './checkin-token.js';
 import { participantIdOf } from './settings.js';
 import { CHECKIN_TOKEN } from '../contracts/checkin-token.js';
@@ -82,23 +83,23 @@ export function sequentialRoutes(deps: SequentialRouteDeps): Router[] {
   });
 
   // Check-in answers far from the head carry a signed token; handed back early, it is the answer again
-  // without asking Temporal (checkin-token.ts).
+  // without asking Temporal (checkin-token.ts). The queue's mark and the places come from one lineup
+  // (read at most every 250 ms per replica, whoever asks), read before the answer is made, so a token
+  // never claims a mark later than its answer. Without a lineup there is no token.
+  const markOf = (lined: IndexedLineup | undefined): string | undefined => (lined === undefined ? undefined : queueMarkOf(lined.lineup));
   const enter = async (ctx: Context): Promise<void> => {
-    // The mark from the shared snapshot, read before the answer is made (a join does not change it):
-    // concurrent enters on this replica share one query every 250 ms instead of one each.
-    const mark = await gateway.queueMark().catch(() => undefined);
-    const { participantId, ...answer } = enterView(await gateway.enter(caller(ctx)));
-    ctx.body = { ...checkinTokens.issue(participantId, answer, mark, Date.now()), participantId };
+    const lined = await gateway.readLineup();
+    const { participantId, ...answer } = enterView(await gateway.enter(caller(ctx), lined));
+    ctx.body = { ...checkinTokens.issue(participantId, answer, markOf(lined), Date.now()), participantId };
   };
   const checkin = async (ctx: Context): Promise<void> => {
     const who = caller(ctx);
     const participantId = participantIdOf(who.identity);
     const header = ctx.get(CHECKIN_TOKEN.header);
-    // The mark is read once per replica every 250 ms, whoever asks; it is read before the answer is
-    // made, so a token never claims a mark later than its answer.
-    const mark = await gateway.queueMark().catch(() => undefined);
+    const lined = await gateway.readLineup();
+    const mark = markOf(lined);
     const fromToken = header === '' || mark === undefined ? undefined : checkinTokens.answer(header, participantId, mark, Date.now());
-    ctx.body = fromToken ?? checkinTokens.issue(participantId, checkinView(await gateway.checkin(who)), mark, Date.now());
+    ctx.body = fromToken ?? checkinTokens.issue(participantId, checkinView(await gateway.checkin(who, lined)), mark, Date.now());
   };
   participants.post('/lobby/enter', enter);
   participants.post('/queue/join', enter);

@@ -64,3 +64,20 @@ it('answers early check-ins from the token until the queue moves, and gives none
   expect(stolen.status).toBe(200);
   expect(await stolen.json()).toMatchObject({ status: 'queued', waitersAhead: 2, position: thirdAnswer.position - 1 });
 });
+
+it('places those who joined after the replica read its lineup as the ceremony does (a join keeps the lineup)', async () => {
+  const joined: Array<{ token: string; position: number; waitersAhead: number }> = [];
+  for (const name of ['j1', 'j2', 'j3', 'j4']) {
+    const c = await devParticipant(stack.url, name);
+    const answer = await c.enter();
+    joined.push({ token: c.token ?? '', position: answer.position, waitersAhead: answer.waitersAhead });
+  }
+  expect(joined.map((j) => j.position - (joined[0]?.position ?? 0))).toEqual([0, 1, 2, 3]);
+  // At once and without a token: the lineup this replica read before these joins may lack them; the
+  // place is then the ceremony's own answer. Either way it is the one the enter gave.
+  for (const j of joined) {
+    const res = await fetch(`${stack.url}/lobby/checkin`, { method: 'POST', headers: { authorization: `Bearer ${j.token}` } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ status: 'queued', position: j.position, waitersAhead: j.waitersAhead });
+  }
+});

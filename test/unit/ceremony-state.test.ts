@@ -12,6 +12,7 @@ import {
   finaliseRefusal,
   lineupOf,
   newCeremonyState,
+  queueMarkOf,
   openNextTurn,
   resumeCeremonyState,
   whereabouts,
@@ -63,8 +64,8 @@ describe('the queue', () => {
   });
 
   it('a lineup places everyone as the ceremony does, and its mark fields move with every departure and turn', () => {
-    type Step = { kind: 'join' | 'leave' | 'turn' | 'finish'; who: number };
-    const stepArb = fc.record({ kind: fc.constantFrom<Step['kind']>('join', 'join', 'leave', 'turn', 'finish'), who: fc.nat(12) });
+    type Step = { kind: 'join' | 'leave' | 'miss' | 'drop' | 'turn' | 'finish' | 'pause'; who: number };
+    const stepArb = fc.record({ kind: fc.constantFrom<Step['kind']>('join', 'join', 'join', 'leave', 'miss', 'drop', 'turn', 'finish', 'pause'), who: fc.nat(12) });
     fc.assert(
       fc.property(fc.array(stepArb, { maxLength: 60 }), (steps) => {
         const s = newCeremonyState();
@@ -73,16 +74,18 @@ describe('the queue', () => {
         for (const step of steps) {
           at += 1_000;
           const id = `p${step.who}`;
-          const before = lineupOf(s, running, timing);
+          const before = lineupOf(s, running, timing, 'run-1');
           if (step.kind === 'join') enqueue(s, running, entry(id));
           else if (step.kind === 'leave') dequeue(s, id, 'left');
+          else if (step.kind === 'miss') dequeue(s, id, 'missed-checkin');
+          else if (step.kind === 'drop') dequeue(s, id, 'dropped');
+          else if (step.kind === 'pause') s.phase = s.phase.phase === 'open' ? { phase: 'paused', pausedReason: 'test' } : { phase: 'open' };
           else if (step.kind === 'turn' && running === null) running = openNextTurn(s, at, wfId) ?? null;
           else if (step.kind === 'finish' && running !== null) {
             applyOutcome(s, { kind: 'accepted', turnId: running.turnId, participantId: running.participantId, finishedAt: at, roundTripMs: 5_000 + at }, timing);
             running = null;
           }
-          const after = lineupOf(s, running, timing);
-          const markOf = (l: typeof after) => [l.leftQueue, l.removedForMissedCheckin, l.turns, l.running?.turnId, l.averageRoundTripMs, l.phase].join('/');
+          const after = lineupOf(s, running, timing, 'run-1');
           // A place changes only with the mark, or for the one who joined (at the back).
           const index = new Map(after.queue.map((q, i) => [q, i]));
           const indexBefore = new Map(before.queue.map((q, i) => [q, i]));
@@ -91,7 +94,7 @@ describe('the queue', () => {
             const read = whereaboutsIn(after, p, (q) => index.get(q) ?? -1);
             expect(read).toEqual(whereabouts(s, running, p, timing));
             const earlier = whereaboutsIn(before, p, (q) => indexBefore.get(q) ?? -1);
-            if (markOf(before) === markOf(after) && earlier.kind !== 'absent') expect(read).toEqual(earlier);
+            if (queueMarkOf(before) === queueMarkOf(after) && earlier.kind !== 'absent') expect(read).toEqual(earlier);
           }
         }
       }),

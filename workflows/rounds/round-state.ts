@@ -465,8 +465,10 @@ export function nextSweepDue(state: RoundState, rules: SweepRules): number {
  * How long the sweep sleeps from `now`: until the next deadline is due, but at least `intervalMs` (so
  * a deadline is enforced at most that late, as with a fixed interval) and at most half the shortest
  * timeout. The cap is what makes sleeping safe: a deadline set while the sweep sleeps (a new lock, a
- * lease, a replacement's first liveness) is at least one shortest timeout after the sleep began, so
- * the sweep is awake again before it falls due and sees it.
+ * lease, a replacement's or a verifier's first liveness) falls due one shortest timeout after it was
+ * set at the earliest, so the sweep is awake again before and sees it. The one change that brings an
+ * old deadline back is a drop (a finished contributor whose later contributions go is unfinished
+ * again, with the liveness it had), and a drop wakes the sweep at once (round.ts).
  */
 export function sweepDelayMs(due: number, now: number, intervalMs: number, rules: SweepRules): number {
   const shortest = Math.min(rules.heartbeatTimeoutMs, rules.slowTaskTimeoutMs, rules.verificationLeaseMs ?? Number.POSITIVE_INFINITY);

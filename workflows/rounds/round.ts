@@ -353,8 +353,10 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
   // end and for continue-as-new), and a timeout on that wait would start and cancel a timer each time,
   // two history events and a command per workflow task. The timer sleeps until the next deadline the
   // sweep enforces (round-state.ts sweepDelayMs: at least sweepIntervalMs, at most half the shortest
-  // timeout), so a quiet round writes a sweep every half timeout, not every interval. Rounds started
-  // before this change sleep sweepIntervalMs, as their histories record.
+  // timeout), so a quiet round writes a sweep every half timeout, not every interval. A drop wakes it
+  // at once: it can make a finished contributor unfinished again (its later contributions go), with a
+  // liveness deadline long past, or leave no verifier. Rounds started before this change sleep
+  // sweepIntervalMs, as their histories record.
   const sweepRules: SweepRules = {
     heartbeatTimeoutMs: settings.heartbeatTimeoutMs,
     slowTaskTimeoutMs: settings.slowTaskTimeoutMs,
@@ -366,7 +368,12 @@ export async function roundWorkflow(input: RoundInput): Promise<RoundResult> {
   let sweeping = true;
   void (async () => {
     while (sweeping) {
-      await sleep(untilDue ? sweepDelayMs(nextSweepDue(state, sweepRules), Date.now(), settings.sweepIntervalMs, sweepRules) : settings.sweepIntervalMs);
+      if (untilDue) {
+        const drops = state.drops.length;
+        await condition(() => state.drops.length !== drops || !sweeping, sweepDelayMs(nextSweepDue(state, sweepRules), Date.now(), settings.sweepIntervalMs, sweepRules));
+      } else {
+        await sleep(settings.sweepIntervalMs);
+      }
       sweeps += 1;
     }
   })();

@@ -114,6 +114,8 @@ export function whereabouts(state: CeremonyState, running: RunningTurn | null, p
  * (whereaboutsIn), instead of asking the ceremony once per check-in.
  */
 export interface Lineup {
+  /** The ceremony workflow's first run (the same across continue-as-new; new if it was ever started afresh). */
+  ceremonyRun: string;
   queue: string[];
   running: Pick<RunningTurn, 'participantId' | 'turnId' | 'startedAt'> | null;
   averageRoundTripMs: number;
@@ -123,8 +125,9 @@ export interface Lineup {
   phase: CeremonyPhaseView['phase'];
 }
 
-export function lineupOf(state: CeremonyState, running: RunningTurn | null, timing: Pick<SequentialTiming, 'initialRoundTripMs'>): Lineup {
+export function lineupOf(state: CeremonyState, running: RunningTurn | null, timing: Pick<SequentialTiming, 'initialRoundTripMs'>, ceremonyRun: string): Lineup {
   return {
+    ceremonyRun,
     queue: state.queue.map((e) => e.participantId),
     running: running === null ? null : { participantId: running.participantId, turnId: running.turnId, startedAt: running.startedAt },
     averageRoundTripMs: averageRoundTripMs(state, timing),
@@ -133,6 +136,15 @@ export function lineupOf(state: CeremonyState, running: RunningTurn | null, timi
     turns: state.stats.turns,
     phase: state.phase.phase,
   };
+}
+
+/**
+ * The queue's mark: what every waiter's place and estimate depend on besides its own record
+ * (departures, turns, the running turn, the average, the phase, the ceremony's run). A join is not in
+ * it: a join moves no one. While it stays the same, so does every waiter's answer (checkin-token.ts).
+ */
+export function queueMarkOf(lineup: Lineup): string {
+  return [lineup.ceremonyRun, lineup.leftQueue, lineup.removedForMissedCheckin, lineup.turns, lineup.running?.turnId ?? '-', lineup.averageRoundTripMs, lineup.phase].join('/');
 }
 
 /** whereabouts, read from a lineup; `indexOf` gives a participant's index in `lineup.queue` (-1: not there). */

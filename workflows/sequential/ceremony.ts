@@ -135,7 +135,7 @@ export async function sequentialCeremonyWorkflow(input: CeremonyInput): Promise<
     describedBy(snapshotQuery),
   );
   setHandler(whereaboutsQuery, (participantId) => whereabouts(state, running, participantId, timing), describedBy(whereaboutsQuery));
-  setHandler(lineupQuery, () => lineupOf(state, running, timing), describedBy(lineupQuery));
+  setHandler(lineupQuery, () => lineupOf(state, running, timing, workflowInfo().firstExecutionRunId), describedBy(lineupQuery));
   setHandler(queueQuery, () => state.queue.map((e) => e.participantId), describedBy(queueQuery));
   setHandler(recordedOutcomesQuery, () => state.outcomes, describedBy(recordedOutcomesQuery));
   setHandler(
